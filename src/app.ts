@@ -1,0 +1,105 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import type { Config } from './config.js';
+import { EngineError } from './engines/engine.js';
+import type { SandboxNetwork } from './engines/sandbox/network.js';
+import { AppError, describeError } from './errors.js';
+import type { InstanceManager } from './instances/instance-manager.js';
+import type { QrImages } from './instances/qr-image.js';
+import type { Logger } from './logger.js';
+import type { MediaSources } from './messaging/media-source.js';
+import type { AppEnv } from './http/context.js';
+import { auth, type TokenVerifier } from './http/middleware/auth.js';
+import { rateLimit } from './http/middleware/rate-limit.js';
+import { requestLog } from './http/middleware/request-log.js';
+import { validationHook } from './http/openapi.js';
+import { instanceRoutes } from './http/routes/instances.js';
+import { sandboxRoutes } from './http/routes/sandbox.js';
+import { staticRoutes } from './http/routes/static-files.js';
+import { publicDir } from './paths.js';
+import type { Db } from './storage/db.js';
+
+export const VERSION = '0.1.0';
+
+export interface AppDeps {
+  config: Pick<Config, 'publicUrl' | 'rateLimitPerMinute' | 'defaultEngine' | 'mediaDir'>;
+  db: Db;
+  manager: InstanceManager;
+  sandbox: SandboxNetwork;
+  tokens: TokenVerifier;
+  qr: QrImages;
+  mediaSources: MediaSources;
+  logger: Logger;
+  /** The clock of the rate limiter (tests move it). */
+  now?: () => number;
+}
+
+const engineErrorStatus = {
+  not_connected: 409,
+  not_found: 404,
+  rejected: 409,
+  unsupported: 400,
+  failed: 502,
+} as const;
+
+/** The whole HTTP API as a Hono app; no port is opened here (tests call app.request). */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const startedAt = Date.now();
+
+  app.use('*', requestLog(deps.logger));
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) return c.json({ error: err.message, code: err.code }, err.status);
+    if (err instanceof EngineError) {
+      return c.json({ error: err.message, code: err.reason }, engineErrorStatus[err.reason]);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      return c.json({ error: err.message || 'bad request', code: status === 400 ? 'bad_request' : 'error' }, status);
+    }
+    deps.logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: describeError(err), stack: err instanceof Error ? err.stack : undefined });
+    return c.json({ error: 'Internal server error', code: 'internal' }, 500);
+  });
+
+  app.notFound((c) => c.json({ error: `Not found: ${c.req.method} ${c.req.path}`, code: 'not_found' }, 404));
+
+  // GET /health (no token)
+  app.get('/health', (c) =>
+    c.json({ status: 'ok', version: VERSION, uptime: Math.round((Date.now() - startedAt) / 1000), instances: deps.manager.list().length }),
+  );
+
+  app.use('/api/*', auth(deps.tokens));
+  app.use('/api/*', rateLimit(deps.config.rateLimitPerMinute, deps.now));
+  app.use('/api/*', async function requireJsonBody(c, next) {
+    const type = c.req.header('content-type');
+    const hasBody = Number(c.req.header('content-length') ?? '0') > 0 || c.req.header('transfer-encoding') !== undefined;
+    if (hasBody && type && !/^application\/([\w.-]+\+)?json\b/i.test(type) && !/^multipart\/form-data\b/i.test(type)) {
+      return c.json({ error: `Content-Type ${type.split(';')[0]} is not accepted: send JSON with Content-Type: application/json`, code: 'bad_request' }, 400);
+    }
+    await next();
+  });
+
+  app.route('/', instanceRoutes(deps));
+  app.route('/', sandboxRoutes(deps));
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Hatline API',
+      version: VERSION,
+      description:
+        'Self-hosted WhatsApp HTTP API. Every /api request carries the token as `Authorization: Bearer <token>`, `X-API-Key`, `apikey` or `?token=`. Errors are `{ "error": "..." }`.',
+    },
+    security: [{ bearer: [] }, { apiKey: [] }, { queryToken: [] }],
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'X-API-Key' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'queryToken', { type: 'apiKey', in: 'query', name: 'token' });
+
+  app.route('/', staticRoutes({ publicDir, mediaDir: deps.config.mediaDir }));
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export type EngineName = 'wwebjs' | 'sandbox';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly mediaDir: string;
+  readonly publicUrl: string;
+  /** The admin token from API_TOKEN, or null when it is to be generated/kept in DATA_DIR. */
+  readonly apiToken: string | null;
+  readonly defaultEngine: EngineName;
+  /** 0 turns the limit off. */
+  readonly rateLimitPerMinute: number;
+  /** An explicit browser path, or null to auto-detect. */
+  readonly chromiumPath: string | null;
+  readonly logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined) return undefined;
+  const trimmed = raw.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `expected a number from ${min} to ${max}, got ${n}`);
+  return n;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const lower = raw.toLowerCase();
+  if (!(allowed as readonly string[]).includes(lower)) {
+    throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return lower as T;
+}
+
+function httpUrl(env: Env, name: string, fallback: string): string {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `expected an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** Reads the environment once; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = value(env, 'HOST') ?? '0.0.0.0';
+  const dataDir = path.resolve(value(env, 'DATA_DIR') ?? './data');
+  const mediaDir = path.resolve(value(env, 'MEDIA_DIR') ?? './media');
+  const publicUrl = httpUrl(env, 'PUBLIC_URL', `http://localhost:${port}`);
+  const apiToken = value(env, 'API_TOKEN') ?? null;
+  if (apiToken !== null && apiToken.length < 8) {
+    throw new ConfigError('API_TOKEN', 'must be at least 8 characters long');
+  }
+  const defaultEngine = oneOf(env, 'DEFAULT_ENGINE', ['wwebjs', 'sandbox'] as const, 'wwebjs');
+  const rateLimitPerMinute = integer(env, 'RATE_LIMIT_PER_MINUTE', 200, 0, 10_000_000);
+  const chromiumPath = value(env, 'CHROMIUM_PATH') ?? null;
+  if (chromiumPath !== null && !existsSync(chromiumPath)) {
+    throw new ConfigError('CHROMIUM_PATH', `no file at "${chromiumPath}"`);
+  }
+  const logLevel = oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info');
+
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    mediaDir,
+    publicUrl,
+    apiToken,
+    defaultEngine,
+    rateLimitPerMinute,
+    chromiumPath,
+    logLevel,
+  });
+}

@@ -1,0 +1,51 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context.js';
+
+export function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+/** Checks presented tokens against the stored hashes, in constant time. */
+export interface TokenVerifier {
+  /** A stable key for the token (its hash, hex) when it is valid; null otherwise. */
+  verify(token: string): string | null;
+}
+
+export function tokenVerifier(hashes: Buffer[]): TokenVerifier {
+  return {
+    verify(token) {
+      const presented = hashToken(token);
+      let match: Buffer | null = null;
+      for (const h of hashes) if (timingSafeEqual(h, presented)) match = h;
+      return match ? match.toString('hex') : null;
+    },
+  };
+}
+
+/** The token of a request: `Authorization: Bearer T`, `X-API-Key: T`, `apikey: T` or `?token=T`. */
+export function presentedToken(header: (name: string) => string | undefined, query: (name: string) => string | undefined): string | null {
+  const authorization = header('authorization');
+  if (authorization) {
+    const m = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    if (m?.[1]) return m[1].trim();
+  }
+  return header('x-api-key')?.trim() || header('apikey')?.trim() || query('token')?.trim() || null;
+}
+
+/** 401 unless the request carries a valid token. */
+export function auth(verifier: TokenVerifier): MiddlewareHandler<AppEnv> {
+  return async function authenticate(c, next) {
+    const token = presentedToken((n) => c.req.header(n), (n) => c.req.query(n));
+    if (!token) {
+      return c.json(
+        { error: 'Missing API token: send Authorization: Bearer <token>, X-API-Key, or ?token=', code: 'unauthorized' },
+        401,
+      );
+    }
+    const key = verifier.verify(token);
+    if (!key) return c.json({ error: 'Invalid API token', code: 'unauthorized' }, 401);
+    c.set('tokenKey', key);
+    await next();
+  };
+}

@@ -1,0 +1,68 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context.js';
+
+const WINDOW_MS = 60_000;
+
+/**
+ * A rolling one-minute window per key: the times of the requests of the last minute, oldest
+ * first. Memory is bounded by the limit and by the traffic actually seen.
+ */
+export class RollingWindowLimiter {
+  private readonly windows = new Map<string, { times: number[]; head: number }>();
+
+  constructor(
+    readonly limit: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Records the request if allowed; returns what the headers need. */
+  take(key: string): { allowed: boolean; remaining: number; resetMs: number } {
+    const t = this.now();
+    let w = this.windows.get(key);
+    if (!w) {
+      w = { times: [], head: 0 };
+      this.windows.set(key, w);
+    }
+    while (w.head < w.times.length && t - w.times[w.head]! >= WINDOW_MS) w.head++;
+    if (w.head > 1024 && w.head * 2 > w.times.length) {
+      w.times = w.times.slice(w.head);
+      w.head = 0;
+    }
+    const count = w.times.length - w.head;
+    if (count >= this.limit) {
+      return { allowed: false, remaining: 0, resetMs: WINDOW_MS - (t - w.times[w.head]!) };
+    }
+    w.times.push(t);
+    return {
+      allowed: true,
+      remaining: this.limit - count - 1,
+      resetMs: WINDOW_MS - (t - w.times[w.head]!),
+    };
+  }
+}
+
+/** 429 with `Retry-After` once a token has made `limit` requests in the last minute; off when limit is 0. */
+export function rateLimit(limit: number, now?: () => number): MiddlewareHandler<AppEnv> {
+  if (limit <= 0) {
+    return async function noRateLimit(_c, next) {
+      await next();
+    };
+  }
+  const limiter = new RollingWindowLimiter(limit, now);
+  return async function limitRate(c, next) {
+    const result = limiter.take(c.get('tokenKey'));
+    const resetSeconds = Math.ceil(result.resetMs / 1000);
+    c.header('RateLimit-Limit', String(limit));
+    c.header('RateLimit-Remaining', String(result.remaining));
+    c.header('RateLimit-Reset', String(resetSeconds));
+    c.header('RateLimit-Policy', `${limit};w=60`);
+    if (!result.allowed) {
+      c.header('Retry-After', String(Math.max(1, resetSeconds)));
+      return c.json(
+        { error: `Rate limit exceeded: ${limit} requests per minute; retry in ${Math.max(1, resetSeconds)} s`, code: 'rate_limited' },
+        429,
+      );
+    }
+    await next();
+  };
+}

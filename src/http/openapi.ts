@@ -1,0 +1,64 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Hook } from '@hono/zod-openapi';
+import type { AppEnv } from './context.js';
+
+/** `{ "error": ... }`, the shape of every error answer. */
+export const ErrorSchema = z
+  .object({
+    error: z.string().openapi({ example: 'to: is required' }),
+    code: z.string().optional().openapi({ example: 'bad_request' }),
+  })
+  .openapi('Error');
+
+export const SuccessSchema = z.object({ success: z.literal(true) }).openapi('Success');
+
+export const InstanceIdParam = z.object({
+  instanceId: z
+    .string()
+    .openapi({ param: { name: 'instanceId', in: 'path' }, example: 'default', description: 'Instance id' }),
+});
+
+const errorContent = { 'application/json': { schema: ErrorSchema } };
+
+/** Standard error responses for the OpenAPI document, by status. */
+export const errors = {
+  400: { description: 'Missing or invalid parameter', content: errorContent },
+  401: { description: 'Missing or wrong API token', content: errorContent },
+  404: { description: 'Instance or resource not found', content: errorContent },
+  409: { description: 'Conflict: exists already, or the instance is not connected', content: errorContent },
+  413: { description: 'Upload too large', content: errorContent },
+  429: { description: 'Rate limit exceeded', content: errorContent },
+  502: { description: 'WhatsApp refused or failed the operation', content: errorContent },
+} as const;
+
+export function jsonBody<T extends z.ZodType>(schema: T, required = true) {
+  return { required, content: { 'application/json': { schema } } };
+}
+
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** Turns zod issues into one sentence naming each bad field: `to: is required; lat: expected a number`. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => {
+      const field = issue.path.map(String).join('.') || 'body';
+      const message = /received undefined$/.test(issue.message) ? 'is required' : issue.message;
+      return `${field}: ${message}`;
+    })
+    .join('; ');
+}
+
+/** The validation hook every router uses: a 400 whose `error` names the field and the problem. */
+export const validationHook: Hook<any, AppEnv, any, any> = (result, c) => {
+  if (!result.success) {
+    return c.json({ error: describeIssues(result.error.issues), code: 'bad_request' }, 400);
+  }
+  return undefined;
+};
+
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+}

@@ -1,0 +1,67 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { Hono } from 'hono';
+import { isSafeFileName } from '../../messaging/media-source.js';
+import { mimeOfName } from '../../messaging/mime.js';
+import type { AppEnv } from '../context.js';
+
+const pageTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+};
+
+/** Streams a file from `dir` (never outside it); null when there is no such regular file. */
+async function fileResponse(dir: string, name: string, type: string, cache: string): Promise<Response | null> {
+  const full = path.join(dir, name);
+  if (!full.startsWith(dir + path.sep)) return null;
+  try {
+    const info = await stat(full);
+    if (!info.isFile()) return null;
+    const body = Readable.toWeb(createReadStream(full)) as ReadableStream;
+    return new Response(body, {
+      headers: { 'Content-Type': type, 'Content-Length': String(info.size), 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff' },
+    });
+  } catch {
+    return null;
+  }
+}
+
+/** The dashboard's files from public/, and received/uploaded media at /media/{instanceId}/{filename}. */
+export function staticRoutes(opts: { publicDir: string; mediaDir: string }) {
+  const r = new Hono<AppEnv>();
+
+  // GET /media/:instanceId/:filename (no token: stored names are random)
+  r.get('/media/:instanceId/:filename', async (c) => {
+    const { instanceId, filename } = c.req.param();
+    if (!isSafeFileName(instanceId) || !isSafeFileName(filename)) {
+      return c.json({ error: 'invalid media path', code: 'bad_request' }, 400);
+    }
+    const res = await fileResponse(path.join(opts.mediaDir, instanceId), filename, mimeOfName(filename), 'private, max-age=3600');
+    return res ?? c.json({ error: `media ${instanceId}/${filename} not found`, code: 'not_found' }, 404);
+  });
+
+  // GET / and the dashboard's assets
+  r.get('/*', async (c, next) => {
+    let name: string;
+    try {
+      name = decodeURIComponent(c.req.path).replace(/^\/+/, '');
+    } catch {
+      return next();
+    }
+    if (name === '') name = 'index.html';
+    if (name === 'docs') name = 'docs.html';
+    if (name.split('/').some((part) => part === '..' || part.includes('\0'))) return next();
+    const type = pageTypes[path.extname(name)] ?? 'application/octet-stream';
+    const res = await fileResponse(opts.publicDir, name, type, 'no-cache');
+    return res ?? next();
+  });
+
+  return r;
+}

@@ -1,0 +1,59 @@
+import { serve } from '@hono/node-server';
+import { ConfigError, loadConfig } from './config.js';
+import { describeError } from './errors.js';
+import { createLogger } from './logger.js';
+import { buildHatline } from './server.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Hatline cannot start: bad configuration: ${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const hatline = await buildHatline({ config, logger });
+
+  const server = serve({ fetch: hatline.app.fetch, port: config.port, hostname: config.host }, (info) => {
+    logger.info('listening', { host: config.host, port: info.port, url: config.publicUrl, instances: hatline.manager.list().length });
+    if (hatline.generatedToken) {
+      process.stdout.write(
+        [
+          '',
+          '  Hatline generated your API token (shown this once; only its hash is kept):',
+          '',
+          `    ${hatline.generatedToken}`,
+          '',
+          `  Dashboard: ${config.publicUrl}/  ·  API reference: ${config.publicUrl}/docs`,
+          '  Set API_TOKEN to choose your own, or delete DATA_DIR/api-token.sha256 to generate a new one.',
+          '',
+        ].join('\n') + '\n',
+      );
+    }
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    server.close();
+    try {
+      await hatline.close();
+    } catch (err) {
+      logger.error('shutdown error', { error: describeError(err) });
+    }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`Hatline failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { loadAdminToken } from './admin-token.js';
+import { createApp, type App } from './app.js';
+import type { Config } from './config.js';
+import type { Engine, EngineContext } from './engines/engine.js';
+import { engineFactory } from './engines/create-engine.js';
+import { SandboxNetwork } from './engines/sandbox/network.js';
+import { tokenVerifier } from './http/middleware/auth.js';
+import { InstanceManager } from './instances/instance-manager.js';
+import { QrImages } from './instances/qr-image.js';
+import type { Logger } from './logger.js';
+import { migrate, openDb, type OpenedDb } from './storage/db.js';
+
+export interface Hatline {
+  app: App;
+  manager: InstanceManager;
+  database: OpenedDb;
+  sandbox: SandboxNetwork;
+  /** The admin token when this start generated it (to print once). */
+  generatedToken: string | null;
+  /** Stops every engine and closes the database. */
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  config: Config;
+  logger: Logger;
+  /** `:memory:` in tests; defaults to DATA_DIR/hatline.db. */
+  dbFile?: string;
+  wwebjs?: (ctx: EngineContext) => Engine;
+  now?: () => number;
+}
+
+/** Wires the whole server (db, engines, instances, jobs, HTTP app) without opening a port. */
+export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
+  const { config, logger } = opts;
+  const database = openDb(opts.dbFile ?? path.join(config.dataDir, 'hatline.db'));
+  await migrate(database.db);
+  const token = loadAdminToken(config.apiToken, config.dataDir);
+  const sandbox = new SandboxNetwork(opts.dbFile === ':memory:' ? null : path.join(config.dataDir, 'sandbox-network.json'));
+  const manager = new InstanceManager({
+    db: database.db,
+    dataDir: config.dataDir,
+    mediaDir: config.mediaDir,
+    logger,
+    createEngine: engineFactory({ sandbox, ...(opts.wwebjs ? { wwebjs: opts.wwebjs } : {}) }),
+  });
+  await manager.restore();
+  const app = createApp({
+    config,
+    db: database.db,
+    manager,
+    sandbox,
+    tokens: tokenVerifier([token.hash]),
+    qr: new QrImages(),
+    mediaSources: { publicUrl: config.publicUrl, mediaDir: config.mediaDir },
+    logger,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  return {
+    app,
+    manager,
+    database,
+    sandbox,
+    generatedToken: token.generated,
+    close: async () => {
+      await manager.stopAll();
+      sandbox.close();
+      await database.close();
+    },
+  };
+}

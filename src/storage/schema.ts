@@ -1,0 +1,66 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Every table, as the code sees it. Integers 0/1 are booleans; times are unix milliseconds unless named `timestamp`. */
+export interface Database {
+  instances: InstancesTable;
+  settings: SettingsTable;
+  messages: MessagesTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export interface InstancesTable {
+  id: string;
+  description: string;
+  engine: string;
+  should_run: number;
+  account_id: string | null;
+  account_name: string | null;
+  account_phone: string | null;
+  created_at: number;
+  updated_at: number;
+}
+export type InstanceRow = Selectable<InstancesTable>;
+export type NewInstanceRow = Insertable<InstancesTable>;
+export type InstanceUpdate = Updateable<InstancesTable>;
+
+export interface SettingsTable {
+  instance_id: string;
+  webhook_url: Generated<string>;
+  webhook_enabled: Generated<number>;
+  send_delay: Generated<number>;
+}
+export type SettingsRow = Selectable<SettingsTable>;
+
+export interface MessagesTable {
+  instance_id: string;
+  id: string;
+  chat_id: string;
+  from_jid: string;
+  to_jid: string;
+  from_me: number;
+  type: string;
+  body: string | null;
+  caption: string | null;
+  media_file: string | null;
+  media_mimetype: string | null;
+  media_filename: string | null;
+  media_size: number | null;
+  /** JSON of the kind-specific fields (location, poll, vCard, quoted id, ...). */
+  extra: string | null;
+  status: string;
+  error: string | null;
+  seen: Generated<number>;
+  sender_name: string | null;
+  /** Unix seconds, as WhatsApp reports it. */
+  timestamp: number;
+}
+export type MessageRow = Selectable<MessagesTable>;
+export type NewMessageRow = Insertable<MessagesTable>;
+
+export interface IdempotencyKeysTable {
+  instance_id: string;
+  key: string;
+  status_code: number;
+  body: string;
+  created_at: number;
+}
