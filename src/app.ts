@@ -73,7 +73,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', rateLimit(deps.config.rateLimitPerMinute, deps.now));
   app.use('/api/*', async function requireJsonBody(c, next) {
     const type = c.req.header('content-type');
-    const hasBody = Number(c.req.header('content-length') ?? '0') > 0 || c.req.header('transfer-encoding') !== undefined;
+    const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0';
     if (hasBody && type && !/^application\/([\w.-]+\+)?json\b/i.test(type) && !/^multipart\/form-data\b/i.test(type)) {
       return c.json({ error: `Content-Type ${type.split(';')[0]} is not accepted: send JSON with Content-Type: application/json`, code: 'bad_request' }, 400);
     }

@@ -1,0 +1,44 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+test('defaults follow DESIGN.md', () => {
+  const c = loadConfig({});
+  assert.is(c.port, 3000);
+  assert.is(c.host, '0.0.0.0');
+  assert.is(c.publicUrl, 'http://localhost:3000');
+  assert.is(c.defaultEngine, 'wwebjs');
+  assert.is(c.rateLimitPerMinute, 200);
+  assert.is(c.apiToken, null);
+  assert.is(c.logLevel, 'info');
+  assert.ok(Object.isFrozen(c));
+});
+
+test('PUBLIC_URL defaults to the port and loses a trailing slash', () => {
+  assert.is(loadConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
+  assert.is(loadConfig({ PUBLIC_URL: 'https://wa.example.com/' }).publicUrl, 'https://wa.example.com');
+});
+
+for (const [name, value] of [
+  ['PORT', 'eighty'],
+  ['PORT', '70000'],
+  ['RATE_LIMIT_PER_MINUTE', '-1'],
+  ['DEFAULT_ENGINE', 'baileys'],
+  ['PUBLIC_URL', 'ftp://x'],
+  ['LOG_LEVEL', 'loud'],
+  ['API_TOKEN', 'short'],
+  ['CHROMIUM_PATH', '/no/such/browser'],
+] as const) {
+  test(`a bad ${name} (${value}) stops start-up with a message naming it`, () => {
+    try {
+      loadConfig({ [name]: value });
+      assert.unreachable('should throw');
+    } catch (err) {
+      assert.instance(err, ConfigError);
+      assert.is((err as ConfigError).variable, name);
+      assert.match((err as Error).message, name);
+    }
+  });
+}
+
+test.run();
