@@ -1,19 +1,23 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { HTTPException } from 'hono/http-exception';
 import type { Config } from './config.js';
-import { EngineError } from './engines/engine.js';
 import type { SandboxNetwork } from './engines/sandbox/network.js';
-import { AppError, describeError } from './errors.js';
+import { describeError } from './errors.js';
+import { errorAnswer } from './http/error-answer.js';
 import type { InstanceManager } from './instances/instance-manager.js';
 import type { QrImages } from './instances/qr-image.js';
 import type { Logger } from './logger.js';
+import type { Idempotency } from './messaging/idempotency.js';
 import type { MediaSources } from './messaging/media-source.js';
+import type { MessageService } from './messaging/message-service.js';
 import type { AppEnv } from './http/context.js';
 import { auth, type TokenVerifier } from './http/middleware/auth.js';
 import { rateLimit } from './http/middleware/rate-limit.js';
 import { requestLog } from './http/middleware/request-log.js';
 import { validationHook } from './http/openapi.js';
+import { chatRoutes } from './http/routes/chats.js';
 import { instanceRoutes } from './http/routes/instances.js';
+import { messageHistoryRoutes } from './http/routes/message-history.js';
+import { messageSendRoutes } from './http/routes/message-sends.js';
 import { sandboxRoutes } from './http/routes/sandbox.js';
 import { staticRoutes } from './http/routes/static-files.js';
 import { publicDir } from './paths.js';
@@ -28,19 +32,13 @@ export interface AppDeps {
   sandbox: SandboxNetwork;
   tokens: TokenVerifier;
   qr: QrImages;
+  messages: MessageService;
+  idempotency: Idempotency;
   mediaSources: MediaSources;
   logger: Logger;
   /** The clock of the rate limiter (tests move it). */
   now?: () => number;
 }
-
-const engineErrorStatus = {
-  not_connected: 409,
-  not_found: 404,
-  rejected: 409,
-  unsupported: 400,
-  failed: 502,
-} as const;
 
 /** The whole HTTP API as a Hono app; no port is opened here (tests call app.request). */
 export function createApp(deps: AppDeps) {
@@ -50,14 +48,8 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestLog(deps.logger));
 
   app.onError((err, c) => {
-    if (err instanceof AppError) return c.json({ error: err.message, code: err.code }, err.status);
-    if (err instanceof EngineError) {
-      return c.json({ error: err.message, code: err.reason }, engineErrorStatus[err.reason]);
-    }
-    if (err instanceof HTTPException) {
-      const status = err.status;
-      return c.json({ error: err.message || 'bad request', code: status === 400 ? 'bad_request' : 'error' }, status);
-    }
+    const known = errorAnswer(err);
+    if (known) return c.json(known.body, known.status);
     deps.logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: describeError(err), stack: err instanceof Error ? err.stack : undefined });
     return c.json({ error: 'Internal server error', code: 'internal' }, 500);
   });
@@ -81,6 +73,9 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/', instanceRoutes(deps));
+  app.route('/', messageSendRoutes(deps));
+  app.route('/', messageHistoryRoutes(deps));
+  app.route('/', chatRoutes(deps));
   app.route('/', sandboxRoutes(deps));
 
   app.doc31('/openapi.json', {

@@ -9,13 +9,18 @@ import { tokenVerifier } from './http/middleware/auth.js';
 import { InstanceManager } from './instances/instance-manager.js';
 import { QrImages } from './instances/qr-image.js';
 import type { Logger } from './logger.js';
+import { Idempotency } from './messaging/idempotency.js';
+import { noEvents, type EventSink } from './messaging/events.js';
+import { MessageService } from './messaging/message-service.js';
 import { migrate, openDb, type OpenedDb } from './storage/db.js';
+import { failInterruptedSends } from './storage/messages-repo.js';
 
 export interface Hatline {
   app: App;
   manager: InstanceManager;
   database: OpenedDb;
   sandbox: SandboxNetwork;
+  messages: MessageService;
   /** The admin token when this start generated it (to print once). */
   generatedToken: string | null;
   /** Stops every engine and closes the database. */
@@ -29,6 +34,7 @@ export interface BuildOptions {
   dbFile?: string;
   wwebjs?: (ctx: EngineContext) => Engine;
   now?: () => number;
+  events?: EventSink;
 }
 
 /** Wires the whole server (db, engines, instances, jobs, HTTP app) without opening a port. */
@@ -45,6 +51,16 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     logger,
     createEngine: engineFactory({ sandbox, ...(opts.wwebjs ? { wwebjs: opts.wwebjs } : {}) }),
   });
+  const messages = new MessageService({
+    db: database.db,
+    manager,
+    events: opts.events ?? noEvents,
+    mediaDir: config.mediaDir,
+    publicUrl: config.publicUrl,
+    logger,
+  });
+  const interrupted = await failInterruptedSends(database.db, 'the server stopped before WhatsApp confirmed this message; it may or may not have been sent');
+  if (interrupted) logger.warn('sends interrupted by the last shutdown marked failed', { count: interrupted });
   await manager.restore();
   const app = createApp({
     config,
@@ -53,6 +69,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     sandbox,
     tokens: tokenVerifier([token.hash]),
     qr: new QrImages(),
+    messages,
+    idempotency: new Idempotency(database.db),
     mediaSources: { publicUrl: config.publicUrl, mediaDir: config.mediaDir },
     logger,
     ...(opts.now ? { now: opts.now } : {}),
@@ -62,9 +80,11 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     manager,
     database,
     sandbox,
+    messages,
     generatedToken: token.generated,
     close: async () => {
       await manager.stopAll();
+      await messages.settled();
       sandbox.close();
       await database.close();
     },

@@ -55,7 +55,12 @@ function localMediaPath(sources: MediaSources, input: string): { instance: strin
   return { instance: parts[0]!, file: parts[1]! };
 }
 
-async function fromDisk(field: string, sources: MediaSources, where: { instance: string; file: string }): Promise<MediaPayload> {
+/** Media loaded for a send; `library` is set when it is a file of the media library. */
+export interface ResolvedMedia extends MediaPayload {
+  library?: { instance: string; file: string };
+}
+
+async function fromDisk(field: string, sources: MediaSources, where: { instance: string; file: string }): Promise<ResolvedMedia> {
   const full = path.join(sources.mediaDir, where.instance, where.file);
   try {
     const info = await stat(full);
@@ -63,7 +68,7 @@ async function fromDisk(field: string, sources: MediaSources, where: { instance:
   } catch {
     throw bad(field, `no uploaded file ${where.instance}/${where.file} in the media library`);
   }
-  return { mimetype: mimeOfName(where.file), data: await readFile(full), filename: where.file };
+  return { mimetype: mimeOfName(where.file), data: await readFile(full), filename: where.file, library: where };
 }
 
 async function fromHttp(field: string, url: URL): Promise<MediaPayload> {
@@ -111,7 +116,7 @@ function describeFetchError(err: unknown): string {
  * Loads media a client pointed at: a base64 data URI, an uploaded file's URL (read from disk),
  * or an http(s) URL (fetched, at most 64 MB). Anything else is a 400 naming the field.
  */
-export async function resolveMedia(sources: MediaSources, field: string, input: string): Promise<MediaPayload> {
+export async function resolveMedia(sources: MediaSources, field: string, input: string): Promise<ResolvedMedia> {
   const value = input.trim();
   if (value.startsWith('data:')) return fromDataUri(field, value);
   const local = localMediaPath(sources, value);

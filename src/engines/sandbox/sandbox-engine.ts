@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { bodyOf } from '../../messaging/content.js';
 import { isGroupJid, jidToPhone, phoneToJid } from '../../messaging/jid.js';
 import {
   EngineError,
@@ -396,20 +397,5 @@ export class SandboxEngine implements Engine, SandboxPeer {
   private clearTimers(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-  }
-}
-
-function bodyOf(content: OutgoingContent): string {
-  switch (content.kind) {
-    case 'chat':
-      return content.body;
-    case 'location':
-      return [content.location.name, content.location.address].filter(Boolean).join('\n');
-    case 'vcard':
-      return content.vcard;
-    case 'poll_creation':
-      return content.poll.name;
-    default:
-      return content.caption ?? '';
   }
 }
