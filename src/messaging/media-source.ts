@@ -21,7 +21,7 @@ export function isSafeFileName(name: string): boolean {
 const bad = (field: string, why: string) => new AppError('bad_request', `${field}: ${why}`);
 
 function fromDataUri(field: string, input: string): MediaPayload {
-  const m = /^data:([\w.+-]+\/[\w.+-]+)?((?:;[\w.+-]+=[^;,]*)*);base64,/i.exec(input);
+  const m = /^data:([\w.+-]+\/[\w.+-]+)?((?:;\s*[\w.+-]+=[^;,]*)*);base64,/i.exec(input);
   if (!m) throw bad(field, 'a data URI must look like data:<mimetype>;base64,<data>');
   const payload = input.slice(m[0].length).replace(/\s+/g, '');
   if (payload.length === 0 || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload)) {
@@ -29,7 +29,7 @@ function fromDataUri(field: string, input: string): MediaPayload {
   }
   const data = Buffer.from(payload, 'base64');
   if (data.length > MAX_MEDIA_BYTES) throw bad(field, 'media is larger than 64 MB');
-  const name = /;name=([^;,]+)/i.exec(m[2] ?? '')?.[1];
+  const name = /;\s*name=([^;,]+)/i.exec(m[2] ?? '')?.[1];
   return {
     mimetype: (m[1] ?? 'application/octet-stream').toLowerCase(),
     data,

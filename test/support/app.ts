@@ -26,6 +26,7 @@ export interface TestServerOptions {
   onDisk?: boolean;
   now?: () => number;
   wwebjs?: BuildOptions['wwebjs'];
+  events?: BuildOptions['events'];
 }
 
 /** Builds the whole server in-process on a temp DATA_DIR/MEDIA_DIR; no port is opened. */
@@ -46,6 +47,7 @@ export async function testServer(opts: TestServerOptions = {}): Promise<TestServ
     ...(opts.onDisk ? {} : { dbFile: ':memory:' }),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.wwebjs ? { wwebjs: opts.wwebjs } : {}),
+    ...(opts.events ? { events: opts.events } : {}),
   });
   const call = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
     const init: RequestInit = { method, headers: { authorization: `Bearer ${TOKEN}`, ...headers } };
