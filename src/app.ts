@@ -4,6 +4,8 @@ import type { SandboxNetwork } from './engines/sandbox/network.js';
 import { describeError } from './errors.js';
 import { errorAnswer } from './http/error-answer.js';
 import type { InstanceManager } from './instances/instance-manager.js';
+import type { SettingsStore } from './instances/settings-store.js';
+import type { WebhookDispatcher } from './jobs/webhooks/dispatcher.js';
 import type { QrImages } from './instances/qr-image.js';
 import type { Logger } from './logger.js';
 import type { Idempotency } from './messaging/idempotency.js';
@@ -15,10 +17,15 @@ import { rateLimit } from './http/middleware/rate-limit.js';
 import { requestLog } from './http/middleware/request-log.js';
 import { validationHook } from './http/openapi.js';
 import { chatRoutes } from './http/routes/chats.js';
+import { contactRoutes } from './http/routes/contacts.js';
+import { groupRoutes } from './http/routes/groups.js';
 import { instanceRoutes } from './http/routes/instances.js';
+import { mediaLibraryRoutes } from './http/routes/media-library.js';
 import { messageHistoryRoutes } from './http/routes/message-history.js';
 import { messageSendRoutes } from './http/routes/message-sends.js';
 import { sandboxRoutes } from './http/routes/sandbox.js';
+import { settingsRoutes } from './http/routes/settings.js';
+import { webhookRoutes } from './http/routes/webhooks.js';
 import { staticRoutes } from './http/routes/static-files.js';
 import { publicDir } from './paths.js';
 import type { Db } from './storage/db.js';
@@ -33,6 +40,8 @@ export interface AppDeps {
   tokens: TokenVerifier;
   qr: QrImages;
   messages: MessageService;
+  settings: SettingsStore;
+  dispatcher: WebhookDispatcher;
   idempotency: Idempotency;
   mediaSources: MediaSources;
   logger: Logger;
@@ -76,6 +85,11 @@ export function createApp(deps: AppDeps) {
   app.route('/', messageSendRoutes(deps));
   app.route('/', messageHistoryRoutes(deps));
   app.route('/', chatRoutes(deps));
+  app.route('/', contactRoutes(deps));
+  app.route('/', groupRoutes(deps));
+  app.route('/', mediaLibraryRoutes(deps));
+  app.route('/', settingsRoutes(deps));
+  app.route('/', webhookRoutes(deps));
   app.route('/', sandboxRoutes(deps));
 
   app.doc31('/openapi.json', {

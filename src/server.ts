@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadAdminToken } from './admin-token.js';
-import { createApp, type App } from './app.js';
+import { createApp, VERSION, type App } from './app.js';
 import type { Config } from './config.js';
 import type { Engine, EngineContext } from './engines/engine.js';
 import { engineFactory } from './engines/create-engine.js';
@@ -10,7 +10,10 @@ import { InstanceManager } from './instances/instance-manager.js';
 import { QrImages } from './instances/qr-image.js';
 import type { Logger } from './logger.js';
 import { Idempotency } from './messaging/idempotency.js';
-import { noEvents, type EventSink } from './messaging/events.js';
+import type { EventSink } from './messaging/events.js';
+import { SettingsStore } from './instances/settings-store.js';
+import { WebhookDispatcher, type DispatcherOptions } from './jobs/webhooks/dispatcher.js';
+import { WebhookOutbox } from './jobs/webhooks/outbox.js';
 import { MessageService } from './messaging/message-service.js';
 import { migrate, openDb, type OpenedDb } from './storage/db.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
@@ -21,6 +24,7 @@ export interface Hatline {
   database: OpenedDb;
   sandbox: SandboxNetwork;
   messages: MessageService;
+  dispatcher: WebhookDispatcher;
   /** The admin token when this start generated it (to print once). */
   generatedToken: string | null;
   /** Stops every engine and closes the database. */
@@ -34,7 +38,17 @@ export interface BuildOptions {
   dbFile?: string;
   wwebjs?: (ctx: EngineContext) => Engine;
   now?: () => number;
+  /** Also told of every event (tests); the webhook outbox always is. */
   events?: EventSink;
+  webhookTimings?: Pick<DispatcherOptions, 'timeoutMs' | 'backoffBaseMs' | 'backoffCapMs'>;
+}
+
+function teeEvents(...sinks: EventSink[]): EventSink {
+  return {
+    record: async (trx, instanceId, e) => {
+      for (const sink of sinks) await sink.record(trx, instanceId, e);
+    },
+  };
 }
 
 /** Wires the whole server (db, engines, instances, jobs, HTTP app) without opening a port. */
@@ -44,8 +58,20 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   await migrate(database.db);
   const token = loadAdminToken(config.apiToken, config.dataDir);
   const sandbox = new SandboxNetwork(opts.dbFile === ':memory:' ? null : path.join(config.dataDir, 'sandbox-network.json'));
+  const settings = new SettingsStore(database.db);
+  const outbox = new WebhookOutbox(settings);
+  const events: EventSink = opts.events ? teeEvents(outbox, opts.events) : outbox;
+  const dispatcher = new WebhookDispatcher({
+    db: database.db,
+    settings,
+    logger: logger.child({ component: 'webhooks' }),
+    userAgent: `Hatline/${VERSION}`,
+    ...opts.webhookTimings,
+  });
+  outbox.onRecorded = (instanceId) => dispatcher.wake(instanceId);
   const manager = new InstanceManager({
     db: database.db,
+    events,
     dataDir: config.dataDir,
     mediaDir: config.mediaDir,
     logger,
@@ -54,14 +80,17 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const messages = new MessageService({
     db: database.db,
     manager,
-    events: opts.events ?? noEvents,
+    events,
+    settings,
     mediaDir: config.mediaDir,
     publicUrl: config.publicUrl,
     logger,
   });
   const interrupted = await failInterruptedSends(database.db, 'the server stopped before WhatsApp confirmed this message; it may or may not have been sent');
   if (interrupted) logger.warn('sends interrupted by the last shutdown marked failed', { count: interrupted });
+  manager.on('deleted', (instanceId) => settings.forget(instanceId));
   await manager.restore();
+  await dispatcher.start();
   const app = createApp({
     config,
     db: database.db,
@@ -70,6 +99,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     tokens: tokenVerifier([token.hash]),
     qr: new QrImages(),
     messages,
+    settings,
+    dispatcher,
     idempotency: new Idempotency(database.db),
     mediaSources: { publicUrl: config.publicUrl, mediaDir: config.mediaDir },
     logger,
@@ -81,10 +112,12 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     database,
     sandbox,
     messages,
+    dispatcher,
     generatedToken: token.generated,
     close: async () => {
       await manager.stopAll();
       await messages.settled();
+      await dispatcher.stop();
       sandbox.close();
       await database.close();
     },

@@ -29,7 +29,7 @@ function recordSends(engine: Engine): number[] {
 
 test('the queue sends one at a time per instance, sendDelay ms apart, in order', async () => {
   const s = await pair();
-  await s.hatline.database.db.updateTable('settings').set({ send_delay: 250 }).where('instance_id', '=', 'a').execute();
+  assert.is((await s.json('POST', '/api/instance/a/settings', { sendDelay: 250 })).status, 200);
   const times = recordSends(s.hatline.manager.engine('a'));
   const answers = await Promise.all(
     [1, 2, 3].map((i) => s.json('POST', '/api/instance/a/messages/chat', { to: B, body: `n${i}` })),
@@ -47,7 +47,7 @@ test('the queue sends one at a time per instance, sendDelay ms apart, in order',
 
 test('another instance is not held back by a slow queue', async () => {
   const s = await pair();
-  await s.hatline.database.db.updateTable('settings').set({ send_delay: 400 }).where('instance_id', '=', 'a').execute();
+  assert.is((await s.json('POST', '/api/instance/a/settings', { sendDelay: 400 })).status, 200);
   const slow = Promise.all([1, 2, 3].map((i) => s.json('POST', '/api/instance/a/messages/chat', { to: B, body: `slow ${i}` })));
   const started = Date.now();
   const fast = await s.json('POST', '/api/instance/b/messages/chat', { to: A, body: 'fast' });
@@ -59,7 +59,7 @@ test('another instance is not held back by a slow queue', async () => {
 
 test('a message waiting in the queue is stored as pending until its turn', async () => {
   const s = await pair();
-  await s.hatline.database.db.updateTable('settings').set({ send_delay: 300 }).where('instance_id', '=', 'a').execute();
+  assert.is((await s.json('POST', '/api/instance/a/settings', { sendDelay: 300 })).status, 200);
   const first = s.json('POST', '/api/instance/a/messages/chat', { to: B, body: 'first' });
   const second = s.json('POST', '/api/instance/a/messages/chat', { to: B, body: 'second' });
   await first;

@@ -16,6 +16,7 @@ import type {
 import { AppError, conflict, describeError, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../storage/db.js';
+import type { EventSink } from '../messaging/events.js';
 import * as instancesRepo from '../storage/instances-repo.js';
 import type { InstanceRow } from '../storage/schema.js';
 
@@ -56,6 +57,8 @@ export interface InstanceManagerOptions {
   mediaDir: string;
   createEngine: EngineFactory;
   logger: Logger;
+  /** Where connection_status events are recorded (the webhook outbox). */
+  events?: EventSink;
 }
 
 /**
@@ -68,6 +71,8 @@ export class InstanceManager extends EventEmitter<InstanceEvents> {
   private readonly db: Db;
   private readonly log: Logger;
   private closing = false;
+  /** Per instance, status writes (account, connection_status event) in the order they happened. */
+  private readonly statusWrites = new Map<string, Promise<void>>();
 
   constructor(private readonly opts: InstanceManagerOptions) {
     super();
@@ -205,6 +210,7 @@ export class InstanceManager extends EventEmitter<InstanceEvents> {
       await rt.engine.dispose();
       await instancesRepo.deleteInstance(this.db, instanceId);
       this.runtimes.delete(instanceId);
+      this.statusWrites.delete(instanceId);
       this.emit('deleted', instanceId);
       await Promise.all([
         rm(this.sessionDir(instanceId), { recursive: true, force: true }),
@@ -221,6 +227,7 @@ export class InstanceManager extends EventEmitter<InstanceEvents> {
         rt.engine.stop().catch((err) => this.log.warn('engine did not stop cleanly', { instance: rt.state.id, error: describeError(err) })),
       ),
     );
+    await this.settled();
   }
 
   // --- internals -----------------------------------------------------------------------------
@@ -301,23 +308,49 @@ export class InstanceManager extends EventEmitter<InstanceEvents> {
     state.error = update.error ?? null;
     state.pairingCode = update.status === 'connecting' ? (update.pairingCode ?? state.pairingCode) : null;
     if (update.status !== 'connecting') state.qr = null;
+    let accountChanged = false;
     if (update.status === 'open' && update.account) {
-      const changed =
-        state.account?.id !== update.account.id || state.account?.name !== update.account.name;
+      accountChanged = state.account?.id !== update.account.id || state.account?.name !== update.account.name;
       state.account = { ...update.account };
-      if (changed) {
-        instancesRepo
-          .updateInstance(this.db, id, {
-            account_id: update.account.id,
-            account_name: update.account.name,
-            account_phone: update.account.phone,
-          })
-          .catch((err) => this.log.warn('could not save account', { instance: id, error: describeError(err) }));
-      }
     }
-    if (previous !== update.status || update.error) {
+    const statusChanged = previous !== update.status;
+    if (statusChanged || update.error) {
       this.log.info('instance status', { instance: id, status: update.status, ...(update.error ? { error: update.error } : {}) });
     }
+    if (accountChanged || statusChanged) this.writeStatus(id, update, accountChanged, statusChanged);
     this.emit('status', id, update, previous);
+  }
+
+  /** Saves a new account and records the connection_status event, in one transaction. */
+  private writeStatus(id: string, update: StatusUpdate, accountChanged: boolean, statusChanged: boolean): void {
+    const account = update.account;
+    const write = async () => {
+      if (!this.runtimes.has(id)) return;
+      await this.db.transaction().execute(async (trx) => {
+        if (accountChanged && account) {
+          await instancesRepo.updateInstance(trx, id, { account_id: account.id, account_name: account.name, account_phone: account.phone });
+        }
+        if (statusChanged && this.opts.events) {
+          const status = update.status === 'open' ? 'connected' : update.status;
+          await this.opts.events.record(trx, id, {
+            event: 'connection_status',
+            data: {
+              status,
+              ...(update.status === 'open' && account ? { account: { id: account.id, name: account.name, phone: account.phone } } : {}),
+              ...(update.error ? { error: update.error } : {}),
+            },
+          });
+        }
+      });
+    };
+    const next = (this.statusWrites.get(id) ?? Promise.resolve())
+      .then(write)
+      .catch((err) => this.log.warn('could not record a status change', { instance: id, error: describeError(err) }));
+    this.statusWrites.set(id, next);
+  }
+
+  /** Waits for the status writes made so far (tests, shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all(this.statusWrites.values());
   }
 }

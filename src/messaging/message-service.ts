@@ -3,9 +3,9 @@ import type { AckUpdate, EngineMessage, OutgoingContent, SentMessage } from '../
 import { EngineError } from '../engines/engine.js';
 import { AppError, describeError, notFound } from '../errors.js';
 import type { InstanceManager } from '../instances/instance-manager.js';
+import type { SettingsStore } from '../instances/settings-store.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../storage/db.js';
-import { getSettings } from '../storage/instances-repo.js';
 import * as repo from '../storage/messages-repo.js';
 import type { NewMessageRow } from '../storage/schema.js';
 import { canAdvance, furthest } from './ack-state.js';
@@ -20,6 +20,7 @@ export interface MessageServiceOptions {
   db: Db;
   manager: InstanceManager;
   events: EventSink;
+  settings: SettingsStore;
   mediaDir: string;
   publicUrl: string;
   logger: Logger;
@@ -297,8 +298,7 @@ export class MessageService {
   }
 
   private async sendDelay(instanceId: string): Promise<number> {
-    const settings = await getSettings(this.db, instanceId);
-    return settings?.send_delay ?? 0;
+    return (await this.opts.settings.get(instanceId))?.sendDelay ?? 0;
   }
 }
 

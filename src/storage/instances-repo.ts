@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DbOrTrx } from './db.js';
 import type { InstanceRow, InstanceUpdate, NewInstanceRow, SettingsRow } from './schema.js';
 
@@ -9,7 +10,7 @@ export function listInstances(db: DbOrTrx): Promise<InstanceRow[]> {
 export async function insertInstance(db: DbOrTrx, row: NewInstanceRow): Promise<void> {
   const write = async (trx: DbOrTrx) => {
     await trx.insertInto('instances').values(row).execute();
-    await trx.insertInto('settings').values({ instance_id: row.id }).execute();
+    await trx.insertInto('settings').values({ instance_id: row.id, webhook_events: null, webhook_secret: newWebhookSecret() }).execute();
   };
   if (db.isTransaction) await write(db);
   else await db.transaction().execute(write);
@@ -30,4 +31,9 @@ export async function deleteInstance(db: DbOrTrx, id: string): Promise<void> {
 
 export function getSettings(db: DbOrTrx, instanceId: string): Promise<SettingsRow | undefined> {
   return db.selectFrom('settings').selectAll().where('instance_id', '=', instanceId).executeTakeFirst();
+}
+
+/** A Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
 }

@@ -6,6 +6,8 @@ export interface Database {
   settings: SettingsTable;
   messages: MessagesTable;
   idempotency_keys: IdempotencyKeysTable;
+  chat_states: ChatStatesTable;
+  webhook_events: WebhookEventsTable;
 }
 
 export interface InstancesTable {
@@ -28,6 +30,10 @@ export interface SettingsTable {
   webhook_url: Generated<string>;
   webhook_enabled: Generated<number>;
   send_delay: Generated<number>;
+  /** JSON array of event names; null = every event. */
+  webhook_events: string | null;
+  /** `whsec_` + base64: the Standard Webhooks signing secret. */
+  webhook_secret: string;
 }
 export type SettingsRow = Selectable<SettingsTable>;
 
@@ -64,3 +70,32 @@ export interface IdempotencyKeysTable {
   body: string;
   created_at: number;
 }
+
+export interface WebhookEventsTable {
+  seq: Generated<number>;
+  instance_id: string;
+  webhook_id: string;
+  event: string;
+  payload: string;
+  /** pending | delivered | failed */
+  status: string;
+  attempts: Generated<number>;
+  created_at: number;
+  next_attempt_at: number;
+  expires_at: number;
+  last_attempt_at: number | null;
+  delivered_at: number | null;
+  last_error: string | null;
+  response_code: number | null;
+  url: string | null;
+}
+export type WebhookEventRow = Selectable<WebhookEventsTable>;
+
+/** A chat's archive flag, kept so that it survives a restart (the engine's word wins while it knows the chat). */
+export interface ChatStatesTable {
+  instance_id: string;
+  chat_id: string;
+  archived: number;
+  updated_at: number;
+}
+export type ChatStateRow = Selectable<ChatStatesTable>;

@@ -23,7 +23,7 @@ const IdempotencyHeader = z.object({
   'idempotency-key': z
     .string()
     .optional()
-    .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'The same key within 24 h answers the first answer and sends nothing' }),
+    .openapi({ description: 'The same key within 24 h answers the first answer and sends nothing' }),
 });
 
 const sendResponses = {

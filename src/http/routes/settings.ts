@@ -1,0 +1,130 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { AppDeps } from '../../app.js';
+import { AppError, notFound } from '../../errors.js';
+import type { InstanceSettings } from '../../instances/settings-store.js';
+import { EVENT_NAMES } from '../../messaging/events.js';
+import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
+
+const tag = ['Settings and webhooks'];
+const path = '/api/instance/{instanceId}/settings';
+
+const SettingsSchema = z
+  .object({
+    webhookUrl: z.string().openapi({ example: 'https://example.com/hooks/whatsapp' }),
+    webhookEnabled: z.enum(['true', 'false']).openapi({ description: 'A string, as in the seed' }),
+    sendDelay: z.string().openapi({ example: '0', description: 'Milliseconds between sends, as a string (as in the seed)' }),
+    webhookEvents: z.array(z.enum(EVENT_NAMES as [string, ...string[]])).openapi({ description: 'Events sent to the webhook' }),
+    webhookSecret: z.string().openapi({ description: 'Standard Webhooks signing secret (whsec_...)' }),
+  })
+  .openapi('Settings');
+
+const UpdateSettingsSchema = z
+  .object({
+    webhookUrl: z
+      .string()
+      .trim()
+      .refine((v) => v === '' || /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), 'expected an http(s) URL, or "" to remove it')
+      .optional(),
+    webhookEnabled: z
+      .union([z.boolean(), z.enum(['true', 'false'])], { error: 'expected true or false' })
+      .transform((v) => v === true || v === 'true')
+      .optional(),
+    sendDelay: z
+      .union([z.number(), z.string().regex(/^\s*\d+\s*$/, 'expected a whole number of milliseconds').transform(Number)])
+      .pipe(z.number().int('expected a whole number of milliseconds').min(0, 'must be 0 or more').max(3_600_000, 'at most 3600000 ms'))
+      .optional()
+      .openapi({ type: 'integer', description: 'Milliseconds between two sends' }),
+    webhookEvents: z
+      .array(z.enum(EVENT_NAMES as [string, ...string[]]))
+      .optional()
+      .openapi({ description: `Which events to send: any of ${EVENT_NAMES.join(', ')} (default all)` }),
+  })
+  .strict()
+  .openapi('UpdateSettings');
+
+export function settingsBody(s: InstanceSettings) {
+  return {
+    webhookUrl: s.webhookUrl,
+    webhookEnabled: s.webhookEnabled ? ('true' as const) : ('false' as const),
+    sendDelay: String(s.sendDelay),
+    webhookEvents: s.webhookEvents,
+    webhookSecret: s.webhookSecret,
+  };
+}
+
+export function settingsRoutes(deps: AppDeps) {
+  const r = createRouter();
+
+  const load = async (instanceId: string) => {
+    deps.manager.get(instanceId);
+    const s = await deps.settings.get(instanceId);
+    if (!s) throw notFound(`instance ${instanceId} not found`);
+    return s;
+  };
+
+  // GET /api/instance/:instanceId/settings
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path,
+      tags: tag,
+      summary: 'Webhook and sending settings',
+      request: { params: InstanceIdParam },
+      responses: { 200: jsonResponse(SettingsSchema, 'The settings'), 404: errors[404] },
+    }),
+    async (c) => c.json(settingsBody(await load(c.req.valid('param').instanceId)), 200),
+  );
+
+  for (const method of ['post', 'put', 'patch'] as const) {
+    // POST|PUT|PATCH /api/instance/:instanceId/settings
+    r.openapi(
+      createRoute({
+        method,
+        path,
+        tags: tag,
+        summary: 'Update settings (only the fields given change)',
+        request: { params: InstanceIdParam, body: jsonBody(UpdateSettingsSchema) },
+        responses: { 200: jsonResponse(SuccessSchema, 'Updated'), 400: errors[400], 404: errors[404] },
+      }),
+      async (c) => {
+        const { instanceId } = c.req.valid('param');
+        const body = c.req.valid('json');
+        const current = await load(instanceId);
+        const url = body.webhookUrl ?? current.webhookUrl;
+        const enabled = body.webhookEnabled ?? current.webhookEnabled;
+        if (enabled && url === '') throw new AppError('bad_request', 'webhookUrl: a URL is needed to enable webhooks');
+        await deps.settings.update(instanceId, {
+          ...(body.webhookUrl !== undefined ? { webhookUrl: body.webhookUrl } : {}),
+          webhookEnabled: enabled,
+          ...(body.sendDelay !== undefined ? { sendDelay: body.sendDelay } : {}),
+          ...(body.webhookEvents !== undefined ? { webhookEvents: body.webhookEvents as InstanceSettings['webhookEvents'] } : {}),
+        });
+        deps.dispatcher.wake(instanceId);
+        return c.json({ success: true as const }, 200);
+      },
+    );
+  }
+
+  // POST /api/instance/:instanceId/webhooks/secret/rotate
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/instance/{instanceId}/webhooks/secret/rotate',
+      tags: tag,
+      summary: 'Replace the webhook signing secret; deliveries from now on are signed with the new one',
+      request: { params: InstanceIdParam },
+      responses: {
+        200: jsonResponse(z.object({ success: z.literal(true), webhookSecret: z.string() }), 'The new secret'),
+        404: errors[404],
+      },
+    }),
+    async (c) => {
+      const { instanceId } = c.req.valid('param');
+      await load(instanceId);
+      const webhookSecret = await deps.settings.rotateSecret(instanceId);
+      return c.json({ success: true as const, webhookSecret }, 200);
+    },
+  );
+
+  return r;
+}
