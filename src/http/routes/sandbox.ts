@@ -108,6 +108,8 @@ export function sandboxRoutes(deps: AppDeps) {
         ...(body.caption !== undefined ? { caption: body.caption } : {}),
         ...(body.groupId !== undefined ? { groupId: body.groupId } : {}),
       });
+      // Answer once the message is stored (and its webhook event written), as WhatsApp would have it.
+      await deps.messages.settled(instanceId);
       return c.json({ id }, 200);
     },
   );

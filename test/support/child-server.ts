@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { projectRoot } from '../../src/paths.js';
+import { closedPort } from './http-fixture.js';
+import { TOKEN } from './app.js';
+
+export interface ChildServer {
+  url: string;
+  proc: ChildProcess;
+  output: () => string;
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts the real server (src/main.ts) as a child process on a free port; resolves once /health answers. */
+export async function startChildServer(env: Record<string, string>, port?: number): Promise<ChildServer> {
+  const p = port ?? (await closedPort());
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, PORT: String(p), HOST: '127.0.0.1', API_TOKEN: TOKEN, RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', DEFAULT_ENGINE: 'sandbox', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const url = `http://127.0.0.1:${p}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}: ${out}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`server did not start in 20 s: ${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    proc,
+    output: () => out,
+    call: async (method, path, body) => {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // keep text
+      }
+      return { status: res.status, body: parsed };
+    },
+    kill: (signal = 'SIGKILL') =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill(signal);
+      }),
+  };
+}
