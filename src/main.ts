@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig } from './config.js';
 import { describeError } from './errors.js';
+import { findChromium } from './engines/wwebjs/index.js';
 import { createLogger } from './logger.js';
 import { buildHatline } from './server.js';
 
@@ -16,6 +17,14 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  // whatsapp-web.js starts promises nobody awaits (inject() on page navigation, destroy() on some
+  // state changes); a rejection there must be logged, not end the server (Node exits on them).
+  process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { error: describeError(err) }));
+  try {
+    findChromium(config.chromiumPath);
+  } catch (err) {
+    logger.warn('wwebjs instances cannot start until a browser is installed', { error: describeError(err) });
+  }
   const hatline = await buildHatline({ config, logger });
 
   const server = serve({ fetch: hatline.app.fetch, port: config.port, hostname: config.host }, (info) => {

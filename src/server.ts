@@ -4,6 +4,7 @@ import { createApp, VERSION, type App } from './app.js';
 import type { Config } from './config.js';
 import type { Engine, EngineContext } from './engines/engine.js';
 import { engineFactory } from './engines/create-engine.js';
+import { createWwebjsEngine } from './engines/wwebjs/index.js';
 import { SandboxNetwork } from './engines/sandbox/network.js';
 import { tokenVerifier } from './http/middleware/auth.js';
 import { InstanceManager } from './instances/instance-manager.js';
@@ -14,6 +15,7 @@ import type { EventSink } from './messaging/events.js';
 import { SettingsStore } from './instances/settings-store.js';
 import { WebhookDispatcher, type DispatcherOptions } from './jobs/webhooks/dispatcher.js';
 import { WebhookOutbox } from './jobs/webhooks/outbox.js';
+import { Chatbot } from './jobs/chatbot/chatbot.js';
 import { MessageService } from './messaging/message-service.js';
 import { migrate, openDb, type OpenedDb } from './storage/db.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
@@ -75,7 +77,10 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     dataDir: config.dataDir,
     mediaDir: config.mediaDir,
     logger,
-    createEngine: engineFactory({ sandbox, ...(opts.wwebjs ? { wwebjs: opts.wwebjs } : {}) }),
+    createEngine: engineFactory({
+      sandbox,
+      wwebjs: opts.wwebjs ?? ((ctx) => createWwebjsEngine(ctx, { chromiumPath: config.chromiumPath, logger: logger.child({ engine: 'wwebjs', instance: ctx.instanceId }) })),
+    }),
   });
   const messages = new MessageService({
     db: database.db,
@@ -89,6 +94,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const interrupted = await failInterruptedSends(database.db, 'the server stopped before WhatsApp confirmed this message; it may or may not have been sent');
   if (interrupted) logger.warn('sends interrupted by the last shutdown marked failed', { count: interrupted });
   manager.on('deleted', (instanceId) => settings.forget(instanceId));
+  const chatbot = new Chatbot({ db: database.db, manager, messages, settings, logger: logger.child({ component: 'chatbot' }) });
   await manager.restore();
   await dispatcher.start();
   const app = createApp({
@@ -102,6 +108,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     settings,
     dispatcher,
     idempotency: new Idempotency(database.db),
+    chatbot,
     mediaSources: { publicUrl: config.publicUrl, mediaDir: config.mediaDir },
     logger,
     ...(opts.now ? { now: opts.now } : {}),
@@ -115,6 +122,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     dispatcher,
     generatedToken: token.generated,
     close: async () => {
+      chatbot.stop();
       await manager.stopAll();
       await messages.settled();
       await dispatcher.stop();

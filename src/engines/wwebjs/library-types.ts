@@ -1,0 +1,144 @@
+/**
+ * The part of whatsapp-web.js the engine uses, as structural types. The real `Client` satisfies
+ * `WwebjsClient` (client-factory.ts assigns one to it, so the compiler checks), and the tests'
+ * fake implements it, so both are held to the library's own names and shapes.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type WAWebJS from 'whatsapp-web.js';
+
+/** `{ user: '905...', server: 'c.us', _serialized: '905...@c.us' }` */
+export interface LibId {
+  user: string;
+  server: string;
+  _serialized: string;
+}
+
+export type LibMessageId = WAWebJS.MessageId;
+
+export interface LibMessage {
+  id: LibMessageId;
+  ack: number;
+  /** Text, caption of media, vCard of a contact card, name of a poll. */
+  body: string;
+  type: string;
+  /** Unix seconds. */
+  timestamp: number;
+  from: string;
+  to: string;
+  /** In groups, the member who wrote. */
+  author?: string | undefined;
+  fromMe: boolean;
+  hasMedia: boolean;
+  isStatus: boolean;
+  location?: WAWebJS.Location | undefined;
+  vCards: string[];
+  pollName?: string;
+  /** Typed as strings by the library; WhatsApp Web hands `{ name, localId }` objects. */
+  pollOptions?: unknown[];
+  allowMultipleAnswers?: boolean;
+  /** The raw model (`notifyName`, `pollSelectableOptionsCount`, ...). */
+  rawData: object;
+  downloadMedia(): Promise<WAWebJS.MessageMedia | undefined>;
+  delete(everyone?: boolean): Promise<void>;
+  react(reaction: string): Promise<void>;
+}
+
+export interface LibChat {
+  id: LibId;
+  name: string;
+  isGroup: boolean;
+  unreadCount: number;
+  /** Unix seconds of the last activity. */
+  timestamp: number;
+  archived: boolean;
+  sendSeen(): Promise<boolean>;
+  archive(): Promise<void>;
+  unarchive(): Promise<void>;
+  delete(): Promise<boolean>;
+  fetchMessages(options: { limit?: number }): Promise<LibMessage[]>;
+}
+
+export interface LibGroupParticipant {
+  id: LibId;
+  isAdmin: boolean;
+  isSuperAdmin: boolean;
+}
+
+export interface LibGroupChat extends LibChat {
+  owner: LibId | undefined;
+  createdAt: Date;
+  description: string | undefined;
+  participants: LibGroupParticipant[];
+}
+
+export interface LibContact {
+  id: LibId;
+  name?: string | undefined;
+  pushname?: string | undefined;
+  isGroup: boolean;
+  isUser: boolean;
+  isMe: boolean;
+  block(): Promise<boolean>;
+  unblock(): Promise<boolean>;
+}
+
+/** What the supervisor needs of the puppeteer Browser the client runs in. */
+export interface LibBrowser {
+  once(event: 'disconnected', handler: () => void): unknown;
+  off(event: 'disconnected', handler: () => void): unknown;
+  isConnected(): boolean;
+  process(): ChildProcess | null;
+}
+
+export type LibContent = WAWebJS.MessageContent;
+export type LibSendOptions = WAWebJS.MessageSendOptions;
+
+/** The library's events the engine listens to, with their argument shapes (see client-events.ts). */
+export interface WwebjsClientEvents {
+  on(event: 'qr' | 'code' | 'auth_failure', listener: (value: string) => void): unknown;
+  on(event: 'authenticated' | 'ready', listener: () => void): unknown;
+  /** Progress of the first sync after authenticating. */
+  on(event: 'loading_screen', listener: (percent: string | number, message: string) => void): unknown;
+  /** `reason` is a WAState or `LOGOUT`. */
+  on(event: 'disconnected' | 'change_state', listener: (reason: string) => void): unknown;
+  on(event: 'message' | 'message_create', listener: (message: LibMessage) => void): unknown;
+  on(event: 'message_ack', listener: (message: LibMessage, ack: number) => void): unknown;
+}
+
+export interface WwebjsClient extends WwebjsClientEvents {
+  /** Set once ready. */
+  info?: { wid: LibId; pushname: string } | undefined;
+  /** Set once `initialize` has launched the browser. */
+  pupBrowser?: LibBrowser | null | undefined;
+
+  initialize(): Promise<void>;
+  destroy(): Promise<void>;
+  logout(): Promise<void>;
+  getState(): Promise<string | null>;
+
+  /** Answers undefined when the chat does not exist. */
+  sendMessage(chatId: string, content: LibContent, options?: LibSendOptions): Promise<LibMessage | undefined>;
+  getMessageById(messageId: string): Promise<LibMessage | null>;
+  getChatById(chatId: string): Promise<LibChat | undefined>;
+  getChats(): Promise<LibChat[]>;
+  getContacts(): Promise<LibContact[]>;
+  getContactById(contactId: string): Promise<LibContact>;
+  getNumberId(number: string): Promise<LibId | null>;
+  getProfilePicUrl(contactId: string): Promise<string | undefined>;
+  getContactLidAndPhone(userIds: string[]): Promise<{ lid: string; pn: string }[]>;
+}
+
+/** What a factory gets to build one client (one instance, one attempt). */
+export interface ClientParams {
+  instanceId: string;
+  /** The instance's session folder (LocalAuth's dataPath). */
+  sessionDir: string;
+  /** Pair by phone number instead of a QR. */
+  pairingPhone: string | null;
+}
+
+export type ClientFactory = (params: ClientParams) => WwebjsClient;
+
+export function isGroupChat(chat: LibChat): chat is LibGroupChat {
+  return chat.isGroup && 'participants' in chat;
+}
