@@ -8,15 +8,19 @@ export interface StoredChat {
   lastMessage: number;
   /** Incoming messages not marked read. */
   unreadCount: number;
+  /** Insertion order of the newest message: orders chats whose newest messages share a second. */
+  seq: number;
 }
 
-/** Every chat that has a stored message, with its newest timestamp and unread count. */
+/** Every chat with a stored message (other than failed sends), with its newest timestamp and unread count. */
 export async function storedChats(db: DbOrTrx, instanceId: string): Promise<StoredChat[]> {
   const [latest, unread] = await Promise.all([
     db
       .selectFrom('messages')
-      .select(['chat_id', (eb) => eb.fn.max('timestamp').as('last')])
+      .select(['chat_id', (eb) => eb.fn.max('timestamp').as('last'), (eb) => eb.fn.max(sql<number>`rowid`).as('seq')])
       .where('instance_id', '=', instanceId)
+      // A send WhatsApp refused never made a chat there.
+      .where('status', '!=', 'failed')
       .groupBy('chat_id')
       .execute(),
     db
@@ -29,7 +33,12 @@ export async function storedChats(db: DbOrTrx, instanceId: string): Promise<Stor
       .execute(),
   ]);
   const unreadByChat = new Map(unread.map((u) => [u.chat_id, Number(u.n)]));
-  return latest.map((l) => ({ chatId: l.chat_id, lastMessage: Number(l.last), unreadCount: unreadByChat.get(l.chat_id) ?? 0 }));
+  return latest.map((l) => ({
+    chatId: l.chat_id,
+    lastMessage: Number(l.last),
+    unreadCount: unreadByChat.get(l.chat_id) ?? 0,
+    seq: Number(l.seq),
+  }));
 }
 
 /**

@@ -1,14 +1,97 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app.js';
+import { deleteChat, setChatArchived } from '../../chats/chat-actions.js';
+import { listChats } from '../../chats/chat-list.js';
+import { badRequest } from '../../errors.js';
+import { rowToMessage } from '../../messaging/message-view.js';
+import { listMessages } from '../../storage/messages-repo.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
+import { MessageSchema } from './message-history.js';
 import { chatIdOrThrow } from './message-sends.js';
 
 const tag = ['Chats'];
 const base = '/api/instance/{instanceId}/chats';
-const ChatIdBody = z.object({ chatId: z.string().min(1).openapi({ example: '905321234567@s.whatsapp.net' }) });
+const ChatIdField = z.string().min(1).openapi({ example: '905321234567@s.whatsapp.net', description: 'A chat id, or a phone number with country code' });
+const ChatIdBody = z.object({ chatId: ChatIdField });
+
+const ChatSchema = z
+  .object({
+    id: z.string().openapi({ example: '905321234567@s.whatsapp.net' }),
+    name: z.string().openapi({ example: 'Ahmet' }),
+    unreadCount: z.number().openapi({ example: 3 }),
+    lastMessage: z.number().nullable().openapi({ example: 1711100000, description: 'Unix seconds of the newest message; null when there is none' }),
+    archived: z.boolean(),
+  })
+  .openapi('Chat');
 
 export function chatRoutes(deps: AppDeps) {
   const r = createRouter();
+
+  // GET /api/instance/:instanceId/chats
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: base,
+      tags: tag,
+      summary: 'Every chat, newest first (WhatsApp joined with the message store)',
+      request: { params: InstanceIdParam },
+      responses: { 200: jsonResponse(z.array(ChatSchema), 'The chats'), 404: errors[404], 409: errors[409] },
+    }),
+    async (c) => c.json(await listChats(deps, c.req.valid('param').instanceId), 200),
+  );
+
+  // GET /api/instance/:instanceId/chats/ids
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: `${base}/ids`,
+      tags: tag,
+      summary: 'The ids of every chat, newest first',
+      request: { params: InstanceIdParam },
+      responses: {
+        200: jsonResponse(z.array(z.string()).openapi({ example: ['905321234567@s.whatsapp.net', '120363012345678901@g.us'] }), 'Chat ids'),
+        404: errors[404],
+        409: errors[409],
+      },
+    }),
+    async (c) => c.json((await listChats(deps, c.req.valid('param').instanceId)).map((chat) => chat.id), 200),
+  );
+
+  // GET /api/instance/:instanceId/chats/messages
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: `${base}/messages`,
+      tags: tag,
+      summary: "A chat's messages from the store, newest first",
+      description: 'Served from the message store, so it works while the instance is not connected too.',
+      request: {
+        params: InstanceIdParam,
+        query: z.object({
+          chatId: ChatIdField,
+          limit: z.coerce.number().int().min(1).max(1000).default(50).openapi({ description: 'Messages per page (default 50, at most 1000)' }),
+          page: z.coerce.number().int().min(1).max(1_000_000).default(1).openapi({ description: 'Page number (default 1)' }),
+        }),
+      },
+      responses: {
+        200: jsonResponse(
+          z.object({ items: z.array(MessageSchema), page: z.number(), limit: z.number(), total: z.number() }),
+          'A page of the chat\'s messages',
+        ),
+        400: errors[400],
+        404: errors[404],
+      },
+    }),
+    async (c) => {
+      const { instanceId } = c.req.valid('param');
+      const q = c.req.valid('query');
+      deps.manager.get(instanceId);
+      const chatId = chatIdOrThrow('chatId', q.chatId);
+      await deps.messages.settled(instanceId);
+      const { rows, total } = await listMessages(deps.db, instanceId, { chatId }, q.limit, (q.page - 1) * q.limit);
+      return c.json({ items: rows.map((row) => rowToMessage(row, deps.config.publicUrl)), page: q.page, limit: q.limit, total }, 200);
+    },
+  );
 
   // POST /api/instance/:instanceId/chats/read
   r.openapi(
@@ -16,7 +99,7 @@ export function chatRoutes(deps: AppDeps) {
       method: 'post',
       path: `${base}/read`,
       tags: tag,
-      summary: "Mark a chat read: its incoming messages are read (the senders see blue ticks)",
+      summary: 'Mark a chat read: its incoming messages are read (the senders see blue ticks)',
       request: { params: InstanceIdParam, body: jsonBody(ChatIdBody) },
       responses: { 200: jsonResponse(SuccessSchema, 'Marked read'), 400: errors[400], 404: errors[404], 409: errors[409] },
     }),
@@ -27,6 +110,53 @@ export function chatRoutes(deps: AppDeps) {
       return c.json({ success: true as const }, 200);
     },
   );
+
+  for (const [action, archived] of [['archive', true], ['unarchive', false]] as const) {
+    // POST /api/instance/:instanceId/chats/archive and .../chats/unarchive
+    r.openapi(
+      createRoute({
+        method: 'post',
+        path: `${base}/${action}`,
+        tags: tag,
+        summary: archived ? 'Archive a chat' : 'Unarchive a chat',
+        request: { params: InstanceIdParam, body: jsonBody(ChatIdBody) },
+        responses: { 200: jsonResponse(SuccessSchema, archived ? 'Archived' : 'Unarchived'), 400: errors[400], 404: errors[404], 409: errors[409] },
+      }),
+      async (c) => {
+        const { instanceId } = c.req.valid('param');
+        const chatId = chatIdOrThrow('chatId', c.req.valid('json').chatId);
+        await setChatArchived(deps, instanceId, chatId, archived);
+        return c.json({ success: true as const }, 200);
+      },
+    );
+  }
+
+  for (const method of ['post', 'delete'] as const) {
+    // POST|DELETE /api/instance/:instanceId/chats/delete
+    r.openapi(
+      createRoute({
+        method,
+        path: `${base}/delete`,
+        tags: tag,
+        summary: 'Delete a chat on WhatsApp, with its stored messages',
+        description: 'chatId in the JSON body, or as a query parameter. The chat comes back with its next message.',
+        request: {
+          params: InstanceIdParam,
+          query: z.object({ chatId: ChatIdField.optional() }),
+          body: jsonBody(ChatIdBody.partial(), false),
+        },
+        responses: { 200: jsonResponse(SuccessSchema, 'Deleted'), 400: errors[400], 404: errors[404], 409: errors[409] },
+      }),
+      async (c) => {
+        const { instanceId } = c.req.valid('param');
+        const given = c.req.valid('json').chatId ?? c.req.valid('query').chatId;
+        if (given === undefined) throw badRequest('chatId: is required');
+        const chatId = chatIdOrThrow('chatId', given);
+        await deleteChat(deps, instanceId, chatId);
+        return c.json({ success: true as const }, 200);
+      },
+    );
+  }
 
   return r;
 }

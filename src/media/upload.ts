@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, rm } from 'node:fs/promises';
+import type { IncomingHttpHeaders } from 'node:http';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import multer, { MulterError } from 'multer';
+import { AppError, badRequest } from '../errors.js';
+import { MAX_MEDIA_BYTES } from '../messaging/media-source.js';
+import { storedFileName } from '../messaging/media-store.js';
+import { mediaUrl } from '../messaging/message-view.js';
+import { mimeOfName } from '../messaging/mime.js';
+import { instanceMediaDir, type MediaLibraryOptions } from './media-library.js';
+
+/** The seed's answer for an upload. */
+export interface UploadedFile {
+  filename: string;
+  originalname: string;
+  mimetype: string;
+  size: number;
+  url: string;
+}
+
+/** What multer's disk storage leaves on the request for the file it wrote. */
+interface WrittenPart {
+  originalname: string;
+  mimetype: string;
+  size: number;
+  path: string;
+}
+
+/**
+ * The Node stream multer reads: the request body as hono holds it. Not `c.env.incoming`: by the
+ * time a handler runs, the JSON-body check has already wrapped the incoming stream in the web
+ * Request's body (Readable.toWeb pulls its first chunks), so reading `incoming` again would miss
+ * them and wait forever. Works under `app.request()` too, where there is no Node request at all.
+ */
+function bodyAsNodeRequest(request: Request, body: ReadableStream<Uint8Array>) {
+  const headers: IncomingHttpHeaders = {};
+  request.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  // type-is (in multer) only parses requests that announce a body.
+  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) headers['transfer-encoding'] = 'chunked';
+  const stream = Readable.fromWeb(body as unknown as NodeReadableStream<Uint8Array>);
+  return Object.assign(stream, { headers, file: undefined as WrittenPart | undefined });
+}
+
+function uploadError(err: unknown): Error {
+  if (err instanceof MulterError) {
+    if (err.code === 'LIMIT_FILE_SIZE') return new AppError('payload_too_large', 'file: is larger than 64 MB');
+    if (err.code === 'LIMIT_UNEXPECTED_FILE') {
+      return badRequest(`file: unexpected file field "${err.field ?? ''}"; send exactly one file, in the multipart field named "file"`);
+    }
+    return badRequest(`file: ${err.message}`);
+  }
+  // Errors of the disk (ENOSPC, EACCES, ...) are ours: a 500. Anything else is a body busboy could not read.
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return err as Error;
+  return badRequest(`file: the multipart body could not be read (${err instanceof Error ? err.message : String(err)})`);
+}
+
+/** Moves the finished upload to a generated name, never overwriting a file. */
+async function keep(dir: string, part: WrittenPart): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const name = storedFileName(part.mimetype, part.originalname);
+    try {
+      await link(part.path, path.join(dir, name));
+      return name;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 5) throw err;
+    }
+  }
+}
+
+/**
+ * Streams the multipart field `file` of a request into MEDIA_DIR/{instanceId}/ with multer: at
+ * most 64 MB (413 beyond), written under a hidden temporary name and renamed to a generated one
+ * once complete. Whatever happens, no partial or temporary file is left behind.
+ */
+export async function receiveUpload(opts: MediaLibraryOptions, instanceId: string, request: Request): Promise<UploadedFile> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^multipart\/form-data\b/i.test(type)) {
+    throw badRequest('file: send the file as multipart/form-data, in a field named "file"');
+  }
+  if (!request.body) throw badRequest('file: is required (multipart field "file")');
+
+  const dir = instanceMediaDir(opts.mediaDir, instanceId);
+  await mkdir(dir, { recursive: true });
+  const temporary = new Set<string>();
+  const storage = multer.diskStorage({
+    destination: (_req, _file, cb) => cb(null, dir),
+    filename: (_req, _file, cb) => {
+      const name = `.upload-${randomBytes(8).toString('hex')}`;
+      temporary.add(path.join(dir, name));
+      cb(null, name);
+    },
+  });
+  const handler = multer({
+    storage,
+    limits: { fileSize: MAX_MEDIA_BYTES, files: 1, fields: 20, parts: 21, fieldSize: 64 * 1024 },
+    defParamCharset: 'utf8',
+  }).single('file');
+
+  const req = bodyAsNodeRequest(request, request.body);
+  try {
+    // multer is Express middleware; it only reads `req` (headers, the stream) and never touches `res`.
+    await new Promise<void>((resolve, reject) => {
+      handler(req as never, {} as never, (err?: unknown) => (err ? reject(uploadError(err)) : resolve()));
+    });
+    const part = req.file;
+    if (!part) throw badRequest('file: is required (multipart field "file")');
+    if (part.size === 0) throw badRequest('file: is empty');
+    const filename = await keep(dir, part);
+    const mimetype = part.mimetype && part.mimetype !== 'application/octet-stream' ? part.mimetype : mimeOfName(part.originalname);
+    return { filename, originalname: part.originalname, mimetype, size: part.size, url: mediaUrl(opts.publicUrl, instanceId, filename) };
+  } finally {
+    await Promise.all([...temporary].map((p) => rm(p, { force: true })));
+  }
+}
