@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m001 from './001_initial.js';
 import * as m002 from './002_webhooks.js';
 import * as m003 from './003_chats.js';
+import * as m004 from './004_automation.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that the
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_webhooks': m002,
   '003_chats': m003,
+  '004_automation': m004,
 };

@@ -4,6 +4,9 @@ import type { SandboxNetwork } from './engines/sandbox/network.js';
 import { describeError } from './errors.js';
 import { errorAnswer } from './http/error-answer.js';
 import type { InstanceManager } from './instances/instance-manager.js';
+import type { BulkRunner } from './jobs/bulk/bulk-runner.js';
+import type { Chatbot } from './jobs/chatbot/chatbot.js';
+import type { Scheduler } from './jobs/scheduler/scheduler.js';
 import type { SettingsStore } from './instances/settings-store.js';
 import type { WebhookDispatcher } from './jobs/webhooks/dispatcher.js';
 import type { QrImages } from './instances/qr-image.js';
@@ -16,6 +19,9 @@ import { auth, type TokenVerifier } from './http/middleware/auth.js';
 import { rateLimit } from './http/middleware/rate-limit.js';
 import { requestLog } from './http/middleware/request-log.js';
 import { validationHook } from './http/openapi.js';
+import { bulkRoutes } from './http/routes/bulk.js';
+import { chatbotRoutes } from './http/routes/chatbot.js';
+import { scheduledRoutes } from './http/routes/scheduled.js';
 import { chatRoutes } from './http/routes/chats.js';
 import { contactRoutes } from './http/routes/contacts.js';
 import { groupRoutes } from './http/routes/groups.js';
@@ -43,6 +49,9 @@ export interface AppDeps {
   settings: SettingsStore;
   dispatcher: WebhookDispatcher;
   idempotency: Idempotency;
+  chatbot: Chatbot;
+  bulk: BulkRunner;
+  scheduler: Scheduler;
   mediaSources: MediaSources;
   logger: Logger;
   /** The clock of the rate limiter (tests move it). */
@@ -90,6 +99,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', mediaLibraryRoutes(deps));
   app.route('/', settingsRoutes(deps));
   app.route('/', webhookRoutes(deps));
+  app.route('/', chatbotRoutes(deps));
+  app.route('/', bulkRoutes(deps));
+  app.route('/', scheduledRoutes(deps));
   app.route('/', sandboxRoutes(deps));
 
   app.doc31('/openapi.json', {

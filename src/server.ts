@@ -15,7 +15,9 @@ import type { EventSink } from './messaging/events.js';
 import { SettingsStore } from './instances/settings-store.js';
 import { WebhookDispatcher, type DispatcherOptions } from './jobs/webhooks/dispatcher.js';
 import { WebhookOutbox } from './jobs/webhooks/outbox.js';
+import { BulkRunner } from './jobs/bulk/bulk-runner.js';
 import { Chatbot } from './jobs/chatbot/chatbot.js';
+import { Scheduler } from './jobs/scheduler/scheduler.js';
 import { MessageService } from './messaging/message-service.js';
 import { migrate, openDb, type OpenedDb } from './storage/db.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
@@ -27,6 +29,8 @@ export interface Hatline {
   sandbox: SandboxNetwork;
   messages: MessageService;
   dispatcher: WebhookDispatcher;
+  bulk: BulkRunner;
+  scheduler: Scheduler;
   /** The admin token when this start generated it (to print once). */
   generatedToken: string | null;
   /** Stops every engine and closes the database. */
@@ -43,6 +47,8 @@ export interface BuildOptions {
   /** Also told of every event (tests); the webhook outbox always is. */
   events?: EventSink;
   webhookTimings?: Pick<DispatcherOptions, 'timeoutMs' | 'backoffBaseMs' | 'backoffCapMs'>;
+  /** The scheduler's node-cron expression (tests tick every second). */
+  schedulerCron?: string;
 }
 
 function teeEvents(...sinks: EventSink[]): EventSink {
@@ -95,8 +101,20 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   if (interrupted) logger.warn('sends interrupted by the last shutdown marked failed', { count: interrupted });
   manager.on('deleted', (instanceId) => settings.forget(instanceId));
   const chatbot = new Chatbot({ db: database.db, manager, messages, settings, logger: logger.child({ component: 'chatbot' }) });
+  const mediaSources = { publicUrl: config.publicUrl, mediaDir: config.mediaDir };
+  const bulk = new BulkRunner({ db: database.db, manager, messages, mediaSources, logger: logger.child({ component: 'bulk' }) });
+  const scheduler = new Scheduler({
+    db: database.db,
+    manager,
+    messages,
+    mediaSources,
+    logger: logger.child({ component: 'scheduler' }),
+    ...(opts.schedulerCron ? { cronExpression: opts.schedulerCron } : {}),
+  });
   await manager.restore();
   await dispatcher.start();
+  await bulk.recover();
+  await scheduler.start();
   const app = createApp({
     config,
     db: database.db,
@@ -109,7 +127,9 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     dispatcher,
     idempotency: new Idempotency(database.db),
     chatbot,
-    mediaSources: { publicUrl: config.publicUrl, mediaDir: config.mediaDir },
+    bulk,
+    scheduler,
+    mediaSources,
     logger,
     ...(opts.now ? { now: opts.now } : {}),
   });
@@ -120,9 +140,13 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     sandbox,
     messages,
     dispatcher,
+    bulk,
+    scheduler,
     generatedToken: token.generated,
     close: async () => {
       chatbot.stop();
+      await scheduler.stop();
+      await bulk.stop();
       await manager.stopAll();
       await messages.settled();
       await dispatcher.stop();

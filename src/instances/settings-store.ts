@@ -11,6 +11,8 @@ export interface InstanceSettings {
   /** The events sent to the webhook. */
   webhookEvents: EventName[];
   webhookSecret: string;
+  /** Whether chatbot rules answer incoming messages. */
+  chatbotEnabled: boolean;
 }
 
 export type SettingsPatch = Partial<Omit<InstanceSettings, 'webhookSecret'>>;
@@ -31,6 +33,7 @@ function fromRow(row: SettingsRow): InstanceSettings {
     sendDelay: row.send_delay,
     webhookEvents: events,
     webhookSecret: row.webhook_secret,
+    chatbotEnabled: row.chatbot_enabled === 1,
   };
 }
 
@@ -64,6 +67,7 @@ export class SettingsStore {
     if (patch.webhookUrl !== undefined) set.webhook_url = patch.webhookUrl;
     if (patch.webhookEnabled !== undefined) set.webhook_enabled = patch.webhookEnabled ? 1 : 0;
     if (patch.sendDelay !== undefined) set.send_delay = patch.sendDelay;
+    if (patch.chatbotEnabled !== undefined) set.chatbot_enabled = patch.chatbotEnabled ? 1 : 0;
     if (patch.webhookEvents !== undefined) {
       const all = EVENT_NAMES.every((e) => patch.webhookEvents!.includes(e));
       set.webhook_events = all ? null : JSON.stringify(patch.webhookEvents);

@@ -29,6 +29,11 @@ export interface MessageServiceOptions {
 export interface SendOptions {
   /** The media is a file of the media library already (its stored name): no second copy is written. */
   libraryFile?: string;
+  /**
+   * Runs in the send's turn, right before WhatsApp is asked (jobs mark their row `sending` here:
+   * a crash after this point leaves an outcome that is unknown, never retried blindly).
+   */
+  beforeSend?: () => Promise<void>;
 }
 
 /** Receipts that arrive before their send is confirmed are kept this long, at most this many. */
@@ -110,6 +115,7 @@ export class MessageService {
         await this.markFailed(instanceId, tempId, to, why);
         throw new AppError('not_connected', why);
       }
+      await options.beforeSend?.();
       let sent: SentMessage;
       try {
         sent = await this.opts.manager.engine(instanceId).send(to, content);

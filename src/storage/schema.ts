@@ -8,6 +8,10 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   chat_states: ChatStatesTable;
   webhook_events: WebhookEventsTable;
+  chatbot_rules: ChatbotRulesTable;
+  bulk_jobs: BulkJobsTable;
+  bulk_recipients: BulkRecipientsTable;
+  scheduled_messages: ScheduledMessagesTable;
 }
 
 export interface InstancesTable {
@@ -34,6 +38,7 @@ export interface SettingsTable {
   webhook_events: string | null;
   /** `whsec_` + base64: the Standard Webhooks signing secret. */
   webhook_secret: string;
+  chatbot_enabled: Generated<number>;
 }
 export type SettingsRow = Selectable<SettingsTable>;
 
@@ -99,3 +104,69 @@ export interface ChatStatesTable {
   updated_at: number;
 }
 export type ChatStateRow = Selectable<ChatStatesTable>;
+
+export interface ChatbotRulesTable {
+  id: Generated<number>;
+  instance_id: string;
+  /** exact | contains | startswith | regex */
+  match_type: string;
+  trigger_text: string;
+  response: string;
+  /** Seconds before the reply. */
+  delay: number;
+  enabled: number;
+  priority: number;
+  created_at: number;
+  updated_at: number;
+}
+export type ChatbotRuleRow = Selectable<ChatbotRulesTable>;
+
+export interface BulkJobsTable {
+  id: Generated<number>;
+  instance_id: string;
+  status: string;
+  message_type: string;
+  body: string | null;
+  media_url: string | null;
+  filename: string | null;
+  /** Seconds between two recipients. */
+  delay: number;
+  total: number;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+export type BulkJobRow = Selectable<BulkJobsTable>;
+
+export interface BulkRecipientsTable {
+  job_id: number;
+  position: number;
+  recipient: string;
+  chat_id: string;
+  name: string | null;
+  status: string;
+  message_id: string | null;
+  error: string | null;
+  updated_at: number | null;
+}
+export type BulkRecipientRow = Selectable<BulkRecipientsTable>;
+
+export interface ScheduledMessagesTable {
+  id: Generated<number>;
+  instance_id: string;
+  recipient: string;
+  chat_id: string;
+  recipient_name: string | null;
+  message_type: string;
+  body: string | null;
+  media_url: string | null;
+  filename: string | null;
+  /** Unix milliseconds. */
+  scheduled_at: number;
+  status: string;
+  message_id: string | null;
+  error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+export type ScheduledMessageRow = Selectable<ScheduledMessagesTable>;

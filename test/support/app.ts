@@ -27,6 +27,7 @@ export interface TestServerOptions {
   now?: () => number;
   wwebjs?: BuildOptions['wwebjs'];
   events?: BuildOptions['events'];
+  schedulerCron?: string;
 }
 
 /** Builds the whole server in-process on a temp DATA_DIR/MEDIA_DIR; no port is opened. */
@@ -48,6 +49,7 @@ export async function testServer(opts: TestServerOptions = {}): Promise<TestServ
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.wwebjs ? { wwebjs: opts.wwebjs } : {}),
     ...(opts.events ? { events: opts.events } : {}),
+    ...(opts.schedulerCron ? { schedulerCron: opts.schedulerCron } : {}),
   });
   const call = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
     const init: RequestInit = { method, headers: { authorization: `Bearer ${TOKEN}`, ...headers } };

@@ -1,0 +1,175 @@
+import type { MediaPayload } from '../../engines/engine.js';
+import { AppError, describeError } from '../../errors.js';
+import type { InstanceManager } from '../../instances/instance-manager.js';
+import type { Logger } from '../../logger.js';
+import { jidToPhone } from '../../messaging/jid.js';
+import type { MediaSources } from '../../messaging/media-source.js';
+import type { MessageService } from '../../messaging/message-service.js';
+import * as repo from '../../storage/bulk-repo.js';
+import type { Db } from '../../storage/db.js';
+import type { BulkJobRow, BulkRecipientRow } from '../../storage/schema.js';
+import { jobContent, loadJobMedia, personalise } from '../job-content.js';
+
+export const INTERRUPTED = 'the server stopped while this message was being sent; its outcome is unknown, so it was not sent again';
+
+export interface BulkRunnerOptions {
+  db: Db;
+  manager: InstanceManager;
+  messages: MessageService;
+  mediaSources: MediaSources;
+  logger: Logger;
+}
+
+interface Run {
+  cancelled: boolean;
+  /** Ends the current wait early: on cancel always; on a status change only a wait for the instance. */
+  wake: (why: 'cancel' | 'status') => void;
+  done: Promise<void>;
+}
+
+/**
+ * Runs bulk jobs in the background, one recipient after another through the instance's send
+ * queue, `delay` seconds apart. Each recipient is marked `sending` in the send's turn, right
+ * before WhatsApp is asked; a crash after that leaves it `failed` at the next start, never resent.
+ * While the instance is not open the job waits; it goes on when the instance is open again.
+ */
+export class BulkRunner {
+  private readonly runs = new Map<number, Run>();
+  private readonly media = new Map<number, Promise<MediaPayload>>();
+  private stopped = false;
+
+  constructor(private readonly opts: BulkRunnerOptions) {
+    opts.manager.on('status', () => {
+      for (const run of this.runs.values()) run.wake('status');
+    });
+  }
+
+  /** At start-up: settles interrupted sends and resumes unfinished jobs. */
+  async recover(): Promise<void> {
+    const { interrupted, unfinished } = await repo.recoverJobs(this.opts.db, INTERRUPTED);
+    if (interrupted) this.opts.logger.warn('bulk sends interrupted by the last shutdown marked failed', { count: interrupted });
+    for (const id of unfinished) this.start(id);
+  }
+
+  /** Runs a job (no-op if it is running already). */
+  start(jobId: number): void {
+    if (this.stopped || this.runs.has(jobId)) return;
+    const run: Run = { cancelled: false, wake: () => undefined, done: Promise.resolve() };
+    this.runs.set(jobId, run);
+    run.done = this.loop(jobId, run)
+      .catch((err) => this.opts.logger.error('bulk job stopped on an error', { job: jobId, error: describeError(err) }))
+      .finally(() => {
+        this.runs.delete(jobId);
+        this.media.delete(jobId);
+      });
+  }
+
+  /** Cancels an unfinished job: its pending recipients are not sent. False when it had finished. */
+  async cancel(jobId: number): Promise<boolean> {
+    const ok = await repo.cancelJob(this.opts.db, jobId);
+    const run = this.runs.get(jobId);
+    if (run) {
+      run.cancelled = true;
+      run.wake('cancel');
+    }
+    return ok;
+  }
+
+  /** Waits for a job's run to end (tests). */
+  async settled(jobId: number): Promise<void> {
+    await this.runs.get(jobId)?.done;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const run of this.runs.values()) {
+      run.cancelled = true;
+      run.wake('cancel');
+    }
+    await Promise.all([...this.runs.values()].map((r) => r.done));
+  }
+
+  private async loop(jobId: number, run: Run): Promise<void> {
+    const db = this.opts.db;
+    let job = await repo.jobById(db, jobId);
+    if (!job || (job.status !== 'queued' && job.status !== 'running')) return;
+    if (job.status === 'queued') {
+      await repo.setJob(db, jobId, { status: 'running', started_at: Date.now() });
+      job = { ...job, status: 'running' };
+    }
+    for (;;) {
+      if (run.cancelled) return;
+      const next = await repo.nextPending(db, jobId);
+      if (!next) {
+        await db
+          .updateTable('bulk_jobs')
+          .set({ status: 'completed', finished_at: Date.now() })
+          .where('id', '=', jobId)
+          .where('status', '=', 'running')
+          .execute();
+        return;
+      }
+      if (!(await this.untilOpen(job.instance_id, run))) return;
+      const attempted = await this.sendOne(job, next);
+      if (run.cancelled) return;
+      if (attempted && job.delay > 0 && (await repo.nextPending(db, jobId))) await this.sleep(run, job.delay * 1000, false);
+    }
+  }
+
+  /** Sends to one recipient; false when nothing was attempted (the instance went down first). */
+  private async sendOne(job: BulkJobRow, r: BulkRecipientRow): Promise<boolean> {
+    const db = this.opts.db;
+    let asked = false;
+    try {
+      const media = job.media_url && job.message_type !== 'text' ? await this.jobMedia(job) : null;
+      const phone = jidToPhone(r.chat_id) ?? r.recipient;
+      const text = job.body === null ? null : personalise(job.body, { name: r.name ?? phone, phone });
+      const sent = await this.opts.messages.send(job.instance_id, r.chat_id, jobContent({ messageType: job.message_type, body: job.body, mediaUrl: job.media_url, filename: job.filename }, text, media), {
+        beforeSend: async () => {
+          asked = true;
+          await repo.setRecipient(db, job.id, r.position, { status: 'sending' });
+        },
+      });
+      await repo.setRecipient(db, job.id, r.position, { status: 'sent', message_id: sent.id, error: null });
+      return true;
+    } catch (err) {
+      if (!asked && err instanceof AppError && err.code === 'not_connected') return false; // still pending: waits for the instance
+      if (!this.opts.manager.has(job.instance_id)) return false;
+      await repo.setRecipient(db, job.id, r.position, { status: 'failed', error: describeError(err) });
+      return true;
+    }
+  }
+
+  private jobMedia(job: BulkJobRow): Promise<MediaPayload> {
+    let m = this.media.get(job.id);
+    if (!m) {
+      m = loadJobMedia(this.opts.mediaSources, job.media_url!);
+      m.catch(() => this.media.delete(job.id));
+      this.media.set(job.id, m);
+    }
+    return m;
+  }
+
+  /** Resolves true once the instance is open; false when the run was cancelled or the instance deleted. */
+  private async untilOpen(instanceId: string, run: Run): Promise<boolean> {
+    for (;;) {
+      if (run.cancelled || !this.opts.manager.has(instanceId)) return false;
+      if (this.opts.manager.get(instanceId).status === 'open') return true;
+      await this.sleep(run, 5000, true);
+    }
+  }
+
+  private sleep(run: Run, ms: number, wakeOnStatus: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        run.wake = () => undefined;
+        resolve();
+      }
+      run.wake = (why) => {
+        if (why === 'cancel' || wakeOnStatus) done();
+      };
+    });
+  }
+}

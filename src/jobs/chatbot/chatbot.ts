@@ -1,0 +1,109 @@
+import type { EngineMessage } from '../../engines/engine.js';
+import { describeError } from '../../errors.js';
+import type { InstanceManager } from '../../instances/instance-manager.js';
+import type { SettingsStore } from '../../instances/settings-store.js';
+import type { Logger } from '../../logger.js';
+import { isGroupJid, jidToPhone } from '../../messaging/jid.js';
+import type { MessageService } from '../../messaging/message-service.js';
+import * as rulesRepo from '../../storage/chatbot-repo.js';
+import type { Db } from '../../storage/db.js';
+import type { ChatbotRuleRow } from '../../storage/schema.js';
+import { compilePattern, fillTemplate, matches } from './matching.js';
+
+/** At most this many automatic replies per chat within the window: two bots cannot talk forever. */
+export const REPLIES_PER_CHAT = 3;
+export const REPLY_WINDOW_MS = 60_000;
+
+interface LoadedRule {
+  row: ChatbotRuleRow;
+  regex?: RegExp;
+}
+
+export interface ChatbotOptions {
+  db: Db;
+  manager: InstanceManager;
+  messages: MessageService;
+  settings: SettingsStore;
+  logger: Logger;
+}
+
+/**
+ * Answers incoming messages with the first enabled rule that matches (priority low first, then
+ * id), after the rule's delay. Never answers its own messages nor group messages, and gives a
+ * chat at most REPLIES_PER_CHAT automatic replies per minute.
+ */
+export class Chatbot {
+  private readonly rules = new Map<string, LoadedRule[]>();
+  private readonly recentReplies = new Map<string, number[]>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly opts: ChatbotOptions) {
+    opts.manager.on('message', (instanceId, message) => {
+      this.consider(instanceId, message).catch((err) =>
+        opts.logger.warn('chatbot could not answer', { instance: instanceId, error: describeError(err) }),
+      );
+    });
+    opts.manager.on('deleted', (instanceId) => this.forget(instanceId));
+  }
+
+  /** Drops the cached rules of an instance (after a change). */
+  forget(instanceId: string): void {
+    this.rules.delete(instanceId);
+    for (const key of this.recentReplies.keys()) if (key.startsWith(`${instanceId}\u0000`)) this.recentReplies.delete(key);
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private async consider(instanceId: string, m: EngineMessage): Promise<void> {
+    if (m.fromMe || isGroupJid(m.chatId) || !m.body) return;
+    const settings = await this.opts.settings.get(instanceId);
+    if (!settings?.chatbotEnabled) return;
+    const rule = (await this.loaded(instanceId)).find((r) => r.row.enabled === 1 && matches(r.row, m.body, r.regex));
+    if (!rule) return;
+    const key = `${instanceId}\u0000${m.chatId}`;
+    const now = Date.now();
+    const recent = (this.recentReplies.get(key) ?? []).filter((t) => now - t < REPLY_WINDOW_MS);
+    if (recent.length >= REPLIES_PER_CHAT) {
+      this.opts.logger.info('chatbot reply skipped: chat cooldown', { instance: instanceId, chat: m.chatId });
+      return;
+    }
+    recent.push(now);
+    this.recentReplies.set(key, recent);
+    const phone = jidToPhone(m.from) ?? m.from;
+    const body = fillTemplate(rule.row.response, {
+      name: m.senderName || phone,
+      phone,
+      time: new Date().toTimeString().slice(0, 5),
+    });
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.opts.messages
+        .send(instanceId, m.chatId, { kind: 'chat', body })
+        .catch((err) => this.opts.logger.warn('chatbot reply failed', { instance: instanceId, rule: rule.row.id, error: describeError(err) }));
+    }, rule.row.delay * 1000);
+    this.timers.add(timer);
+  }
+
+  private async loaded(instanceId: string): Promise<LoadedRule[]> {
+    const hit = this.rules.get(instanceId);
+    if (hit) return hit;
+    const rows = await rulesRepo.listRules(this.opts.db, instanceId);
+    const list: LoadedRule[] = [];
+    for (const row of rows) {
+      if (row.match_type !== 'regex') {
+        list.push({ row });
+        continue;
+      }
+      try {
+        list.push({ row, regex: compilePattern(row.trigger_text) });
+      } catch {
+        // refused when saved; a rule saved by an older version that no longer compiles is skipped
+      }
+    }
+    this.rules.set(instanceId, list);
+    return list;
+  }
+}

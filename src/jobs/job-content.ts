@@ -1,0 +1,38 @@
+import type { MediaPayload, OutgoingContent } from '../engines/engine.js';
+import { AppError } from '../errors.js';
+import { resolveMedia, type MediaSources } from '../messaging/media-source.js';
+
+export type JobMessageType = 'text' | 'image' | 'document';
+export const JOB_MESSAGE_TYPES: readonly JobMessageType[] = ['text', 'image', 'document'];
+
+export interface JobMessage {
+  messageType: string;
+  body: string | null;
+  mediaUrl: string | null;
+  filename: string | null;
+}
+
+/** The rule bulk and scheduled messages share: text needs a body; image and document a mediaUrl. */
+export function checkJobMessage(m: JobMessage): void {
+  if (m.messageType === 'text' && !m.body) throw new AppError('bad_request', 'body: is required for a text message');
+  if (m.messageType !== 'text' && !m.mediaUrl) {
+    throw new AppError('bad_request', `mediaUrl: is required for a ${m.messageType} message`);
+  }
+}
+
+/** `{name}` and `{phone}` filled in for one recipient. */
+export function personalise(text: string, vars: { name: string; phone: string }): string {
+  return text.replace(/\{(name|phone)\}/g, (_m, key: 'name' | 'phone') => vars[key]);
+}
+
+/** Loads a job's media once (bulk jobs send the same file to every recipient). */
+export function loadJobMedia(sources: MediaSources, mediaUrl: string): Promise<MediaPayload> {
+  return resolveMedia(sources, 'mediaUrl', mediaUrl).then(({ library: _library, ...payload }) => payload);
+}
+
+export function jobContent(m: JobMessage, text: string | null, media: MediaPayload | null): OutgoingContent {
+  if (m.messageType === 'text' || !media) return { kind: 'chat', body: text ?? '' };
+  const caption = text ? { caption: text } : {};
+  if (m.messageType === 'image') return { kind: 'image', media, ...caption };
+  return { kind: 'document', media: { ...media, filename: m.filename ?? media.filename ?? 'document' }, ...caption };
+}

@@ -1,0 +1,123 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { AppError, describeError } from '../../errors.js';
+import type { InstanceManager } from '../../instances/instance-manager.js';
+import type { Logger } from '../../logger.js';
+import { jidToPhone } from '../../messaging/jid.js';
+import type { MediaSources } from '../../messaging/media-source.js';
+import type { MessageService } from '../../messaging/message-service.js';
+import type { Db } from '../../storage/db.js';
+import * as repo from '../../storage/scheduled-repo.js';
+import type { ScheduledMessageRow } from '../../storage/schema.js';
+import { INTERRUPTED } from '../bulk/bulk-runner.js';
+import { jobContent, loadJobMedia, personalise } from '../job-content.js';
+
+/** How many due messages one tick hands on at most (the rest go at the next tick). */
+const TICK_BATCH = 1000;
+/** A message whose instance stayed disconnected this long past its time is given up. */
+const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
+
+export interface SchedulerOptions {
+  db: Db;
+  manager: InstanceManager;
+  messages: MessageService;
+  mediaSources: MediaSources;
+  logger: Logger;
+  /** node-cron expression of the tick; every 30 seconds by default. */
+  cronExpression?: string;
+}
+
+export interface TickResult {
+  skipped: boolean;
+  handedOn: number;
+  givenUp: number;
+}
+
+/**
+ * The tick finds due scheduled messages and hands them to the instance's send queue; it never
+ * overlaps the previous tick. A message is `queued` when handed on, `sending` in its send's turn.
+ * Messages of an instance that is not open wait for a later tick (for up to 24 hours).
+ */
+export class Scheduler {
+  private task: ScheduledTask | null = null;
+  private ticking = false;
+  private readonly inflight = new Set<Promise<void>>();
+
+  constructor(private readonly opts: SchedulerOptions) {}
+
+  async start(): Promise<void> {
+    const n = await repo.recoverScheduled(this.opts.db, INTERRUPTED);
+    if (n) this.opts.logger.warn('scheduled sends interrupted by the last shutdown marked failed', { count: n });
+    this.task = cron.schedule(this.opts.cronExpression ?? '*/30 * * * * *', () => void this.tick(), { noOverlap: true, name: 'scheduled-messages' });
+  }
+
+  async stop(): Promise<void> {
+    await this.task?.stop();
+    await this.task?.destroy();
+    this.task = null;
+    await Promise.all(this.inflight);
+  }
+
+  /** Waits for the sends handed on so far (tests). */
+  async settled(): Promise<void> {
+    await Promise.all(this.inflight);
+  }
+
+  async tick(now = Date.now()): Promise<TickResult> {
+    if (this.ticking) return { skipped: true, handedOn: 0, givenUp: 0 };
+    this.ticking = true;
+    try {
+      const due = await repo.dueScheduled(this.opts.db, now, TICK_BATCH);
+      let handedOn = 0;
+      let givenUp = 0;
+      const claimed: ScheduledMessageRow[] = [];
+      await this.opts.db.transaction().execute(async (trx) => {
+        for (const row of due) {
+          const open = this.opts.manager.has(row.instance_id) && this.opts.manager.get(row.instance_id).status === 'open';
+          if (open) {
+            await repo.setScheduled(trx, row.id, 'pending', { status: 'queued' });
+            claimed.push(row);
+          } else if (now - row.scheduled_at > GIVE_UP_AFTER_MS) {
+            await repo.setScheduled(trx, row.id, 'pending', { status: 'failed', error: 'not sent: the instance was not connected for 24 hours after the scheduled time' });
+            givenUp++;
+          }
+        }
+      });
+      for (const row of claimed) {
+        const p = this.send(row).finally(() => this.inflight.delete(p));
+        this.inflight.add(p);
+        handedOn++;
+      }
+      return { skipped: false, handedOn, givenUp };
+    } catch (err) {
+      this.opts.logger.error('scheduler tick failed', { error: describeError(err) });
+      return { skipped: false, handedOn: 0, givenUp: 0 };
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async send(row: ScheduledMessageRow): Promise<void> {
+    const db = this.opts.db;
+    let asked = false;
+    try {
+      const media = row.media_url && row.message_type !== 'text' ? await loadJobMedia(this.opts.mediaSources, row.media_url) : null;
+      const phone = jidToPhone(row.chat_id) ?? row.recipient;
+      const text = row.body === null ? null : personalise(row.body, { name: row.recipient_name ?? phone, phone });
+      const content = jobContent({ messageType: row.message_type, body: row.body, mediaUrl: row.media_url, filename: row.filename }, text, media);
+      const sent = await this.opts.messages.send(row.instance_id, row.chat_id, content, {
+        beforeSend: async () => {
+          asked = true;
+          await repo.setScheduled(db, row.id, 'queued', { status: 'sending' });
+        },
+      });
+      await repo.setScheduled(db, row.id, 'sending', { status: 'sent', message_id: sent.id, error: null, sent_at: Date.now() });
+    } catch (err) {
+      if (!this.opts.manager.has(row.instance_id)) return;
+      if (!asked && err instanceof AppError && err.code === 'not_connected') {
+        await repo.setScheduled(db, row.id, 'queued', { status: 'pending' }); // the next tick tries again
+        return;
+      }
+      await repo.setScheduled(db, row.id, ['queued', 'sending'], { status: 'failed', error: describeError(err) });
+    }
+  }
+}

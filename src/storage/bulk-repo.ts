@@ -1,0 +1,130 @@
+import { sql } from 'kysely';
+import type { DbOrTrx } from './db.js';
+import type { BulkJobRow, BulkRecipientRow } from './schema.js';
+
+export interface NewBulkJob {
+  instance_id: string;
+  message_type: string;
+  body: string | null;
+  media_url: string | null;
+  filename: string | null;
+  delay: number;
+}
+
+/** Creates the job and its recipients in one transaction; answers the job id. */
+export async function insertJob(db: DbOrTrx, job: NewBulkJob, recipients: { recipient: string; chat_id: string; name: string | null }[]): Promise<number> {
+  const write = async (trx: DbOrTrx) => {
+    const { id } = await trx
+      .insertInto('bulk_jobs')
+      .values({ ...job, status: 'queued', total: recipients.length, created_at: Date.now(), started_at: null, finished_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (let i = 0; i < recipients.length; i += 500) {
+      await trx
+        .insertInto('bulk_recipients')
+        .values(recipients.slice(i, i + 500).map((r, j) => ({ job_id: id, position: i + j, ...r, status: 'pending', message_id: null, error: null, updated_at: null })))
+        .execute();
+    }
+    return id;
+  };
+  return db.isTransaction ? write(db) : db.transaction().execute(write);
+}
+
+export function findJob(db: DbOrTrx, instanceId: string, id: number): Promise<BulkJobRow | undefined> {
+  return db.selectFrom('bulk_jobs').selectAll().where('instance_id', '=', instanceId).where('id', '=', id).executeTakeFirst();
+}
+
+export function jobById(db: DbOrTrx, id: number): Promise<BulkJobRow | undefined> {
+  return db.selectFrom('bulk_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listJobs(db: DbOrTrx, instanceId: string, limit: number, offset: number): Promise<{ rows: BulkJobRow[]; total: number }> {
+  const [rows, count] = await Promise.all([
+    db.selectFrom('bulk_jobs').selectAll().where('instance_id', '=', instanceId).orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+    db.selectFrom('bulk_jobs').select(sql<number>`count(*)`.as('n')).where('instance_id', '=', instanceId).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** Recipient counts by status for each of the given jobs. */
+export async function countsByJob(db: DbOrTrx, jobIds: number[]): Promise<Map<number, Record<string, number>>> {
+  const out = new Map<number, Record<string, number>>();
+  if (jobIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('bulk_recipients')
+    .select(['job_id', 'status', sql<number>`count(*)`.as('n')])
+    .where('job_id', 'in', jobIds)
+    .groupBy(['job_id', 'status'])
+    .execute();
+  for (const r of rows) {
+    const counts = out.get(r.job_id) ?? {};
+    counts[r.status] = Number(r.n);
+    out.set(r.job_id, counts);
+  }
+  return out;
+}
+
+export function recipientsOf(db: DbOrTrx, jobId: number): Promise<BulkRecipientRow[]> {
+  return db.selectFrom('bulk_recipients').selectAll().where('job_id', '=', jobId).orderBy('position').execute();
+}
+
+export function nextPending(db: DbOrTrx, jobId: number): Promise<BulkRecipientRow | undefined> {
+  return db
+    .selectFrom('bulk_recipients')
+    .selectAll()
+    .where('job_id', '=', jobId)
+    .where('status', '=', 'pending')
+    .orderBy('position')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function setRecipient(
+  db: DbOrTrx,
+  jobId: number,
+  position: number,
+  patch: { status: string; message_id?: string | null; error?: string | null },
+): Promise<void> {
+  await db
+    .updateTable('bulk_recipients')
+    .set({ ...patch, updated_at: Date.now() })
+    .where('job_id', '=', jobId)
+    .where('position', '=', position)
+    .execute();
+}
+
+export async function setJob(db: DbOrTrx, id: number, patch: Partial<Pick<BulkJobRow, 'status' | 'started_at' | 'finished_at'>>): Promise<void> {
+  await db.updateTable('bulk_jobs').set(patch).where('id', '=', id).execute();
+}
+
+/** Cancels a job that has not finished: its pending recipients too. False when it had finished. */
+export async function cancelJob(db: DbOrTrx, id: number): Promise<boolean> {
+  const write = async (trx: DbOrTrx) => {
+    const r = await trx
+      .updateTable('bulk_jobs')
+      .set({ status: 'cancelled', finished_at: Date.now() })
+      .where('id', '=', id)
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) return false;
+    await trx
+      .updateTable('bulk_recipients')
+      .set({ status: 'cancelled', updated_at: Date.now() })
+      .where('job_id', '=', id)
+      .where('status', '=', 'pending')
+      .execute();
+    return true;
+  };
+  return db.isTransaction ? write(db) : db.transaction().execute(write);
+}
+
+/** After a crash: sends whose outcome is unknown end failed (never sent twice); unfinished jobs' ids. */
+export async function recoverJobs(db: DbOrTrx, reason: string): Promise<{ interrupted: number; unfinished: number[] }> {
+  const r = await db
+    .updateTable('bulk_recipients')
+    .set({ status: 'failed', error: reason, updated_at: Date.now() })
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  const jobs = await db.selectFrom('bulk_jobs').select('id').where('status', 'in', ['queued', 'running']).orderBy('id').execute();
+  return { interrupted: Number(r.numUpdatedRows), unfinished: jobs.map((j) => j.id) };
+}

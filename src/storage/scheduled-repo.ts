@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import type { DbOrTrx } from './db.js';
+import type { ScheduledMessageRow } from './schema.js';
+
+export interface NewScheduled {
+  instance_id: string;
+  recipient: string;
+  chat_id: string;
+  recipient_name: string | null;
+  message_type: string;
+  body: string | null;
+  media_url: string | null;
+  filename: string | null;
+  scheduled_at: number;
+}
+
+export async function insertScheduled(db: DbOrTrx, row: NewScheduled): Promise<number> {
+  const { id } = await db
+    .insertInto('scheduled_messages')
+    .values({ ...row, status: 'pending', message_id: null, error: null, created_at: Date.now(), sent_at: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function listScheduled(
+  db: DbOrTrx,
+  instanceId: string,
+  status: string | undefined,
+  limit: number,
+  offset: number,
+): Promise<{ rows: ScheduledMessageRow[]; total: number }> {
+  let q = db.selectFrom('scheduled_messages').where('instance_id', '=', instanceId);
+  if (status) q = q.where('status', '=', status);
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy('scheduled_at').orderBy('id').limit(limit).offset(offset).execute(),
+    q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export function findScheduled(db: DbOrTrx, instanceId: string, id: number): Promise<ScheduledMessageRow | undefined> {
+  return db.selectFrom('scheduled_messages').selectAll().where('instance_id', '=', instanceId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Cancels a pending message; false when it is not pending (any more). */
+export async function cancelScheduled(db: DbOrTrx, instanceId: string, id: number): Promise<boolean> {
+  const r = await db
+    .updateTable('scheduled_messages')
+    .set({ status: 'cancelled' })
+    .where('instance_id', '=', instanceId)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Pending messages whose time has come, oldest first. */
+export function dueScheduled(db: DbOrTrx, now: number, limit: number): Promise<ScheduledMessageRow[]> {
+  return db
+    .selectFrom('scheduled_messages')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('scheduled_at', '<=', now)
+    .orderBy('scheduled_at')
+    .limit(limit)
+    .execute();
+}
+
+export async function setScheduled(
+  db: DbOrTrx,
+  id: number,
+  fromStatus: string | string[],
+  patch: { status: string; message_id?: string | null; error?: string | null; sent_at?: number | null },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('scheduled_messages')
+    .set(patch)
+    .where('id', '=', id)
+    .where('status', Array.isArray(fromStatus) ? 'in' : '=', fromStatus)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** After a crash: `sending` ends failed (outcome unknown); `queued` (never attempted) is pending again. */
+export async function recoverScheduled(db: DbOrTrx, reason: string): Promise<number> {
+  const r = await db.updateTable('scheduled_messages').set({ status: 'failed', error: reason }).where('status', '=', 'sending').executeTakeFirst();
+  await db.updateTable('scheduled_messages').set({ status: 'pending' }).where('status', '=', 'queued').execute();
+  return Number(r.numUpdatedRows);
+}
