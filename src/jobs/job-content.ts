@@ -14,6 +14,7 @@ export interface JobMessage {
 
 /** The rule bulk and scheduled messages share: text needs a body; image and document a mediaUrl. */
 export function checkJobMessage(m: JobMessage): void {
+  if (!m.body && !m.mediaUrl) throw new AppError('bad_request', 'body: body or mediaUrl is required');
   if (m.messageType === 'text' && !m.body) throw new AppError('bad_request', 'body: is required for a text message');
   if (m.messageType !== 'text' && !m.mediaUrl) {
     throw new AppError('bad_request', `mediaUrl: is required for a ${m.messageType} message`);

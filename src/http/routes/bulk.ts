@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app.js';
-import { AppError, badRequest, notFound } from '../../errors.js';
+import { AppError, notFound } from '../../errors.js';
 import { checkJobMessage, JOB_MESSAGE_TYPES, loadJobMedia } from '../../jobs/job-content.js';
-import { toChatId } from '../../messaging/jid.js';
 import * as repo from '../../storage/bulk-repo.js';
 import type { BulkJobRow, BulkRecipientRow } from '../../storage/schema.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
+import { chatIdOrThrow } from './message-sends.js';
 
 const tag = ['Bulk'];
 const base = '/api/instance/{instanceId}/bulk';
@@ -116,13 +116,8 @@ export function bulkRoutes(deps: AppDeps) {
       const b = c.req.valid('json');
       deps.manager.get(instanceId);
       const message = { messageType: b.messageType, body: b.body ?? null, mediaUrl: b.mediaUrl ?? null, filename: b.filename ?? null };
-      if (!message.body && !message.mediaUrl) throw new AppError('bad_request', 'body: body or mediaUrl is required');
       checkJobMessage(message);
-      const recipients = b.recipients.map((rec, i) => {
-        const chatId = toChatId(rec.id);
-        if (!chatId) throw badRequest(`recipients.${i}.id: "${rec.id}" is neither a phone number with country code nor a chat id`);
-        return { recipient: rec.id, chat_id: chatId, name: rec.name ?? null };
-      });
+      const recipients = b.recipients.map((rec, i) => ({ recipient: rec.id, chat_id: chatIdOrThrow(`recipients.${i}.id`, rec.id), name: rec.name ?? null }));
       // Fail fast on media that cannot be loaded, rather than failing every recipient later.
       if (message.mediaUrl && message.messageType !== 'text') await loadJobMedia(deps.mediaSources, message.mediaUrl);
       const jobId = await repo.insertJob(

@@ -2,10 +2,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app.js';
 import { AppError, badRequest, notFound } from '../../errors.js';
 import { checkJobMessage, JOB_MESSAGE_TYPES } from '../../jobs/job-content.js';
-import { toChatId } from '../../messaging/jid.js';
 import * as repo from '../../storage/scheduled-repo.js';
 import type { ScheduledMessageRow } from '../../storage/schema.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
+import { chatIdOrThrow } from './message-sends.js';
 
 const tag = ['Scheduled'];
 const base = '/api/instance/{instanceId}/scheduled';
@@ -85,15 +85,13 @@ export function scheduledRoutes(deps: AppDeps) {
       const { instanceId } = c.req.valid('param');
       const b = c.req.valid('json');
       deps.manager.get(instanceId);
-      const chatId = toChatId(b.recipient);
-      if (!chatId) throw badRequest(`recipient: "${b.recipient}" is neither a phone number with country code nor a chat id`);
+      const chatId = chatIdOrThrow('recipient', b.recipient);
       const raw = b.scheduledAt.trim();
       const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(raw);
       const at = ISO.test(raw) ? Date.parse(hasOffset ? raw : `${raw}Z`) : NaN;
       if (Number.isNaN(at)) throw badRequest(`scheduledAt: "${b.scheduledAt}" is not an ISO 8601 date and time like 2026-12-01T09:00:00+03:00`);
       if (at <= Date.now()) throw badRequest(`scheduledAt: ${new Date(at).toISOString()} is not in the future`);
       const message = { messageType: b.messageType, body: b.body ?? null, mediaUrl: b.mediaUrl ?? null, filename: b.filename ?? null };
-      if (!message.body && !message.mediaUrl) throw new AppError('bad_request', 'body: body or mediaUrl is required');
       checkJobMessage(message);
       if (message.mediaUrl && !/^(https?:\/\/|data:|\/media\/)/i.test(message.mediaUrl)) {
         throw badRequest('mediaUrl: expected an http(s) URL, a base64 data URI, or a URL from media/upload');
