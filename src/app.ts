@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import type { Config } from './config.js';
 import type { SandboxNetwork } from './engines/sandbox/network.js';
 import { describeError } from './errors.js';
@@ -37,6 +38,7 @@ import { publicDir } from './paths.js';
 import type { Db } from './storage/db.js';
 
 export const VERSION = '0.1.0';
+const JSON_BODY_LIMIT = 90 * 1024 * 1024;
 
 export interface AppDeps {
   config: Pick<Config, 'publicUrl' | 'rateLimitPerMinute' | 'defaultEngine' | 'mediaDir'>;
@@ -81,6 +83,16 @@ export function createApp(deps: AppDeps) {
 
   app.use('/api/*', auth(deps.tokens));
   app.use('/api/*', rateLimit(deps.config.rateLimitPerMinute, deps.now));
+  // A JSON body may carry a 64 MB file as base64 (about 86 MB); anything larger is refused
+  // before it is read into memory. Uploads (multipart) have their own 64 MB limit.
+  const jsonLimit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: (c) => c.json({ error: `Request body too large: at most ${JSON_BODY_LIMIT / 1024 / 1024} MB of JSON`, code: 'payload_too_large' }, 413),
+  });
+  app.use('/api/*', async function limitJsonBody(c, next) {
+    if (/^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '')) return next();
+    return jsonLimit(c, next);
+  });
   app.use('/api/*', async function requireJsonBody(c, next) {
     const type = c.req.header('content-type');
     const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0';

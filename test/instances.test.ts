@@ -50,6 +50,27 @@ test('POST /api/instance answers 409 on a taken id and 400 on a bad id or engine
   await s.close();
 });
 
+test('a JSON body over the limit answers 413 without being read into memory', async () => {
+  const s = await testServer();
+  const big = new ReadableStream({
+    start(controller) {
+      const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+      for (let i = 0; i < 91; i++) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  const res = await s.hatline.app.request('/api/instance', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: big,
+    duplex: 'half',
+  } as RequestInit);
+  assert.is(res.status, 413);
+  assert.match((await res.json()).error, /too large/);
+  assert.equal((await s.json('GET', '/api/instance')).body.instances, []);
+  await s.close();
+});
+
 test('every instance route answers 404 for an unknown instance', async () => {
   const s = await testServer();
   const routes: [string, string][] = [
