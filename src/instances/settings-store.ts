@@ -57,11 +57,6 @@ export class SettingsStore {
     return settings;
   }
 
-  /** The cached settings, without a query (null when not loaded yet). */
-  peek(instanceId: string): InstanceSettings | null {
-    return this.cache.get(instanceId) ?? null;
-  }
-
   async update(instanceId: string, patch: SettingsPatch): Promise<InstanceSettings> {
     const set: Record<string, string | number | null> = {};
     if (patch.webhookUrl !== undefined) set.webhook_url = patch.webhookUrl;

@@ -41,5 +41,3 @@ export const EVENT_NAMES: readonly EventName[] = ['message_received', 'message_a
 export interface EventSink {
   record(trx: DbOrTrx, instanceId: string, event: HatlineEvent): Promise<void>;
 }
-
-export const noEvents: EventSink = { record: async () => undefined };
