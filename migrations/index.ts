@@ -3,6 +3,7 @@ import * as m001 from './001_initial.js';
 import * as m002 from './002_webhooks.js';
 import * as m003 from './003_chats.js';
 import * as m004 from './004_automation.js';
+import * as m005 from './005_message_counts.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that the
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '002_webhooks': m002,
   '003_chats': m003,
   '004_automation': m004,
+  '005_message_counts': m005,
 };

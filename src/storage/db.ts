@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import { migrations } from '../../migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -16,6 +16,34 @@ export interface OpenedDb {
   close(): Promise<void>;
 }
 
+/** How many distinct statements are kept prepared (a query with `in (?, ?, ...)` is one per list length). */
+const PREPARED_MAX = 2000;
+
+/**
+ * Kysely prepares every query it runs, which costs SQLite a parse and plan each time (a tenth of
+ * the server's time on the send path). This hands Kysely the statement prepared the first time
+ * that SQL was seen; the least recently used ones are dropped beyond PREPARED_MAX. (Kysely's
+ * `stream()` would need its own statement, as a statement being iterated is busy: it is not used.)
+ */
+export function preparedOnce(sqlite: SQLite.Database, max = PREPARED_MAX): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string) {
+      let stmt = statements.get(sql);
+      if (stmt) {
+        statements.delete(sql);
+        statements.set(sql, stmt);
+        return stmt;
+      }
+      stmt = sqlite.prepare(sql);
+      statements.set(sql, stmt);
+      if (statements.size > max) statements.delete(statements.keys().next().value!);
+      return stmt;
+    },
+    close: () => sqlite.close(),
+  };
+}
+
 /** Opens (creating if needed) the database: WAL, foreign keys, a busy timeout. `:memory:` for tests. */
 export function openDb(file: string): OpenedDb {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -24,7 +52,7 @@ export function openDb(file: string): OpenedDb {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
   return {
     db,
     sqlite,

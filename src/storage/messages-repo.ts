@@ -44,7 +44,12 @@ export interface MessageFilter {
   chatId?: string;
 }
 
-/** A page of history, newest first, with the total that matches the filter. */
+/**
+ * A page of history, newest first, with the total that matches the filter. The page's rowids
+ * are found in the index alone (skipping `offset` index entries, not `offset` table rows) and
+ * only the page's rows are read; the total of an unfiltered or status-only filter comes from
+ * the counts kept by triggers (message_counts) rather than from counting the history.
+ */
 export async function listMessages(
   db: DbOrTrx,
   instanceId: string,
@@ -52,24 +57,34 @@ export async function listMessages(
   limit: number,
   offset: number,
 ): Promise<{ rows: MessageRow[]; total: number }> {
-  let q = db.selectFrom('messages').where('instance_id', '=', instanceId);
-  if (filter.status) q = q.where('status', '=', filter.status);
-  if (filter.chatId) q = q.where('chat_id', '=', filter.chatId);
-  const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('timestamp', 'desc').orderBy(sql`rowid`, 'desc').limit(limit).offset(offset).execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
-}
-
-/** Message counts by status (incoming messages have the status `received`). */
-export async function countByStatus(db: DbOrTrx, instanceId: string): Promise<Record<string, number>> {
+  let ids = db.selectFrom('messages').select(sql<number>`rowid`.as('rowid')).where('instance_id', '=', instanceId);
+  if (filter.status) ids = ids.where('status', '=', filter.status);
+  if (filter.chatId) ids = ids.where('chat_id', '=', filter.chatId);
+  const page = ids.orderBy('timestamp', 'desc').orderBy(sql`rowid`, 'desc').limit(limit).offset(offset);
   const rows = await db
     .selectFrom('messages')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('instance_id', '=', instanceId)
-    .groupBy('status')
+    .selectAll()
+    .where(sql<boolean>`rowid in (${page})`)
+    .orderBy('timestamp', 'desc')
+    .orderBy(sql`rowid`, 'desc')
     .execute();
+  return { rows, total: await countMessages(db, instanceId, filter) };
+}
+
+async function countMessages(db: DbOrTrx, instanceId: string, filter: MessageFilter): Promise<number> {
+  if (!filter.chatId) {
+    let q = db.selectFrom('message_counts').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('n'), sql<number>`0`).as('n')).where('instance_id', '=', instanceId);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    return Number((await q.executeTakeFirstOrThrow()).n);
+  }
+  let q = db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).where('instance_id', '=', instanceId).where('chat_id', '=', filter.chatId);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+/** Message counts by status (incoming messages have the status `received`), from the trigger-kept counts. */
+export async function countByStatus(db: DbOrTrx, instanceId: string): Promise<Record<string, number>> {
+  const rows = await db.selectFrom('message_counts').select(['status', 'n']).where('instance_id', '=', instanceId).where('n', '>', 0).execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 

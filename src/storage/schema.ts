@@ -5,6 +5,7 @@ export interface Database {
   instances: InstancesTable;
   settings: SettingsTable;
   messages: MessagesTable;
+  message_counts: MessageCountsTable;
   idempotency_keys: IdempotencyKeysTable;
   chat_states: ChatStatesTable;
   webhook_events: WebhookEventsTable;
@@ -67,6 +68,13 @@ export interface MessagesTable {
 }
 export type MessageRow = Selectable<MessagesTable>;
 export type NewMessageRow = Insertable<MessagesTable>;
+
+/** Messages per instance and status, kept by triggers on `messages` (migration 005). */
+export interface MessageCountsTable {
+  instance_id: string;
+  status: string;
+  n: number;
+}
 
 export interface IdempotencyKeysTable {
   instance_id: string;

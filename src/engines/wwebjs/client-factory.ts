@@ -1,9 +1,7 @@
 /** Builds real whatsapp-web.js clients: one per instance and attempt, on the system Chromium. */
-import wwebjs from 'whatsapp-web.js';
 import { findChromium } from './chromium.js';
+import { wwebjsLibrary } from './library.js';
 import type { ClientFactory, ClientParams, WwebjsClient } from './library-types.js';
-
-const { Client, LocalAuth } = wwebjs;
 
 /**
  * Flags for a headless Chromium running as root in a container on a closed network.
@@ -31,6 +29,7 @@ export interface ClientFactoryOptions {
 export function libraryClientFactory(opts: ClientFactoryOptions): ClientFactory {
   return (params: ClientParams): WwebjsClient => {
     const executablePath = findChromium(opts.chromiumPath);
+    const { Client, LocalAuth } = wwebjsLibrary();
     // A fresh options object for every client: the library writes into it (LocalAuth sets
     // puppeteer.userDataDir, initialize() pushes args), so a shared one leaks between instances.
     const client: WwebjsClient = new Client({

@@ -1,9 +1,7 @@
 /** What the engine sends, as whatsapp-web.js's sendMessage content and options. */
-import wwebjs from 'whatsapp-web.js';
 import type { OutgoingContent } from '../engine.js';
+import { wwebjsLibrary } from './library.js';
 import type { LibContent, LibSendOptions } from './library-types.js';
-
-const { Location, MessageMedia, Poll } = wwebjs;
 
 export interface LibrarySend {
   content: LibContent;
@@ -11,6 +9,7 @@ export interface LibrarySend {
 }
 
 export function toLibrarySend(content: OutgoingContent): LibrarySend {
+  const { Location, MessageMedia, Poll } = wwebjsLibrary();
   // sendSeen defaults to true in the library and marks the whole chat read on every send, which
   // would swallow unread incoming messages the API has not shown yet.
   const base: LibSendOptions = { sendSeen: false };

@@ -3,6 +3,7 @@ import type { SettingsStore, InstanceSettings } from '../../instances/settings-s
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../storage/db.js';
 import type { WebhookEventRow } from '../../storage/schema.js';
+import { postWebhook } from './post.js';
 import { signedHeaders } from './signature.js';
 
 export interface DispatcherOptions {
@@ -18,6 +19,8 @@ export interface DispatcherOptions {
 }
 
 const DAY = 24 * 60 * 60 * 1000;
+/** Pending events read per query; each is still delivered, and marked, one at a time in order. */
+const BATCH = 100;
 
 /** The delay before retry number `failures` (1 = the first retry): exponential, jittered ±20 %, capped. */
 export function backoffDelay(failures: number, baseMs: number, capMs: number, random = Math.random): number {
@@ -102,42 +105,48 @@ export class WebhookDispatcher {
     try {
       while (!this.stopped) {
         lane.dirty = false;
-        const row = await this.opts.db
+        // The oldest pending events, a batch at a time (one query per batch, not per event).
+        const rows = await this.opts.db
           .selectFrom('webhook_events')
           .selectAll()
           .where('instance_id', '=', instanceId)
           .where('status', '=', 'pending')
           .orderBy('seq')
-          .limit(1)
-          .executeTakeFirst();
-        if (!row) {
+          .limit(BATCH)
+          .execute();
+        if (rows.length === 0) {
           if (lane.dirty) continue;
           return;
         }
-        const settings = await this.opts.settings.get(instanceId);
-        // Disabled (or no URL): deliveries wait; a settings change wakes the lane again.
-        if (!settings || !settings.webhookEnabled || !settings.webhookUrl) return;
-        const now = Date.now();
-        if (row.expires_at <= now) {
-          await this.opts.db
-            .updateTable('webhook_events')
-            .set({ status: 'failed', last_error: `given up after 24 hours; last error: ${row.last_error ?? 'none'}` })
-            .where('seq', '=', row.seq)
-            .execute();
-          continue;
+        for (const row of rows) {
+          if (this.stopped) return;
+          const settings = await this.opts.settings.get(instanceId);
+          // Disabled (or no URL): deliveries wait; a settings change wakes the lane again.
+          if (!settings || !settings.webhookEnabled || !settings.webhookUrl) return;
+          const now = Date.now();
+          if (row.expires_at <= now) {
+            await this.opts.db
+              .updateTable('webhook_events')
+              .set({ status: 'failed', last_error: `given up after 24 hours; last error: ${row.last_error ?? 'none'}` })
+              .where('seq', '=', row.seq)
+              .execute();
+            continue;
+          }
+          if (row.next_attempt_at > now) {
+            await this.sleep(lane, row.next_attempt_at - now);
+            break; // look again: a retry or a wake may have changed what is next
+          }
+          // After a failure the next event waits for this one (in order): look again, which finds it first.
+          if (!(await this.attempt(row, settings))) break;
         }
-        if (row.next_attempt_at > now) {
-          await this.sleep(lane, row.next_attempt_at - now);
-          continue;
-        }
-        await this.attempt(row, settings);
       }
     } catch (err) {
       if (!this.stopped) log.error('webhook dispatcher stopped on an error', { instance: instanceId, error: describeError(err) });
     }
   }
 
-  private async attempt(row: WebhookEventRow, settings: InstanceSettings): Promise<void> {
+  /** One delivery attempt; true when the receiver took it (2xx). */
+  private async attempt(row: WebhookEventRow, settings: InstanceSettings): Promise<boolean> {
     const url = settings.webhookUrl;
     const headers = {
       'content-type': 'application/json',
@@ -148,18 +157,10 @@ export class WebhookDispatcher {
     let error: string | null = null;
     const started = Date.now();
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers,
-        body: row.payload,
-        redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.abort.signal]),
-      });
-      code = res.status;
-      await res.body?.cancel().catch(() => undefined);
+      code = await postWebhook(url, headers, row.payload, this.timeoutMs, this.abort.signal);
       if (code < 200 || code >= 300) error = `HTTP ${code}${code >= 300 && code < 400 ? ' (redirects are not followed)' : ''}`;
     } catch (err) {
-      if (this.stopped) return; // shutting down: the event stays pending and goes out after the restart
+      if (this.stopped) return false; // shutting down: the event stays pending and goes out after the restart
       error = err instanceof Error && err.name === 'TimeoutError' ? `timed out after ${this.timeoutMs / 1000} s` : fetchReason(err);
     }
     const attempts = row.attempts + 1;
@@ -169,7 +170,7 @@ export class WebhookDispatcher {
         .set({ status: 'delivered', attempts, last_attempt_at: started, delivered_at: Date.now(), response_code: code, last_error: null, url })
         .where('seq', '=', row.seq)
         .execute();
-      return;
+      return true;
     }
     const next = Date.now() + backoffDelay(attempts, this.baseMs, this.capMs);
     await this.opts.db
@@ -178,6 +179,7 @@ export class WebhookDispatcher {
       .where('seq', '=', row.seq)
       .execute();
     this.opts.logger.debug('webhook attempt failed', { instance: row.instance_id, webhookId: row.webhook_id, attempts, error });
+    return false;
   }
 
   private sleep(lane: Lane, ms: number): Promise<void> {
@@ -194,6 +196,6 @@ export class WebhookDispatcher {
 }
 
 function fetchReason(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
-  return cause?.code ?? cause?.message ?? describeError(err);
+  const e = err as { code?: string; cause?: { code?: string; message?: string } };
+  return e?.code ?? e?.cause?.code ?? e?.cause?.message ?? describeError(err);
 }

@@ -1,0 +1,114 @@
+/**
+ * Incoming to webhook: messages injected through the sandbox (POST /api/sandbox/:id/incoming),
+ * stored, and delivered as message_received webhooks to a receiver in this process. Counts every
+ * message at the receiver (none may be lost); the end-to-end rate is messages / (last delivery -
+ * first injection). Run alone: npx tsx bench/incoming.ts   (INCOMING_MESSAGES=... to change N)
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { load } from './support/load.js';
+import { log, medianOf, RUNS, verdict, writeResult } from './support/report.js';
+import { openSandboxInstances, removeDir, startServer } from './support/server.js';
+
+const N = Number(process.env.INCOMING_MESSAGES ?? 10_000);
+const CONNECTIONS = 20;
+
+async function receiver() {
+  const ids = new Set<string>();
+  let requests = 0;
+  let last = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      requests++;
+      try {
+        const e = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { event: string; data: { id: string } };
+        if (e.event === 'message_received') ids.add(e.data.id);
+      } catch {
+        // counted as a request, not as a message
+      }
+      last = performance.now();
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    ids,
+    requests: () => requests,
+    last: () => last,
+    reset: () => {
+      ids.clear();
+      requests = 0;
+    },
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+export async function runIncoming() {
+  const hook = await receiver();
+  const server = await startServer();
+  try {
+    const [id] = await openSandboxInstances(server, 'in', 1);
+    const set = await server.call('POST', `/api/instance/${id}/settings`, { webhookUrl: hook.url, webhookEnabled: true, webhookEvents: ['message_received'] });
+    if (set.status !== 200) throw new Error(`settings: ${JSON.stringify(set.body)}`);
+    let k = 0;
+    const inject = (amount: number) =>
+      load({
+        url: server.url,
+        connections: CONNECTIONS,
+        amount,
+        method: 'POST',
+        path: `/api/sandbox/${id}/incoming`,
+        next: () => ({ path: `/api/sandbox/${id}/incoming`, body: { from: `90532${String(1_000_000 + (k++ % 100))}`, body: `incoming benchmark message ${k}`, name: 'Bench contact' } }),
+      });
+    const waitFor = async (count: number, ms: number) => {
+      const deadline = Date.now() + ms;
+      while (hook.ids.size < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    };
+
+    await inject(1000); // warm-up
+    await waitFor(1000, 30_000);
+
+    const runs: { endToEnd: number; injected: number; p99Inject: number; delivered: number; lost: number; duplicates: number; drainMs: number }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      hook.reset();
+      const started = performance.now();
+      const r = await inject(N);
+      const injectedAt = performance.now();
+      await waitFor(N, 120_000);
+      const delivered = hook.ids.size;
+      const lost = N - delivered;
+      const seconds = (hook.last() - started) / 1000;
+      const run = {
+        endToEnd: Math.round(delivered / seconds),
+        injected: Math.round(N / ((injectedAt - started) / 1000)),
+        p99Inject: r.p99,
+        delivered,
+        lost,
+        duplicates: hook.requests() - delivered,
+        drainMs: Math.round(Math.max(0, hook.last() - injectedAt)),
+      };
+      if (r.non2xx || r.errors) throw new Error(`injection: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      runs.push(run);
+      log(`  run ${i + 1}: ${N} injected at ${run.injected}/s, delivered ${delivered} (lost ${lost}, duplicates ${run.duplicates}), end to end ${run.endToEnd} msg/s, last delivery ${run.drainMs} ms after the last injection`);
+    }
+    const med = medianOf(runs);
+    const totalLost = runs.reduce((a, r) => a + r.lost, 0);
+    const meets = { rate: med.endToEnd >= 1000, noneLost: totalLost === 0 };
+    log(`incoming to webhook (1 instance, ${N} messages per run, ${CONNECTIONS} injecting connections, median of ${RUNS} runs):`);
+    log(`  injection (POST .../incoming, answers once stored)  ${med.injected} msg/s   p99 ${med.p99Inject} ms   (baseline: what comes in)`);
+    log(`  end to end, counted at the receiver                ${med.endToEnd} msg/s   lost ${totalLost}  [>= 1,000 msg/s: ${verdict(meets.rate)}; none lost: ${verdict(meets.noneLost)}]`);
+    const file = writeResult('incoming', { command: 'npx tsx bench/incoming.ts', messages: N, connections: CONNECTIONS, runs, median: med, targets: { atLeastPerSecond: 1000, meets } });
+    log(`  -> ${file}`);
+    return { med, meets };
+  } finally {
+    await server.stop();
+    removeDir(server.dir);
+    await hook.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runIncoming();
