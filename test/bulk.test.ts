@@ -170,4 +170,32 @@ test('after a restart, a recipient that was being sent ends failed and the job r
   }
 });
 
+test('a recipient cancelled while it waits in the send queue is not sent', async () => {
+  const s = await one();
+  assert.is((await s.json('POST', '/api/instance/a/settings', { sendDelay: 1500 })).status, 200);
+  const res = await s.json('POST', '/api/instance/a/bulk', { recipients: recipients(3), body: 'x', delay: 0 });
+  await eventually('first sent', async () => (await job(s, res.body.jobId)).sent === 1);
+  assert.equal((await s.json('POST', `/api/instance/a/bulk/${res.body.jobId}/cancel`)).body, { success: true });
+  await s.hatline.bulk.settled(res.body.jobId);
+  await new Promise((r) => setTimeout(r, 1800));
+  const j = await job(s, res.body.jobId);
+  assert.equal(j.recipients.map((r: any) => r.status), ['sent', 'cancelled', 'cancelled']);
+  const history = (await s.json('GET', '/api/instance/a/messages')).body;
+  assert.is(history.total, 1, 'only the first message exists');
+  await s.close();
+});
+
+test('an image bulk job keeps one copy of its media, however many recipients', async () => {
+  const { readdirSync } = await import('node:fs');
+  const path = await import('node:path');
+  const s = await one();
+  const res = await s.json('POST', '/api/instance/a/bulk', { recipients: recipients(4), messageType: 'image', mediaUrl: `data:image/png;base64,${PNG.toString('base64')}`, delay: 0 });
+  await eventually('completed', async () => (await job(s, res.body.jobId)).status === 'completed');
+  const files = readdirSync(path.join(s.config.mediaDir, 'a'));
+  assert.is(files.length, 1, `files: ${files.join(', ')}`);
+  const urls = new Set((await s.json('GET', '/api/instance/a/messages')).body.items.map((m: any) => m.media.url));
+  assert.is(urls.size, 1, 'every message refers to the one file');
+  await s.close();
+});
+
 test.run();

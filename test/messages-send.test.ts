@@ -151,6 +151,23 @@ errors('bad input answers 400 naming the field, and stores nothing', async () =>
   }
 });
 
+errors('a malformed percent-encoded media name is not a server error', async () => {
+  const s = await pair();
+  const res = await s.json('POST', '/api/instance/a/messages/image', { to: B, image: 'data:image/png;name=%E0%A4%A;base64,' + PNG.toString('base64') });
+  assert.is(res.status, 200, JSON.stringify(res.body));
+  await s.close();
+});
+
+errors('a media send on an instance that is not open answers 409 before fetching anything', async () => {
+  const s = await testServer();
+  await s.json('POST', '/api/instance', { id: 'idle', engine: 'sandbox' });
+  const refused = await closedPort();
+  const res = await s.json('POST', '/api/instance/idle/messages/image', { to: B, image: `http://127.0.0.1:${refused}/x.png` });
+  assert.is(res.status, 409);
+  assert.match(res.body.error, /not connected/);
+  await s.close();
+});
+
 errors('reaction and delete of an unknown msgId answer 404', async () => {
   const s = await pair();
   const react = await s.json('POST', '/api/instance/a/messages/reaction', { to: B, msgId: 'NOPE', emoji: '👍' });

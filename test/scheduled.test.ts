@@ -136,4 +136,25 @@ test('after a restart, a scheduled message that was being sent ends failed; one 
   }
 });
 
+test('a backlog of a disconnected instance does not hold back an open one', async () => {
+  const s = await testServer();
+  await s.json('POST', '/api/instance', { id: 'down', engine: 'sandbox' });
+  await linkedSandbox(s, 'a', A);
+  const db = s.hatline.database.db;
+  const at = Date.now() - 60_000;
+  for (let i = 0; i < 1000; i += 250) {
+    await db
+      .insertInto('scheduled_messages')
+      .values(Array.from({ length: 250 }, (_, j) => ({ instance_id: 'down', recipient: TO, chat_id: `${TO}@s.whatsapp.net`, recipient_name: null, message_type: 'text', body: `backlog ${i + j}`, media_url: null, filename: null, scheduled_at: at, status: 'pending', message_id: null, error: null, created_at: at, sent_at: null })))
+      .execute();
+  }
+  await s.json('POST', '/api/instance/a/scheduled', { recipient: TO, body: 'mine', scheduledAt: inMs(100) });
+  const t = await s.hatline.scheduler.tick(Date.now() + 1000);
+  assert.is(t.handedOn, 1);
+  await s.hatline.scheduler.settled();
+  assert.is((await s.json('GET', '/api/instance/a/scheduled')).body.items[0].status, 'sent');
+  assert.is((await s.json('GET', '/api/instance/down/scheduled?status=pending')).body.total, 1000, 'the backlog waits');
+  await s.close();
+});
+
 test.run();

@@ -1,6 +1,6 @@
 import type { MediaPayload, OutgoingContent } from '../engines/engine.js';
 import { AppError } from '../errors.js';
-import { resolveMedia, type MediaSources } from '../messaging/media-source.js';
+import { resolveMedia, type MediaSources, type ResolvedMedia } from '../messaging/media-source.js';
 
 export type JobMessageType = 'text' | 'image' | 'document';
 export const JOB_MESSAGE_TYPES: readonly JobMessageType[] = ['text', 'image', 'document'];
@@ -26,9 +26,15 @@ export function personalise(text: string, vars: { name: string; phone: string })
   return text.replace(/\{(name|phone)\}/g, (_m, key: 'name' | 'phone') => vars[key]);
 }
 
-/** Loads a job's media once (bulk jobs send the same file to every recipient). */
-export function loadJobMedia(sources: MediaSources, mediaUrl: string): Promise<MediaPayload> {
-  return resolveMedia(sources, 'mediaUrl', mediaUrl).then(({ library: _library, ...payload }) => payload);
+/** Loads a job's media (`library` is set when it is a file of the media library). */
+export function loadJobMedia(sources: MediaSources, mediaUrl: string): Promise<ResolvedMedia> {
+  return resolveMedia(sources, 'mediaUrl', mediaUrl);
+}
+
+/** The payload without where it came from. */
+export function payloadOf(m: ResolvedMedia): MediaPayload {
+  const { library: _library, ...payload } = m;
+  return payload;
 }
 
 export function jobContent(m: JobMessage, text: string | null, media: MediaPayload | null): OutgoingContent {

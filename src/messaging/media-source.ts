@@ -20,6 +20,15 @@ export function isSafeFileName(name: string): boolean {
 
 const bad = (field: string, why: string) => new AppError('bad_request', `${field}: ${why}`);
 
+/** Percent-decoding that keeps a malformed name as it is instead of throwing. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function fromDataUri(field: string, input: string): MediaPayload {
   const m = /^data:([\w.+-]+\/[\w.+-]+)?((?:;\s*[\w.+-]+=[^;,]*)*);base64,/i.exec(input);
   if (!m) throw bad(field, 'a data URI must look like data:<mimetype>;base64,<data>');
@@ -29,11 +38,11 @@ function fromDataUri(field: string, input: string): MediaPayload {
   }
   const data = Buffer.from(payload, 'base64');
   if (data.length > MAX_MEDIA_BYTES) throw bad(field, 'media is larger than 64 MB');
-  const name = /;\s*name=([^;,]+)/i.exec(m[2] ?? '')?.[1];
+  const name = safeDecode(/;\s*name=([^;,]+)/i.exec(m[2] ?? '')?.[1] ?? '');
   return {
     mimetype: (m[1] ?? 'application/octet-stream').toLowerCase(),
     data,
-    ...(name ? { filename: decodeURIComponent(name) } : {}),
+    ...(name ? { filename: name } : {}),
   };
 }
 
@@ -97,7 +106,7 @@ async function fromHttp(field: string, url: URL): Promise<MediaPayload> {
       chunks.push(Buffer.from(chunk));
     }
   }
-  const name = decodeURIComponent(url.pathname.split('/').pop() ?? '') || undefined;
+  const name = safeDecode(url.pathname.split('/').pop() ?? '') || undefined;
   const header = res.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   const mimetype =
     header && header !== 'application/octet-stream' && header !== 'binary/octet-stream' ? header : mimeOfName(name ?? '');

@@ -31,9 +31,22 @@ export interface SendOptions {
   libraryFile?: string;
   /**
    * Runs in the send's turn, right before WhatsApp is asked (jobs mark their row `sending` here:
-   * a crash after this point leaves an outcome that is unknown, never retried blindly).
+   * a crash after this point leaves an outcome that is unknown, never retried blindly). When it
+   * throws (the job's row was cancelled meanwhile), nothing is sent and the stored message goes.
    */
   beforeSend?: () => Promise<void>;
+  /**
+   * The caller sends again later when nothing was sent (jobs waiting for the instance): a send
+   * that could not even be attempted leaves no `failed` message behind.
+   */
+  retriedByCaller?: boolean;
+}
+
+/** Thrown by a job's beforeSend when its row was cancelled while the send waited in the queue. */
+export class SendCancelled extends AppError {
+  constructor() {
+    super('conflict', 'cancelled before it was sent');
+  }
 }
 
 /** Receipts that arrive before their send is confirmed are kept this long, at most this many. */
@@ -112,15 +125,26 @@ export class MessageService {
       const current = this.opts.manager.has(instanceId) ? this.opts.manager.get(instanceId) : null;
       if (!current || current.status !== 'open') {
         const why = `instance ${instanceId} disconnected before the message was sent`;
-        await this.markFailed(instanceId, tempId, to, why);
+        if (options.retriedByCaller) await repo.deleteMessage(this.db, instanceId, tempId);
+        else await this.markFailed(instanceId, tempId, to, why);
         throw new AppError('not_connected', why);
       }
-      await options.beforeSend?.();
+      try {
+        await options.beforeSend?.();
+      } catch (err) {
+        await repo.deleteMessage(this.db, instanceId, tempId);
+        throw err;
+      }
       let sent: SentMessage;
       try {
         sent = await this.opts.manager.engine(instanceId).send(to, content);
       } catch (err) {
         await this.markFailed(instanceId, tempId, to, describeError(err));
+        // WhatsApp was asked: a connection lost now leaves the outcome unknown, which is not the
+        // "nothing was sent" that not_connected means (an Idempotency-Key retry must not resend).
+        if (err instanceof EngineError && err.reason === 'not_connected') {
+          throw new EngineError('failed', `the connection to WhatsApp was lost while sending; the message may or may not have been sent: ${err.message}`);
+        }
         if (err instanceof EngineError) throw err;
         throw new AppError('upstream_failed', `WhatsApp did not accept the message: ${describeError(err)}`);
       }

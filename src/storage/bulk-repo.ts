@@ -93,6 +93,18 @@ export async function setRecipient(
     .execute();
 }
 
+/** Marks a pending recipient `sending`; false when it is not pending any more (cancelled). */
+export async function claimRecipient(db: DbOrTrx, jobId: number, position: number): Promise<boolean> {
+  const r = await db
+    .updateTable('bulk_recipients')
+    .set({ status: 'sending', updated_at: Date.now() })
+    .where('job_id', '=', jobId)
+    .where('position', '=', position)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
 export async function setJob(db: DbOrTrx, id: number, patch: Partial<Pick<BulkJobRow, 'status' | 'started_at' | 'finished_at'>>): Promise<void> {
   await db.updateTable('bulk_jobs').set(patch).where('id', '=', id).execute();
 }

@@ -55,16 +55,25 @@ export async function cancelScheduled(db: DbOrTrx, instanceId: string, id: numbe
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Pending messages whose time has come, oldest first. */
-export function dueScheduled(db: DbOrTrx, now: number, limit: number): Promise<ScheduledMessageRow[]> {
+/** Pending messages of these instances whose time has come, oldest first. */
+export function dueScheduled(db: DbOrTrx, instanceIds: string[], now: number, limit: number): Promise<ScheduledMessageRow[]> {
+  if (instanceIds.length === 0) return Promise.resolve([]);
   return db
     .selectFrom('scheduled_messages')
     .selectAll()
     .where('status', '=', 'pending')
     .where('scheduled_at', '<=', now)
+    .where('instance_id', 'in', instanceIds)
     .orderBy('scheduled_at')
     .limit(limit)
     .execute();
+}
+
+/** Pending messages more than `overdueMs` late, of instances other than these (not open): failed. */
+export async function giveUpOverdue(db: DbOrTrx, openInstanceIds: string[], before: number, reason: string): Promise<number> {
+  let q = db.updateTable('scheduled_messages').set({ status: 'failed', error: reason }).where('status', '=', 'pending').where('scheduled_at', '<', before);
+  if (openInstanceIds.length) q = q.where('instance_id', 'not in', openInstanceIds);
+  return Number((await q.executeTakeFirst()).numUpdatedRows);
 }
 
 export async function setScheduled(

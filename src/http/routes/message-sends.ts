@@ -62,6 +62,9 @@ export function messageSendRoutes(deps: AppDeps) {
   const answer = async (c: Context<AppEnv>, instanceId: string, build: () => Promise<Outgoing>) => {
     deps.manager.get(instanceId); // 404 before anything else
     const attempt = async () => {
+      // 409 at once: no media is fetched for a send that cannot happen.
+      const state = deps.manager.get(instanceId);
+      if (state.status !== 'open') throw new AppError('not_connected', `instance ${instanceId} is not connected (status: ${state.status})`);
       const out = await build();
       const sent = await deps.messages.send(instanceId, out.to, out.content, out.libraryFile ? { libraryFile: out.libraryFile } : {});
       return { status: 200, body: { sent: true as const, id: sent.id } };

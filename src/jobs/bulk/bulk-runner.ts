@@ -4,11 +4,12 @@ import type { InstanceManager } from '../../instances/instance-manager.js';
 import type { Logger } from '../../logger.js';
 import { jidToPhone } from '../../messaging/jid.js';
 import type { MediaSources } from '../../messaging/media-source.js';
-import type { MessageService } from '../../messaging/message-service.js';
+import { saveMedia } from '../../messaging/media-store.js';
+import { SendCancelled, type MessageService } from '../../messaging/message-service.js';
 import * as repo from '../../storage/bulk-repo.js';
 import type { Db } from '../../storage/db.js';
 import type { BulkJobRow, BulkRecipientRow } from '../../storage/schema.js';
-import { jobContent, loadJobMedia, personalise } from '../job-content.js';
+import { jobContent, loadJobMedia, payloadOf, personalise } from '../job-content.js';
 
 export const INTERRUPTED = 'the server stopped while this message was being sent; its outcome is unknown, so it was not sent again';
 
@@ -35,7 +36,8 @@ interface Run {
  */
 export class BulkRunner {
   private readonly runs = new Map<number, Run>();
-  private readonly media = new Map<number, Promise<MediaPayload>>();
+  /** A job's media, loaded once and kept once in the media library for all its recipients. */
+  private readonly media = new Map<number, Promise<{ media: MediaPayload; libraryFile: string }>>();
   private stopped = false;
 
   constructor(private readonly opts: BulkRunnerOptions) {
@@ -124,15 +126,20 @@ export class BulkRunner {
       const media = job.media_url && job.message_type !== 'text' ? await this.jobMedia(job) : null;
       const phone = jidToPhone(r.chat_id) ?? r.recipient;
       const text = job.body === null ? null : personalise(job.body, { name: r.name ?? phone, phone });
-      const sent = await this.opts.messages.send(job.instance_id, r.chat_id, jobContent({ messageType: job.message_type, body: job.body, mediaUrl: job.media_url, filename: job.filename }, text, media), {
+      const content = jobContent({ messageType: job.message_type, body: job.body, mediaUrl: job.media_url, filename: job.filename }, text, media?.media ?? null);
+      const sent = await this.opts.messages.send(job.instance_id, r.chat_id, content, {
+        ...(media ? { libraryFile: media.libraryFile } : {}),
+        retriedByCaller: true,
         beforeSend: async () => {
+          // Cancelled while it waited in the queue: not sent.
+          if (!(await repo.claimRecipient(db, job.id, r.position))) throw new SendCancelled();
           asked = true;
-          await repo.setRecipient(db, job.id, r.position, { status: 'sending' });
         },
       });
       await repo.setRecipient(db, job.id, r.position, { status: 'sent', message_id: sent.id, error: null });
       return true;
     } catch (err) {
+      if (err instanceof SendCancelled) return false;
       if (!asked && err instanceof AppError && err.code === 'not_connected') return false; // still pending: waits for the instance
       if (!this.opts.manager.has(job.instance_id)) return false;
       await repo.setRecipient(db, job.id, r.position, { status: 'failed', error: describeError(err) });
@@ -140,10 +147,15 @@ export class BulkRunner {
     }
   }
 
-  private jobMedia(job: BulkJobRow): Promise<MediaPayload> {
+  private jobMedia(job: BulkJobRow): Promise<{ media: MediaPayload; libraryFile: string }> {
     let m = this.media.get(job.id);
     if (!m) {
-      m = loadJobMedia(this.opts.mediaSources, job.media_url!);
+      m = loadJobMedia(this.opts.mediaSources, job.media_url!).then(async (loaded) => {
+        const media = payloadOf(loaded);
+        if (loaded.library?.instance === job.instance_id) return { media, libraryFile: loaded.library.file };
+        const libraryFile = await saveMedia(this.opts.mediaSources.mediaDir, job.instance_id, media.data, media.mimetype, media.filename);
+        return { media, libraryFile };
+      });
       m.catch(() => this.media.delete(job.id));
       this.media.set(job.id, m);
     }

@@ -4,12 +4,12 @@ import type { InstanceManager } from '../../instances/instance-manager.js';
 import type { Logger } from '../../logger.js';
 import { jidToPhone } from '../../messaging/jid.js';
 import type { MediaSources } from '../../messaging/media-source.js';
-import type { MessageService } from '../../messaging/message-service.js';
+import { SendCancelled, type MessageService } from '../../messaging/message-service.js';
 import type { Db } from '../../storage/db.js';
 import * as repo from '../../storage/scheduled-repo.js';
 import type { ScheduledMessageRow } from '../../storage/schema.js';
 import { INTERRUPTED } from '../bulk/bulk-runner.js';
-import { jobContent, loadJobMedia, personalise } from '../job-content.js';
+import { jobContent, loadJobMedia, payloadOf, personalise } from '../job-content.js';
 
 /** How many due messages one tick hands on at most (the rest go at the next tick). */
 const TICK_BATCH = 1000;
@@ -66,28 +66,34 @@ export class Scheduler {
     if (this.ticking) return { skipped: true, handedOn: 0, givenUp: 0 };
     this.ticking = true;
     try {
-      const due = await repo.dueScheduled(this.opts.db, now, TICK_BATCH);
-      let handedOn = 0;
-      let givenUp = 0;
+      // Only open instances' messages are due now: a backlog of a disconnected instance must not
+      // fill the batch and hold back the others. Theirs wait (up to 24 hours) for a later tick.
+      const open = this.opts.manager.list().filter((s) => s.status === 'open').map((s) => s.id);
+      const givenUp = await repo.giveUpOverdue(
+        this.opts.db,
+        open,
+        now - GIVE_UP_AFTER_MS,
+        'not sent: the instance was not connected for 24 hours after the scheduled time',
+      );
+      const due = await repo.dueScheduled(this.opts.db, open, now, TICK_BATCH);
       const claimed: ScheduledMessageRow[] = [];
       await this.opts.db.transaction().execute(async (trx) => {
         for (const row of due) {
-          const open = this.opts.manager.has(row.instance_id) && this.opts.manager.get(row.instance_id).status === 'open';
-          if (open) {
-            await repo.setScheduled(trx, row.id, 'pending', { status: 'queued' });
-            claimed.push(row);
-          } else if (now - row.scheduled_at > GIVE_UP_AFTER_MS) {
-            await repo.setScheduled(trx, row.id, 'pending', { status: 'failed', error: 'not sent: the instance was not connected for 24 hours after the scheduled time' });
-            givenUp++;
-          }
+          // A row cancelled since the select is not claimed.
+          if (await repo.setScheduled(trx, row.id, 'pending', { status: 'queued' })) claimed.push(row);
         }
       });
-      for (const row of claimed) {
-        const p = this.send(row).finally(() => this.inflight.delete(p));
+      // One instance's messages one after another (its queue sends them so anyway): a message's
+      // media is loaded only in its turn, so a tick never holds a batch of files in memory.
+      const byInstance = new Map<string, ScheduledMessageRow[]>();
+      for (const row of claimed) byInstance.set(row.instance_id, [...(byInstance.get(row.instance_id) ?? []), row]);
+      for (const rows of byInstance.values()) {
+        const p = (async () => {
+          for (const row of rows) await this.send(row);
+        })().finally(() => this.inflight.delete(p));
         this.inflight.add(p);
-        handedOn++;
       }
-      return { skipped: false, handedOn, givenUp };
+      return { skipped: false, handedOn: claimed.length, givenUp };
     } catch (err) {
       this.opts.logger.error('scheduler tick failed', { error: describeError(err) });
       return { skipped: false, handedOn: 0, givenUp: 0 };
@@ -100,19 +106,23 @@ export class Scheduler {
     const db = this.opts.db;
     let asked = false;
     try {
-      const media = row.media_url && row.message_type !== 'text' ? await loadJobMedia(this.opts.mediaSources, row.media_url) : null;
+      const loaded = row.media_url && row.message_type !== 'text' ? await loadJobMedia(this.opts.mediaSources, row.media_url) : null;
       const phone = jidToPhone(row.chat_id) ?? row.recipient;
       const text = row.body === null ? null : personalise(row.body, { name: row.recipient_name ?? phone, phone });
-      const content = jobContent({ messageType: row.message_type, body: row.body, mediaUrl: row.media_url, filename: row.filename }, text, media);
+      const content = jobContent({ messageType: row.message_type, body: row.body, mediaUrl: row.media_url, filename: row.filename }, text, loaded ? payloadOf(loaded) : null);
+      const libraryFile = loaded?.library?.instance === row.instance_id ? loaded.library.file : undefined;
       const sent = await this.opts.messages.send(row.instance_id, row.chat_id, content, {
+        ...(libraryFile ? { libraryFile } : {}),
+        retriedByCaller: true,
         beforeSend: async () => {
+          // Cancelled while it waited in the queue: not sent.
+          if (!(await repo.setScheduled(db, row.id, 'queued', { status: 'sending' }))) throw new SendCancelled();
           asked = true;
-          await repo.setScheduled(db, row.id, 'queued', { status: 'sending' });
         },
       });
       await repo.setScheduled(db, row.id, 'sending', { status: 'sent', message_id: sent.id, error: null, sent_at: Date.now() });
     } catch (err) {
-      if (!this.opts.manager.has(row.instance_id)) return;
+      if (err instanceof SendCancelled || !this.opts.manager.has(row.instance_id)) return;
       if (!asked && err instanceof AppError && err.code === 'not_connected') {
         await repo.setScheduled(db, row.id, 'queued', { status: 'pending' }); // the next tick tries again
         return;
