@@ -22,3 +22,10 @@ export function furthest(a: string, b: string): string {
   if (b === 'failed') return a;
   return (rank[a] ?? 0) >= (rank[b] ?? 0) ? a : b;
 }
+
+const ALL = ['pending', 'sent', 'delivered', 'read', 'played', 'failed'];
+
+/** The statuses from which `to` may be reached (for a conditional update). */
+export function advanceableFrom(to: AckStatus): string[] {
+  return ALL.filter((from) => canAdvance(from, to));
+}

@@ -7,8 +7,9 @@ import type { SettingsStore } from '../instances/settings-store.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../storage/db.js';
 import * as repo from '../storage/messages-repo.js';
+import { WriteBatcher } from '../storage/write-batch.js';
 import type { NewMessageRow } from '../storage/schema.js';
-import { canAdvance, furthest } from './ack-state.js';
+import { advanceableFrom, furthest } from './ack-state.js';
 import { bodyOf } from './content.js';
 import type { EventSink } from './events.js';
 import { isGroupJid } from './jid.js';
@@ -66,10 +67,17 @@ export class MessageService {
   /** Per-instance chain so that engine events are stored in the order they came. */
   private readonly inbound = new Map<string, Promise<void>>();
   private readonly earlyAcks = new Map<string, { ack: AckUpdate; at: number }[]>();
+  /** Messages the engine reported as sent by this account (maybe echoes of our own sends). */
+  private readonly echoes = new Set<string>();
+  /** Per instance, sends WhatsApp was asked for whose confirmation is not committed yet. */
+  private readonly unconfirmed = new Map<string, number>();
+  /** Message writes of concurrent sends and receipts share commits. */
+  private readonly writes: WriteBatcher;
 
   constructor(private readonly opts: MessageServiceOptions) {
     this.db = opts.db;
     this.log = opts.logger;
+    this.writes = new WriteBatcher(opts.db);
     opts.manager.on('message', (instanceId, message) => this.serially(instanceId, () => this.storeIncoming(instanceId, message)));
     opts.manager.on('ack', (instanceId, ack) => this.serially(instanceId, () => this.applyAck(instanceId, ack)));
     opts.manager.on('deleted', (instanceId) => {
@@ -119,9 +127,9 @@ export class MessageService {
       row.media_filename = content.media.filename ?? null;
       row.media_size = content.media.data.length;
     }
-    await repo.insertMessage(this.db, row);
+    await this.writes.run((trx) => repo.insertMessage(trx, row));
 
-    return this.queue.run(instanceId, () => this.sendDelay(instanceId), async () => {
+    const { sent, confirmed } = await this.queue.run(instanceId, () => this.sendDelay(instanceId), async () => {
       const current = this.opts.manager.has(instanceId) ? this.opts.manager.get(instanceId) : null;
       if (!current || current.status !== 'open') {
         const why = `instance ${instanceId} disconnected before the message was sent`;
@@ -136,9 +144,11 @@ export class MessageService {
         throw err;
       }
       let sent: SentMessage;
+      this.unconfirmed.set(instanceId, (this.unconfirmed.get(instanceId) ?? 0) + 1);
       try {
         sent = await this.opts.manager.engine(instanceId).send(to, content);
       } catch (err) {
+        this.confirmedOne(instanceId);
         await this.markFailed(instanceId, tempId, to, describeError(err));
         // WhatsApp was asked: a connection lost now leaves the outcome unknown, which is not the
         // "nothing was sent" that not_connected means (an Idempotency-Key retry must not resend).
@@ -148,9 +158,28 @@ export class MessageService {
         if (err instanceof EngineError) throw err;
         throw new AppError('upstream_failed', `WhatsApp did not accept the message: ${describeError(err)}`);
       }
-      await this.markSent(instanceId, tempId, to, sent);
-      return sent;
+      // The next send of the queue need not wait for this one's commit: writes keep their order,
+      // and receipts that beat the commit are kept (see unconfirmed) and applied after it.
+      const confirmed = this.markSent(instanceId, tempId, to, sent).finally(() => this.confirmedOne(instanceId));
+      confirmed.catch(() => undefined);
+      return { sent, confirmed };
     });
+    await confirmed;
+    return sent;
+  }
+
+  private rememberEcho(key: string): void {
+    this.echoes.add(key);
+    if (this.echoes.size > EARLY_ACK_MAX) {
+      const oldest = this.echoes.values().next().value;
+      if (oldest !== undefined) this.echoes.delete(oldest);
+    }
+  }
+
+  private confirmedOne(instanceId: string): void {
+    const n = (this.unconfirmed.get(instanceId) ?? 1) - 1;
+    if (n > 0) this.unconfirmed.set(instanceId, n);
+    else this.unconfirmed.delete(instanceId);
   }
 
   async react(instanceId: string, chatId: string, messageId: string, emoji: string): Promise<void> {
@@ -217,14 +246,16 @@ export class MessageService {
       timestamp: m.timestamp,
     };
     if (m.fromMe) {
-      // Sent from the phone itself, or the echo of one of our own sends (merged in markSent).
+      // Sent from the phone itself, or the echo of one of our own sends (merged in markSent, which
+      // looks for an echo only when one was announced here).
+      this.rememberEcho(`${instanceId}\u0000${m.id}`);
       if (m.media) row.media_file = await saveMedia(this.opts.mediaDir, instanceId, m.media.data, m.media.mimetype, m.media.filename);
       await repo.insertMessageIfNew(this.db, row);
       return;
     }
     if (await repo.findMessage(this.db, instanceId, m.id)) return; // a redelivery
     if (m.media) row.media_file = await saveMedia(this.opts.mediaDir, instanceId, m.media.data, m.media.mimetype, m.media.filename);
-    await this.db.transaction().execute(async (trx) => {
+    await this.writes.run(async (trx) => {
       if (!(await repo.insertMessageIfNew(trx, row))) return;
       await this.opts.events.record(trx, instanceId, {
         event: 'message_received',
@@ -250,18 +281,19 @@ export class MessageService {
   }
 
   private async applyAck(instanceId: string, ack: AckUpdate): Promise<void> {
-    const applied = await this.db.transaction().execute(async (trx) => {
-      const row = await repo.findMessage(trx, instanceId, ack.id);
-      if (!row) return false;
-      if (row.from_me !== 1 || !canAdvance(row.status, ack.status)) return true;
-      await repo.updateMessage(trx, instanceId, ack.id, { status: ack.status });
-      await this.opts.events.record(trx, instanceId, {
-        event: 'message_ack',
-        data: { id: ack.id, chatId: row.chat_id, status: ack.status, fromMe: true },
-      });
-      return true;
+    const applied = await this.writes.run(async (trx) => {
+      // One conditional update in the usual case; the forward-only rule is in its WHERE.
+      const moved = await repo.advanceStatus(trx, instanceId, ack.id, advanceableFrom(ack.status), ack.status);
+      if (moved) {
+        await this.opts.events.record(trx, instanceId, {
+          event: 'message_ack',
+          data: { id: ack.id, chatId: moved.chat_id, status: ack.status, fromMe: true },
+        });
+        return true;
+      }
+      return (await repo.findMessage(trx, instanceId, ack.id)) !== undefined; // a late or repeated receipt
     });
-    if (!applied && this.queue.depth(instanceId) > 0) this.keepEarlyAck(instanceId, ack);
+    if (!applied && this.unconfirmed.has(instanceId)) this.keepEarlyAck(instanceId, ack);
   }
 
   /** A receipt for a send whose id we do not know yet (WhatsApp can be faster than our await). */
@@ -279,9 +311,11 @@ export class MessageService {
   // --- send bookkeeping ----------------------------------------------------------------------
 
   private async markSent(instanceId: string, tempId: string, chatId: string, sent: SentMessage): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.writes.run(async (trx) => {
       let status = 'sent';
-      const echo = await repo.findMessage(trx, instanceId, sent.id);
+      const echoKey = `${instanceId}\u0000${sent.id}`;
+      const echo = this.echoes.has(echoKey) ? await repo.findMessage(trx, instanceId, sent.id) : undefined;
+      this.echoes.delete(echoKey);
       if (echo) {
         status = furthest(echo.status, 'sent');
         await repo.deleteMessage(trx, instanceId, sent.id);
@@ -302,7 +336,7 @@ export class MessageService {
   }
 
   private async markFailed(instanceId: string, tempId: string, chatId: string, error: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.writes.run(async (trx) => {
       await repo.updateMessage(trx, instanceId, tempId, { status: 'failed', error });
       await this.opts.events.record(trx, instanceId, {
         event: 'message_ack',

@@ -122,3 +122,17 @@ export async function failInterruptedSends(db: DbOrTrx, reason: string): Promise
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** Moves an outgoing message to `to` if its status is one of `from`; answers its chat, or undefined. */
+export async function advanceStatus(db: DbOrTrx, instanceId: string, id: string, from: string[], to: string): Promise<{ chat_id: string } | undefined> {
+  if (from.length === 0) return undefined;
+  return db
+    .updateTable('messages')
+    .set({ status: to })
+    .where('instance_id', '=', instanceId)
+    .where('id', '=', id)
+    .where('from_me', '=', 1)
+    .where('status', 'in', from)
+    .returning('chat_id')
+    .executeTakeFirst();
+}

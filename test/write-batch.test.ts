@@ -1,0 +1,47 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { migrate, openDb } from '../src/storage/db.js';
+import { WriteBatcher } from '../src/storage/write-batch.js';
+
+async function fresh() {
+  const opened = openDb(':memory:');
+  await migrate(opened.db);
+  await opened.db.insertInto('instances').values({ id: 'a', description: '', engine: 'sandbox', should_run: 0, account_id: null, account_name: null, account_phone: null, created_at: 1, updated_at: 1 }).execute();
+  return opened;
+}
+
+const row = (id: string) => ({ instance_id: 'a', id, chat_id: 'c', from_jid: 'f', to_jid: 't', from_me: 1, type: 'chat', body: id, caption: null, media_file: null, media_mimetype: null, media_filename: null, media_size: null, extra: null, status: 'pending', error: null, sender_name: null, timestamp: 1 });
+
+test('writes of one turn commit together; each resolves once committed', async () => {
+  const { db, close } = await fresh();
+  const batcher = new WriteBatcher(db);
+  const results = await Promise.all(['m1', 'm2', 'm3'].map((id) => batcher.run((trx) => trx.insertInto('messages').values(row(id)).execute().then(() => id))));
+  assert.equal(results, ['m1', 'm2', 'm3']);
+  const ids = (await db.selectFrom('messages').select('id').orderBy('id').execute()).map((r) => r.id);
+  assert.equal(ids, ['m1', 'm2', 'm3']);
+  await close();
+});
+
+test('a failing write rejects alone and leaves nothing half-written; the others commit', async () => {
+  const { db, close } = await fresh();
+  const batcher = new WriteBatcher(db);
+  const ok1 = batcher.run((trx) => trx.insertInto('messages').values(row('ok1')).execute());
+  const bad = batcher.run(async (trx) => {
+    await trx.insertInto('messages').values(row('half')).execute();
+    throw new Error('boom');
+  });
+  const ok2 = batcher.run((trx) => trx.insertInto('messages').values(row('ok2')).execute());
+  await ok1;
+  await ok2;
+  try {
+    await bad;
+    assert.unreachable('should reject');
+  } catch (err) {
+    assert.is((err as Error).message, 'boom');
+  }
+  const ids = (await db.selectFrom('messages').select('id').orderBy('id').execute()).map((r) => r.id);
+  assert.equal(ids, ['ok1', 'ok2'], 'the failed write left no row');
+  await close();
+});
+
+test.run();
