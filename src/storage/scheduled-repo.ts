@@ -2,17 +2,8 @@ import { sql } from 'kysely';
 import type { DbOrTrx } from './db.js';
 import type { ScheduledMessageRow } from './schema.js';
 
-export interface NewScheduled {
-  instance_id: string;
-  recipient: string;
-  chat_id: string;
-  recipient_name: string | null;
-  message_type: string;
-  body: string | null;
-  media_url: string | null;
-  filename: string | null;
-  scheduled_at: number;
-}
+/** A new scheduled message: what the client chose; status and outcome start empty. */
+export type NewScheduled = Omit<ScheduledMessageRow, 'id' | 'status' | 'message_id' | 'error' | 'created_at' | 'sent_at'>;
 
 export async function insertScheduled(db: DbOrTrx, row: NewScheduled): Promise<number> {
   const { id } = await db
