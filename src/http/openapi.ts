@@ -31,6 +31,24 @@ export const errors = {
   502: { description: 'WhatsApp refused or failed the operation', content: errorContent },
 } as const;
 
+/** `limit` and `page` query parameters; a list answers `{ items, page, limit, total }` (pageOf). */
+export function pageQuery(defaultLimit: number, maxLimit: number) {
+  return {
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(maxLimit)
+      .default(defaultLimit)
+      .openapi({ description: `Items per page (default ${defaultLimit}, at most ${maxLimit})` }),
+    page: z.coerce.number().int().min(1).max(1_000_000).default(1).openapi({ description: 'Page number (default 1)' }),
+  };
+}
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), page: z.number(), limit: z.number(), total: z.number() });
+}
+
 export function jsonBody<T extends z.ZodType>(schema: T, required = true) {
   return { required, content: { 'application/json': { schema } } };
 }

@@ -33,9 +33,4 @@ export class SendQueue {
   drop(instanceId: string): void {
     this.lanes.delete(instanceId);
   }
-
-  /** How many sends are queued or running for the instance. */
-  depth(instanceId: string): number {
-    return this.lanes.get(instanceId)?.waiting ?? 0;
-  }
 }

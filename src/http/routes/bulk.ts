@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../errors.js';
 import { checkJobMessage, JOB_MESSAGE_TYPES, loadJobMedia } from '../../jobs/job-content.js';
 import * as repo from '../../storage/bulk-repo.js';
 import type { BulkJobRow, BulkRecipientRow } from '../../storage/schema.js';
-import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
+import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
 import { chatIdOrThrow } from './message-sends.js';
 
 const tag = ['Bulk'];
@@ -139,10 +139,10 @@ export function bulkRoutes(deps: AppDeps) {
       summary: 'Bulk jobs, newest first',
       request: {
         params: InstanceIdParam,
-        query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20), page: z.coerce.number().int().min(1).default(1) }),
+        query: z.object(pageQuery(20, 200)),
       },
       responses: {
-        200: jsonResponse(z.object({ items: z.array(JobSchema), page: z.number(), limit: z.number(), total: z.number() }), 'Jobs'),
+        200: jsonResponse(pageOf(JobSchema), 'Jobs'),
         400: errors[400],
         404: errors[404],
       },

@@ -5,7 +5,7 @@ import { listChats } from '../../chats/chat-list.js';
 import { badRequest } from '../../errors.js';
 import { rowToMessage } from '../../messaging/message-view.js';
 import { listMessages } from '../../storage/messages-repo.js';
-import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
+import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
 import { MessageSchema } from './message-history.js';
 import { chatIdOrThrow } from './message-sends.js';
 
@@ -69,13 +69,12 @@ export function chatRoutes(deps: AppDeps) {
         params: InstanceIdParam,
         query: z.object({
           chatId: ChatIdField,
-          limit: z.coerce.number().int().min(1).max(1000).default(50).openapi({ description: 'Messages per page (default 50, at most 1000)' }),
-          page: z.coerce.number().int().min(1).max(1_000_000).default(1).openapi({ description: 'Page number (default 1)' }),
+          ...pageQuery(50, 1000),
         }),
       },
       responses: {
         200: jsonResponse(
-          z.object({ items: z.array(MessageSchema), page: z.number(), limit: z.number(), total: z.number() }),
+          pageOf(MessageSchema),
           'A page of the chat\'s messages',
         ),
         400: errors[400],

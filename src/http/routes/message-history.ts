@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../app.js';
 import { rowToMessage } from '../../messaging/message-view.js';
 import { clearMessages, countByStatus, listMessages } from '../../storage/messages-repo.js';
-import { createRouter, errors, InstanceIdParam, jsonResponse, SuccessSchema } from '../openapi.js';
+import { createRouter, errors, InstanceIdParam, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
 import { chatIdOrThrow } from './message-sends.js';
 
 const tag = ['Messages'];
@@ -29,9 +29,6 @@ export const MessageSchema = z
   })
   .openapi('Message');
 
-const pageNumber = (def: number, max: number, what: string) =>
-  z.coerce.number().int().min(1).max(max).default(def).openapi({ description: `${what} (default ${def}, at most ${max})` });
-
 export const HISTORY_STATUSES = ['sent', 'received', 'pending', 'failed', 'delivered', 'read', 'played'] as const;
 
 export function messageHistoryRoutes(deps: AppDeps) {
@@ -47,15 +44,14 @@ export function messageHistoryRoutes(deps: AppDeps) {
       request: {
         params: InstanceIdParam,
         query: z.object({
-          limit: pageNumber(100, 1000, 'Messages per page'),
-          page: pageNumber(1, 1_000_000, 'Page number'),
+          ...pageQuery(100, 1000),
           status: z.enum(HISTORY_STATUSES).optional().openapi({ description: 'Only messages with exactly this status (received = incoming)' }),
           chatId: z.string().optional().openapi({ description: 'Only this chat (a phone number or chat id)' }),
         }),
       },
       responses: {
         200: jsonResponse(
-          z.object({ items: z.array(MessageSchema), page: z.number(), limit: z.number(), total: z.number() }),
+          pageOf(MessageSchema),
           'A page of messages',
         ),
         400: errors[400],

@@ -4,7 +4,7 @@ import { AppError, badRequest, notFound } from '../../errors.js';
 import { checkJobMessage, JOB_MESSAGE_TYPES } from '../../jobs/job-content.js';
 import * as repo from '../../storage/scheduled-repo.js';
 import type { ScheduledMessageRow } from '../../storage/schema.js';
-import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
+import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
 import { chatIdOrThrow } from './message-sends.js';
 
 const tag = ['Scheduled'];
@@ -121,13 +121,12 @@ export function scheduledRoutes(deps: AppDeps) {
       request: {
         params: InstanceIdParam,
         query: z.object({
-          limit: z.coerce.number().int().min(1).max(500).default(50),
-          page: z.coerce.number().int().min(1).default(1),
+          ...pageQuery(50, 500),
           status: z.enum(STATUSES).optional(),
         }),
       },
       responses: {
-        200: jsonResponse(z.object({ items: z.array(ScheduledSchema), page: z.number(), limit: z.number(), total: z.number() }), 'Scheduled messages'),
+        200: jsonResponse(pageOf(ScheduledSchema), 'Scheduled messages'),
         400: errors[400],
         404: errors[404],
       },

@@ -4,7 +4,7 @@ import type { AppDeps } from '../../app.js';
 import { notFound } from '../../errors.js';
 import { GIVE_UP_AFTER_MS } from '../../jobs/webhooks/outbox.js';
 import type { WebhookEventRow } from '../../storage/schema.js';
-import { createRouter, errors, InstanceIdParam, jsonResponse, SuccessSchema } from '../openapi.js';
+import { createRouter, errors, InstanceIdParam, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
 
 const tag = ['Settings and webhooks'];
 const base = '/api/instance/{instanceId}/webhooks/deliveries';
@@ -60,13 +60,12 @@ export function webhookRoutes(deps: AppDeps) {
       request: {
         params: InstanceIdParam,
         query: z.object({
-          limit: z.coerce.number().int().min(1).max(500).default(50),
-          page: z.coerce.number().int().min(1).default(1),
+          ...pageQuery(50, 500),
           status: z.enum(['pending', 'delivered', 'failed']).optional(),
         }),
       },
       responses: {
-        200: jsonResponse(z.object({ items: z.array(DeliverySchema), page: z.number(), limit: z.number(), total: z.number() }), 'Deliveries'),
+        200: jsonResponse(pageOf(DeliverySchema), 'Deliveries'),
         400: errors[400],
         404: errors[404],
       },
