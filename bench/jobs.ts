@@ -69,7 +69,7 @@ async function schedulerTick() {
     await call('POST', '/api/instance', { id: 'sched', engine: 'sandbox' });
     await call('POST', '/api/instance/sched/connect', {});
     await call('POST', '/api/sandbox/sched/scan', { phone: '905550000901' });
-    const sqlite = hatline.database.sqlite;
+    const sqlite = hatline.database.sqlite!;
     const insert = sqlite.prepare(
       `insert into scheduled_messages (instance_id, recipient, chat_id, recipient_name, message_type, body, media_url, filename, scheduled_at, status, message_id, error, created_at, sent_at)
        values ('sched', ?, ?, null, 'text', 'scheduled benchmark message', null, null, ?, 'pending', null, null, ?, null)`,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { MS } from './dialect.js';
 
 // Migrations take Kysely<any>: they are frozen in time and must not follow later table types.
 export async function up(db: Kysely<any>): Promise<void> {
@@ -12,8 +13,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('account_id', 'text')
     .addColumn('account_name', 'text')
     .addColumn('account_phone', 'text')
-    .addColumn('created_at', 'integer', (c) => c.notNull())
-    .addColumn('updated_at', 'integer', (c) => c.notNull())
+    .addColumn('created_at', MS, (c) => c.notNull())
+    .addColumn('updated_at', MS, (c) => c.notNull())
     .execute();
 
   await db.schema
@@ -44,7 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('error', 'text')
     .addColumn('seen', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('sender_name', 'text')
-    .addColumn('timestamp', 'integer', (c) => c.notNull())
+    .addColumn('timestamp', MS, (c) => c.notNull())
     .addPrimaryKeyConstraint('messages_pk', ['instance_id', 'id'])
     .execute();
   await db.schema.createIndex('messages_by_time').on('messages').columns(['instance_id', 'timestamp']).execute();
@@ -65,7 +66,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('key', 'text', (c) => c.notNull())
     .addColumn('status_code', 'integer', (c) => c.notNull())
     .addColumn('body', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'integer', (c) => c.notNull())
+    .addColumn('created_at', MS, (c) => c.notNull())
     .addPrimaryKeyConstraint('idempotency_keys_pk', ['instance_id', 'key'])
     .execute();
   await db.schema.createIndex('idempotency_keys_by_age').on('idempotency_keys').column('created_at').execute();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { autoId, MS } from './dialect.js';
 
 // Webhook settings (which events, a per-instance signing secret) and the durable outbox.
 export async function up(db: Kysely<any>): Promise<void> {
@@ -16,7 +17,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('webhook_events')
-    .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('seq', ...autoId(db))
     .addColumn('instance_id', 'text', (c) => c.notNull().references('instances.id').onDelete('cascade'))
     // The Standard Webhooks `webhook-id`: the same on every attempt of this event.
     .addColumn('webhook_id', 'text', (c) => c.notNull().unique())
@@ -25,11 +26,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('payload', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('created_at', 'integer', (c) => c.notNull())
-    .addColumn('next_attempt_at', 'integer', (c) => c.notNull())
-    .addColumn('expires_at', 'integer', (c) => c.notNull())
-    .addColumn('last_attempt_at', 'integer')
-    .addColumn('delivered_at', 'integer')
+    .addColumn('created_at', MS, (c) => c.notNull())
+    .addColumn('next_attempt_at', MS, (c) => c.notNull())
+    .addColumn('expires_at', MS, (c) => c.notNull())
+    .addColumn('last_attempt_at', MS)
+    .addColumn('delivered_at', MS)
     .addColumn('last_error', 'text')
     .addColumn('response_code', 'integer')
     .addColumn('url', 'text')

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { MS } from './dialect.js';
 
 // Migrations take Kysely<any>: they are frozen in time and must not follow later table types.
 export async function up(db: Kysely<any>): Promise<void> {
@@ -9,7 +10,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('instance_id', 'text', (c) => c.notNull().references('instances.id').onDelete('cascade'))
     .addColumn('chat_id', 'text', (c) => c.notNull())
     .addColumn('archived', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('updated_at', 'integer', (c) => c.notNull())
+    .addColumn('updated_at', MS, (c) => c.notNull())
     .addPrimaryKeyConstraint('chat_states_pk', ['instance_id', 'chat_id'])
     .execute();
 

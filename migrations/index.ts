@@ -4,6 +4,7 @@ import * as m002 from './002_webhooks.js';
 import * as m003 from './003_chats.js';
 import * as m004 from './004_automation.js';
 import * as m005 from './005_message_counts.js';
+import * as m006 from './006_chats_contacts_groups.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that the
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '003_chats': m003,
   '004_automation': m004,
   '005_message_counts': m005,
+  '006_chats_contacts_groups': m006,
 };

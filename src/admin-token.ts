@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { hashToken } from './http/middleware/auth.js';
+import { hashToken } from './token-hash.js';
 
 export interface AdminToken {
   hash: Buffer;

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { ENGINE_NAMES, type EngineName } from './engines/registry.js';
+import type { LogLevel } from './logger.js';
 
-export type EngineName = 'wwebjs' | 'sandbox';
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export type { EngineName };
 
 export interface Config {
   readonly port: number;
@@ -84,7 +85,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (apiToken !== null && apiToken.length < 8) {
     throw new ConfigError('API_TOKEN', 'must be at least 8 characters long');
   }
-  const defaultEngine = oneOf(env, 'DEFAULT_ENGINE', ['wwebjs', 'sandbox'] as const, 'wwebjs');
+  const defaultEngine = oneOf(env, 'DEFAULT_ENGINE', ENGINE_NAMES, 'wwebjs');
   const rateLimitPerMinute = integer(env, 'RATE_LIMIT_PER_MINUTE', 200, 0, 10_000_000);
   const chromiumPath = value(env, 'CHROMIUM_PATH') ?? null;
   if (chromiumPath !== null && !existsSync(chromiumPath)) {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,3 +15,6 @@ function findProjectRoot(): string {
 
 export const projectRoot = findProjectRoot();
 export const publicDir = path.join(projectRoot, 'public');
+
+/** The server's version: package.json's. */
+export const VERSION: string = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;

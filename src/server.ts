@@ -1,39 +1,54 @@
 import path from 'node:path';
 import { loadAdminToken } from './admin-token.js';
-import { createApp, VERSION, type App } from './app.js';
+import { createApp, type App } from './app.js';
 import type { Config } from './config.js';
 import type { Engine, EngineContext } from './engines/engine.js';
-import { engineFactory } from './engines/create-engine.js';
-import { createWwebjsEngine } from './engines/wwebjs/index.js';
 import { SandboxNetwork } from './engines/sandbox/network.js';
 import { tokenVerifier } from './http/middleware/auth.js';
-import { InstanceManager } from './instances/instance-manager.js';
-import { QrImages } from './instances/qr-image.js';
-import type { Logger } from './logger.js';
-import { Idempotency } from './messaging/idempotency.js';
-import type { EventSink } from './messaging/events.js';
-import { SettingsStore } from './instances/settings-store.js';
-import { WebhookDispatcher, type DispatcherOptions } from './jobs/webhooks/dispatcher.js';
-import { WebhookOutbox } from './jobs/webhooks/outbox.js';
+import type { Services } from './http/deps.js';
 import { BulkRunner } from './jobs/bulk/bulk-runner.js';
 import { Chatbot } from './jobs/chatbot/chatbot.js';
 import { Scheduler } from './jobs/scheduler/scheduler.js';
-import { MessageService } from './messaging/message-service.js';
+import { WebhookDispatcher, type DispatcherOptions } from './jobs/webhooks/dispatcher.js';
+import { WebhookOutbox } from './jobs/webhooks/outbox.js';
+import type { Logger } from './logger.js';
+import { VERSION } from './paths.js';
+import { ChatbotService } from './services/chatbot/chatbot-service.js';
+import { ChatService } from './services/chats/chat-service.js';
+import { ContactService } from './services/chats/contact-service.js';
+import { storeEngineReports } from './services/chats/engine-reports.js';
+import type { EventSink } from './services/events.js';
+import { GroupService } from './services/groups/group-service.js';
+import { InstanceRegistry } from './services/instances/instance-registry.js';
+import { InstanceService } from './services/instances/instance-service.js';
+import { QrImages } from './services/instances/qr-image.js';
+import { StatusRecorder } from './services/instances/status-recorder.js';
+import { BulkService } from './services/jobs/bulk-service.js';
+import { ScheduledService } from './services/jobs/scheduled-service.js';
+import { MediaService } from './services/media/media-service.js';
+import { Idempotency } from './services/messages/idempotency.js';
+import { InboundMessages } from './services/messages/inbound.js';
+import { MessageService } from './services/messages/message-service.js';
+import { OutgoingMessages } from './services/messages/outgoing.js';
+import { SendTracker } from './services/messages/send-tracker.js';
+import { SandboxService } from './services/sandbox-service.js';
+import { SettingsService } from './services/settings/settings-service.js';
+import { SettingsStore } from './services/settings/settings-store.js';
 import { migrate, openDb, type OpenedDb } from './storage/db.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
 
 export interface Hatline {
   app: App;
-  manager: InstanceManager;
+  services: Services;
+  registry: InstanceRegistry;
   database: OpenedDb;
   sandbox: SandboxNetwork;
-  messages: MessageService;
   dispatcher: WebhookDispatcher;
   bulk: BulkRunner;
   scheduler: Scheduler;
   /** The admin token when this start generated it (to print once). */
   generatedToken: string | null;
-  /** Stops every engine and closes the database. */
+  /** Stops every engine and job, and closes the database. */
   close(): Promise<void>;
 }
 
@@ -43,12 +58,13 @@ export interface BuildOptions {
   /** `:memory:` in tests; defaults to DATA_DIR/hatline.db. */
   dbFile?: string;
   wwebjs?: (ctx: EngineContext) => Engine;
+  /** One clock for the rate limiter, the sandbox, the chatbot, webhooks and jobs (tests move it). */
   now?: () => number;
   /** Also told of every event (tests); the webhook outbox always is. */
   events?: EventSink;
   webhookTimings?: Pick<DispatcherOptions, 'timeoutMs' | 'backoffBaseMs' | 'backoffCapMs'>;
-  /** The scheduler's node-cron expression (tests tick every second). */
-  schedulerCron?: string;
+  /** The scheduler's node-cron expression; null starts no cron (tests call scheduler.tick()). */
+  schedulerCron?: string | null;
 }
 
 function teeEvents(...sinks: EventSink[]): EventSink {
@@ -59,86 +75,119 @@ function teeEvents(...sinks: EventSink[]): EventSink {
   };
 }
 
-/** Wires the whole server (db, engines, instances, jobs, HTTP app) without opening a port. */
+/** Wires the whole server (db, engines, services, jobs, HTTP app) without opening a port. */
 export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const { config, logger } = opts;
+  const now = opts.now ?? Date.now;
   const database = openDb(opts.dbFile ?? path.join(config.dataDir, 'hatline.db'));
   await migrate(database.db);
+  const { db, writes } = database;
   const token = loadAdminToken(config.apiToken, config.dataDir);
-  const sandbox = new SandboxNetwork(opts.dbFile === ':memory:' ? null : path.join(config.dataDir, 'sandbox-network.json'));
-  const settings = new SettingsStore(database.db);
-  const outbox = new WebhookOutbox(settings);
+  const sandbox = new SandboxNetwork({ stateFile: opts.dbFile === ':memory:' ? null : path.join(config.dataDir, 'sandbox-network.json'), now });
+
+  // Events and webhooks.
+  const settingsStore = new SettingsStore(db);
+  const outbox = new WebhookOutbox(settingsStore, now);
   const events: EventSink = opts.events ? teeEvents(outbox, opts.events) : outbox;
   const dispatcher = new WebhookDispatcher({
-    db: database.db,
-    settings,
+    db,
+    settings: settingsStore,
     logger: logger.child({ component: 'webhooks' }),
     userAgent: `Hatline/${VERSION}`,
+    now,
     ...opts.webhookTimings,
   });
   outbox.onRecorded = (instanceId) => dispatcher.wake(instanceId);
-  const manager = new InstanceManager({
-    db: database.db,
-    events,
+
+  // Instances and what their engines report.
+  const status = new StatusRecorder(db, events, logger);
+  const registry = new InstanceRegistry({
     dataDir: config.dataDir,
-    mediaDir: config.mediaDir,
+    engines: { sandbox, chromiumPath: config.chromiumPath, logger, ...(opts.wwebjs ? { wwebjs: opts.wwebjs } : {}) },
+    status,
     logger,
-    createEngine: engineFactory({
-      sandbox,
-      wwebjs: opts.wwebjs ?? ((ctx) => createWwebjsEngine(ctx, { chromiumPath: config.chromiumPath, logger: logger.child({ engine: 'wwebjs', instance: ctx.instanceId }) })),
-    }),
   });
-  const messages = new MessageService({
-    db: database.db,
-    manager,
+  const tracker = new SendTracker(now);
+  const inbound = new InboundMessages({ db, writes, registry, events, tracker, mediaDir: config.mediaDir, publicUrl: config.publicUrl, logger });
+  const outgoing = new OutgoingMessages({
+    db,
+    writes,
+    registry,
     events,
-    settings,
+    settings: settingsStore,
+    tracker,
     mediaDir: config.mediaDir,
-    publicUrl: config.publicUrl,
-    logger,
+    replayAck: (instanceId, ack) => inbound.ack(instanceId, ack),
+    now,
   });
-  const interrupted = await failInterruptedSends(database.db, 'the server stopped before WhatsApp confirmed this message; it may or may not have been sent');
+  registry.onEngineEvent('message', (instanceId, e) => inbound.message(instanceId, e.message));
+  registry.onEngineEvent('ack', (instanceId, e) => inbound.ack(instanceId, e.ack));
+  storeEngineReports(registry, inbound, db);
+
+  const interrupted = await failInterruptedSends(db, 'the server stopped before WhatsApp confirmed this message; it may or may not have been sent');
   if (interrupted) logger.warn('sends interrupted by the last shutdown marked failed', { count: interrupted });
-  manager.on('deleted', (instanceId) => settings.forget(instanceId));
-  const chatbot = new Chatbot({ db: database.db, manager, messages, settings, logger: logger.child({ component: 'chatbot' }) });
-  const mediaSources = { publicUrl: config.publicUrl, mediaDir: config.mediaDir };
-  const bulk = new BulkRunner({ db: database.db, manager, messages, mediaSources, logger: logger.child({ component: 'bulk' }) });
+
+  // Services, and the jobs that use them.
+  const messages = new MessageService({ db, registry, outgoing, inbound, idempotency: new Idempotency(db, now), publicUrl: config.publicUrl });
+  const instances = new InstanceService({ db, registry, status, qr: new QrImages(), defaultEngine: config.defaultEngine, mediaDir: config.mediaDir, logger, now });
+  const media = new MediaService({ registry, publicUrl: config.publicUrl, mediaDir: config.mediaDir });
+  const chatbot = new Chatbot({ db, messages, settings: settingsStore, logger: logger.child({ component: 'chatbot' }), now });
+  const bulk = new BulkRunner({ db, registry, messages, mediaSources: media.sources, logger: logger.child({ component: 'bulk' }) });
   const scheduler = new Scheduler({
-    db: database.db,
-    manager,
+    db,
+    registry,
     messages,
-    mediaSources,
+    mediaSources: media.sources,
     logger: logger.child({ component: 'scheduler' }),
-    ...(opts.schedulerCron ? { cronExpression: opts.schedulerCron } : {}),
+    now,
+    ...(opts.schedulerCron !== undefined ? { cronExpression: opts.schedulerCron } : {}),
   });
-  await manager.restore();
+  instances.onDelete({
+    quiesce: async (instanceId) => {
+      await bulk.quiesce(instanceId);
+      await outgoing.quiesce(instanceId);
+      await inbound.settled(instanceId);
+      await dispatcher.drop(instanceId);
+    },
+    forget: (instanceId) => {
+      inbound.forget(instanceId);
+      outgoing.drop(instanceId);
+      tracker.forgetInstance(instanceId);
+      settingsStore.forget(instanceId);
+      chatbot.forget(instanceId);
+    },
+  });
+  const services: Services = {
+    instances,
+    messages,
+    chats: new ChatService({ db, registry, inbound }),
+    contacts: new ContactService({ db, registry, inbound }),
+    groups: new GroupService({ db, registry, inbound }),
+    media,
+    settings: new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now }),
+    chatbot: new ChatbotService({ db, registry, settings: settingsStore, cache: chatbot }),
+    bulk: new BulkService({ db, registry, runner: bulk, mediaSources: media.sources }),
+    scheduled: new ScheduledService({ db, registry, mediaSources: media.sources, now }),
+    sandbox: new SandboxService({ db, registry, media, inbound }),
+  };
+
+  await instances.restore();
   await dispatcher.start();
   await bulk.recover();
   await scheduler.start();
   const app = createApp({
-    config,
-    db: database.db,
-    manager,
-    sandbox,
+    services,
     tokens: tokenVerifier([token.hash]),
-    qr: new QrImages(),
-    messages,
-    settings,
-    dispatcher,
-    idempotency: new Idempotency(database.db),
-    chatbot,
-    bulk,
-    scheduler,
-    mediaSources,
+    config,
     logger,
     ...(opts.now ? { now: opts.now } : {}),
   });
   return {
     app,
-    manager,
+    services,
+    registry,
     database,
     sandbox,
-    messages,
     dispatcher,
     bulk,
     scheduler,
@@ -147,8 +196,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       chatbot.stop();
       await scheduler.stop();
       await bulk.stop();
-      await manager.stopAll();
-      await messages.settled();
+      await registry.stopAll();
+      await inbound.settled();
       await dispatcher.stop();
       sandbox.close();
       await database.close();

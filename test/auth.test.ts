@@ -11,11 +11,13 @@ test('a request without a token answers 401 with an error naming the ways to sen
   await s.close();
 });
 
-test('a wrong token answers 401', async () => {
+test('a wrong token answers 401, with the request id of its X-Request-Id header', async () => {
   const s = await testServer();
   const res = await s.hatline.app.request('/api/instance', { headers: { authorization: 'Bearer nope-nope-nope' } });
   assert.is(res.status, 401);
-  assert.equal(await res.json(), { error: 'Invalid API token', code: 'unauthorized' });
+  const requestId = res.headers.get('x-request-id');
+  assert.match(requestId ?? '', /^req_[0-9a-f]{16}$/);
+  assert.equal(await res.json(), { error: 'Invalid API token', code: 'unauthorized', requestId });
   await s.close();
 });
 

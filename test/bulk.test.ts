@@ -147,7 +147,7 @@ test('after a restart, a recipient that was being sent ends failed and the job r
       .values({ instance_id: 'a', status: 'running', message_type: 'text', body: 'hi {name}', media_url: null, filename: null, delay: 0, total: 4, created_at: Date.now(), started_at: Date.now(), finished_at: null })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const statuses = ['sent', 'sending', 'pending', 'pending'];
+    const statuses = ['sent', 'sending', 'pending', 'pending'] as const;
     await db
       .insertInto('bulk_recipients')
       .values(statuses.map((status, position) => ({ job_id: id, position, recipient: `90555000010${position}`, chat_id: `90555000010${position}@s.whatsapp.net`, name: `n${position}`, status, message_id: null, error: null, updated_at: null })))

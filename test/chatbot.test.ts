@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fillTemplate, fold, matches } from '../src/jobs/chatbot/matching.js';
+import { fillTemplate, fold, matches } from '../src/services/chatbot/matching.js';
+import type { SandboxEngine } from '../src/engines/sandbox/sandbox-engine.js';
 import { eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
 
 const A = '905321000051';
@@ -132,7 +133,10 @@ replies('the bot never answers its own messages nor group messages', async () =>
   const s = await one();
   await s.json('POST', '/api/instance/a/chatbot/rules', { match_type: 'contains', trigger_text: 'x', response: 'x back', delay: 0 });
   await s.json('POST', '/api/instance/a/messages/chat', { to: CUSTOMER, body: 'x' });
-  s.hatline.manager.emit('message', 'a', { id: 'PHONE1', chatId: `${CUSTOMER}@s.whatsapp.net`, from: `${A}@s.whatsapp.net`, to: `${CUSTOMER}@s.whatsapp.net`, fromMe: true, kind: 'chat', body: 'x from the phone', timestamp: 1 });
+  (s.hatline.registry.engine('a') as SandboxEngine).ctx.emit({
+    type: 'message',
+    message: { id: 'PHONE1', chatId: `${CUSTOMER}@s.whatsapp.net`, from: `${A}@s.whatsapp.net`, to: `${CUSTOMER}@s.whatsapp.net`, fromMe: true, kind: 'chat', body: 'x from the phone', timestamp: 1 },
+  });
   const group = await s.json('POST', '/api/sandbox/a/groups', { name: 'G', participants: [CUSTOMER] });
   await s.json('POST', '/api/sandbox/a/incoming', { from: CUSTOMER, body: 'x in group', groupId: group.body.id });
   await new Promise((r) => setTimeout(r, 300));

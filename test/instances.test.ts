@@ -22,7 +22,7 @@ test('POST /api/instance without a body uses DEFAULT_ENGINE', async () => {
   const res = await s.hatline.app.request('/api/instance', { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
   assert.is(res.status, 200);
   const { instanceId } = await res.json();
-  assert.is(s.hatline.manager.get(instanceId).engine, 'sandbox');
+  assert.is(s.hatline.registry.get(instanceId).engine, 'sandbox');
   await s.close();
 });
 
@@ -149,7 +149,7 @@ test('restart answers at once and the instance comes back open with the same acc
   const s = await testServer();
   const account = await linkedSandbox(s, 'r', '905321110002');
   const seen: string[] = [];
-  s.hatline.manager.on('status', (id, update) => id === 'r' && seen.push(update.status));
+  s.hatline.registry.onEngineEvent('status', (id, e) => id === 'r' && seen.push(e.update.status));
   const res = await s.json('POST', '/api/instance/r/restart');
   assert.equal(res.body, { success: true, message: 'Restarting...' });
   await eventually('open again', () => seen.includes('disconnected') && seen[seen.length - 1] === 'open');
@@ -160,7 +160,7 @@ test('restart answers at once and the instance comes back open with the same acc
 test('logout unlinks: disconnected, session folder gone, connect shows a new QR', async () => {
   const s = await testServer();
   await linkedSandbox(s, 'l', '905321110003');
-  const sessionDir = s.hatline.manager.sessionDir('l');
+  const sessionDir = s.hatline.registry.sessionDir('l');
   assert.ok(existsSync(sessionDir));
   assert.equal((await s.json('POST', '/api/instance/l/logout')).body, { success: true });
   assert.equal((await s.json('GET', '/api/instance/l/status')).body, { accountStatus: { status: 'disconnected' } });
@@ -218,7 +218,7 @@ test('DELETE removes the instance, its rows, media and session folders', async (
   assert.equal((await s.json('DELETE', '/api/instance/gone')).body, { success: true });
   assert.equal((await s.json('GET', '/api/instance')).body.instances, []);
   assert.not.ok(existsSync(mediaDir));
-  assert.not.ok(existsSync(s.hatline.manager.sessionDir('gone')));
+  assert.not.ok(existsSync(s.hatline.registry.sessionDir('gone')));
   const rows = await s.hatline.database.db.selectFrom('instances').selectAll().execute();
   assert.is(rows.length, 0);
   const settings = await s.hatline.database.db.selectFrom('settings').selectAll().execute();
@@ -232,7 +232,7 @@ test('POST .../clear deletes the message history', async () => {
   await linkedSandbox(s, 'h', '905321110008');
   await s.hatline.database.db
     .insertInto('messages')
-    .values({ instance_id: 'h', id: 'M1', chat_id: 'x@s.whatsapp.net', from_jid: 'x@s.whatsapp.net', to_jid: 'y@s.whatsapp.net', from_me: 0, type: 'chat', body: 'hi', caption: null, media_file: null, media_mimetype: null, media_filename: null, media_size: null, extra: null, status: 'received', error: null, sender_name: null, timestamp: 1 })
+    .values({ instance_id: 'h', id: 'M1', chat_id: 'x@s.whatsapp.net', from_jid: 'x@s.whatsapp.net', to_jid: 'y@s.whatsapp.net', from_me: 0, type: 'chat', body: 'hi', caption: null, media_file: null, media_mimetype: null, media_filename: null, media_size: null, extra: null, status: 'received', error: null, sender_name: null, timestamp: 1, native_key: null })
     .execute();
   assert.equal((await s.json('POST', '/api/instance/h/clear')).body, { success: true });
   const left = await s.hatline.database.db.selectFrom('messages').selectAll().execute();

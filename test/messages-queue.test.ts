@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Engine } from '../src/engines/engine.js';
+import type { SandboxEngine } from '../src/engines/sandbox/sandbox-engine.js';
 import { eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
 
 const A = '905321000021';
@@ -19,8 +20,9 @@ async function pair(): Promise<TestServer> {
 /** Records when the engine is asked to send (the queue's output). */
 function recordSends(engine: Engine): number[] {
   const times: number[] = [];
-  const original = engine.send.bind(engine);
-  engine.send = async (to, content) => {
+  const messages = engine.messages!;
+  const original = messages.send.bind(messages);
+  messages.send = async (to, content) => {
     times.push(Date.now());
     return original(to, content);
   };
@@ -30,7 +32,7 @@ function recordSends(engine: Engine): number[] {
 test('the queue sends one at a time per instance, sendDelay ms apart, in order', async () => {
   const s = await pair();
   assert.is((await s.json('POST', '/api/instance/a/settings', { sendDelay: 250 })).status, 200);
-  const times = recordSends(s.hatline.manager.engine('a'));
+  const times = recordSends(s.hatline.registry.engine('a'));
   const answers = await Promise.all(
     [1, 2, 3].map((i) => s.json('POST', '/api/instance/a/messages/chat', { to: B, body: `n${i}` })),
   );
@@ -92,7 +94,7 @@ test('Idempotency-Key: the same key answers the first answer and sends nothing m
   // The same key on another instance is another send.
   const onB = await s.json('POST', '/api/instance/b/messages/chat', { to: A, body: 'once' }, headers);
   assert.is(onB.status, 200);
-  await s.hatline.messages.settled();
+  await s.hatline.services.messages.settled();
   assert.is((await s.json('GET', '/api/instance/a/messages')).body.total, 3, 'once + twice + race');
   await s.close();
 });
@@ -118,18 +120,19 @@ test('Idempotency-Key: a request refused before sending keeps nothing, so the co
 
 test('an echo of our own send and a receipt that beat the send confirmation merge into one row', async () => {
   const s = await pair();
-  const engine = s.hatline.manager.engine('a');
-  const original = engine.send.bind(engine);
-  engine.send = async (to, content) => {
+  const engine = s.hatline.registry.engine('a') as SandboxEngine;
+  const messages = engine.messages;
+  const original = messages.send.bind(messages);
+  messages.send = async (to, content) => {
     const sent = await original(to, content);
     // What whatsapp-web.js can do: message_create (fromMe) and message_ack before sendMessage resolves.
-    s.hatline.manager.emit('message', 'a', { id: sent.id, chatId: to, from: `${A}@s.whatsapp.net`, to, fromMe: true, kind: 'chat', body: 'echo', timestamp: sent.timestamp });
-    s.hatline.manager.emit('ack', 'a', { id: sent.id, chatId: to, status: 'delivered' });
-    await s.hatline.messages.settled('a');
+    engine.ctx.emit({ type: 'message', message: { id: sent.id, chatId: to, from: `${A}@s.whatsapp.net`, to, fromMe: true, kind: 'chat', body: 'echo', timestamp: sent.timestamp } });
+    engine.ctx.emit({ type: 'ack', ack: { id: sent.id, chatId: to, status: 'delivered' } });
+    await s.hatline.services.messages.settled('a');
     return sent;
   };
   const res = await s.json('POST', '/api/instance/a/messages/chat', { to: '905550000001', body: 'real' });
-  await s.hatline.messages.settled('a');
+  await s.hatline.services.messages.settled('a');
   const h = (await s.json('GET', '/api/instance/a/messages')).body;
   assert.is(h.total, 1, 'one row');
   assert.is(h.items[0].id, res.body.id);
@@ -145,7 +148,7 @@ test('sends left pending by a stopped server are failed with that reason at the 
     await linkedSandbox(first, 'a', A);
     await first.hatline.database.db
       .insertInto('messages')
-      .values({ instance_id: 'a', id: 'HLPENDING', chat_id: `${B}@s.whatsapp.net`, from_jid: `${A}@s.whatsapp.net`, to_jid: `${B}@s.whatsapp.net`, from_me: 1, type: 'chat', body: 'in flight', caption: null, media_file: null, media_mimetype: null, media_filename: null, media_size: null, extra: null, status: 'pending', error: null, sender_name: null, timestamp: 1 })
+      .values({ instance_id: 'a', id: 'HLPENDING', chat_id: `${B}@s.whatsapp.net`, from_jid: `${A}@s.whatsapp.net`, to_jid: `${B}@s.whatsapp.net`, from_me: 1, type: 'chat', body: 'in flight', caption: null, media_file: null, media_mimetype: null, media_filename: null, media_size: null, extra: null, status: 'pending', error: null, sender_name: null, timestamp: 1, native_key: null })
       .execute();
     await first.close();
     const second = await testServer({ dir, onDisk: true });

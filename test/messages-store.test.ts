@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { canAdvance } from '../src/messaging/ack-state.js';
-import type { HatlineEvent } from '../src/messaging/events.js';
+import { canAdvance } from '../src/services/messages/ack-state.js';
+import type { HatlineEvent } from '../src/services/events.js';
 import { eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
 
 const A = '905321000011';
@@ -26,7 +26,7 @@ history_('filters, pagination and totals return the right rows, newest first', a
     ids.push(r.body.id);
   }
   for (let i = 0; i < 4; i++) await s.json('POST', '/api/instance/a/messages/chat', { to: contacts[0], body: `out ${i}` });
-  await s.hatline.messages.settled('a');
+  await s.hatline.services.messages.settled('a');
 
   const all = (await history(s, 'a')).body;
   assert.is(all.total, 13);
@@ -89,7 +89,7 @@ history_('statistics add up: total = received + sent + pending + failed', async 
   await eventually('delivered', async () => (await history(s, 'a', '?status=delivered')).body.total === 2);
   await s.json('POST', '/api/sandbox/a/ack', { msgId: m1.body.id, status: 'read' });
   await s.json('POST', '/api/sandbox/a/ack', { msgId: m2.body.id, status: 'played' });
-  await s.hatline.messages.settled('a');
+  await s.hatline.services.messages.settled('a');
   const stats = (await s.json('GET', '/api/instance/a/messages/statistics')).body;
   assert.equal(stats, { total: 6, sent: 3, received: 2, pending: 0, delivered: 2, failed: 1, read: 2 });
   assert.is(stats.total, stats.received + stats.sent + stats.pending + stats.failed);
@@ -100,7 +100,7 @@ history_('messages/clear (POST or DELETE) empties the history', async () => {
   const s = await pair();
   for (const method of ['POST', 'DELETE']) {
     await s.json('POST', '/api/sandbox/a/incoming', { from: '905550000001', body: 'x' });
-    await s.hatline.messages.settled('a');
+    await s.hatline.services.messages.settled('a');
     assert.is((await history(s, 'a')).body.total, 1);
     assert.equal((await s.json(method, '/api/instance/a/messages/clear')).body, { success: true });
     assert.is((await history(s, 'a')).body.total, 0, method);
@@ -133,13 +133,13 @@ acks('out-of-order receipts never move a stored message backwards, each change i
   await eventually('delivered', async () => (await history(s, 'a')).body.items[0].status === 'delivered');
   await s.json('POST', '/api/sandbox/a/ack', { msgId: id, status: 'read' });
   await s.json('POST', '/api/sandbox/a/ack', { msgId: id, status: 'delivered' });
-  await s.hatline.messages.settled('a');
+  await s.hatline.services.messages.settled('a');
   assert.is((await history(s, 'a')).body.items[0].status, 'read');
   await s.json('POST', '/api/sandbox/a/ack', { msgId: id, status: 'played' });
-  await s.hatline.messages.settled('a');
+  await s.hatline.services.messages.settled('a');
   assert.is((await history(s, 'a')).body.items[0].status, 'played');
   await s.json('POST', '/api/sandbox/a/ack', { msgId: id, status: 'read' });
-  await s.hatline.messages.settled('a');
+  await s.hatline.services.messages.settled('a');
   assert.is((await history(s, 'a')).body.items[0].status, 'played');
   const statuses = recorded.filter((e) => e.event === 'message_ack' && e.data.id === id).map((e) => (e.data as { status: string }).status);
   assert.equal(statuses, ['sent', 'delivered', 'read', 'played'], 'one event per change, none for refused receipts');

@@ -100,7 +100,7 @@ events('only the subscribed events are sent, and nothing while webhooks are disa
     assert.equal(receiver.accepted.map((r) => r.json.event), ['message_received']);
     await s.json('POST', '/api/instance/a/settings', { webhookEnabled: false });
     await s.json('POST', '/api/sandbox/a/incoming', { from: '905559990001', body: 'not sent' });
-    await s.hatline.messages.settled('a');
+    await s.hatline.services.messages.settled('a');
     await new Promise((r) => setTimeout(r, 300));
     assert.is(receiver.received.length, 1);
     const deliveries = (await s.json('GET', '/api/instance/a/webhooks/deliveries')).body;

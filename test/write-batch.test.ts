@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { migrate, openDb } from '../src/storage/db.js';
+import type { NewMessageRow } from '../src/storage/schema.js';
 import { WriteBatcher } from '../src/storage/write-batch.js';
 
 async function fresh() {
@@ -10,7 +11,7 @@ async function fresh() {
   return opened;
 }
 
-const row = (id: string) => ({ instance_id: 'a', id, chat_id: 'c', from_jid: 'f', to_jid: 't', from_me: 1, type: 'chat', body: id, caption: null, media_file: null, media_mimetype: null, media_filename: null, media_size: null, extra: null, status: 'pending', error: null, sender_name: null, timestamp: 1 });
+const row = (id: string): NewMessageRow => ({ instance_id: 'a', id, chat_id: 'c', from_jid: 'f', to_jid: 't', from_me: 1, type: 'chat', body: id, caption: null, media_file: null, media_mimetype: null, media_filename: null, media_size: null, extra: null, status: 'pending', error: null, sender_name: null, timestamp: 1, native_key: null });
 
 test('writes of one turn commit together; each resolves once committed', async () => {
   const { db, close } = await fresh();

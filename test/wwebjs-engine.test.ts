@@ -7,7 +7,7 @@ import wwebjs from 'whatsapp-web.js';
 import { EngineError, type Engine } from '../src/engines/engine.js';
 import { createWwebjsEngine } from '../src/engines/wwebjs/index.js';
 import { engineContract } from './support/engine-contract.js';
-import { fakeClientFactory, type FakeWwebjsClient } from './support/fake-wwebjs-client.js';
+import { FakeChat, FakeContact, fakeClientFactory, type FakeWwebjsClient } from './support/fake-wwebjs-client.js';
 import { RecordingListener } from './support/recorder.js';
 
 const { Location, MessageMedia, Poll } = wwebjs;
@@ -15,7 +15,7 @@ const { Location, MessageMedia, Poll } = wwebjs;
 engineContract('wwebjs over a fake whatsapp-web.js Client', async (sessionDir, instanceId) => {
   const events = new RecordingListener();
   const fakes = fakeClientFactory();
-  const engine = createWwebjsEngine({ instanceId, sessionDir, listener: events }, { chromiumPath: null, clientFactory: fakes.factory });
+  const engine = createWwebjsEngine({ instanceId, sessionDir, emit: events.emit }, { chromiumPath: null, clientFactory: fakes.factory });
   return {
     engine,
     events,
@@ -46,7 +46,7 @@ async function linked(): Promise<Linked> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hatline-wwebjs-'));
   const events = new RecordingListener();
   const fakes = fakeClientFactory();
-  const engine = createWwebjsEngine({ instanceId: 'w1', sessionDir: dir, listener: events }, { chromiumPath: null, clientFactory: fakes.factory });
+  const engine = createWwebjsEngine({ instanceId: 'w1', sessionDir: dir, emit: events.emit }, { chromiumPath: null, clientFactory: fakes.factory });
   await engine.start();
   await events.until('a QR code', () => events.qrs.some((q) => typeof q === 'string'));
   fakes.current().scan('905550001111', 'Fake Phone');
@@ -68,15 +68,15 @@ const TO = '905321112233@s.whatsapp.net';
 
 test('sends go to @c.us ids with sendSeen false and the library classes for each kind', async () => {
   const { engine, fake } = await linked();
-  await engine.send(TO, { kind: 'chat', body: 'hi' });
-  await engine.send(TO, { kind: 'ptt', media: { mimetype: 'audio/ogg', data: Buffer.from('OggS') } });
-  await engine.send(TO, { kind: 'document', media: { mimetype: 'application/pdf', data: Buffer.from('%PDF'), filename: 'r.pdf' }, caption: 'report' });
-  await engine.send(TO, { kind: 'sticker', media: { mimetype: 'image/webp', data: Buffer.from('RIFF') } });
-  await engine.send(TO, { kind: 'image', media: { mimetype: 'image/png', data: PNG }, caption: 'pic' });
-  await engine.send(TO, { kind: 'location', location: { lat: 41.0082, lng: 28.9784, name: 'İstanbul', address: 'Fatih' } });
-  await engine.send(TO, { kind: 'vcard', vcard: 'BEGIN:VCARD\nVERSION:3.0\nFN:Ahmet\nEND:VCARD', displayName: 'Ahmet' });
-  await engine.send(TO, { kind: 'poll_creation', poll: { name: 'When?', values: ['Mon', 'Wed'], selectableCount: 1 } });
-  await engine.send(TO, { kind: 'poll_creation', poll: { name: 'Which?', values: ['A', 'B'], selectableCount: 0 } });
+  await engine.messages!.send(TO, { kind: 'chat', body: 'hi' });
+  await engine.messages!.send(TO, { kind: 'ptt', media: { mimetype: 'audio/ogg', data: Buffer.from('OggS') } });
+  await engine.messages!.send(TO, { kind: 'document', media: { mimetype: 'application/pdf', data: Buffer.from('%PDF'), filename: 'r.pdf' }, caption: 'report' });
+  await engine.messages!.send(TO, { kind: 'sticker', media: { mimetype: 'image/webp', data: Buffer.from('RIFF') } });
+  await engine.messages!.send(TO, { kind: 'image', media: { mimetype: 'image/png', data: PNG }, caption: 'pic' });
+  await engine.messages!.send(TO, { kind: 'location', location: { lat: 41.0082, lng: 28.9784, name: 'İstanbul', address: 'Fatih' } });
+  await engine.messages!.send(TO, { kind: 'vcard', vcard: 'BEGIN:VCARD\nVERSION:3.0\nFN:Ahmet\nEND:VCARD', displayName: 'Ahmet' });
+  await engine.messages!.send(TO, { kind: 'poll_creation', poll: { name: 'When?', values: ['Mon', 'Wed'], selectableCount: 1 } });
+  await engine.messages!.send(TO, { kind: 'poll_creation', poll: { name: 'Which?', values: ['A', 'B'], selectableCount: 0 } });
 
   const s = fake.sent;
   assert.is(s.length, 9);
@@ -102,7 +102,7 @@ test('sends go to @c.us ids with sendSeen false and the library classes for each
 
 test('messages the engine sent are not reported back as messages, those sent on the phone are, with fromMe true', async () => {
   const { engine, events, fake } = await linked();
-  const sent = await engine.send(TO, { kind: 'chat', body: 'from the API' });
+  const sent = await engine.messages!.send(TO, { kind: 'chat', body: 'from the API' });
   fake.sendFromPhone('905321112233', 'from the phone');
   await events.until('the phone message', () => events.messages.some((m) => m.body === 'from the phone'));
   assert.not.ok(events.messages.some((m) => m.id === sent.id), 'the API send is not echoed');
@@ -115,7 +115,7 @@ test('messages the engine sent are not reported back as messages, those sent on 
 
 test('acks -1 to 4 are reported as failed, pending, sent, delivered, read and played', async () => {
   const { engine, events, fake } = await linked();
-  const sent = await engine.send(TO, { kind: 'chat', body: 'ack me' });
+  const sent = await engine.messages!.send(TO, { kind: 'chat', body: 'ack me' });
   await events.until('the sent ack from the fake', () => events.acks.some((a) => a.id === sent.id && a.status === 'sent'));
   for (const ack of [-1, 0, 2, 3, 4]) fake.ack(sent.id, ack);
   await events.until('six acks', () => events.acks.filter((a) => a.id === sent.id).length === 6);
@@ -166,13 +166,13 @@ test('react and delete for everyone find the message by its WhatsApp id', async 
   const { engine, events, fake } = await linked();
   const incoming = fake.receive('905551112233', 'react to me');
   await events.until('the message', () => events.messages.length === 1);
-  await engine.react('905551112233@s.whatsapp.net', incoming.id.id, '👍');
+  await engine.messages!.react({ chatId: '905551112233@s.whatsapp.net', id: incoming.id.id, fromMe: false, author: null, nativeKey: null }, '👍');
   assert.equal(incoming.reactions, ['👍']);
-  const sent = await engine.send(TO, { kind: 'chat', body: 'oops' });
-  await engine.deleteForEveryone(TO, sent.id);
+  const sent = await engine.messages!.send(TO, { kind: 'chat', body: 'oops' });
+  await engine.messages!.revoke({ chatId: TO, id: sent.id, fromMe: true, author: null, nativeKey: null });
   assert.ok(fake.sent[0]!.message.revoked);
   try {
-    await engine.react(TO, '3EB0DOESNOTEXIST', '👍');
+    await engine.messages!.react({ chatId: TO, id: '3EB0DOESNOTEXIST', fromMe: true, author: null, nativeKey: null }, '👍');
     assert.unreachable('should fail');
   } catch (err) {
     assert.instance(err, EngineError);
@@ -180,49 +180,62 @@ test('react and delete for everyone find the message by its WhatsApp id', async 
   }
 });
 
-test('chats are listed with API ids and can be read, archived and deleted', async () => {
-  const { engine, events, fake } = await linked();
-  fake.receive('905551112233', 'hi');
-  await events.until('the message', () => events.messages.length === 1);
-  const chats = await engine.getChats();
-  const chat = chats.find((c) => c.id === '905551112233@s.whatsapp.net');
-  assert.ok(chat, 'the chat is listed under its API id');
-  assert.is(chat!.unreadCount, 1);
-  await engine.markChatRead(chat!.id, []);
-  await engine.setArchived(chat!.id, true);
-  const after = (await engine.getChats()).find((c) => c.id === chat!.id)!;
-  assert.is(after.unreadCount, 0);
-  assert.is(after.archived, true);
-  await engine.deleteChat(chat!.id);
-  assert.not.ok((await engine.getChats()).some((c) => c.id === chat!.id));
-  const contacts = await engine.getContacts();
-  assert.ok(contacts.some((c) => c.id === '905551112233@s.whatsapp.net'));
+test('once open, the chats and contacts WhatsApp Web holds are reported with API ids; a chat can be read, archived and deleted', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hatline-wwebjs-'));
+  const events = new RecordingListener();
+  const fakes = fakeClientFactory();
+  const engine = createWwebjsEngine({ instanceId: 'w1', sessionDir: dir, emit: events.emit }, { chromiumPath: null, clientFactory: fakes.factory });
+  open.push({ engine, events, fake: fakes.current.bind(fakes) as never, dir });
+  await engine.start();
+  await events.until('a QR code', () => events.qrs.some((q) => typeof q === 'string'));
+  const fake = fakes.current();
+  const chat = new FakeChat({ user: '905551112233', server: 'c.us', _serialized: '905551112233@c.us' }, 'Cem');
+  chat.unreadCount = 1;
+  chat.timestamp = 1_700_000_000;
+  fake.chats.set(chat.id._serialized, chat);
+  fake.contacts.set(chat.id._serialized, new FakeContact(chat.id, 'Cem Yılmaz', 'Cem'));
+  fake.scan('905550001111', 'Fake Phone');
+  const id = '905551112233@s.whatsapp.net';
+  await events.until('the chat reported', () => events.chats.some((c) => c.id === id));
+  assert.equal(events.chats.find((c) => c.id === id), { id, isGroup: false, name: 'Cem', unreadCount: 1, lastMessage: 1_700_000_000, archived: false });
+  await events.until('the contact reported', () => events.contacts.some((c) => c.id === id));
+  assert.equal(events.contacts.find((c) => c.id === id), { id, name: 'Cem Yılmaz', notify: 'Cem' });
+  await engine.chats!.markRead(id, []);
+  await engine.chats!.setArchived(id, true);
+  assert.is(chat.unreadCount, 0);
+  assert.is(chat.archived, true);
+  await engine.chats!.deleteChat(id);
+  assert.is(chat.deleted, true);
 });
 
 test('a number that is not on WhatsApp checks as not existing', async () => {
   const { engine } = await linked();
-  assert.equal(await engine.checkNumber('905550000000'), { exists: false, jid: null });
+  assert.equal(await engine.contacts!.checkNumber('905550000000'), { exists: false, jid: null });
 });
 
 test('a library failure becomes an EngineError saying what was being done', async () => {
   const { engine, fake } = await linked();
-  fake.getChats = async () => {
-    throw new Error('Evaluation failed: TypeError: window.WWebJS.getChats is not a function');
+  fake.getNumberId = async () => {
+    throw new Error('Evaluation failed: TypeError: window.WWebJS.getNumberId is not a function');
   };
   try {
-    await engine.getChats();
+    await engine.contacts!.checkNumber('905321112233');
     assert.unreachable('should fail');
   } catch (err) {
     assert.instance(err, EngineError);
     assert.is((err as EngineError).reason, 'failed');
-    assert.match((err as EngineError).message, /^listing chats failed: Evaluation failed/);
+    assert.match((err as EngineError).message, /^checking the number failed: Evaluation failed/);
   }
 });
 
 test('operations after stop fail with not_connected', async () => {
   const { engine } = await linked();
   await engine.stop();
-  for (const op of [() => engine.getChats(), () => engine.checkNumber('905321112233'), () => engine.send(TO, { kind: 'chat', body: 'x' })]) {
+  for (const op of [
+    () => engine.chats!.markRead(TO, []),
+    () => engine.contacts!.checkNumber('905321112233'),
+    () => engine.messages!.send(TO, { kind: 'chat', body: 'x' }),
+  ]) {
     try {
       await op();
       assert.unreachable('should fail');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Engine, StatusUpdate } from '../src/engines/engine.js';
+import type { Engine, EngineEvent } from '../src/engines/engine.js';
 import { findChromiumIn } from '../src/engines/wwebjs/chromium.js';
 import { createWwebjsEngine, type WwebjsTimings } from '../src/engines/wwebjs/index.js';
 import { backoffDelay } from '../src/engines/wwebjs/supervisor.js';
@@ -37,13 +37,12 @@ function rig(behaviour: (attempt: number) => FakeBehaviour = () => ({}), timings
   const events = new RecordingListener();
   const times: number[] = [];
   const t0 = Date.now();
-  const status = events.status.bind(events);
-  events.status = (update: StatusUpdate) => {
-    times.push(Date.now() - t0);
-    status(update);
+  const emit = (event: EngineEvent) => {
+    if (event.type === 'status') times.push(Date.now() - t0);
+    events.emit(event);
   };
   const fakes = fakeClientFactory(behaviour);
-  const engine = createWwebjsEngine({ instanceId: 's1', sessionDir, listener: events }, { chromiumPath: null, clientFactory: fakes.factory, timings });
+  const engine = createWwebjsEngine({ instanceId: 's1', sessionDir, emit }, { chromiumPath: null, clientFactory: fakes.factory, timings });
   const r = { engine, events, fakes, dir: sessionDir, times };
   rigs.push(r);
   return r;
@@ -244,7 +243,7 @@ test('a factory that throws (no Chromium) fails start with that message', async 
   const dir = mkdtempSync(path.join(tmpdir(), 'hatline-supervisor-'));
   const events = new RecordingListener();
   const engine = createWwebjsEngine(
-    { instanceId: 's1', sessionDir: dir, listener: events },
+    { instanceId: 's1', sessionDir: dir, emit: events.emit },
     {
       chromiumPath: null,
       clientFactory: () => {

@@ -1,13 +1,17 @@
 /**
- * The engine interface: what Hatline needs from a WhatsApp connection. Routes, the instance
- * manager and the jobs only know this file; `wwebjs/` (real WhatsApp through whatsapp-web.js)
- * and `sandbox/` (a simulated network inside the server) implement it.
+ * The engine seam: what Hatline needs from a WhatsApp connection, cut to capabilities rather than
+ * to any one library. Every engine has the small core (start, stop, logout, dispose); each
+ * capability group (`messages`, `chats`, `contacts`, `groups`, ...) is optional, and an engine
+ * that lacks one simply leaves it out: the services answer 501 `unsupported` in one place.
  *
- * Ids crossing this interface are the API's ids: users `905xxxxxxxxx@s.whatsapp.net`, groups
+ * Engines tell Hatline what happens through one `emit(event)` over the EngineEvent union, report
+ * chats, contacts and groups as upserts (Hatline stores them and serves every list from storage),
+ * and act on an existing message through a MessageRef built from its stored row.
+ *
+ * Ids crossing this seam are the API's ids: users `905xxxxxxxxx@s.whatsapp.net`, groups
  * `...@g.us`. Engines translate their library's ids in their own mapper.
  */
-
-export type EngineKind = 'wwebjs' | 'sandbox';
+export { EngineError, type EngineReason } from '../errors.js';
 
 /** The seed's three words for a connection. */
 export type ConnectionStatus = 'open' | 'connecting' | 'disconnected';
@@ -33,7 +37,7 @@ export interface StatusUpdate {
   pairingCode?: string;
 }
 
-/** Message kinds, named as whatsapp-web.js names them (`chat` is text, `ptt` a voice note). */
+/** Message kinds, named as the seed API names them (`chat` is text, `ptt` a voice note). */
 export type MessageKind =
   | 'chat'
   | 'image'
@@ -81,6 +85,22 @@ export interface SentMessage {
   id: string;
   /** Unix seconds. */
   timestamp: number;
+  /** The engine's own key of the message, kept with it (see MessageRef.nativeKey). */
+  nativeKey?: string;
+}
+
+/**
+ * An existing message, as the store knows it: enough for any engine to name it to WhatsApp
+ * (a Baileys-style key is `{ remoteJid: chatId, fromMe, id, participant: author }`).
+ */
+export interface MessageRef {
+  chatId: string;
+  id: string;
+  fromMe: boolean;
+  /** Who wrote it, in a group (the member); null in one-to-one chats. */
+  author: string | null;
+  /** What the engine gave when the message was seen (a serialized key, a LID chat id), if anything. */
+  nativeKey: string | null;
 }
 
 /** A message the engine saw: received from someone, or sent from the linked phone itself. */
@@ -104,6 +124,8 @@ export interface EngineMessage {
   senderName?: string;
   /** Unix seconds. */
   timestamp: number;
+  /** The engine's own key of the message, stored with it. */
+  nativeKey?: string;
 }
 
 export interface AckUpdate {
@@ -113,18 +135,21 @@ export interface AckUpdate {
   status: AckStatus;
 }
 
-export interface EngineChat {
+/** What an engine knows of a chat; fields it does not know are left out. */
+export interface ChatUpsert {
   id: string;
-  name: string;
-  unreadCount: number;
-  /** Unix seconds of the last message, or null. */
-  lastMessage: number | null;
-  archived: boolean;
   isGroup: boolean;
+  /** The name WhatsApp shows for it (an address-book name); left out for the store to name it. */
+  name?: string;
+  archived?: boolean;
+  unreadCount?: number;
+  /** Unix seconds of the last message, or null. */
+  lastMessage?: number | null;
 }
 
 export interface EngineContact {
   id: string;
+  /** The name in the address book. */
   name: string | null;
   /** The contact's own push name. */
   notify: string | null;
@@ -132,7 +157,6 @@ export interface EngineContact {
 
 export interface GroupParticipant {
   id: string;
-  /** 'superadmin' | 'admin' | null */
   admin: 'admin' | 'superadmin' | null;
 }
 
@@ -146,26 +170,77 @@ export interface EngineGroup {
   participants: GroupParticipant[];
 }
 
-/** What an engine tells the instance manager. Called synchronously; the listener must not throw. */
-export interface EngineListener {
+/**
+ * Everything an engine reports. Adding an event is one member here, its producer in an engine and
+ * its consumer in the instance registry's handlers.
+ */
+export type EngineEvent =
   /** A new QR string to show (null when there is none any more). */
-  qr(qr: string | null): void;
-  status(update: StatusUpdate): void;
-  message(message: EngineMessage): void;
-  ack(update: AckUpdate): void;
-}
+  | { type: 'qr'; qr: string | null }
+  | { type: 'status'; update: StatusUpdate }
+  | { type: 'message'; message: EngineMessage }
+  | { type: 'ack'; ack: AckUpdate }
+  | { type: 'chat_upsert'; chats: ChatUpsert[] }
+  | { type: 'contact_upsert'; contacts: EngineContact[] }
+  | { type: 'group_upsert'; groups: EngineGroup[] };
+
+export type EngineEventType = EngineEvent['type'];
 
 export interface StartOptions {
   /** Pair by phone number instead of a QR: the engine reports the code in a status update. */
   pairingPhone?: string;
 }
 
-/** One WhatsApp connection (one instance). */
-export interface Engine {
-  readonly kind: EngineKind;
+/** Sending and acting on messages. */
+export interface MessagesCapability {
+  send(to: string, content: OutgoingContent): Promise<SentMessage>;
+  /** An empty emoji removes the reaction. */
+  react(ref: MessageRef, emoji: string): Promise<void>;
+  /** Deletes a message for everyone; refuses (`rejected`) what WhatsApp would only delete for me. */
+  revoke(ref: MessageRef): Promise<void>;
+}
+
+/** Acting on chats (the list itself comes from storage). */
+export interface ChatsCapability {
+  /** Marks the chat read; `unread` are its incoming messages the store has not seen read. */
+  markRead(chatId: string, unread: MessageRef[]): Promise<void>;
+  setArchived(chatId: string, archived: boolean): Promise<void>;
+  deleteChat(chatId: string): Promise<void>;
+}
+
+/** Point look-ups and actions on people. */
+export interface ContactsCapability {
+  /** What WhatsApp knows of one person; null when not on WhatsApp. */
+  getContact(id: string): Promise<EngineContact | null>;
+  /** Whether a phone number (digits) is on WhatsApp, and its id. */
+  checkNumber(phone: string): Promise<{ exists: boolean; jid: string | null }>;
+  getProfilePicture(id: string): Promise<string | null>;
+  setBlocked(id: string, blocked: boolean): Promise<void>;
+}
+
+/** Group look-ups (the list itself comes from storage). */
+export interface GroupsCapability {
+  /** One group's metadata, fresh from WhatsApp; null when the account is not in it. */
+  getGroup(id: string): Promise<EngineGroup | null>;
+}
+
+/** The optional capability groups, by name. */
+export interface Capabilities {
+  messages: MessagesCapability;
+  chats: ChatsCapability;
+  contacts: ContactsCapability;
+  groups: GroupsCapability;
+}
+
+export type CapabilityName = keyof Capabilities;
+
+/** One WhatsApp connection (one instance): the core, and the capabilities the engine has. */
+export interface Engine extends Partial<Readonly<Capabilities>> {
+  /** The registry name of the engine (`sandbox`, `wwebjs`). */
+  readonly name: string;
   /**
    * Begins connecting (resolves once the attempt is under way, not when linked). Status updates
-   * and QR codes follow through the listener. Calling start on a started engine is a no-op.
+   * and QR codes follow as events. Calling start on a started engine is a no-op.
    */
   start(options?: StartOptions): Promise<void>;
   /** Closes the connection and releases its resources, keeping the session for the next start. */
@@ -174,39 +249,12 @@ export interface Engine {
   logout(): Promise<void>;
   /** Stops and forgets everything in memory: the instance is being deleted; the engine is not used again. */
   dispose(): Promise<void>;
-
-  send(to: string, content: OutgoingContent): Promise<SentMessage>;
-  react(chatId: string, messageId: string, emoji: string): Promise<void>;
-  deleteForEveryone(chatId: string, messageId: string): Promise<void>;
-  /** Marks the chat read; `messageIds` are the unread incoming messages the store knows of. */
-  markChatRead(chatId: string, messageIds: string[]): Promise<void>;
-  setArchived(chatId: string, archived: boolean): Promise<void>;
-  deleteChat(chatId: string): Promise<void>;
-  getChats(): Promise<EngineChat[]>;
-  getContacts(): Promise<EngineContact[]>;
-  getContact(id: string): Promise<EngineContact | null>;
-  /** Whether a phone number (digits) is on WhatsApp, and its id. */
-  checkNumber(phone: string): Promise<{ exists: boolean; jid: string | null }>;
-  getProfilePicture(id: string): Promise<string | null>;
-  setBlocked(id: string, blocked: boolean): Promise<void>;
-  getGroups(): Promise<EngineGroup[]>;
-  getGroup(id: string): Promise<EngineGroup | null>;
 }
 
 export interface EngineContext {
   instanceId: string;
   /** A folder of this instance's own for session files; deleted with the instance. */
   sessionDir: string;
-  listener: EngineListener;
-}
-
-/** The error an engine throws for an operation that its state or WhatsApp refused. */
-export class EngineError extends Error {
-  constructor(
-    readonly reason: 'not_connected' | 'not_found' | 'rejected' | 'unsupported' | 'failed',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EngineError';
-  }
+  /** Reports what happens; called synchronously, never throws. */
+  emit(event: EngineEvent): void;
 }

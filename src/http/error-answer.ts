@@ -1,23 +1,32 @@
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { EngineError } from '../engines/engine.js';
-import { AppError } from '../errors.js';
+import { AppError, describeError, errorBody } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { AppEnv } from './context.js';
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502;
-
-const engineErrorStatus: Record<EngineError['reason'], ErrorStatus> = {
-  not_connected: 409,
-  not_found: 404,
-  rejected: 409,
-  unsupported: 400,
-  failed: 502,
-};
-
-/** The status and `{ error, code }` body for a thrown error; null for errors of our own bugs (500). */
-export function errorAnswer(err: unknown): { status: ErrorStatus; body: { error: string; code: string } } | null {
-  if (err instanceof AppError) return { status: err.status, body: { error: err.message, code: err.code } };
-  if (err instanceof EngineError) return { status: engineErrorStatus[err.reason], body: { error: err.message, code: err.reason } };
+/** Anything thrown, as an AppError; null for our own bugs (they become a 500 that hides their text). */
+export function toAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
   if (err instanceof HTTPException) {
-    return { status: err.status as ErrorStatus, body: { error: err.message || 'bad request', code: err.status === 400 ? 'bad_request' : 'error' } };
+    // Hono's own refusals: the JSON validator's "Malformed JSON in request body", say.
+    if (err.status === 413) return new AppError('payload_too_large', err.message || 'request body too large');
+    if (err.status >= 400 && err.status < 500) return new AppError('bad_request', err.message || 'bad request');
   }
   return null;
+}
+
+/** The native API's error answer: `{ error, code, requestId }` with the code's status. */
+export function errorResponse(c: Context<AppEnv>, err: AppError): Response {
+  for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+  return c.json(errorBody(err, c.get('requestId')), err.status);
+}
+
+/** The app's onError: known errors answer as themselves, anything else is logged and answers 500. */
+export function onError(logger: Logger) {
+  return (err: Error, c: Context<AppEnv>): Response => {
+    const known = toAppError(err);
+    if (known) return errorResponse(c, known);
+    logger.error('unhandled error', { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, error: describeError(err), stack: err.stack });
+    return errorResponse(c, new AppError('internal', 'Internal server error'));
+  };
 }

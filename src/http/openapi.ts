@@ -1,12 +1,14 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Hook } from '@hono/zod-openapi';
+import { AppError, ERROR_CODES } from '../errors.js';
 import type { AppEnv } from './context.js';
 
 /** `{ "error": ... }`, the shape of every error answer. */
 export const ErrorSchema = z
   .object({
     error: z.string().openapi({ example: 'to: is required' }),
-    code: z.string().optional().openapi({ example: 'bad_request' }),
+    code: z.enum(ERROR_CODES).openapi({ example: 'bad_request', description: 'What kind of error; its HTTP status follows from it' }),
+    requestId: z.string().optional().openapi({ example: 'req_4f9c1a2b3c4d5e6f', description: 'The X-Request-Id of the request, also in the server log' }),
   })
   .openapi('Error');
 
@@ -24,10 +26,12 @@ const errorContent = { 'application/json': { schema: ErrorSchema } };
 export const errors = {
   400: { description: 'Missing or invalid parameter', content: errorContent },
   401: { description: 'Missing or wrong API token', content: errorContent },
+  403: { description: 'The token may not do this', content: errorContent },
   404: { description: 'Instance or resource not found', content: errorContent },
   409: { description: 'Conflict: exists already, or the instance is not connected', content: errorContent },
   413: { description: 'Upload too large', content: errorContent },
   429: { description: 'Rate limit exceeded', content: errorContent },
+  501: { description: "The instance's engine cannot do this (unsupported)", content: errorContent },
   502: { description: 'WhatsApp refused or failed the operation', content: errorContent },
 } as const;
 
@@ -70,10 +74,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 }
 
 /** The validation hook every router uses: a 400 whose `error` names the field and the problem. */
-export const validationHook: Hook<any, AppEnv, any, any> = (result, c) => {
-  if (!result.success) {
-    return c.json({ error: describeIssues(result.error.issues), code: 'bad_request' }, 400);
-  }
+export const validationHook: Hook<any, AppEnv, any, any> = (result) => {
+  if (!result.success) throw new AppError('bad_request', describeIssues(result.error.issues));
   return undefined;
 };
 

@@ -1,8 +1,7 @@
 import { lstat, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { badRequest, notFound } from '../errors.js';
-import { isSafeFileName } from '../messaging/media-source.js';
-import { mediaUrl } from '../messaging/message-view.js';
+import { instanceMediaDir, isSafeFileName, mediaUrl } from './paths.js';
 
 /** A file of an instance's media library (uploaded, received or sent media). */
 export interface LibraryFile {
@@ -20,10 +19,6 @@ export interface MediaLibraryOptions {
 
 /** Files whose name starts with a dot are uploads still being written: not part of the library. */
 const isLibraryName = (name: string) => isSafeFileName(name) && !name.startsWith('.');
-
-export function instanceMediaDir(mediaDir: string, instanceId: string): string {
-  return path.join(mediaDir, instanceId);
-}
 
 /** The instance's files, newest first; an instance without a folder yet has none. */
 export async function listLibrary(opts: MediaLibraryOptions, instanceId: string): Promise<LibraryFile[]> {

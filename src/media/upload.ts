@@ -6,11 +6,11 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import multer, { MulterError } from 'multer';
 import { AppError, badRequest } from '../errors.js';
-import { MAX_MEDIA_BYTES } from '../messaging/media-source.js';
-import { storedFileName } from '../messaging/media-store.js';
-import { mediaUrl } from '../messaging/message-view.js';
-import { mimeOfName } from '../messaging/mime.js';
-import { instanceMediaDir, type MediaLibraryOptions } from './media-library.js';
+import type { MediaLibraryOptions } from './media-library.js';
+import { MAX_MEDIA_BYTES } from './media-source.js';
+import { storedFileName } from './media-store.js';
+import { mimeOfName } from './mime.js';
+import { instanceMediaDir, mediaUrl } from './paths.js';
 
 /** The seed's answer for an upload. */
 export interface UploadedFile {

@@ -1,15 +1,10 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from './db.js';
-import type { BulkJobRow, BulkRecipientRow } from './schema.js';
+import type { BulkJobRow, BulkRecipientRow, RecipientStatus } from './schema.js';
+import { transact } from './transact.js';
 
-export interface NewBulkJob {
-  instance_id: string;
-  message_type: string;
-  body: string | null;
-  media_url: string | null;
-  filename: string | null;
-  delay: number;
-}
+/** A new job: what the client chose; status, counts and times start empty. */
+export type NewBulkJob = Pick<BulkJobRow, 'instance_id' | 'message_type' | 'body' | 'media_url' | 'filename' | 'delay'>;
 
 /** Creates the job and its recipients in one transaction; answers the job id. */
 export async function insertJob(db: DbOrTrx, job: NewBulkJob, recipients: { recipient: string; chat_id: string; name: string | null }[]): Promise<number> {
@@ -27,7 +22,7 @@ export async function insertJob(db: DbOrTrx, job: NewBulkJob, recipients: { reci
     }
     return id;
   };
-  return db.isTransaction ? write(db) : db.transaction().execute(write);
+  return db.isTransaction ? write(db) : transact(db, write);
 }
 
 export function findJob(db: DbOrTrx, instanceId: string, id: number): Promise<BulkJobRow | undefined> {
@@ -47,8 +42,8 @@ export async function listJobs(db: DbOrTrx, instanceId: string, limit: number, o
 }
 
 /** Recipient counts by status for each of the given jobs. */
-export async function countsByJob(db: DbOrTrx, jobIds: number[]): Promise<Map<number, Record<string, number>>> {
-  const out = new Map<number, Record<string, number>>();
+export async function countsByJob(db: DbOrTrx, jobIds: number[]): Promise<Map<number, Partial<Record<RecipientStatus, number>>>> {
+  const out = new Map<number, Partial<Record<RecipientStatus, number>>>();
   if (jobIds.length === 0) return out;
   const rows = await db
     .selectFrom('bulk_recipients')
@@ -83,7 +78,7 @@ export async function setRecipient(
   db: DbOrTrx,
   jobId: number,
   position: number,
-  patch: { status: string; message_id?: string | null; error?: string | null },
+  patch: { status: RecipientStatus; message_id?: string | null; error?: string | null },
 ): Promise<void> {
   await db
     .updateTable('bulk_recipients')
@@ -109,6 +104,11 @@ export async function setJob(db: DbOrTrx, id: number, patch: Partial<Pick<BulkJo
   await db.updateTable('bulk_jobs').set(patch).where('id', '=', id).execute();
 }
 
+/** Marks a running job completed (no pending recipient is left). */
+export async function completeJob(db: DbOrTrx, id: number): Promise<void> {
+  await db.updateTable('bulk_jobs').set({ status: 'completed', finished_at: Date.now() }).where('id', '=', id).where('status', '=', 'running').execute();
+}
+
 /** Cancels a job that has not finished: its pending recipients too. False when it had finished. */
 export async function cancelJob(db: DbOrTrx, id: number): Promise<boolean> {
   const write = async (trx: DbOrTrx) => {
@@ -127,7 +127,7 @@ export async function cancelJob(db: DbOrTrx, id: number): Promise<boolean> {
       .execute();
     return true;
   };
-  return db.isTransaction ? write(db) : db.transaction().execute(write);
+  return db.isTransaction ? write(db) : transact(db, write);
 }
 
 /** After a crash: sends whose outcome is unknown end failed (never sent twice); unfinished jobs' ids. */

@@ -1,88 +1,148 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from './db.js';
+import type { ChatRow } from './schema.js';
 
-/** What the message store knows of one chat. */
-export interface StoredChat {
+/** What a stored message tells about its chat. */
+export interface ChatTouch {
+  instanceId: string;
   chatId: string;
-  /** Unix seconds of the newest message. */
-  lastMessage: number;
-  /** Incoming messages not marked read. */
-  unreadCount: number;
-  /** Insertion order of the newest message: orders chats whose newest messages share a second. */
+  isGroup: boolean;
+  /** Unix seconds of the message. */
+  timestamp: number;
   seq: number;
-}
-
-/** Every chat with a stored message (other than failed sends), with its newest timestamp and unread count. */
-export async function storedChats(db: DbOrTrx, instanceId: string): Promise<StoredChat[]> {
-  const [latest, unread] = await Promise.all([
-    db
-      .selectFrom('messages')
-      .select(['chat_id', (eb) => eb.fn.max('timestamp').as('last'), (eb) => eb.fn.max(sql<number>`rowid`).as('seq')])
-      .where('instance_id', '=', instanceId)
-      // A send WhatsApp refused never made a chat there.
-      .where('status', '!=', 'failed')
-      .groupBy('chat_id')
-      .execute(),
-    db
-      .selectFrom('messages')
-      .select(['chat_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('instance_id', '=', instanceId)
-      .where('from_me', '=', 0)
-      .where('seen', '=', 0)
-      .groupBy('chat_id')
-      .execute(),
-  ]);
-  const unreadByChat = new Map(unread.map((u) => [u.chat_id, Number(u.n)]));
-  return latest.map((l) => ({
-    chatId: l.chat_id,
-    lastMessage: Number(l.last),
-    unreadCount: unreadByChat.get(l.chat_id) ?? 0,
-    seq: Number(l.seq),
-  }));
+  /** An incoming message: one more unread, and the chat leaves the archive (as on WhatsApp). */
+  incoming: boolean;
 }
 
 /**
- * The newest push name each sender gave (`sender_name` of their incoming messages), by sender id.
- * Limited to `senders` when given.
+ * Records a stored message on its chat, in the same transaction as the message: the chat exists,
+ * its newest message time and seq move forward, and an incoming message counts as unread and
+ * brings the chat out of the archive. Portable SQL (no max()/greatest() of two values).
  */
-export async function pushNames(db: DbOrTrx, instanceId: string, senders?: string[]): Promise<Map<string, string>> {
-  if (senders && senders.length === 0) return new Map();
-  // SQLite takes the bare column (sender_name) from the row that holds MAX(timestamp).
-  const rows = await sql<{ from_jid: string; sender_name: string }>`
-    SELECT from_jid, sender_name, MAX(timestamp) AS ts FROM messages
-    WHERE instance_id = ${instanceId} AND from_me = 0 AND sender_name IS NOT NULL AND sender_name != ''
-    ${senders ? sql`AND from_jid IN (${sql.join(senders)})` : sql``}
-    GROUP BY from_jid`.execute(db);
-  return new Map(rows.rows.map((r) => [r.from_jid, r.sender_name]));
-}
-
-/** Everyone the store has a message from (any chat) or to (a one-to-one chat). */
-export async function storedPeople(db: DbOrTrx, instanceId: string): Promise<string[]> {
-  const [senders, chats] = await Promise.all([
-    db.selectFrom('messages').select('from_jid').distinct().where('instance_id', '=', instanceId).where('from_me', '=', 0).execute(),
-    db.selectFrom('messages').select('chat_id').distinct().where('instance_id', '=', instanceId).execute(),
-  ]);
-  return [...new Set([...senders.map((s) => s.from_jid), ...chats.map((c) => c.chat_id)])];
-}
-
-/** Stored archive flags by chat id. */
-export async function archiveStates(db: DbOrTrx, instanceId: string): Promise<Map<string, boolean>> {
-  const rows = await db.selectFrom('chat_states').select(['chat_id', 'archived']).where('instance_id', '=', instanceId).execute();
-  return new Map(rows.map((r) => [r.chat_id, r.archived === 1]));
-}
-
-export async function setArchiveState(db: DbOrTrx, instanceId: string, chatId: string, archived: boolean): Promise<void> {
-  const row = { instance_id: instanceId, chat_id: chatId, archived: archived ? 1 : 0, updated_at: Date.now() };
+export async function touchChat(db: DbOrTrx, t: ChatTouch): Promise<void> {
+  const unread = t.incoming ? 1 : 0;
   await db
-    .insertInto('chat_states')
-    .values(row)
-    .onConflict((oc) => oc.columns(['instance_id', 'chat_id']).doUpdateSet({ archived: row.archived, updated_at: row.updated_at }))
+    .insertInto('chats')
+    .values({
+      instance_id: t.instanceId,
+      chat_id: t.chatId,
+      is_group: t.isGroup ? 1 : 0,
+      name: null,
+      archived: 0,
+      unread_count: unread,
+      last_message_at: t.timestamp,
+      last_seq: t.seq,
+      updated_at: Date.now(),
+    })
+    .onConflict((oc) =>
+      oc.columns(['instance_id', 'chat_id']).doUpdateSet({
+        last_message_at: sql`CASE WHEN chats.last_message_at IS NULL OR chats.last_message_at < ${t.timestamp} THEN ${t.timestamp} ELSE chats.last_message_at END`,
+        last_seq: sql`CASE WHEN chats.last_seq IS NULL OR chats.last_seq < ${t.seq} THEN ${t.seq} ELSE chats.last_seq END`,
+        unread_count: sql`chats.unread_count + ${unread}`,
+        archived: t.incoming ? 0 : sql`chats.archived`,
+        updated_at: Date.now(),
+      }),
+    )
     .execute();
 }
 
-/** Forgets a chat: its stored messages and its archive flag. Returns how many messages went. */
-export async function deleteChat(db: DbOrTrx, instanceId: string, chatId: string): Promise<number> {
-  await db.deleteFrom('chat_states').where('instance_id', '=', instanceId).where('chat_id', '=', chatId).execute();
-  const result = await db.deleteFrom('messages').where('instance_id', '=', instanceId).where('chat_id', '=', chatId).executeTakeFirst();
-  return Number(result.numDeletedRows);
+/** What an engine reports of a chat; fields it leaves out stay as they are. */
+export interface ChatReport {
+  id: string;
+  isGroup: boolean;
+  name?: string | null;
+  archived?: boolean;
+  /** Used only while no message of the chat is stored (the store's count is exact). */
+  unreadCount?: number;
+  /** Unix seconds of the newest message WhatsApp knows of. */
+  lastMessage?: number | null;
+}
+
+export async function upsertChats(db: DbOrTrx, instanceId: string, chats: ChatReport[]): Promise<void> {
+  const now = Date.now();
+  for (const c of chats) {
+    const last = c.lastMessage ?? null;
+    await db
+      .insertInto('chats')
+      .values({
+        instance_id: instanceId,
+        chat_id: c.id,
+        is_group: c.isGroup ? 1 : 0,
+        name: c.name ?? null,
+        archived: c.archived ? 1 : 0,
+        unread_count: c.unreadCount ?? 0,
+        last_message_at: last,
+        last_seq: null,
+        updated_at: now,
+      })
+      .onConflict((oc) =>
+        oc.columns(['instance_id', 'chat_id']).doUpdateSet({
+          ...(c.name !== undefined ? { name: c.name } : {}),
+          ...(c.archived !== undefined ? { archived: c.archived ? 1 : 0 } : {}),
+          ...(c.unreadCount !== undefined ? { unread_count: sql`CASE WHEN chats.last_seq IS NULL THEN ${c.unreadCount} ELSE chats.unread_count END` } : {}),
+          ...(last !== null
+            ? { last_message_at: sql`CASE WHEN chats.last_message_at IS NULL OR chats.last_message_at < ${last} THEN ${last} ELSE chats.last_message_at END` }
+            : {}),
+          updated_at: now,
+        }),
+      )
+      .execute();
+  }
+}
+
+/** A chat as listed: its row with the names it may be known by. */
+export interface ListedChat extends ChatRow {
+  group_name: string | null;
+  contact_name: string | null;
+  contact_notify: string | null;
+}
+
+/** Every chat of an instance, newest message first (chats without messages last), with the names to show. */
+export function listChats(db: DbOrTrx, instanceId: string): Promise<ListedChat[]> {
+  return db
+    .selectFrom('chats as c')
+    .leftJoin('chat_groups as g', (j) => j.onRef('g.instance_id', '=', 'c.instance_id').onRef('g.group_id', '=', 'c.chat_id'))
+    .leftJoin('contacts as k', (j) => j.onRef('k.instance_id', '=', 'c.instance_id').onRef('k.contact_id', '=', 'c.chat_id'))
+    .selectAll('c')
+    .select(['g.name as group_name', 'k.name as contact_name', 'k.notify as contact_notify'])
+    .where('c.instance_id', '=', instanceId)
+    .orderBy(sql`CASE WHEN c.last_message_at IS NULL THEN 1 ELSE 0 END`)
+    .orderBy('c.last_message_at', 'desc')
+    .orderBy(sql`CASE WHEN c.last_seq IS NULL THEN 1 ELSE 0 END`)
+    .orderBy('c.last_seq', 'desc')
+    .orderBy('c.chat_id')
+    .execute() as Promise<ListedChat[]>;
+}
+
+export async function setArchived(db: DbOrTrx, instanceId: string, chatId: string, archived: boolean): Promise<void> {
+  await db
+    .insertInto('chats')
+    .values({
+      instance_id: instanceId,
+      chat_id: chatId,
+      is_group: chatId.endsWith('@g.us') ? 1 : 0,
+      name: null,
+      archived: archived ? 1 : 0,
+      unread_count: 0,
+      last_message_at: null,
+      last_seq: null,
+      updated_at: Date.now(),
+    })
+    .onConflict((oc) => oc.columns(['instance_id', 'chat_id']).doUpdateSet({ archived: archived ? 1 : 0, updated_at: Date.now() }))
+    .execute();
+}
+
+export async function clearUnread(db: DbOrTrx, instanceId: string, chatId?: string): Promise<void> {
+  let q = db.updateTable('chats').set({ unread_count: 0 }).where('instance_id', '=', instanceId);
+  if (chatId !== undefined) q = q.where('chat_id', '=', chatId);
+  await q.execute();
+}
+
+/** After the whole history was cleared: chats stay known, but none has unread or stored messages. */
+export async function forgetStoredMessages(db: DbOrTrx, instanceId: string): Promise<void> {
+  await db.updateTable('chats').set({ unread_count: 0, last_seq: null }).where('instance_id', '=', instanceId).execute();
+}
+
+export async function deleteChatRow(db: DbOrTrx, instanceId: string, chatId: string): Promise<void> {
+  await db.deleteFrom('chats').where('instance_id', '=', instanceId).where('chat_id', '=', chatId).execute();
 }

@@ -4,15 +4,21 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import { migrations } from '../../migrations/index.js';
 import type { Database } from './schema.js';
+import { WriteBatcher, type WriteQueue } from './write-batch.js';
 
 export type Db = Kysely<Database>;
 /** A repository function takes either the database or a transaction. */
 export type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
+export type DialectName = 'sqlite' | 'postgres';
+
 export interface OpenedDb {
   db: Db;
-  /** The raw handle, for the few hot statements prepared once (see repositories). */
-  sqlite: SQLite.Database;
+  dialect: DialectName;
+  /** Where message writes go (group commit on SQLite). */
+  writes: WriteQueue;
+  /** SQLite's own handle, for benchmarks that seed millions of rows; null on PostgreSQL. */
+  sqlite: SQLite.Database | null;
   close(): Promise<void>;
 }
 
@@ -44,7 +50,7 @@ export function preparedOnce(sqlite: SQLite.Database, max = PREPARED_MAX): Sqlit
   };
 }
 
-/** Opens (creating if needed) the database: WAL, foreign keys, a busy timeout. `:memory:` for tests. */
+/** Opens (creating if needed) the SQLite database: WAL, foreign keys, a busy timeout. `:memory:` for tests. */
 export function openDb(file: string): OpenedDb {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
@@ -55,6 +61,8 @@ export function openDb(file: string): OpenedDb {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
   return {
     db,
+    dialect: 'sqlite',
+    writes: new WriteBatcher(db),
     sqlite,
     close: async () => {
       await db.destroy();
@@ -74,4 +82,13 @@ export async function migrate(db: Db): Promise<void> {
     const detail = error instanceof Error ? error.message : String(error ?? '');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${detail}`);
   }
+}
+
+/**
+ * A unique or primary-key violation, by the driver's error code (never its message text):
+ * better-sqlite3's SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY, PostgreSQL's SQLSTATE 23505.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }

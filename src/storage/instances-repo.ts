@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { DbOrTrx } from './db.js';
-import type { InstanceRow, InstanceUpdate, NewInstanceRow, SettingsRow } from './schema.js';
+import type { InstanceRow, InstanceUpdate, NewInstanceRow } from './schema.js';
+import { newWebhookSecret } from './settings-repo.js';
+import { transact } from './transact.js';
 
 export function listInstances(db: DbOrTrx): Promise<InstanceRow[]> {
   return db.selectFrom('instances').selectAll().orderBy('created_at').orderBy('id').execute();
@@ -13,7 +14,7 @@ export async function insertInstance(db: DbOrTrx, row: NewInstanceRow): Promise<
     await trx.insertInto('settings').values({ instance_id: row.id, webhook_events: null, webhook_secret: newWebhookSecret() }).execute();
   };
   if (db.isTransaction) await write(db);
-  else await db.transaction().execute(write);
+  else await transact(db, write);
 }
 
 export async function updateInstance(db: DbOrTrx, id: string, patch: InstanceUpdate): Promise<void> {
@@ -24,16 +25,7 @@ export async function updateInstance(db: DbOrTrx, id: string, patch: InstanceUpd
     .execute();
 }
 
-/** Deletes the instance; its settings, messages and the rest go with it (ON DELETE CASCADE). */
+/** Deletes the instance row; what is left of its settings, chats and the rest goes with it (ON DELETE CASCADE). */
 export async function deleteInstance(db: DbOrTrx, id: string): Promise<void> {
   await db.deleteFrom('instances').where('id', '=', id).execute();
-}
-
-export function getSettings(db: DbOrTrx, instanceId: string): Promise<SettingsRow | undefined> {
-  return db.selectFrom('settings').selectAll().where('instance_id', '=', instanceId).executeTakeFirst();
-}
-
-/** A Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. */
-export function newWebhookSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64')}`;
 }

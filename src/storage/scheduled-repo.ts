@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from './db.js';
-import type { ScheduledMessageRow } from './schema.js';
+import type { ScheduledMessageRow, ScheduledStatus } from './schema.js';
 
 /** A new scheduled message: what the client chose; status and outcome start empty. */
 export type NewScheduled = Omit<ScheduledMessageRow, 'id' | 'status' | 'message_id' | 'error' | 'created_at' | 'sent_at'>;
@@ -17,7 +17,7 @@ export async function insertScheduled(db: DbOrTrx, row: NewScheduled): Promise<n
 export async function listScheduled(
   db: DbOrTrx,
   instanceId: string,
-  status: string | undefined,
+  status: ScheduledStatus | undefined,
   limit: number,
   offset: number,
 ): Promise<{ rows: ScheduledMessageRow[]; total: number }> {
@@ -70,8 +70,8 @@ export async function giveUpOverdue(db: DbOrTrx, openInstanceIds: string[], befo
 export async function setScheduled(
   db: DbOrTrx,
   id: number,
-  fromStatus: string | string[],
-  patch: { status: string; message_id?: string | null; error?: string | null; sent_at?: number | null },
+  fromStatus: ScheduledStatus | ScheduledStatus[],
+  patch: { status: ScheduledStatus; message_id?: string | null; error?: string | null; sent_at?: number | null },
 ): Promise<boolean> {
   const r = await db
     .updateTable('scheduled_messages')

@@ -1,19 +1,34 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-/** Every table, as the code sees it. Integers 0/1 are booleans; times are unix milliseconds unless named `timestamp`. */
+/**
+ * Every table, as the code sees it. Integers 0/1 are booleans; `*_at` times are unix milliseconds
+ * (`bigint` columns) except `timestamp` and `last_message_at`, which are unix seconds as WhatsApp
+ * reports them. Status columns are the literal unions below.
+ */
 export interface Database {
   instances: InstancesTable;
   settings: SettingsTable;
   messages: MessagesTable;
   message_counts: MessageCountsTable;
   idempotency_keys: IdempotencyKeysTable;
-  chat_states: ChatStatesTable;
+  chats: ChatsTable;
+  contacts: ContactsTable;
+  chat_groups: ChatGroupsTable;
   webhook_events: WebhookEventsTable;
   chatbot_rules: ChatbotRulesTable;
   bulk_jobs: BulkJobsTable;
   bulk_recipients: BulkRecipientsTable;
   scheduled_messages: ScheduledMessagesTable;
 }
+
+/** Outgoing messages move forward through these (or to failed); incoming ones are `received`. */
+export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'played' | 'failed' | 'received';
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+export type BulkJobStatus = 'queued' | 'running' | 'completed' | 'cancelled';
+export type RecipientStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
+export type ScheduledStatus = 'pending' | 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+export type MatchType = 'exact' | 'contains' | 'startswith' | 'regex';
+export type JobMessageType = 'text' | 'image' | 'document';
 
 export interface InstancesTable {
   id: string;
@@ -42,8 +57,11 @@ export interface SettingsTable {
   chatbot_enabled: Generated<number>;
 }
 export type SettingsRow = Selectable<SettingsTable>;
+export type SettingsUpdate = Updateable<Omit<SettingsTable, 'instance_id'>>;
 
 export interface MessagesTable {
+  /** Insertion order. */
+  seq: Generated<number>;
   instance_id: string;
   id: string;
   chat_id: string;
@@ -59,20 +77,23 @@ export interface MessagesTable {
   media_size: number | null;
   /** JSON of the kind-specific fields (location, poll, vCard, quoted id, ...). */
   extra: string | null;
-  status: string;
+  status: MessageStatus;
   error: string | null;
   seen: Generated<number>;
   sender_name: string | null;
   /** Unix seconds, as WhatsApp reports it. */
   timestamp: number;
+  /** The engine's own key of the message (e.g. whatsapp-web.js's serialized key), when it has one. */
+  native_key: string | null;
 }
 export type MessageRow = Selectable<MessagesTable>;
 export type NewMessageRow = Insertable<MessagesTable>;
+export type MessageUpdate = Updateable<Omit<MessagesTable, 'instance_id' | 'seq'>>;
 
-/** Messages per instance and status, kept by triggers on `messages` (migration 005). */
+/** Messages per instance and status, kept by triggers on `messages` (migrations 005 and 006). */
 export interface MessageCountsTable {
   instance_id: string;
-  status: string;
+  status: MessageStatus;
   n: number;
 }
 
@@ -83,6 +104,47 @@ export interface IdempotencyKeysTable {
   body: string;
   created_at: number;
 }
+export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;
+
+/** A chat: kept by the writes that store its messages and by the engine's reports. */
+export interface ChatsTable {
+  instance_id: string;
+  chat_id: string;
+  is_group: number;
+  /** The name WhatsApp gives it (an address-book name); null: named by its group or contact. */
+  name: string | null;
+  archived: number;
+  unread_count: number;
+  /** Unix seconds of the newest message, or null. */
+  last_message_at: number | null;
+  /** `messages.seq` of the newest stored message, or null. */
+  last_seq: number | null;
+  updated_at: number;
+}
+export type ChatRow = Selectable<ChatsTable>;
+
+export interface ContactsTable {
+  instance_id: string;
+  contact_id: string;
+  name: string | null;
+  notify: string | null;
+  updated_at: number;
+}
+export type ContactRow = Selectable<ContactsTable>;
+
+export interface ChatGroupsTable {
+  instance_id: string;
+  group_id: string;
+  name: string;
+  description: string | null;
+  owner: string | null;
+  /** Unix seconds. */
+  creation: number | null;
+  /** JSON array of { id, admin }. */
+  participants: string;
+  updated_at: number;
+}
+export type ChatGroupRow = Selectable<ChatGroupsTable>;
 
 export interface WebhookEventsTable {
   seq: Generated<number>;
@@ -90,8 +152,7 @@ export interface WebhookEventsTable {
   webhook_id: string;
   event: string;
   payload: string;
-  /** pending | delivered | failed */
-  status: string;
+  status: DeliveryStatus;
   attempts: Generated<number>;
   created_at: number;
   next_attempt_at: number;
@@ -103,21 +164,12 @@ export interface WebhookEventsTable {
   url: string | null;
 }
 export type WebhookEventRow = Selectable<WebhookEventsTable>;
-
-/** A chat's archive flag, kept so that it survives a restart (the engine's word wins while it knows the chat). */
-export interface ChatStatesTable {
-  instance_id: string;
-  chat_id: string;
-  archived: number;
-  updated_at: number;
-}
-export type ChatStateRow = Selectable<ChatStatesTable>;
+export type NewWebhookEventRow = Insertable<WebhookEventsTable>;
 
 export interface ChatbotRulesTable {
   id: Generated<number>;
   instance_id: string;
-  /** exact | contains | startswith | regex */
-  match_type: string;
+  match_type: MatchType;
   trigger_text: string;
   response: string;
   /** Seconds before the reply. */
@@ -132,8 +184,8 @@ export type ChatbotRuleRow = Selectable<ChatbotRulesTable>;
 export interface BulkJobsTable {
   id: Generated<number>;
   instance_id: string;
-  status: string;
-  message_type: string;
+  status: BulkJobStatus;
+  message_type: JobMessageType;
   body: string | null;
   media_url: string | null;
   filename: string | null;
@@ -145,6 +197,7 @@ export interface BulkJobsTable {
   finished_at: number | null;
 }
 export type BulkJobRow = Selectable<BulkJobsTable>;
+export type NewBulkJobRow = Insertable<BulkJobsTable>;
 
 export interface BulkRecipientsTable {
   job_id: number;
@@ -152,7 +205,7 @@ export interface BulkRecipientsTable {
   recipient: string;
   chat_id: string;
   name: string | null;
-  status: string;
+  status: RecipientStatus;
   message_id: string | null;
   error: string | null;
   updated_at: number | null;
@@ -165,16 +218,17 @@ export interface ScheduledMessagesTable {
   recipient: string;
   chat_id: string;
   recipient_name: string | null;
-  message_type: string;
+  message_type: JobMessageType;
   body: string | null;
   media_url: string | null;
   filename: string | null;
   /** Unix milliseconds. */
   scheduled_at: number;
-  status: string;
+  status: ScheduledStatus;
   message_id: string | null;
   error: string | null;
   created_at: number;
   sent_at: number | null;
 }
 export type ScheduledMessageRow = Selectable<ScheduledMessagesTable>;
+export type NewScheduledMessageRow = Insertable<ScheduledMessagesTable>;

@@ -1,4 +1,15 @@
 import type { Db, DbOrTrx } from './db.js';
+import { transact } from './transact.js';
+
+/** Where message writes go: each operation runs in a transaction and resolves once it is committed. */
+export interface WriteQueue {
+  run<T>(op: (trx: DbOrTrx) => Promise<T>): Promise<T>;
+}
+
+/** Every operation in a transaction of its own (PostgreSQL: a pool commits in parallel anyway). */
+export function directWrites(db: Db): WriteQueue {
+  return { run: (op) => transact(db, op) };
+}
 
 interface Queued {
   op: (trx: DbOrTrx) => Promise<unknown>;
@@ -7,14 +18,15 @@ interface Queued {
 }
 
 /**
- * Group commit: write operations submitted in the same turn of the event loop run in one SQLite
- * transaction, so a burst of sends and receipts pays one commit instead of one each. Each promise
- * resolves only once its batch is committed, so a caller may rely on its write as it would on its
- * own transaction. When an operation throws, the whole batch is rolled back and each operation is
- * run again in a transaction of its own, so the failure stays its own (operations must therefore
- * only touch the database, or do things that are harmless twice).
+ * Group commit for SQLite's single connection: write operations submitted in the same turn of the
+ * event loop run in one transaction, so a burst of sends and receipts pays one commit instead of
+ * one each. Each promise resolves only once its batch is committed, so a caller may rely on its
+ * write as it would on its own transaction. When an operation throws, the whole batch is rolled
+ * back and each operation is run again in a transaction of its own, so the failure stays its own.
+ * Operations must therefore only touch the database (their afterCommit work runs once, after the
+ * commit that counts).
  */
-export class WriteBatcher {
+export class WriteBatcher implements WriteQueue {
   private queue: Queued[] = [];
   private scheduled = false;
 
@@ -37,7 +49,7 @@ export class WriteBatcher {
     if (batch.length > 1) {
       const values: unknown[] = [];
       try {
-        await this.db.transaction().execute(async (trx) => {
+        await transact(this.db, async (trx) => {
           for (const item of batch) values.push(await item.op(trx));
         });
         batch.forEach((item, i) => item.resolve(values[i]));
@@ -48,7 +60,7 @@ export class WriteBatcher {
     }
     for (const item of batch) {
       try {
-        item.resolve(await this.db.transaction().execute((trx) => item.op(trx)));
+        item.resolve(await transact(this.db, (trx) => item.op(trx)));
       } catch (err) {
         item.reject(err);
       }

@@ -77,7 +77,7 @@ export function engineContract(name: string, makeHarness: MakeHarness): void {
   test('sending before the link fails with not_connected', async () => {
     h = await makeHarness(path.join(dir, 'session'), 'contract');
     try {
-      await h.engine.send('905321112233@s.whatsapp.net', { kind: 'chat', body: 'hi' });
+      await h.engine.messages!.send('905321112233@s.whatsapp.net', { kind: 'chat', body: 'hi' });
       assert.unreachable('send should fail');
     } catch (err) {
       assert.instance(err, EngineError);
@@ -89,13 +89,13 @@ export function engineContract(name: string, makeHarness: MakeHarness): void {
     const e = await linked();
     const to = '905321112233@s.whatsapp.net';
     const sends = [
-      e.engine.send(to, { kind: 'chat', body: 'hello' }),
-      e.engine.send(to, { kind: 'image', media: { mimetype: 'image/png', data: PNG, filename: 'a.png' }, caption: 'c' }),
-      e.engine.send(to, { kind: 'document', media: { mimetype: 'application/pdf', data: Buffer.from('%PDF-1.4'), filename: 'r.pdf' } }),
-      e.engine.send(to, { kind: 'ptt', media: { mimetype: 'audio/ogg', data: Buffer.from('OggS') } }),
-      e.engine.send(to, { kind: 'location', location: { lat: 41.0082, lng: 28.9784, name: 'İstanbul' } }),
-      e.engine.send(to, { kind: 'vcard', vcard: 'BEGIN:VCARD\nVERSION:3.0\nFN:Ahmet\nTEL;type=CELL;waid=905321112233:+905321112233\nEND:VCARD', displayName: 'Ahmet' }),
-      e.engine.send(to, { kind: 'poll_creation', poll: { name: 'When?', values: ['Mon', 'Wed'], selectableCount: 1 } }),
+      e.engine.messages!.send(to, { kind: 'chat', body: 'hello' }),
+      e.engine.messages!.send(to, { kind: 'image', media: { mimetype: 'image/png', data: PNG, filename: 'a.png' }, caption: 'c' }),
+      e.engine.messages!.send(to, { kind: 'document', media: { mimetype: 'application/pdf', data: Buffer.from('%PDF-1.4'), filename: 'r.pdf' } }),
+      e.engine.messages!.send(to, { kind: 'ptt', media: { mimetype: 'audio/ogg', data: Buffer.from('OggS') } }),
+      e.engine.messages!.send(to, { kind: 'location', location: { lat: 41.0082, lng: 28.9784, name: 'İstanbul' } }),
+      e.engine.messages!.send(to, { kind: 'vcard', vcard: 'BEGIN:VCARD\nVERSION:3.0\nFN:Ahmet\nTEL;type=CELL;waid=905321112233:+905321112233\nEND:VCARD', displayName: 'Ahmet' }),
+      e.engine.messages!.send(to, { kind: 'poll_creation', poll: { name: 'When?', values: ['Mon', 'Wed'], selectableCount: 1 } }),
     ];
     const results = [];
     for (const s of sends) results.push(await s);
@@ -124,7 +124,7 @@ export function engineContract(name: string, makeHarness: MakeHarness): void {
   test('receipts for a sent message are reported as ack statuses', async () => {
     const e = await linked();
     const to = '905321112233@s.whatsapp.net';
-    const sent = await e.engine.send(to, { kind: 'chat', body: 'ack me' });
+    const sent = await e.engine.messages!.send(to, { kind: 'chat', body: 'ack me' });
     await e.receipt(sent.id, to, 'read');
     await e.events.until('a read ack', () => e.events.acks.some((a) => a.id === sent.id && a.status === 'read'));
   });
@@ -154,21 +154,21 @@ export function engineContract(name: string, makeHarness: MakeHarness): void {
 
   test('number check answers exists and the id', async () => {
     const e = await linked();
-    const r = await e.engine.checkNumber('905321112233');
+    const r = await e.engine.contacts!.checkNumber('905321112233');
     assert.is(r.exists, true);
     assert.is(r.jid, '905321112233@s.whatsapp.net');
   });
 
-  test('groups are listed with @g.us ids and their participants', async () => {
+  test('groups are reported with @g.us ids and their participants, and looked up one by one', async () => {
     const e = await linked();
     const id = await e.makeGroup('Ekip', ['905321112233']);
     assert.match(id, /@g\.us$/);
-    const groups = await e.engine.getGroups();
-    const g = groups.find((x) => x.id === id);
-    assert.ok(g, 'the group is listed');
+    await e.events.until('the group reported', () => e.events.groups.some((x) => x.id === id));
+    const g = e.events.groups.find((x) => x.id === id);
+    assert.ok(g, 'the group is reported');
     assert.is(g!.name, 'Ekip');
     assert.ok(g!.participants.some((p) => p.id === '905321112233@s.whatsapp.net'));
-    const one = await e.engine.getGroup(id);
+    const one = await e.engine.groups!.getGroup(id);
     assert.is(one?.id, id);
   });
 

@@ -346,6 +346,8 @@ export class FakeWwebjsClient extends EventEmitter implements WwebjsClient {
     const id = idOf(`120363${String(Date.now()).slice(-9)}${randomBytes(2).readUInt16BE()}@g.us`);
     const group = new FakeGroupChat(id, name, me, memberPhones.map(cus));
     this.chats.set(id._serialized, group);
+    // As WhatsApp Web does when the account is added to a group (a GroupNotification).
+    setImmediate(() => this.emit('group_join', { chatId: id._serialized, type: 'add' }));
     return id._serialized;
   }
 

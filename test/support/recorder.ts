@@ -1,29 +1,43 @@
-import type { AckUpdate, EngineListener, EngineMessage, StatusUpdate } from '../../src/engines/engine.js';
+import type { AckUpdate, ChatUpsert, EngineContact, EngineEvent, EngineGroup, EngineMessage, StatusUpdate } from '../../src/engines/engine.js';
 
-/** An EngineListener that records everything, with a way to wait for what is expected. */
-export class RecordingListener implements EngineListener {
+/** Records everything an engine emits, with a way to wait for what is expected. */
+export class RecordingListener {
   readonly qrs: (string | null)[] = [];
   readonly statuses: StatusUpdate[] = [];
   readonly messages: EngineMessage[] = [];
   readonly acks: AckUpdate[] = [];
+  readonly chats: ChatUpsert[] = [];
+  readonly contacts: EngineContact[] = [];
+  readonly groups: EngineGroup[] = [];
   private waiters: (() => void)[] = [];
 
-  qr(qr: string | null): void {
-    this.qrs.push(qr);
-    this.wake();
-  }
-  status(update: StatusUpdate): void {
-    this.statuses.push(update);
-    this.wake();
-  }
-  message(message: EngineMessage): void {
-    this.messages.push(message);
-    this.wake();
-  }
-  ack(update: AckUpdate): void {
-    this.acks.push(update);
-    this.wake();
-  }
+  /** The engine context's `emit`. */
+  readonly emit = (event: EngineEvent): void => {
+    switch (event.type) {
+      case 'qr':
+        this.qrs.push(event.qr);
+        break;
+      case 'status':
+        this.statuses.push(event.update);
+        break;
+      case 'message':
+        this.messages.push(event.message);
+        break;
+      case 'ack':
+        this.acks.push(event.ack);
+        break;
+      case 'chat_upsert':
+        this.chats.push(...event.chats);
+        break;
+      case 'contact_upsert':
+        this.contacts.push(...event.contacts);
+        break;
+      case 'group_upsert':
+        this.groups.push(...event.groups);
+        break;
+    }
+    for (const w of [...this.waiters]) w();
+  };
 
   lastStatus(): StatusUpdate | undefined {
     return this.statuses[this.statuses.length - 1];
@@ -45,9 +59,5 @@ export class RecordingListener implements EngineListener {
       };
       this.waiters.push(waiter);
     });
-  }
-
-  private wake(): void {
-    for (const w of [...this.waiters]) w();
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isGroupJid, jidToPhone, phoneToJid } from '../../messaging/jid.js';
+import { isGroupJid, jidToPhone, phoneToJid } from '../../ids.js';
 import type { EngineGroup, EngineMessage, GroupParticipant } from '../engine.js';
 
 /** What the network needs of a sandbox engine to deliver to it. */
@@ -15,6 +15,15 @@ export interface SandboxPeer {
   deliver(message: EngineMessage): boolean;
   /** A receipt for a message this peer sent. */
   receipt(messageId: string, chatId: string, status: 'delivered' | 'read'): void;
+  /** A group this peer's phone is in was created or changed. */
+  groupChanged(group: EngineGroup): void;
+}
+
+export interface SandboxNetworkOptions {
+  /** Where groups are kept across restarts; null keeps them in memory only. */
+  stateFile: string | null;
+  /** The clock of message timestamps and group creation times (tests move it). */
+  now?: () => number;
 }
 
 interface StoredGroup {
@@ -48,7 +57,13 @@ export class SandboxNetwork {
   private readonly senders = new Map<string, { peer: string; chatId: string }>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly stateFile: string | null) {
+  private readonly stateFile: string | null;
+  private readonly now: () => number;
+
+  constructor(options: SandboxNetworkOptions) {
+    this.stateFile = options.stateFile;
+    this.now = options.now ?? Date.now;
+    const stateFile = this.stateFile;
     if (stateFile) {
       try {
         const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { groups?: StoredGroup[] };
@@ -85,6 +100,11 @@ export class SandboxNetwork {
       const phone = `9055${digits}`;
       if (!phone.endsWith('0000') && !this.peerByPhone(phone)) return phone;
     }
+  }
+
+  /** Unix seconds on the network's clock. */
+  nowSeconds(): number {
+    return Math.floor(this.now() / 1000);
   }
 
   /** Sandbox rule: a number exists unless its last four digits are 0000. */
@@ -170,7 +190,7 @@ export class SandboxNetwork {
       id,
       name,
       description: null,
-      creation: Math.floor(Date.now() / 1000),
+      creation: this.nowSeconds(),
       owner: phoneToJid(owner),
       participants: [...members].map((p) => ({
         id: phoneToJid(p),
@@ -179,6 +199,7 @@ export class SandboxNetwork {
     };
     this.groups.set(id, group);
     this.save();
+    this.announce(group);
     return structuredClone(group);
   }
 
@@ -188,6 +209,16 @@ export class SandboxNetwork {
     if (!group || group.participants.some((p) => p.id === phoneToJid(phone))) return;
     group.participants.push({ id: phoneToJid(phone), admin: null });
     this.save();
+    this.announce(group);
+  }
+
+  /** Tells every member that is a peer about the group (as WhatsApp syncs group metadata). */
+  private announce(group: StoredGroup): void {
+    for (const member of group.participants) {
+      const phone = jidToPhone(member.id);
+      const peer = phone ? this.peerByPhone(phone) : undefined;
+      peer?.groupChanged(structuredClone(group));
+    }
   }
 
   group(id: string): EngineGroup | null {

@@ -1,25 +1,28 @@
 /**
  * The one place where whatsapp-web.js's events are listened to and turned into ours:
- * connection events go to the session (which owns the status), messages and acks to the listener.
+ * connection events go to the session (which owns the status), messages and acks out as engine events.
  *
- *   qr                      -> session.qr          (listener.qr)
+ *   qr                      -> session.qr          (a `qr` event)
  *   code                    -> session.pairingCode (status connecting + pairingCode)
  *   authenticated / ready   -> session             (status open with the account, on ready)
  *   loading_screen          -> session.loading     (sync progress: the session is not stuck)
  *   auth_failure            -> session.authFailure
  *   disconnected            -> session.disconnected (`LOGOUT`: unlinked, the session folder is gone)
  *   change_state            -> session.stateChanged
- *   message                 -> listener.message, fromMe false
- *   message_create          -> listener.message, only fromMe (sent on the phone; the library also
+ *   message                 -> a `message` event, fromMe false
+ *   message_create          -> a `message` event, only fromMe (sent on the phone; the library also
  *                              emits it for incoming messages, which `message` already reported)
- *   message_ack             -> listener.ack (our own messages only)
+ *   message_ack             -> an `ack` event (our own messages only)
+ *   group_join/group_update -> a `group_upsert` of the group, read fresh (the account was added,
+ *                              or the group's name, description or members changed)
  */
 import type { Logger } from '../../logger.js';
-import type { Account, EngineListener } from '../engine.js';
+import type { Account, EngineContext } from '../engine.js';
 import { messageOf } from './failures.js';
 import type { LidResolver } from './ids.js';
 import type { LibMessage, WwebjsClient } from './library-types.js';
-import { ackStatus, idsOfMessage, toEngineMessage } from './mapper.js';
+import { isGroupChat } from './library-types.js';
+import { ackStatus, idsOfGroup, idsOfMessage, toEngineGroup, toEngineMessage } from './mapper.js';
 import type { MessageIndex } from './message-index.js';
 
 /** What the session does with connection events of its current client. */
@@ -35,7 +38,7 @@ export interface SessionSignals {
 }
 
 export interface MessageRouting {
-  listener: EngineListener;
+  emit: EngineContext['emit'];
   /** The linked account while this client is the session's current one and open, else null. */
   account(): Account | null;
   ids: LidResolver;
@@ -70,7 +73,7 @@ export function bindClientEvents(client: WwebjsClient, session: SessionSignals, 
     if (!me) return;
     await routing.ids.resolve(idsOfMessage(msg));
     const message = await toEngineMessage(msg, me, routing.ids, routing.log);
-    if (message && routing.account()) routing.listener.message(message);
+    if (message && routing.account()) routing.emit({ type: 'message', message });
   };
 
   client.on('message', (msg) => {
@@ -79,6 +82,20 @@ export function bindClientEvents(client: WwebjsClient, session: SessionSignals, 
   client.on('message_create', (msg) => {
     if (msg.fromMe) enqueue('a message sent from the phone', () => report(msg));
   });
+  const groupChanged = (notification: { chatId?: string }) => {
+    const groupId = notification?.chatId;
+    if (typeof groupId !== 'string' || !groupId.endsWith('@g.us')) return;
+    enqueue('a group change', async () => {
+      if (!routing.account()) return;
+      const chat = await client.getChatById(groupId);
+      if (!chat || !isGroupChat(chat) || !Array.isArray(chat.participants)) return;
+      await routing.ids.resolve(idsOfGroup(chat));
+      routing.emit({ type: 'group_upsert', groups: [toEngineGroup(chat, routing.ids)] });
+    });
+  };
+  client.on('group_join', groupChanged);
+  client.on('group_update', groupChanged);
+
   client.on('message_ack', (msg, ack) => {
     if (!msg.fromMe) return; // receipts we give others are not acks of ours
     const status = ackStatus(Number(ack));
@@ -88,7 +105,7 @@ export function bindClientEvents(client: WwebjsClient, session: SessionSignals, 
       await routing.index.sendsSettled(); // the send answers first, so its id is stored before its ack
       if (!routing.account()) return;
       await routing.ids.resolve([msg.to]);
-      routing.listener.ack({ id: msg.id.id, chatId: routing.ids.toApi(msg.to), status });
+      routing.emit({ type: 'ack', ack: { id: msg.id.id, chatId: routing.ids.toApi(msg.to), status } });
     });
   });
 }

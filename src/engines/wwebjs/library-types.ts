@@ -103,6 +103,8 @@ export interface WwebjsClientEvents {
   on(event: 'disconnected' | 'change_state', listener: (reason: string) => void): unknown;
   on(event: 'message' | 'message_create', listener: (message: LibMessage) => void): unknown;
   on(event: 'message_ack', listener: (message: LibMessage, ack: number) => void): unknown;
+  /** The account was added to a group, or a group changed (a GroupNotification; `chatId` is the group). */
+  on(event: 'group_join' | 'group_update', listener: (notification: { chatId?: string }) => void): unknown;
 }
 
 export interface WwebjsClient extends WwebjsClientEvents {

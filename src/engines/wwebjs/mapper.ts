@@ -6,7 +6,7 @@ import type { Logger } from '../../logger.js';
 import type {
   AckStatus,
   Account,
-  EngineChat,
+  ChatUpsert,
   EngineContact,
   EngineGroup,
   EngineMessage,
@@ -99,6 +99,7 @@ export async function toEngineMessage(msg: LibMessage, me: Account, ids: LidReso
   const to = msg.fromMe ? chatId : chatId.endsWith('@g.us') ? chatId : me.id;
   const message: EngineMessage = {
     id: msg.id.id,
+    ...(msg.id._serialized ? { nativeKey: msg.id._serialized } : {}),
     chatId,
     from,
     to,
@@ -127,15 +128,14 @@ export async function toEngineMessage(msg: LibMessage, me: Account, ids: LidReso
   return message;
 }
 
-export function toEngineChat(chat: LibChat, ids: LidResolver): EngineChat {
-  const id = ids.toApi(chat.id._serialized);
+export function toEngineChat(chat: LibChat, ids: LidResolver): ChatUpsert {
   return {
-    id,
-    name: chat.name || phoneOf(id) || id,
+    id: ids.toApi(chat.id._serialized),
+    isGroup: chat.isGroup,
+    ...(chat.name ? { name: chat.name } : {}),
     unreadCount: Math.max(0, chat.unreadCount ?? 0),
     lastMessage: chat.timestamp ? chat.timestamp : null,
     archived: Boolean(chat.archived),
-    isGroup: chat.isGroup,
   };
 }
 

@@ -21,6 +21,8 @@ export interface SessionOptions {
   factory: ClientFactory;
   timings: WwebjsTimings;
   log: Logger;
+  /** Called each time a client becomes open (to sync what WhatsApp Web holds into the store). */
+  onOpen?: (client: WwebjsClient) => void;
 }
 
 /** WhatsApp Web's states while a linked session reconnects by itself. */
@@ -104,7 +106,7 @@ export class WwebjsSession {
 
   private launch(previousError: string | null): void {
     const gen = ++this.generation;
-    const { instanceId, sessionDir, listener } = this.opts.ctx;
+    const { instanceId, sessionDir, emit } = this.opts.ctx;
     // Nothing of ours runs on the profile now (closed() was awaited), so whatever still does is
     // left from a crash of this process, and its locks are stale.
     killProcessesUsingProfile(this.profileDir);
@@ -114,7 +116,7 @@ export class WwebjsSession {
     this.client = client;
     this.watch = watch;
     bindClientEvents(client, this.signals(gen, client, watch), {
-      listener,
+      emit,
       account: () => (this.isCurrent(gen) ? this.account : null),
       ids: this.ids,
       index: this.index,
@@ -136,14 +138,13 @@ export class WwebjsSession {
 
   private signals(gen: number, client: WwebjsClient, watch: AttemptWatch): SessionSignals {
     const live = () => this.isCurrent(gen);
-    const { listener } = this.opts.ctx;
     return {
       qr: (qr) => {
         if (!live()) return;
         watch.satisfied(); // a person has to scan now: no timeout while the QR shows
         watch.watchBrowser(client.pupBrowser);
         this.qrShowing = true;
-        listener.qr(qr);
+        this.opts.ctx.emit({ type: 'qr', qr });
       },
       pairingCode: (code) => {
         if (!live()) return;
@@ -204,6 +205,7 @@ export class WwebjsSession {
     this.hideQr();
     this.report('open', { account });
     watch.checkHealth(() => client.getState());
+    this.opts.onOpen?.(client);
   }
 
   /** A failure of the current attempt: close it, report why, and restart after a backoff. */
@@ -296,12 +298,12 @@ export class WwebjsSession {
   private hideQr(): void {
     if (!this.qrShowing) return;
     this.qrShowing = false;
-    this.opts.ctx.listener.qr(null);
+    this.opts.ctx.emit({ type: 'qr', qr: null });
   }
 
   private report(status: ConnectionStatus, extra: Omit<StatusUpdate, 'status'> = {}): void {
     this.status = status;
     this.lastError = extra.error ?? null;
-    this.opts.ctx.listener.status({ status, ...extra });
+    this.opts.ctx.emit({ type: 'status', update: { status, ...extra } });
   }
 }

@@ -1,10 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { AppError } from '../../errors.js';
+import { hashToken } from '../../token-hash.js';
 import type { AppEnv } from '../context.js';
-
-export function hashToken(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
-}
 
 /** Checks presented tokens against the stored hashes, in constant time. */
 export interface TokenVerifier {
@@ -37,14 +35,9 @@ export function presentedToken(header: (name: string) => string | undefined, que
 export function auth(verifier: TokenVerifier): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
     const token = presentedToken((n) => c.req.header(n), (n) => c.req.query(n));
-    if (!token) {
-      return c.json(
-        { error: 'Missing API token: send Authorization: Bearer <token>, X-API-Key, or ?token=', code: 'unauthorized' },
-        401,
-      );
-    }
+    if (!token) throw new AppError('unauthorized', 'Missing API token: send Authorization: Bearer <token>, X-API-Key, or ?token=');
     const key = verifier.verify(token);
-    if (!key) return c.json({ error: 'Invalid API token', code: 'unauthorized' }, 401);
+    if (!key) throw new AppError('unauthorized', 'Invalid API token');
     c.set('tokenKey', key);
     await next();
   };

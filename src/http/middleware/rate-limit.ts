@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { AppError } from '../../errors.js';
 import type { AppEnv } from '../context.js';
 
 const WINDOW_MS = 60_000;
@@ -57,11 +58,8 @@ export function rateLimit(limit: number, now?: () => number): MiddlewareHandler<
     c.header('RateLimit-Reset', String(resetSeconds));
     c.header('RateLimit-Policy', `${limit};w=60`);
     if (!result.allowed) {
-      c.header('Retry-After', String(Math.max(1, resetSeconds)));
-      return c.json(
-        { error: `Rate limit exceeded: ${limit} requests per minute; retry in ${Math.max(1, resetSeconds)} s`, code: 'rate_limited' },
-        429,
-      );
+      const retry = Math.max(1, resetSeconds);
+      throw new AppError('rate_limited', `Rate limit exceeded: ${limit} requests per minute; retry in ${retry} s`, { 'Retry-After': String(retry) });
     }
     await next();
   };

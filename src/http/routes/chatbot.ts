@@ -1,9 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../../app.js';
-import { AppError, notFound } from '../../errors.js';
-import { compilePattern, MATCH_TYPES, PatternError } from '../../jobs/chatbot/matching.js';
-import * as rulesRepo from '../../storage/chatbot-repo.js';
-import type { ChatbotRuleRow } from '../../storage/schema.js';
+import { MATCH_TYPES } from '../../services/chatbot/matching.js';
+import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
 
 const tag = ['Chatbot'];
@@ -12,7 +9,7 @@ const base = '/api/instance/{instanceId}/chatbot';
 const RuleSchema = z
   .object({
     id: z.number(),
-    match_type: z.enum(MATCH_TYPES as [string, ...string[]]),
+    match_type: z.enum(MATCH_TYPES),
     trigger_text: z.string(),
     response: z.string(),
     delay: z.number().openapi({ description: 'Seconds before the reply' }),
@@ -26,7 +23,7 @@ const flag = z.union([z.boolean(), z.literal(0), z.literal(1)], { error: 'expect
 const SaveRuleSchema = z
   .object({
     id: z.number().int().positive().optional().openapi({ description: 'Given: update that rule; left out: create one' }),
-    match_type: z.enum(MATCH_TYPES as [string, ...string[]]).optional().openapi({ description: 'exact (default), contains, startswith or regex' }),
+    match_type: z.enum(MATCH_TYPES).optional().openapi({ description: 'exact (default), contains, startswith or regex' }),
     trigger_text: z.string().trim().min(1).max(1000).openapi({ example: 'fiyat' }),
     response: z.string().min(1).max(4096).openapi({ example: 'Merhaba {name}, fiyat listemiz: ...' }),
     delay: z.number().int().min(0).max(3600).optional().openapi({ description: 'Seconds (default 1)' }),
@@ -35,19 +32,7 @@ const SaveRuleSchema = z
   })
   .openapi('SaveChatbotRule');
 
-export function ruleView(row: ChatbotRuleRow) {
-  return {
-    id: row.id,
-    match_type: row.match_type,
-    trigger_text: row.trigger_text,
-    response: row.response,
-    delay: row.delay,
-    enabled: row.enabled,
-    priority: row.priority,
-  };
-}
-
-export function chatbotRoutes(deps: AppDeps) {
+export function chatbotRoutes({ chatbot }: Pick<Services, 'chatbot'>) {
   const r = createRouter();
 
   // GET /api/instance/:instanceId/chatbot/rules
@@ -60,12 +45,7 @@ export function chatbotRoutes(deps: AppDeps) {
       request: { params: InstanceIdParam },
       responses: { 200: jsonResponse(z.object({ rules: z.array(RuleSchema), enabled: z.boolean() }), 'Rules'), 404: errors[404] },
     }),
-    async (c) => {
-      const { instanceId } = c.req.valid('param');
-      deps.manager.get(instanceId);
-      const [rows, settings] = await Promise.all([rulesRepo.listRules(deps.db, instanceId), deps.settings.get(instanceId)]);
-      return c.json({ rules: rows.map(ruleView), enabled: settings?.chatbotEnabled ?? true }, 200);
-    },
+    async (c) => c.json(await chatbot.rules(c.req.valid('param').instanceId), 200),
   );
 
   // POST /api/instance/:instanceId/chatbot/rules
@@ -83,32 +63,8 @@ export function chatbotRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { instanceId } = c.req.valid('param');
-      const b = c.req.valid('json');
-      deps.manager.get(instanceId);
-      const existing = b.id !== undefined ? await rulesRepo.findRule(deps.db, instanceId, b.id) : undefined;
-      if (b.id !== undefined && !existing) throw notFound(`id: no chatbot rule ${b.id} on instance ${instanceId}`);
-      const fields = {
-        match_type: b.match_type ?? existing?.match_type ?? 'exact',
-        trigger_text: b.trigger_text,
-        response: b.response,
-        delay: b.delay ?? existing?.delay ?? 1,
-        enabled: b.enabled === undefined ? (existing?.enabled ?? 1) : b.enabled ? 1 : 0,
-        priority: b.priority ?? existing?.priority ?? 0,
-      };
-      if (fields.match_type === 'regex') {
-        try {
-          compilePattern(fields.trigger_text);
-        } catch (err) {
-          if (err instanceof PatternError) throw new AppError('bad_request', `trigger_text: ${err.message}`);
-          throw err;
-        }
-      }
-      const id = existing ? existing.id : await rulesRepo.insertRule(deps.db, instanceId, fields);
-      if (existing) await rulesRepo.updateRule(deps.db, instanceId, id, fields);
-      deps.chatbot.forget(instanceId);
-      const saved = await rulesRepo.findRule(deps.db, instanceId, id);
-      return c.json({ success: true as const, id, rule: ruleView(saved!) }, 200);
+      const rule = await chatbot.save(c.req.valid('param').instanceId, c.req.valid('json'));
+      return c.json({ success: true as const, id: rule.id, rule }, 200);
     },
   );
 
@@ -124,9 +80,7 @@ export function chatbotRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { instanceId, id } = c.req.valid('param');
-      deps.manager.get(instanceId);
-      if (!(await rulesRepo.deleteRule(deps.db, instanceId, id))) throw notFound(`no chatbot rule ${id} on instance ${instanceId}`);
-      deps.chatbot.forget(instanceId);
+      await chatbot.remove(instanceId, id);
       return c.json({ success: true as const }, 200);
     },
   );
@@ -146,10 +100,8 @@ export function chatbotRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { instanceId } = c.req.valid('param');
       const { enabled } = c.req.valid('json');
-      deps.manager.get(instanceId);
-      await deps.settings.update(instanceId, { chatbotEnabled: enabled });
+      await chatbot.setEnabled(c.req.valid('param').instanceId, enabled);
       return c.json({ success: true as const, enabled }, 200);
     },
   );

@@ -1,13 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../../app.js';
-import { deleteChat, setChatArchived } from '../../chats/chat-actions.js';
-import { listChats } from '../../chats/chat-list.js';
 import { badRequest } from '../../errors.js';
-import { rowToMessage } from '../../messaging/message-view.js';
-import { listMessages } from '../../storage/messages-repo.js';
+import { chatIdOrThrow } from '../../ids.js';
+import type { Services } from '../deps.js';
+import { requireOpenInstance } from '../middleware/instance.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
-import { MessageSchema } from './message-history.js';
-import { chatIdOrThrow } from './message-sends.js';
+import { MessageSchema } from '../schemas.js';
 
 const tag = ['Chats'];
 const base = '/api/instance/{instanceId}/chats';
@@ -24,7 +21,7 @@ const ChatSchema = z
   })
   .openapi('Chat');
 
-export function chatRoutes(deps: AppDeps) {
+export function chatRoutes({ chats, messages }: Pick<Services, 'chats' | 'messages'>) {
   const r = createRouter();
 
   // GET /api/instance/:instanceId/chats
@@ -33,11 +30,12 @@ export function chatRoutes(deps: AppDeps) {
       method: 'get',
       path: base,
       tags: tag,
-      summary: 'Every chat, newest first (WhatsApp joined with the message store)',
+      summary: 'Every chat, newest first (kept from WhatsApp and the message store)',
+      middleware: [requireOpenInstance],
       request: { params: InstanceIdParam },
       responses: { 200: jsonResponse(z.array(ChatSchema), 'The chats'), 404: errors[404], 409: errors[409] },
     }),
-    async (c) => c.json(await listChats(deps, c.req.valid('param').instanceId), 200),
+    async (c) => c.json(await chats.list(c.req.valid('param').instanceId), 200),
   );
 
   // GET /api/instance/:instanceId/chats/ids
@@ -47,6 +45,7 @@ export function chatRoutes(deps: AppDeps) {
       path: `${base}/ids`,
       tags: tag,
       summary: 'The ids of every chat, newest first',
+      middleware: [requireOpenInstance],
       request: { params: InstanceIdParam },
       responses: {
         200: jsonResponse(z.array(z.string()).openapi({ example: ['905321234567@s.whatsapp.net', '120363012345678901@g.us'] }), 'Chat ids'),
@@ -54,7 +53,7 @@ export function chatRoutes(deps: AppDeps) {
         409: errors[409],
       },
     }),
-    async (c) => c.json((await listChats(deps, c.req.valid('param').instanceId)).map((chat) => chat.id), 200),
+    async (c) => c.json((await chats.list(c.req.valid('param').instanceId)).map((chat) => chat.id), 200),
   );
 
   // GET /api/instance/:instanceId/chats/messages
@@ -82,13 +81,10 @@ export function chatRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { instanceId } = c.req.valid('param');
       const q = c.req.valid('query');
-      deps.manager.get(instanceId);
       const chatId = chatIdOrThrow('chatId', q.chatId);
-      await deps.messages.settled(instanceId);
-      const { rows, total } = await listMessages(deps.db, instanceId, { chatId }, q.limit, (q.page - 1) * q.limit);
-      return c.json({ items: rows.map((row) => rowToMessage(row, deps.config.publicUrl)), page: q.page, limit: q.limit, total }, 200);
+      const { items, total } = await messages.history(c.req.valid('param').instanceId, { chatId }, q.page, q.limit);
+      return c.json({ items, page: q.page, limit: q.limit, total }, 200);
     },
   );
 
@@ -99,13 +95,12 @@ export function chatRoutes(deps: AppDeps) {
       path: `${base}/read`,
       tags: tag,
       summary: 'Mark a chat read: its incoming messages are read (the senders see blue ticks)',
+      middleware: [requireOpenInstance],
       request: { params: InstanceIdParam, body: jsonBody(ChatIdBody) },
       responses: { 200: jsonResponse(SuccessSchema, 'Marked read'), 400: errors[400], 404: errors[404], 409: errors[409] },
     }),
     async (c) => {
-      const { instanceId } = c.req.valid('param');
-      const chatId = chatIdOrThrow('chatId', c.req.valid('json').chatId);
-      await deps.messages.markChatRead(instanceId, chatId);
+      await chats.markRead(c.req.valid('param').instanceId, chatIdOrThrow('chatId', c.req.valid('json').chatId));
       return c.json({ success: true as const }, 200);
     },
   );
@@ -118,13 +113,12 @@ export function chatRoutes(deps: AppDeps) {
         path: `${base}/${action}`,
         tags: tag,
         summary: archived ? 'Archive a chat' : 'Unarchive a chat',
+        middleware: [requireOpenInstance],
         request: { params: InstanceIdParam, body: jsonBody(ChatIdBody) },
         responses: { 200: jsonResponse(SuccessSchema, archived ? 'Archived' : 'Unarchived'), 400: errors[400], 404: errors[404], 409: errors[409] },
       }),
       async (c) => {
-        const { instanceId } = c.req.valid('param');
-        const chatId = chatIdOrThrow('chatId', c.req.valid('json').chatId);
-        await setChatArchived(deps, instanceId, chatId, archived);
+        await chats.setArchived(c.req.valid('param').instanceId, chatIdOrThrow('chatId', c.req.valid('json').chatId), archived);
         return c.json({ success: true as const }, 200);
       },
     );
@@ -139,6 +133,7 @@ export function chatRoutes(deps: AppDeps) {
         tags: tag,
         summary: 'Delete a chat on WhatsApp, with its stored messages',
         description: 'chatId in the JSON body, or as a query parameter. The chat comes back with its next message.',
+        middleware: [requireOpenInstance],
         request: {
           params: InstanceIdParam,
           query: z.object({ chatId: ChatIdField.optional() }),
@@ -147,11 +142,9 @@ export function chatRoutes(deps: AppDeps) {
         responses: { 200: jsonResponse(SuccessSchema, 'Deleted'), 400: errors[400], 404: errors[404], 409: errors[409] },
       }),
       async (c) => {
-        const { instanceId } = c.req.valid('param');
         const given = c.req.valid('json').chatId ?? c.req.valid('query').chatId;
         if (given === undefined) throw badRequest('chatId: is required');
-        const chatId = chatIdOrThrow('chatId', given);
-        await deleteChat(deps, instanceId, chatId);
+        await chats.delete(c.req.valid('param').instanceId, chatIdOrThrow('chatId', given));
         return c.json({ success: true as const }, 200);
       },
     );

@@ -1,11 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../../app.js';
-import { getContact, listContacts } from '../../chats/contact-list.js';
-import { userIdOrThrow } from '../../chats/ids.js';
-import { openEngine } from '../../chats/open-engine.js';
-import { jidToPhone } from '../../messaging/jid.js';
+import { chatIdOrThrow, userIdOrThrow } from '../../ids.js';
+import type { Services } from '../deps.js';
+import { requireOpenInstance } from '../middleware/instance.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
-import { chatIdOrThrow } from './message-sends.js';
 
 const tag = ['Contacts'];
 const base = '/api/instance/{instanceId}/contacts';
@@ -20,8 +17,9 @@ const ContactSchema = z
   })
   .openapi('Contact');
 
-export function contactRoutes(deps: AppDeps) {
+export function contactRoutes({ contacts }: Pick<Services, 'contacts'>) {
   const r = createRouter();
+  const middleware = [requireOpenInstance];
 
   // GET /api/instance/:instanceId/contacts
   r.openapi(
@@ -29,11 +27,12 @@ export function contactRoutes(deps: AppDeps) {
       method: 'get',
       path: base,
       tags: tag,
+      middleware,
       summary: 'Every contact: WhatsApp\'s, and everyone a message was exchanged with',
       request: { params: InstanceIdParam },
       responses: { 200: jsonResponse(z.array(ContactSchema), 'The contacts'), 404: errors[404], 409: errors[409] },
     }),
-    async (c) => c.json(await listContacts(deps, c.req.valid('param').instanceId), 200),
+    async (c) => c.json(await contacts.list(c.req.valid('param').instanceId), 200),
   );
 
   // GET /api/instance/:instanceId/contacts/ids
@@ -42,6 +41,7 @@ export function contactRoutes(deps: AppDeps) {
       method: 'get',
       path: `${base}/ids`,
       tags: tag,
+      middleware,
       summary: 'The ids of every contact',
       request: { params: InstanceIdParam },
       responses: {
@@ -50,7 +50,7 @@ export function contactRoutes(deps: AppDeps) {
         409: errors[409],
       },
     }),
-    async (c) => c.json((await listContacts(deps, c.req.valid('param').instanceId)).map((contact) => contact.id), 200),
+    async (c) => c.json((await contacts.list(c.req.valid('param').instanceId)).map((contact) => contact.id), 200),
   );
 
   // GET /api/instance/:instanceId/contacts/contact
@@ -59,15 +59,12 @@ export function contactRoutes(deps: AppDeps) {
       method: 'get',
       path: `${base}/contact`,
       tags: tag,
+      middleware,
       summary: 'One contact',
       request: { params: InstanceIdParam, query: ChatIdQuery },
       responses: { 200: jsonResponse(ContactSchema, 'The contact'), 400: errors[400], 404: errors[404], 409: errors[409] },
     }),
-    async (c) => {
-      const { instanceId } = c.req.valid('param');
-      const id = userIdOrThrow('chatId', c.req.valid('query').chatId);
-      return c.json(await getContact(deps, instanceId, id), 200);
-    },
+    async (c) => c.json(await contacts.get(c.req.valid('param').instanceId, userIdOrThrow('chatId', c.req.valid('query').chatId)), 200),
   );
 
   // GET /api/instance/:instanceId/contacts/check
@@ -76,6 +73,7 @@ export function contactRoutes(deps: AppDeps) {
       method: 'get',
       path: `${base}/check`,
       tags: tag,
+      middleware,
       summary: 'Whether a number is on WhatsApp, and its id',
       request: { params: InstanceIdParam, query: ChatIdQuery },
       responses: {
@@ -91,12 +89,7 @@ export function contactRoutes(deps: AppDeps) {
         409: errors[409],
       },
     }),
-    async (c) => {
-      const { instanceId } = c.req.valid('param');
-      const id = userIdOrThrow('chatId', c.req.valid('query').chatId);
-      const engine = openEngine(deps.manager, instanceId);
-      return c.json(await engine.checkNumber(jidToPhone(id)!), 200);
-    },
+    async (c) => c.json(await contacts.check(c.req.valid('param').instanceId, userIdOrThrow('chatId', c.req.valid('query').chatId)), 200),
   );
 
   // GET /api/instance/:instanceId/contacts/image
@@ -105,6 +98,7 @@ export function contactRoutes(deps: AppDeps) {
       method: 'get',
       path: `${base}/image`,
       tags: tag,
+      middleware,
       summary: 'The profile picture URL of a contact (or group)',
       request: { params: InstanceIdParam, query: ChatIdQuery },
       responses: {
@@ -117,12 +111,7 @@ export function contactRoutes(deps: AppDeps) {
         409: errors[409],
       },
     }),
-    async (c) => {
-      const { instanceId } = c.req.valid('param');
-      const id = chatIdOrThrow('chatId', c.req.valid('query').chatId);
-      const engine = openEngine(deps.manager, instanceId);
-      return c.json({ url: await engine.getProfilePicture(id) }, 200);
-    },
+    async (c) => c.json({ url: await contacts.picture(c.req.valid('param').instanceId, chatIdOrThrow('chatId', c.req.valid('query').chatId)) }, 200),
   );
 
   for (const [action, blocked] of [['block', true], ['unblock', false]] as const) {
@@ -132,14 +121,13 @@ export function contactRoutes(deps: AppDeps) {
         method: 'post',
         path: `${base}/${action}`,
         tags: tag,
+        middleware,
         summary: blocked ? 'Block a contact: their messages are no longer delivered' : 'Unblock a contact',
         request: { params: InstanceIdParam, body: jsonBody(z.object({ chatId: ChatIdField })) },
         responses: { 200: jsonResponse(SuccessSchema, blocked ? 'Blocked' : 'Unblocked'), 400: errors[400], 404: errors[404], 409: errors[409] },
       }),
       async (c) => {
-        const { instanceId } = c.req.valid('param');
-        const id = userIdOrThrow('chatId', c.req.valid('json').chatId);
-        await openEngine(deps.manager, instanceId).setBlocked(id, blocked);
+        await contacts.setBlocked(c.req.valid('param').instanceId, userIdOrThrow('chatId', c.req.valid('json').chatId), blocked);
         return c.json({ success: true as const }, 200);
       },
     );

@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../../app.js';
-import { groupIdOrThrow } from '../../chats/ids.js';
-import { openEngine } from '../../chats/open-engine.js';
-import { notFound } from '../../errors.js';
+import { groupIdOrThrow } from '../../ids.js';
+import type { Services } from '../deps.js';
+import { requireOpenInstance } from '../middleware/instance.js';
 import { createRouter, errors, InstanceIdParam, jsonResponse } from '../openapi.js';
 
 const tag = ['Groups'];
@@ -34,15 +33,9 @@ const GroupSchema = z
   })
   .openapi('Group');
 
-export function groupRoutes(deps: AppDeps) {
+export function groupRoutes({ groups }: Pick<Services, 'groups'>) {
   const r = createRouter();
-
-  const groupsOf = async (instanceId: string) => {
-    const groups = await openEngine(deps.manager, instanceId).getGroups();
-    return groups
-      .map((g) => ({ id: g.id, name: g.name, participants: g.participants.length, creation: g.creation, desc: g.description }))
-      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-  };
+  const middleware = [requireOpenInstance];
 
   // GET /api/instance/:instanceId/groups
   r.openapi(
@@ -50,11 +43,12 @@ export function groupRoutes(deps: AppDeps) {
       method: 'get',
       path: base,
       tags: tag,
+      middleware,
       summary: 'The groups the account is in',
       request: { params: InstanceIdParam },
       responses: { 200: jsonResponse(z.array(GroupSummarySchema), 'The groups'), 404: errors[404], 409: errors[409] },
     }),
-    async (c) => c.json(await groupsOf(c.req.valid('param').instanceId), 200),
+    async (c) => c.json(await groups.list(c.req.valid('param').instanceId), 200),
   );
 
   // GET /api/instance/:instanceId/groups/ids
@@ -63,11 +57,12 @@ export function groupRoutes(deps: AppDeps) {
       method: 'get',
       path: `${base}/ids`,
       tags: tag,
+      middleware,
       summary: 'The ids of the groups the account is in',
       request: { params: InstanceIdParam },
       responses: { 200: jsonResponse(z.array(z.string()).openapi({ example: [GroupIdExample] }), 'Group ids'), 404: errors[404], 409: errors[409] },
     }),
-    async (c) => c.json((await groupsOf(c.req.valid('param').instanceId)).map((g) => g.id), 200),
+    async (c) => c.json((await groups.list(c.req.valid('param').instanceId)).map((g) => g.id), 200),
   );
 
   // GET /api/instance/:instanceId/groups/group
@@ -76,6 +71,7 @@ export function groupRoutes(deps: AppDeps) {
       method: 'get',
       path: `${base}/group`,
       tags: tag,
+      middleware,
       summary: 'One group, with its participants',
       request: {
         params: InstanceIdParam,
@@ -83,22 +79,7 @@ export function groupRoutes(deps: AppDeps) {
       },
       responses: { 200: jsonResponse(GroupSchema, 'The group'), 400: errors[400], 404: errors[404], 409: errors[409] },
     }),
-    async (c) => {
-      const { instanceId } = c.req.valid('param');
-      const groupId = groupIdOrThrow('groupId', c.req.valid('query').groupId);
-      const group = await openEngine(deps.manager, instanceId).getGroup(groupId);
-      if (!group) throw notFound(`groupId: no group ${groupId}, or this account is not in it`);
-      return c.json(
-        {
-          id: group.id,
-          name: group.name,
-          description: group.description,
-          participants: group.participants.map((p) => ({ id: p.id, admin: p.admin })),
-          owner: group.owner,
-        },
-        200,
-      );
-    },
+    async (c) => c.json(await groups.get(c.req.valid('param').instanceId, groupIdOrThrow('groupId', c.req.valid('query').groupId)), 200),
   );
 
   return r;

@@ -1,81 +1,39 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../../app.js';
-import { AppError } from '../../errors.js';
-import type { InstanceState } from '../../instances/instance-manager.js';
-import { normalizePhone } from '../../messaging/jid.js';
-import { clearMessages } from '../../storage/messages-repo.js';
+import { engineList, ENGINE_NAMES } from '../../engines/registry.js';
+import { phoneOrThrow } from '../../ids.js';
+import type { Services } from '../deps.js';
+import { requireOpenInstance } from '../middleware/instance.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
-
-const StatusWord = z.enum(['open', 'connecting', 'disconnected']);
-
-const AccountStatusSchema = z
-  .object({
-    accountStatus: z.object({
-      status: StatusWord,
-      error: z.string().optional().openapi({ description: 'Why the instance is not open, when known' }),
-      pairingCode: z.string().optional().openapi({ description: 'The code to enter on the phone while pairing by number' }),
-    }),
-  })
-  .openapi('AccountStatus');
-
-const AccountSchema = z
-  .object({
-    id: z.string().openapi({ example: '905321234567@s.whatsapp.net' }),
-    name: z.string().openapi({ example: 'Ahmet' }),
-    phone: z.string().openapi({ example: '905321234567' }),
-  })
-  .openapi('Account');
-
-const InstanceListSchema = z
-  .object({
-    instances: z.array(z.string()).openapi({ example: ['default', 'inst_a1b2c3d4'] }),
-    statuses: z.record(z.string(), AccountStatusSchema),
-    details: z
-      .record(
-        z.string(),
-        z.object({ description: z.string(), engine: z.string(), createdAt: z.number(), account: AccountSchema.nullable() }),
-      )
-      .openapi({ description: 'Hatline addition: description, engine and account of each instance' }),
-  })
-  .openapi('InstanceList');
-
-const CreateInstanceBody = z
-  .object({
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 characters of letters, digits, "_" or "-"')
-      .optional()
-      .openapi({ example: 'default', description: 'Left out: inst_xxxxxxxx is generated' }),
-    description: z.string().max(500).optional().openapi({ example: 'İş Hattı' }),
-    engine: z.enum(['wwebjs', 'sandbox']).optional().openapi({ description: 'Defaults to DEFAULT_ENGINE' }),
-  })
-  .openapi('CreateInstance');
-
-const ConnectBody = z
-  .object({
-    phone: z
-      .string()
-      .optional()
-      .openapi({ example: '905321234567', description: 'Pair by phone number instead of a QR: the answer carries the pairing code' }),
-  })
-  .openapi('Connect');
-
-export function statusBody(state: InstanceState) {
-  return {
-    accountStatus: {
-      status: state.status,
-      ...(state.error ? { error: state.error } : {}),
-      ...(state.pairingCode ? { pairingCode: state.pairingCode } : {}),
-    },
-  };
-}
+import {
+  AccountSchema,
+  AccountStatusSchema,
+  ConnectBody,
+  CreateInstanceBody,
+  InstanceListSchema,
+  statusBody,
+  StatusWord,
+} from './instance-schemas.js';
 
 const tag = ['Instances'];
 const path = '/api/instance/{instanceId}';
 
-export function instanceRoutes(deps: AppDeps) {
-  const { manager } = deps;
+export function instanceRoutes({ instances, messages }: Pick<Services, 'instances' | 'messages'>) {
   const r = createRouter();
+
+  // GET /api/engines
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/engines',
+      tags: tag,
+      summary: 'The engines an instance can run on',
+      responses: {
+        200: jsonResponse(z.array(z.object({ name: z.enum(ENGINE_NAMES), label: z.string() })), 'Every engine'),
+        401: errors[401],
+      },
+    }),
+    (c) => c.json(engineList(), 200),
+  );
 
   // GET /api/instance
   r.openapi(
@@ -87,7 +45,7 @@ export function instanceRoutes(deps: AppDeps) {
       responses: { 200: jsonResponse(InstanceListSchema, 'Every instance'), 401: errors[401] },
     }),
     (c) => {
-      const all = manager.list();
+      const all = instances.list();
       return c.json(
         {
           instances: all.map((s) => s.id),
@@ -116,12 +74,7 @@ export function instanceRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const body = c.req.valid('json');
-      const state = await manager.create({
-        ...(body.id !== undefined ? { id: body.id } : {}),
-        ...(body.description !== undefined ? { description: body.description } : {}),
-        engine: body.engine ?? deps.config.defaultEngine,
-      });
+      const state = await instances.create(c.req.valid('json'));
       return c.json({ success: true as const, instanceId: state.id }, 200);
     },
   );
@@ -137,9 +90,7 @@ export function instanceRoutes(deps: AppDeps) {
       responses: { 200: jsonResponse(SuccessSchema, 'Deleted'), 404: errors[404] },
     }),
     async (c) => {
-      const { instanceId } = c.req.valid('param');
-      await manager.delete(instanceId);
-      deps.qr.forget(instanceId);
+      await instances.delete(c.req.valid('param').instanceId);
       return c.json({ success: true as const }, 200);
     },
   );
@@ -154,7 +105,7 @@ export function instanceRoutes(deps: AppDeps) {
       request: { params: InstanceIdParam },
       responses: { 200: jsonResponse(AccountStatusSchema, 'The status'), 404: errors[404] },
     }),
-    (c) => c.json(statusBody(manager.get(c.req.valid('param').instanceId)), 200),
+    (c) => c.json(statusBody(c.get('instance')), 200),
   );
 
   // GET /api/instance/:instanceId/qr
@@ -174,10 +125,9 @@ export function instanceRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const state = manager.get(c.req.valid('param').instanceId);
-      const qrCode = state.qr && state.status === 'connecting' ? await deps.qr.dataUri(state.id, state.qr) : null;
+      const answer = await instances.qrDataUri(c.req.valid('param').instanceId);
       c.header('Cache-Control', 'no-store');
-      return c.json({ qrCode, status: state.status }, 200);
+      return c.json(answer, 200);
     },
   );
 
@@ -201,10 +151,10 @@ export function instanceRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const state = manager.get(c.req.valid('param').instanceId);
+      const { instanceId } = c.req.valid('param');
+      const png = await instances.qrPng(instanceId);
       c.header('Cache-Control', 'no-store');
-      if (!state.qr || state.status !== 'connecting') return c.json({ qrCode: null, status: state.status }, 200);
-      const png = await deps.qr.png(state.id, state.qr);
+      if (!png) return c.json({ qrCode: null, status: instances.get(instanceId).status }, 200);
       return c.body(new Uint8Array(png), 200, { 'Content-Type': 'image/png' });
     },
   );
@@ -216,16 +166,11 @@ export function instanceRoutes(deps: AppDeps) {
       path: `${path}/me`,
       tags: tag,
       summary: 'The linked WhatsApp account',
+      middleware: [requireOpenInstance],
       request: { params: InstanceIdParam },
       responses: { 200: jsonResponse(AccountSchema, 'The account'), 404: errors[404], 409: errors[409] },
     }),
-    (c) => {
-      const state = manager.get(c.req.valid('param').instanceId);
-      if (state.status !== 'open' || !state.account) {
-        throw new AppError('not_connected', `instance ${state.id} is not connected (status: ${state.status})`);
-      }
-      return c.json(state.account, 200);
-    },
+    (c) => c.json(instances.account(c.req.valid('param').instanceId), 200),
   );
 
   // POST /api/instance/:instanceId/connect
@@ -247,18 +192,10 @@ export function instanceRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { instanceId } = c.req.valid('param');
-      const body = c.req.valid('json');
-      let pairingPhone: string | undefined;
-      if (body.phone !== undefined) {
-        pairingPhone = normalizePhone(body.phone) ?? undefined;
-        if (!pairingPhone) throw new AppError('bad_request', 'phone: expected a phone number with country code, like 905321234567');
-      }
-      const state = await manager.connect(instanceId, pairingPhone ? { pairingPhone } : {});
-      return c.json(
-        { success: true as const, status: state.status, ...(state.pairingCode ? { pairingCode: state.pairingCode } : {}) },
-        200,
-      );
+      const { phone } = c.req.valid('json');
+      const pairingPhone = phone !== undefined ? phoneOrThrow('phone', phone) : undefined;
+      const state = await instances.connect(c.req.valid('param').instanceId, pairingPhone ? { pairingPhone } : {});
+      return c.json({ success: true as const, status: state.status, ...(state.pairingCode ? { pairingCode: state.pairingCode } : {}) }, 200);
     },
   );
 
@@ -276,7 +213,7 @@ export function instanceRoutes(deps: AppDeps) {
       },
     }),
     (c) => {
-      manager.restart(c.req.valid('param').instanceId);
+      instances.restart(c.req.valid('param').instanceId);
       return c.json({ success: true as const, message: 'Restarting...' }, 200);
     },
   );
@@ -292,7 +229,7 @@ export function instanceRoutes(deps: AppDeps) {
       responses: { 200: jsonResponse(SuccessSchema, 'Logged out'), 404: errors[404] },
     }),
     async (c) => {
-      await manager.logout(c.req.valid('param').instanceId);
+      await instances.logout(c.req.valid('param').instanceId);
       return c.json({ success: true as const }, 200);
     },
   );
@@ -308,9 +245,7 @@ export function instanceRoutes(deps: AppDeps) {
       responses: { 200: jsonResponse(SuccessSchema, 'Cleared'), 404: errors[404] },
     }),
     async (c) => {
-      const { instanceId } = c.req.valid('param');
-      manager.get(instanceId);
-      await clearMessages(deps.db, instanceId);
+      await messages.clear(c.req.valid('param').instanceId);
       return c.json({ success: true as const }, 200);
     },
   );

@@ -1,8 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../../app.js';
 import { badRequest } from '../../errors.js';
-import { deleteLibraryFile, listLibrary, type MediaLibraryOptions } from '../../media/media-library.js';
-import { receiveUpload } from '../../media/upload.js';
+import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse } from '../openapi.js';
 
 const tag = ['Media library'];
@@ -33,9 +31,8 @@ const LibraryFileSchema = z
 
 const FileNameField = z.string().min(1).openapi({ example: FileNameExample, description: 'A filename from media/list' });
 
-export function mediaLibraryRoutes(deps: AppDeps) {
+export function mediaLibraryRoutes({ media }: Pick<Services, 'media'>) {
   const r = createRouter();
-  const library: MediaLibraryOptions = { mediaDir: deps.config.mediaDir, publicUrl: deps.config.publicUrl };
 
   // POST /api/instance/:instanceId/media/upload
   r.openapi(
@@ -64,9 +61,7 @@ export function mediaLibraryRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { instanceId } = c.req.valid('param');
-      deps.manager.get(instanceId);
-      const file = await receiveUpload(library, instanceId, c.req.raw);
+      const file = await media.upload(c.req.valid('param').instanceId, c.req.raw);
       return c.json({ success: true as const, file }, 200);
     },
   );
@@ -81,11 +76,7 @@ export function mediaLibraryRoutes(deps: AppDeps) {
       request: { params: InstanceIdParam },
       responses: { 200: jsonResponse(z.array(LibraryFileSchema), 'The files'), 404: errors[404] },
     }),
-    async (c) => {
-      const { instanceId } = c.req.valid('param');
-      deps.manager.get(instanceId);
-      return c.json(await listLibrary(library, instanceId), 200);
-    },
+    async (c) => c.json(await media.list(c.req.valid('param').instanceId), 200),
   );
 
   for (const method of ['post', 'delete'] as const) {
@@ -109,11 +100,9 @@ export function mediaLibraryRoutes(deps: AppDeps) {
         },
       }),
       async (c) => {
-        const { instanceId } = c.req.valid('param');
-        deps.manager.get(instanceId);
         const filename = c.req.valid('json').filename ?? c.req.valid('query').filename;
         if (filename === undefined) throw badRequest('filename: is required');
-        await deleteLibraryFile(library, instanceId, filename);
+        await media.delete(c.req.valid('param').instanceId, filename);
         return c.json({ success: true as const, deleted: filename }, 200);
       },
     );

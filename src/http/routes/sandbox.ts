@@ -1,10 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../../app.js';
-import { SandboxEngine } from '../../engines/sandbox/sandbox-engine.js';
-import { AppError, notFound } from '../../errors.js';
-import { normalizePhone } from '../../messaging/jid.js';
-import { resolveMedia } from '../../messaging/media-source.js';
-import { findMessage } from '../../storage/messages-repo.js';
+import { phoneOrThrow } from '../../ids.js';
+import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse } from '../openapi.js';
 
 const tag = ['Sandbox controls'];
@@ -12,21 +8,8 @@ const path = '/api/sandbox/{instanceId}';
 
 const PhoneField = z.string().openapi({ example: '905321234567' });
 
-function phoneOrThrow(field: string, value: string): string {
-  const phone = normalizePhone(value);
-  if (!phone) throw new AppError('bad_request', `${field}: expected a phone number with country code, like 905321234567`);
-  return phone;
-}
-
-export function sandboxRoutes(deps: AppDeps) {
+export function sandboxRoutes({ sandbox }: Pick<Services, 'sandbox'>) {
   const r = createRouter();
-
-  /** The sandbox engine of an instance; 404 for unknown and for non-sandbox instances. */
-  const sandboxOf = (instanceId: string): SandboxEngine => {
-    const engine = deps.manager.engine(instanceId);
-    if (!(engine instanceof SandboxEngine)) throw notFound(`instance ${instanceId} is not a sandbox instance`);
-    return engine;
-  };
 
   // POST /api/sandbox/:instanceId/scan
   r.openapi(
@@ -50,12 +33,9 @@ export function sandboxRoutes(deps: AppDeps) {
       },
     }),
     (c) => {
-      const { instanceId } = c.req.valid('param');
       const body = c.req.valid('json');
-      const engine = sandboxOf(instanceId);
       const phone = body.phone !== undefined ? phoneOrThrow('phone', body.phone) : undefined;
-      const account = engine.scan(phone, body.name);
-      return c.json({ success: true as const, account }, 200);
+      return c.json({ success: true as const, account: sandbox.scan(c.req.valid('param').instanceId, phone, body.name) }, 200);
     },
   );
 
@@ -91,25 +71,8 @@ export function sandboxRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { instanceId } = c.req.valid('param');
       const body = c.req.valid('json');
-      const engine = sandboxOf(instanceId);
-      const from = phoneOrThrow('from', body.from);
-      const media = body.media !== undefined ? await resolveMedia(deps.mediaSources, 'media', body.media) : undefined;
-      if (body.type && body.type !== 'chat' && !media) {
-        throw new AppError('bad_request', `media: is required for type ${body.type}`);
-      }
-      const id = engine.incoming({
-        from,
-        ...(body.body !== undefined ? { body: body.body } : {}),
-        ...(body.name !== undefined ? { name: body.name } : {}),
-        ...(body.type !== undefined ? { kind: body.type } : {}),
-        ...(media ? { media } : {}),
-        ...(body.caption !== undefined ? { caption: body.caption } : {}),
-        ...(body.groupId !== undefined ? { groupId: body.groupId } : {}),
-      });
-      // Answer once the message is stored (and its webhook event written), as WhatsApp would have it.
-      await deps.messages.settled(instanceId);
+      const id = await sandbox.incoming(c.req.valid('param').instanceId, { ...body, from: phoneOrThrow('from', body.from) });
       return c.json({ id }, 200);
     },
   );
@@ -132,14 +95,8 @@ export function sandboxRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { instanceId } = c.req.valid('param');
       const { msgId, status } = c.req.valid('json');
-      const engine = sandboxOf(instanceId);
-      const sent = await findMessage(deps.db, instanceId, msgId);
-      if (!sent || sent.from_me !== 1) {
-        throw notFound(`msgId: no message ${msgId} sent by instance ${instanceId}`);
-      }
-      engine.simulateAck(msgId, status);
+      await sandbox.ack(c.req.valid('param').instanceId, msgId, status);
       return c.json({ success: true as const }, 200);
     },
   );
@@ -164,13 +121,10 @@ export function sandboxRoutes(deps: AppDeps) {
         409: errors[409],
       },
     }),
-    (c) => {
-      const { instanceId } = c.req.valid('param');
+    async (c) => {
       const body = c.req.valid('json');
-      const engine = sandboxOf(instanceId);
       const phones = body.participants.map((p, i) => phoneOrThrow(`participants.${i}`, p));
-      const group = engine.createGroup(body.name, phones);
-      return c.json({ id: group.id }, 200);
+      return c.json({ id: await sandbox.createGroup(c.req.valid('param').instanceId, body.name, phones) }, 200);
     },
   );
 
@@ -189,7 +143,7 @@ export function sandboxRoutes(deps: AppDeps) {
       },
     }),
     (c) => {
-      sandboxOf(c.req.valid('param').instanceId).drop();
+      sandbox.drop(c.req.valid('param').instanceId);
       return c.json({ success: true as const }, 200);
     },
   );

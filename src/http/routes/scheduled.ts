@@ -1,11 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../../app.js';
-import { AppError, badRequest, notFound } from '../../errors.js';
-import { checkJobMessage, JOB_MESSAGE_TYPES } from '../../jobs/job-content.js';
-import * as repo from '../../storage/scheduled-repo.js';
-import type { ScheduledMessageRow } from '../../storage/schema.js';
+import { JOB_MESSAGE_TYPES } from '../../services/jobs/job-message.js';
+import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
-import { chatIdOrThrow } from './message-sends.js';
 
 const tag = ['Scheduled'];
 const base = '/api/instance/{instanceId}/scheduled';
@@ -30,14 +26,11 @@ const ScheduledSchema = z
   })
   .openapi('ScheduledMessage');
 
-// ISO 8601 with a date and a time; a missing offset means UTC (stated so clients are not surprised).
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
-
 const CreateScheduledSchema = z
   .object({
     recipient: z.string().min(1).openapi({ example: '+905321234567' }),
     recipientName: z.string().max(256).optional(),
-    messageType: z.enum(JOB_MESSAGE_TYPES as [string, ...string[]]).default('text'),
+    messageType: z.enum(JOB_MESSAGE_TYPES).default('text'),
     body: z.string().max(65536).optional(),
     mediaUrl: z.string().min(1).optional(),
     filename: z.string().min(1).max(255).optional(),
@@ -45,26 +38,7 @@ const CreateScheduledSchema = z
   })
   .openapi('CreateScheduled');
 
-function view(row: ScheduledMessageRow) {
-  return {
-    id: row.id,
-    recipient: row.recipient,
-    chatId: row.chat_id,
-    recipientName: row.recipient_name,
-    messageType: row.message_type,
-    body: row.body,
-    mediaUrl: row.media_url,
-    filename: row.filename,
-    scheduledAt: new Date(row.scheduled_at).toISOString(),
-    status: row.status as (typeof STATUSES)[number],
-    messageId: row.message_id,
-    error: row.error,
-    createdAt: new Date(row.created_at).toISOString(),
-    sentAt: row.sent_at === null ? null : new Date(row.sent_at).toISOString(),
-  };
-}
-
-export function scheduledRoutes(deps: AppDeps) {
+export function scheduledRoutes({ scheduled }: Pick<Services, 'scheduled'>) {
   const r = createRouter();
 
   // POST /api/instance/:instanceId/scheduled
@@ -82,30 +56,15 @@ export function scheduledRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { instanceId } = c.req.valid('param');
       const b = c.req.valid('json');
-      deps.manager.get(instanceId);
-      const chatId = chatIdOrThrow('recipient', b.recipient);
-      const raw = b.scheduledAt.trim();
-      const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(raw);
-      const at = ISO.test(raw) ? Date.parse(hasOffset ? raw : `${raw}Z`) : NaN;
-      if (Number.isNaN(at)) throw badRequest(`scheduledAt: "${b.scheduledAt}" is not an ISO 8601 date and time like 2026-12-01T09:00:00+03:00`);
-      if (at <= Date.now()) throw badRequest(`scheduledAt: ${new Date(at).toISOString()} is not in the future`);
-      const message = { messageType: b.messageType, body: b.body ?? null, mediaUrl: b.mediaUrl ?? null, filename: b.filename ?? null };
-      checkJobMessage(message);
-      if (message.mediaUrl && !/^(https?:\/\/|data:|\/media\/)/i.test(message.mediaUrl)) {
-        throw badRequest('mediaUrl: expected an http(s) URL, a base64 data URI, or a URL from media/upload');
-      }
-      const id = await repo.insertScheduled(deps.db, {
-        instance_id: instanceId,
+      const id = await scheduled.create(c.req.valid('param').instanceId, {
         recipient: b.recipient,
-        chat_id: chatId,
-        recipient_name: b.recipientName ?? null,
-        message_type: message.messageType,
-        body: message.body,
-        media_url: message.mediaUrl,
-        filename: message.filename,
-        scheduled_at: at,
+        recipientName: b.recipientName ?? null,
+        messageType: b.messageType,
+        body: b.body ?? null,
+        mediaUrl: b.mediaUrl ?? null,
+        filename: b.filename ?? null,
+        scheduledAt: b.scheduledAt,
       });
       return c.json({ success: true as const, id }, 200);
     },
@@ -132,11 +91,9 @@ export function scheduledRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { instanceId } = c.req.valid('param');
       const q = c.req.valid('query');
-      deps.manager.get(instanceId);
-      const { rows, total } = await repo.listScheduled(deps.db, instanceId, q.status, q.limit, (q.page - 1) * q.limit);
-      return c.json({ items: rows.map(view), page: q.page, limit: q.limit, total }, 200);
+      const { items, total } = await scheduled.list(c.req.valid('param').instanceId, q.status, q.page, q.limit);
+      return c.json({ items, page: q.page, limit: q.limit, total }, 200);
     },
   );
 
@@ -152,12 +109,7 @@ export function scheduledRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { instanceId, id } = c.req.valid('param');
-      deps.manager.get(instanceId);
-      const row = await repo.findScheduled(deps.db, instanceId, id);
-      if (!row) throw notFound(`scheduled message ${id} not found`);
-      if (!(await repo.cancelScheduled(deps.db, instanceId, id))) {
-        throw new AppError('conflict', `scheduled message ${id} is ${row.status}; only pending messages can be cancelled`);
-      }
+      await scheduled.cancel(instanceId, id);
       return c.json({ success: true as const }, 200);
     },
   );

@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../../app.js';
-import { AppError, notFound } from '../../errors.js';
-import type { InstanceSettings } from '../../instances/settings-store.js';
-import { EVENT_NAMES } from '../../messaging/events.js';
+import { EVENT_NAMES } from '../../services/events.js';
+import type { InstanceSettings } from '../../services/settings/settings-store.js';
+import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
 
 const tag = ['Settings and webhooks'];
@@ -13,7 +12,7 @@ const SettingsSchema = z
     webhookUrl: z.string().openapi({ example: 'https://example.com/hooks/whatsapp' }),
     webhookEnabled: z.enum(['true', 'false']).openapi({ description: 'A string, as in the seed' }),
     sendDelay: z.string().openapi({ example: '0', description: 'Milliseconds between sends, as a string (as in the seed)' }),
-    webhookEvents: z.array(z.enum(EVENT_NAMES as [string, ...string[]])).openapi({ description: 'Events sent to the webhook' }),
+    webhookEvents: z.array(z.enum(EVENT_NAMES)).openapi({ description: 'Events sent to the webhook' }),
     webhookSecret: z.string().openapi({ description: 'Standard Webhooks signing secret (whsec_...)' }),
   })
   .openapi('Settings');
@@ -35,14 +34,14 @@ const UpdateSettingsSchema = z
       .optional()
       .openapi({ type: 'integer', description: 'Milliseconds between two sends' }),
     webhookEvents: z
-      .array(z.enum(EVENT_NAMES as [string, ...string[]]))
+      .array(z.enum(EVENT_NAMES))
       .optional()
       .openapi({ description: `Which events to send: any of ${EVENT_NAMES.join(', ')} (default all)` }),
   })
   .strict()
   .openapi('UpdateSettings');
 
-export function settingsBody(s: InstanceSettings) {
+function settingsBody(s: InstanceSettings) {
   return {
     webhookUrl: s.webhookUrl,
     webhookEnabled: s.webhookEnabled ? ('true' as const) : ('false' as const),
@@ -52,15 +51,8 @@ export function settingsBody(s: InstanceSettings) {
   };
 }
 
-export function settingsRoutes(deps: AppDeps) {
+export function settingsRoutes({ settings }: Pick<Services, 'settings'>) {
   const r = createRouter();
-
-  const load = async (instanceId: string) => {
-    deps.manager.get(instanceId);
-    const s = await deps.settings.get(instanceId);
-    if (!s) throw notFound(`instance ${instanceId} not found`);
-    return s;
-  };
 
   // GET /api/instance/:instanceId/settings
   r.openapi(
@@ -72,7 +64,7 @@ export function settingsRoutes(deps: AppDeps) {
       request: { params: InstanceIdParam },
       responses: { 200: jsonResponse(SettingsSchema, 'The settings'), 404: errors[404] },
     }),
-    async (c) => c.json(settingsBody(await load(c.req.valid('param').instanceId)), 200),
+    async (c) => c.json(settingsBody(await settings.get(c.req.valid('param').instanceId)), 200),
   );
 
   for (const method of ['post', 'put', 'patch'] as const) {
@@ -87,19 +79,13 @@ export function settingsRoutes(deps: AppDeps) {
         responses: { 200: jsonResponse(SuccessSchema, 'Updated'), 400: errors[400], 404: errors[404] },
       }),
       async (c) => {
-        const { instanceId } = c.req.valid('param');
         const body = c.req.valid('json');
-        const current = await load(instanceId);
-        const url = body.webhookUrl ?? current.webhookUrl;
-        const enabled = body.webhookEnabled ?? current.webhookEnabled;
-        if (enabled && url === '') throw new AppError('bad_request', 'webhookUrl: a URL is needed to enable webhooks');
-        await deps.settings.update(instanceId, {
+        await settings.update(c.req.valid('param').instanceId, {
           ...(body.webhookUrl !== undefined ? { webhookUrl: body.webhookUrl } : {}),
-          webhookEnabled: enabled,
+          ...(body.webhookEnabled !== undefined ? { webhookEnabled: body.webhookEnabled } : {}),
           ...(body.sendDelay !== undefined ? { sendDelay: body.sendDelay } : {}),
-          ...(body.webhookEvents !== undefined ? { webhookEvents: body.webhookEvents as InstanceSettings['webhookEvents'] } : {}),
+          ...(body.webhookEvents !== undefined ? { webhookEvents: body.webhookEvents } : {}),
         });
-        deps.dispatcher.wake(instanceId);
         return c.json({ success: true as const }, 200);
       },
     );
@@ -118,12 +104,7 @@ export function settingsRoutes(deps: AppDeps) {
         404: errors[404],
       },
     }),
-    async (c) => {
-      const { instanceId } = c.req.valid('param');
-      await load(instanceId);
-      const webhookSecret = await deps.settings.rotateSecret(instanceId);
-      return c.json({ success: true as const, webhookSecret }, 200);
-    },
+    async (c) => c.json({ success: true as const, webhookSecret: await settings.rotateSecret(c.req.valid('param').instanceId) }, 200),
   );
 
   return r;

@@ -3,8 +3,9 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
-import { isSafeFileName } from '../../messaging/media-source.js';
-import { mimeOfName } from '../../messaging/mime.js';
+import { AppError, notFound } from '../../errors.js';
+import { mimeOfName } from '../../media/mime.js';
+import { instanceMediaDir, isSafeFileName } from '../../media/paths.js';
 import type { AppEnv } from '../context.js';
 
 const pageTypes: Record<string, string> = {
@@ -40,11 +41,10 @@ export function staticRoutes(opts: { publicDir: string; mediaDir: string }) {
   // GET /media/:instanceId/:filename (no token: stored names are random)
   r.get('/media/:instanceId/:filename', async (c) => {
     const { instanceId, filename } = c.req.param();
-    if (!isSafeFileName(instanceId) || !isSafeFileName(filename)) {
-      return c.json({ error: 'invalid media path', code: 'bad_request' }, 400);
-    }
-    const res = await fileResponse(path.join(opts.mediaDir, instanceId), filename, mimeOfName(filename), 'private, max-age=3600');
-    return res ?? c.json({ error: `media ${instanceId}/${filename} not found`, code: 'not_found' }, 404);
+    if (!isSafeFileName(instanceId) || !isSafeFileName(filename)) throw new AppError('bad_request', 'invalid media path');
+    const res = await fileResponse(instanceMediaDir(opts.mediaDir, instanceId), filename, mimeOfName(filename), 'private, max-age=3600');
+    if (!res) throw notFound(`media ${instanceId}/${filename} not found`);
+    return res;
   });
 
   // GET / and the dashboard's assets

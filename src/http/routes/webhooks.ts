@@ -1,9 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
-import type { AppDeps } from '../../app.js';
-import { notFound } from '../../errors.js';
-import { GIVE_UP_AFTER_MS } from '../../jobs/webhooks/outbox.js';
-import type { WebhookEventRow } from '../../storage/schema.js';
+import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
 
 const tag = ['Settings and webhooks'];
@@ -27,27 +23,7 @@ const DeliverySchema = z
   })
   .openapi('WebhookDelivery');
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-function rowToDelivery(row: WebhookEventRow) {
-  return {
-    id: row.seq,
-    webhookId: row.webhook_id,
-    event: row.event,
-    status: row.status as 'pending' | 'delivered' | 'failed',
-    attempts: row.attempts,
-    lastError: row.last_error,
-    responseCode: row.response_code,
-    url: row.url,
-    createdAt: new Date(row.created_at).toISOString(),
-    lastAttemptAt: iso(row.last_attempt_at),
-    nextAttemptAt: row.status === 'pending' ? iso(row.next_attempt_at) : null,
-    deliveredAt: iso(row.delivered_at),
-    payload: JSON.parse(row.payload) as unknown,
-  };
-}
-
-export function webhookRoutes(deps: AppDeps) {
+export function webhookRoutes({ settings }: Pick<Services, 'settings'>) {
   const r = createRouter();
 
   // GET /api/instance/:instanceId/webhooks/deliveries
@@ -71,16 +47,9 @@ export function webhookRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { instanceId } = c.req.valid('param');
       const q = c.req.valid('query');
-      deps.manager.get(instanceId);
-      let query = deps.db.selectFrom('webhook_events').where('instance_id', '=', instanceId);
-      if (q.status) query = query.where('status', '=', q.status);
-      const [rows, count] = await Promise.all([
-        query.selectAll().orderBy('seq', 'desc').limit(q.limit).offset((q.page - 1) * q.limit).execute(),
-        query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return c.json({ items: rows.map(rowToDelivery), page: q.page, limit: q.limit, total: Number(count.n) }, 200);
+      const { items, total } = await settings.deliveries(c.req.valid('param').instanceId, q.status, q.page, q.limit);
+      return c.json({ items, page: q.page, limit: q.limit, total }, 200);
     },
   );
 
@@ -98,16 +67,7 @@ export function webhookRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { instanceId, id } = c.req.valid('param');
-      deps.manager.get(instanceId);
-      const now = Date.now();
-      const result = await deps.db
-        .updateTable('webhook_events')
-        .set({ status: 'pending', next_attempt_at: now, expires_at: now + GIVE_UP_AFTER_MS, delivered_at: null })
-        .where('instance_id', '=', instanceId)
-        .where('seq', '=', id)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) throw notFound(`delivery ${id} not found`);
-      deps.dispatcher.wake(instanceId);
+      await settings.retryDelivery(instanceId, id);
       return c.json({ success: true as const }, 200);
     },
   );

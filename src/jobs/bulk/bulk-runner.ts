@@ -1,27 +1,28 @@
 import type { MediaPayload } from '../../engines/engine.js';
 import { AppError, describeError } from '../../errors.js';
-import type { InstanceManager } from '../../instances/instance-manager.js';
+import { jidToPhone } from '../../ids.js';
 import type { Logger } from '../../logger.js';
-import { jidToPhone } from '../../messaging/jid.js';
-import type { MediaSources } from '../../messaging/media-source.js';
-import { saveMedia } from '../../messaging/media-store.js';
-import { SendCancelled, type MessageService } from '../../messaging/message-service.js';
+import type { MediaSources } from '../../media/media-source.js';
+import { saveMedia } from '../../media/media-store.js';
+import type { InstanceRegistry } from '../../services/instances/instance-registry.js';
+import { jobContent, loadJobMedia, payloadOf, personalise } from '../../services/jobs/job-message.js';
+import type { MessageService } from '../../services/messages/message-service.js';
+import { SendCancelled } from '../../services/messages/outgoing.js';
 import * as repo from '../../storage/bulk-repo.js';
 import type { Db } from '../../storage/db.js';
 import type { BulkJobRow, BulkRecipientRow } from '../../storage/schema.js';
-import { jobContent, loadJobMedia, payloadOf, personalise } from '../job-content.js';
-
-export const INTERRUPTED = 'the server stopped while this message was being sent; its outcome is unknown, so it was not sent again';
+import { INTERRUPTED } from '../outcomes.js';
 
 export interface BulkRunnerOptions {
   db: Db;
-  manager: InstanceManager;
+  registry: InstanceRegistry;
   messages: MessageService;
   mediaSources: MediaSources;
   logger: Logger;
 }
 
 interface Run {
+  instanceId: string | null;
   cancelled: boolean;
   /** Ends the current wait early: on cancel always; on a status change only a wait for the instance. */
   wake: (why: 'cancel' | 'status') => void;
@@ -41,7 +42,7 @@ export class BulkRunner {
   private stopped = false;
 
   constructor(private readonly opts: BulkRunnerOptions) {
-    opts.manager.on('status', () => {
+    opts.registry.onEngineEvent('status', () => {
       for (const run of this.runs.values()) run.wake('status');
     });
   }
@@ -56,7 +57,7 @@ export class BulkRunner {
   /** Runs a job (no-op if it is running already). */
   start(jobId: number): void {
     if (this.stopped || this.runs.has(jobId)) return;
-    const run: Run = { cancelled: false, wake: () => undefined, done: Promise.resolve() };
+    const run: Run = { instanceId: null, cancelled: false, wake: () => undefined, done: Promise.resolve() };
     this.runs.set(jobId, run);
     run.done = this.loop(jobId, run)
       .catch((err) => this.opts.logger.error('bulk job stopped on an error', { job: jobId, error: describeError(err) }))
@@ -82,6 +83,16 @@ export class BulkRunner {
     await this.runs.get(jobId)?.done;
   }
 
+  /** Stops the runs of an instance being deleted (its rows are deleted next) and waits for them. */
+  async quiesce(instanceId: string): Promise<void> {
+    const runs = [...this.runs.values()].filter((r) => r.instanceId === instanceId);
+    for (const run of runs) {
+      run.cancelled = true;
+      run.wake('cancel');
+    }
+    await Promise.all(runs.map((r) => r.done));
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     for (const run of this.runs.values()) {
@@ -95,6 +106,7 @@ export class BulkRunner {
     const db = this.opts.db;
     let job = await repo.jobById(db, jobId);
     if (!job || (job.status !== 'queued' && job.status !== 'running')) return;
+    run.instanceId = job.instance_id;
     if (job.status === 'queued') {
       await repo.setJob(db, jobId, { status: 'running', started_at: Date.now() });
       job = { ...job, status: 'running' };
@@ -103,12 +115,7 @@ export class BulkRunner {
       if (run.cancelled) return;
       const next = await repo.nextPending(db, jobId);
       if (!next) {
-        await db
-          .updateTable('bulk_jobs')
-          .set({ status: 'completed', finished_at: Date.now() })
-          .where('id', '=', jobId)
-          .where('status', '=', 'running')
-          .execute();
+        await repo.completeJob(db, jobId);
         return;
       }
       if (!(await this.untilOpen(job.instance_id, run))) return;
@@ -141,7 +148,7 @@ export class BulkRunner {
     } catch (err) {
       if (err instanceof SendCancelled) return false;
       if (!asked && err instanceof AppError && err.code === 'not_connected') return false; // still pending: waits for the instance
-      if (!this.opts.manager.has(job.instance_id)) return false;
+      if (!this.opts.registry.has(job.instance_id)) return false;
       await repo.setRecipient(db, job.id, r.position, { status: 'failed', error: describeError(err) });
       return true;
     }
@@ -165,8 +172,8 @@ export class BulkRunner {
   /** Resolves true once the instance is open; false when the run was cancelled or the instance deleted. */
   private async untilOpen(instanceId: string, run: Run): Promise<boolean> {
     for (;;) {
-      if (run.cancelled || !this.opts.manager.has(instanceId)) return false;
-      if (this.opts.manager.get(instanceId).status === 'open') return true;
+      if (run.cancelled || !this.opts.registry.has(instanceId)) return false;
+      if (this.opts.registry.get(instanceId).status === 'open') return true;
       await this.sleep(run, 5000, true);
     }
   }

@@ -1,14 +1,13 @@
 import type { EngineMessage } from '../../engines/engine.js';
 import { describeError } from '../../errors.js';
-import type { InstanceManager } from '../../instances/instance-manager.js';
-import type { SettingsStore } from '../../instances/settings-store.js';
+import { isGroupJid, jidToPhone } from '../../ids.js';
 import type { Logger } from '../../logger.js';
-import { isGroupJid, jidToPhone } from '../../messaging/jid.js';
-import type { MessageService } from '../../messaging/message-service.js';
+import { compilePattern, fillTemplate, matches } from '../../services/chatbot/matching.js';
+import type { MessageService } from '../../services/messages/message-service.js';
+import type { SettingsStore } from '../../services/settings/settings-store.js';
 import * as rulesRepo from '../../storage/chatbot-repo.js';
 import type { Db } from '../../storage/db.js';
 import type { ChatbotRuleRow } from '../../storage/schema.js';
-import { compilePattern, fillTemplate, matches } from './matching.js';
 
 /** At most this many automatic replies per chat within the window: two bots cannot talk forever. */
 export const REPLIES_PER_CHAT = 3;
@@ -21,10 +20,11 @@ interface LoadedRule {
 
 export interface ChatbotOptions {
   db: Db;
-  manager: InstanceManager;
   messages: MessageService;
   settings: SettingsStore;
   logger: Logger;
+  /** The clock of the per-chat reply window (tests move it). */
+  now?: () => number;
 }
 
 /**
@@ -37,13 +37,16 @@ export class Chatbot {
   private readonly recentReplies = new Map<string, number[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
+  private readonly now: () => number;
+
   constructor(private readonly opts: ChatbotOptions) {
-    opts.manager.on('message', (instanceId, message) => {
+    this.now = opts.now ?? Date.now;
+    // Stored messages only: a redelivery the store ignores is not answered again.
+    opts.messages.onStored((instanceId, message) => {
       this.consider(instanceId, message).catch((err) =>
         opts.logger.warn('chatbot could not answer', { instance: instanceId, error: describeError(err) }),
       );
     });
-    opts.manager.on('deleted', (instanceId) => this.forget(instanceId));
   }
 
   /** Drops the cached rules of an instance (after a change). */
@@ -64,7 +67,7 @@ export class Chatbot {
     const rule = (await this.loaded(instanceId)).find((r) => r.row.enabled === 1 && matches(r.row, m.body, r.regex));
     if (!rule) return;
     const key = `${instanceId}\u0000${m.chatId}`;
-    const now = Date.now();
+    const now = this.now();
     const recent = (this.recentReplies.get(key) ?? []).filter((t) => now - t < REPLY_WINDOW_MS);
     if (recent.length >= REPLIES_PER_CHAT) {
       this.opts.logger.info('chatbot reply skipped: chat cooldown', { instance: instanceId, chat: m.chatId });
@@ -76,7 +79,7 @@ export class Chatbot {
     const body = fillTemplate(rule.row.response, {
       name: m.senderName || phone,
       phone,
-      time: new Date().toTimeString().slice(0, 5),
+      time: new Date(now).toTimeString().slice(0, 5),
     });
     const timer = setTimeout(() => {
       this.timers.delete(timer);

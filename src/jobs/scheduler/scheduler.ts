@@ -1,15 +1,17 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { AppError, describeError } from '../../errors.js';
-import type { InstanceManager } from '../../instances/instance-manager.js';
+import { jidToPhone } from '../../ids.js';
 import type { Logger } from '../../logger.js';
-import { jidToPhone } from '../../messaging/jid.js';
-import type { MediaSources } from '../../messaging/media-source.js';
-import { SendCancelled, type MessageService } from '../../messaging/message-service.js';
+import type { MediaSources } from '../../media/media-source.js';
+import type { InstanceRegistry } from '../../services/instances/instance-registry.js';
+import { jobContent, loadJobMedia, payloadOf, personalise } from '../../services/jobs/job-message.js';
+import type { MessageService } from '../../services/messages/message-service.js';
+import { SendCancelled } from '../../services/messages/outgoing.js';
 import type { Db } from '../../storage/db.js';
 import * as repo from '../../storage/scheduled-repo.js';
 import type { ScheduledMessageRow } from '../../storage/schema.js';
-import { INTERRUPTED } from '../bulk/bulk-runner.js';
-import { jobContent, loadJobMedia, payloadOf, personalise } from '../job-content.js';
+import { transact } from '../../storage/transact.js';
+import { INTERRUPTED } from '../outcomes.js';
 
 /** How many due messages one tick hands on at most (the rest go at the next tick). */
 const TICK_BATCH = 1000;
@@ -18,12 +20,13 @@ const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
 
 export interface SchedulerOptions {
   db: Db;
-  manager: InstanceManager;
+  registry: InstanceRegistry;
   messages: MessageService;
   mediaSources: MediaSources;
   logger: Logger;
-  /** node-cron expression of the tick; every 30 seconds by default. */
-  cronExpression?: string;
+  /** node-cron expression of the tick (every 30 seconds by default); null: no cron, the owner calls tick(). */
+  cronExpression?: string | null;
+  now?: () => number;
 }
 
 export interface TickResult {
@@ -47,6 +50,7 @@ export class Scheduler {
   async start(): Promise<void> {
     const n = await repo.recoverScheduled(this.opts.db, INTERRUPTED);
     if (n) this.opts.logger.warn('scheduled sends interrupted by the last shutdown marked failed', { count: n });
+    if (this.opts.cronExpression === null) return;
     this.task = cron.schedule(this.opts.cronExpression ?? '*/30 * * * * *', () => void this.tick(), { noOverlap: true, name: 'scheduled-messages' });
   }
 
@@ -62,13 +66,13 @@ export class Scheduler {
     await Promise.all(this.inflight);
   }
 
-  async tick(now = Date.now()): Promise<TickResult> {
+  async tick(now = (this.opts.now ?? Date.now)()): Promise<TickResult> {
     if (this.ticking) return { skipped: true, handedOn: 0, givenUp: 0 };
     this.ticking = true;
     try {
       // Only open instances' messages are due now: a backlog of a disconnected instance must not
       // fill the batch and hold back the others. Theirs wait (up to 24 hours) for a later tick.
-      const open = this.opts.manager.list().filter((s) => s.status === 'open').map((s) => s.id);
+      const open = this.opts.registry.list().filter((s) => s.status === 'open').map((s) => s.id);
       const givenUp = await repo.giveUpOverdue(
         this.opts.db,
         open,
@@ -77,7 +81,7 @@ export class Scheduler {
       );
       const due = await repo.dueScheduled(this.opts.db, open, now, TICK_BATCH);
       const claimed: ScheduledMessageRow[] = [];
-      await this.opts.db.transaction().execute(async (trx) => {
+      await transact(this.opts.db, async (trx) => {
         for (const row of due) {
           // A row cancelled since the select is not claimed.
           if (await repo.setScheduled(trx, row.id, 'pending', { status: 'queued' })) claimed.push(row);
@@ -120,9 +124,9 @@ export class Scheduler {
           asked = true;
         },
       });
-      await repo.setScheduled(db, row.id, 'sending', { status: 'sent', message_id: sent.id, error: null, sent_at: Date.now() });
+      await repo.setScheduled(db, row.id, 'sending', { status: 'sent', message_id: sent.id, error: null, sent_at: (this.opts.now ?? Date.now)() });
     } catch (err) {
-      if (err instanceof SendCancelled || !this.opts.manager.has(row.instance_id)) return;
+      if (err instanceof SendCancelled || !this.opts.registry.has(row.instance_id)) return;
       if (!asked && err instanceof AppError && err.code === 'not_connected') {
         await repo.setScheduled(db, row.id, 'queued', { status: 'pending' }); // the next tick tries again
         return;

@@ -1,8 +1,9 @@
 import { describeError } from '../../errors.js';
-import type { SettingsStore, InstanceSettings } from '../../instances/settings-store.js';
 import type { Logger } from '../../logger.js';
+import type { InstanceSettings, SettingsStore } from '../../services/settings/settings-store.js';
 import type { Db } from '../../storage/db.js';
 import type { WebhookEventRow } from '../../storage/schema.js';
+import * as repo from '../../storage/webhooks-repo.js';
 import { postWebhook } from './post.js';
 import { signedHeaders } from './signature.js';
 
@@ -16,6 +17,8 @@ export interface DispatcherOptions {
   /** The first retry comes about this long after a failure; each next one twice as late. */
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /** The clock of due times and give-ups (tests move it). */
+  now?: () => number;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -30,6 +33,10 @@ export function backoffDelay(failures: number, baseMs: number, capMs: number, ra
 
 interface Lane {
   running: boolean;
+  /** The instance is being deleted: the lane ends and is not started again. */
+  dropped: boolean;
+  /** Abandons the attempt under way (shutdown, deletion). */
+  abort: AbortController;
   /** Set by wake(); tells a running loop to look again before it ends. */
   dirty: boolean;
   poke: (() => void) | null;
@@ -44,14 +51,15 @@ interface Lane {
  */
 export class WebhookDispatcher {
   private readonly lanes = new Map<string, Lane>();
-  private readonly abort = new AbortController();
   private stopped = false;
   private pruneTimer: NodeJS.Timeout | null = null;
   private readonly timeoutMs: number;
   private readonly baseMs: number;
   private readonly capMs: number;
+  private readonly now: () => number;
 
   constructor(private readonly opts: DispatcherOptions) {
+    this.now = opts.now ?? Date.now;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.baseMs = opts.backoffBaseMs ?? 1000;
     this.capMs = opts.backoffCapMs ?? 5 * 60_000;
@@ -59,8 +67,7 @@ export class WebhookDispatcher {
 
   /** Resumes every instance with pending events (after a restart) and starts pruning old rows. */
   async start(): Promise<void> {
-    const rows = await this.opts.db.selectFrom('webhook_events').select('instance_id').where('status', '=', 'pending').distinct().execute();
-    for (const r of rows) this.wake(r.instance_id);
+    for (const instanceId of await repo.instancesWithPending(this.opts.db)) this.wake(instanceId);
     this.pruneTimer = setInterval(() => void this.prune().catch(() => undefined), 60 * 60_000);
     this.pruneTimer.unref();
   }
@@ -70,9 +77,10 @@ export class WebhookDispatcher {
     if (this.stopped) return;
     let lane = this.lanes.get(instanceId);
     if (!lane) {
-      lane = { running: false, dirty: false, poke: null, done: Promise.resolve() };
+      lane = { running: false, dropped: false, abort: new AbortController(), dirty: false, poke: null, done: Promise.resolve() };
       this.lanes.set(instanceId, lane);
     }
+    if (lane.dropped) return;
     lane.dirty = true;
     if (lane.running) {
       lane.poke?.();
@@ -88,48 +96,47 @@ export class WebhookDispatcher {
   /** Stops delivering; an attempt under way is abandoned and its event stays pending. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.abort.abort();
+    for (const lane of this.lanes.values()) lane.abort.abort();
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     for (const lane of this.lanes.values()) lane.poke?.();
     await Promise.all([...this.lanes.values()].map((l) => l.done));
   }
 
-  /** Deletes delivered events older than 7 days and failed ones older than 30 days. */
-  async prune(now = Date.now()): Promise<void> {
-    await this.opts.db.deleteFrom('webhook_events').where('status', '=', 'delivered').where('created_at', '<', now - 7 * DAY).execute();
-    await this.opts.db.deleteFrom('webhook_events').where('status', '=', 'failed').where('created_at', '<', now - 30 * DAY).execute();
+  /** Deletes delivered events older than 7 days and failed ones older than 30 days; answers how many went. */
+  prune(now = this.now()): Promise<number> {
+    return repo.prune(this.opts.db, now - 7 * DAY, now - 30 * DAY);
+  }
+
+  /** Stops an instance's lane (it is being deleted); its attempt under way is abandoned. */
+  async drop(instanceId: string): Promise<void> {
+    const lane = this.lanes.get(instanceId);
+    if (!lane) return;
+    lane.dropped = true;
+    lane.abort.abort();
+    lane.poke?.();
+    await lane.done;
+    this.lanes.delete(instanceId);
   }
 
   private async run(instanceId: string, lane: Lane): Promise<void> {
     const log = this.opts.logger;
     try {
-      while (!this.stopped) {
+      while (!this.stopped && !lane.dropped) {
         lane.dirty = false;
         // The oldest pending events, a batch at a time (one query per batch, not per event).
-        const rows = await this.opts.db
-          .selectFrom('webhook_events')
-          .selectAll()
-          .where('instance_id', '=', instanceId)
-          .where('status', '=', 'pending')
-          .orderBy('seq')
-          .limit(BATCH)
-          .execute();
+        const rows = await repo.oldestPending(this.opts.db, instanceId, BATCH);
         if (rows.length === 0) {
           if (lane.dirty) continue;
           return;
         }
         for (const row of rows) {
-          if (this.stopped) return;
+          if (this.stopped || lane.dropped) return;
           const settings = await this.opts.settings.get(instanceId);
           // Disabled (or no URL): deliveries wait; a settings change wakes the lane again.
           if (!settings || !settings.webhookEnabled || !settings.webhookUrl) return;
-          const now = Date.now();
+          const now = this.now();
           if (row.expires_at <= now) {
-            await this.opts.db
-              .updateTable('webhook_events')
-              .set({ status: 'failed', last_error: `given up after 24 hours; last error: ${row.last_error ?? 'none'}` })
-              .where('seq', '=', row.seq)
-              .execute();
+            await repo.giveUp(this.opts.db, row.seq, `given up after 24 hours; last error: ${row.last_error ?? 'none'}`);
             continue;
           }
           if (row.next_attempt_at > now) {
@@ -137,7 +144,7 @@ export class WebhookDispatcher {
             break; // look again: a retry or a wake may have changed what is next
           }
           // After a failure the next event waits for this one (in order): look again, which finds it first.
-          if (!(await this.attempt(row, settings))) break;
+          if (!(await this.attempt(row, settings, lane))) break;
         }
       }
     } catch (err) {
@@ -146,7 +153,7 @@ export class WebhookDispatcher {
   }
 
   /** One delivery attempt; true when the receiver took it (2xx). */
-  private async attempt(row: WebhookEventRow, settings: InstanceSettings): Promise<boolean> {
+  private async attempt(row: WebhookEventRow, settings: InstanceSettings, lane: Lane): Promise<boolean> {
     const url = settings.webhookUrl;
     const headers = {
       'content-type': 'application/json',
@@ -155,29 +162,21 @@ export class WebhookDispatcher {
     };
     let code: number | null = null;
     let error: string | null = null;
-    const started = Date.now();
+    const started = this.now();
     try {
-      code = await postWebhook(url, headers, row.payload, this.timeoutMs, this.abort.signal);
+      code = await postWebhook(url, headers, row.payload, this.timeoutMs, lane.abort.signal);
       if (code < 200 || code >= 300) error = `HTTP ${code}${code >= 300 && code < 400 ? ' (redirects are not followed)' : ''}`;
     } catch (err) {
-      if (this.stopped) return false; // shutting down: the event stays pending and goes out after the restart
+      if (this.stopped || lane.dropped) return false; // shutting down: the event stays pending and goes out after the restart
       error = err instanceof Error && err.name === 'TimeoutError' ? `timed out after ${this.timeoutMs / 1000} s` : fetchReason(err);
     }
     const attempts = row.attempts + 1;
     if (error === null) {
-      await this.opts.db
-        .updateTable('webhook_events')
-        .set({ status: 'delivered', attempts, last_attempt_at: started, delivered_at: Date.now(), response_code: code, last_error: null, url })
-        .where('seq', '=', row.seq)
-        .execute();
+      await repo.markDelivered(this.opts.db, row.seq, { attempts, attemptedAt: started, deliveredAt: this.now(), responseCode: code, url });
       return true;
     }
-    const next = Date.now() + backoffDelay(attempts, this.baseMs, this.capMs);
-    await this.opts.db
-      .updateTable('webhook_events')
-      .set({ attempts, last_attempt_at: started, next_attempt_at: next, response_code: code, last_error: error, url })
-      .where('seq', '=', row.seq)
-      .execute();
+    const next = this.now() + backoffDelay(attempts, this.baseMs, this.capMs);
+    await repo.markAttemptFailed(this.opts.db, row.seq, { attempts, attemptedAt: started, nextAttemptAt: next, responseCode: code, error, url });
     this.opts.logger.debug('webhook attempt failed', { instance: row.instance_id, webhookId: row.webhook_id, attempts, error });
     return false;
   }

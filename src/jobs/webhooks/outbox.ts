@@ -1,45 +1,46 @@
 import { randomBytes } from 'node:crypto';
-import type { SettingsStore } from '../../instances/settings-store.js';
-import type { EventSink, HatlineEvent } from '../../messaging/events.js';
+import type { EventSink, HatlineEvent } from '../../services/events.js';
+import { GIVE_UP_AFTER_MS } from '../../services/settings/settings-service.js';
+import type { SettingsStore } from '../../services/settings/settings-store.js';
 import type { DbOrTrx } from '../../storage/db.js';
-
-/** How long an event is retried before it is given up (`failed`). */
-export const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
+import { afterCommit } from '../../storage/transact.js';
+import * as repo from '../../storage/webhooks-repo.js';
 
 /**
  * The webhook outbox: `record` runs inside the transaction of the state change that caused the
  * event, so the event row exists exactly when the change does. Only events the instance's
- * webhook wants (enabled, a URL, the event subscribed) are written.
+ * webhook wants (enabled, a URL, the event subscribed) are written. The dispatcher is woken once
+ * the transaction has committed (on a pool, a reader before the commit would not see the row).
  */
 export class WebhookOutbox implements EventSink {
-  /** Told after a write; the dispatcher's query waits for the transaction to commit (one connection). */
+  /** Told once a recorded event is committed. */
   onRecorded: (instanceId: string) => void = () => undefined;
 
-  constructor(private readonly settings: SettingsStore) {}
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async record(trx: DbOrTrx, instanceId: string, e: HatlineEvent): Promise<void> {
     const s = await this.settings.get(instanceId, trx);
     if (!s || !s.webhookEnabled || !s.webhookUrl || !s.webhookEvents.includes(e.event)) return;
-    const now = Date.now();
+    const now = this.now();
     const payload = JSON.stringify({ event: e.event, data: e.data, timestamp: Math.floor(now / 1000), instance_id: instanceId });
-    await trx
-      .insertInto('webhook_events')
-      .values({
-        instance_id: instanceId,
-        webhook_id: `msg_${randomBytes(12).toString('hex')}`,
-        event: e.event,
-        payload,
-        status: 'pending',
-        created_at: now,
-        next_attempt_at: now,
-        expires_at: now + GIVE_UP_AFTER_MS,
-        last_attempt_at: null,
-        delivered_at: null,
-        last_error: null,
-        response_code: null,
-        url: null,
-      })
-      .execute();
-    this.onRecorded(instanceId);
+    await repo.insertEvent(trx, {
+      instance_id: instanceId,
+      webhook_id: `msg_${randomBytes(12).toString('hex')}`,
+      event: e.event,
+      payload,
+      status: 'pending',
+      created_at: now,
+      next_attempt_at: now,
+      expires_at: now + GIVE_UP_AFTER_MS,
+      last_attempt_at: null,
+      delivered_at: null,
+      last_error: null,
+      response_code: null,
+      url: null,
+    });
+    afterCommit(trx, () => this.onRecorded(instanceId));
   }
 }

@@ -1,0 +1,30 @@
+import type { Logger } from '../../../logger.js';
+import { EngineError } from '../../engine.js';
+import { toLibraryId } from '../ids.js';
+import type { LibChat, LibGroupChat } from '../library-types.js';
+import type { WwebjsSession } from '../session.js';
+
+/** What every capability group of the wwebjs engine works with. */
+export interface WwebjsOps {
+  session: WwebjsSession;
+  log: Logger;
+  /** Runs a library call; its failure becomes an EngineError saying what was being done. */
+  call<T>(what: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** The library chat of an API chat id; `not_found` when WhatsApp Web has none. */
+export async function chatOf(ops: WwebjsOps, chatId: string): Promise<LibChat> {
+  const { client } = ops.session.openClient();
+  const chat = await ops.call('reading the chat', () => client.getChatById(toLibraryId(chatId)));
+  if (!chat) throw new EngineError('not_found', `chat ${chatId} not found`);
+  return chat;
+}
+
+/** GroupChat's getters read groupMetadata, which WhatsApp Web may not have loaded for old groups. */
+export function hasMetadata(group: LibGroupChat): boolean {
+  try {
+    return Array.isArray(group.participants);
+  } catch {
+    return false;
+  }
+}

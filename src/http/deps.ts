@@ -1,0 +1,38 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { ChatbotService } from '../services/chatbot/chatbot-service.js';
+import type { ChatService } from '../services/chats/chat-service.js';
+import type { ContactService } from '../services/chats/contact-service.js';
+import type { GroupService } from '../services/groups/group-service.js';
+import type { InstanceService } from '../services/instances/instance-service.js';
+import type { BulkService } from '../services/jobs/bulk-service.js';
+import type { ScheduledService } from '../services/jobs/scheduled-service.js';
+import type { MediaService } from '../services/media/media-service.js';
+import type { MessageService } from '../services/messages/message-service.js';
+import type { SandboxService } from '../services/sandbox-service.js';
+import type { SettingsService } from '../services/settings/settings-service.js';
+import type { TokenVerifier } from './middleware/auth.js';
+
+/** The services the HTTP layer translates to; each router takes only the ones it uses. */
+export interface Services {
+  instances: InstanceService;
+  messages: MessageService;
+  chats: ChatService;
+  contacts: ContactService;
+  groups: GroupService;
+  media: MediaService;
+  settings: SettingsService;
+  chatbot: ChatbotService;
+  bulk: BulkService;
+  scheduled: ScheduledService;
+  sandbox: SandboxService;
+}
+
+export interface AppDeps {
+  services: Services;
+  tokens: TokenVerifier;
+  config: Pick<Config, 'rateLimitPerMinute' | 'mediaDir'>;
+  logger: Logger;
+  /** The clock of the rate limiter (tests move it). */
+  now?: () => number;
+}

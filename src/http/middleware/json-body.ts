@@ -1,0 +1,35 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../../errors.js';
+import type { AppEnv } from '../context.js';
+
+/** A JSON body may carry a 64 MB file as base64 (about 86 MB); anything larger is refused before it is read. */
+export const JSON_BODY_LIMIT = 90 * 1024 * 1024;
+
+const isMultipart = (type: string | undefined) => /^multipart\/form-data\b/i.test(type ?? '');
+
+/** 413 for JSON bodies over the limit, before they are read into memory. Uploads (multipart) have their own 64 MB limit. */
+export function limitJsonBody(): MiddlewareHandler<AppEnv> {
+  const limit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: () => {
+      throw new AppError('payload_too_large', `Request body too large: at most ${JSON_BODY_LIMIT / 1024 / 1024} MB of JSON`);
+    },
+  });
+  return async function limitJson(c, next) {
+    if (isMultipart(c.req.header('content-type'))) return next();
+    return limit(c, next);
+  };
+}
+
+/** 400 for a body that is neither JSON nor multipart. */
+export function requireJsonBody(): MiddlewareHandler<AppEnv> {
+  return async function requireJson(c, next) {
+    const type = c.req.header('content-type');
+    const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0';
+    if (hasBody && type && !/^application\/([\w.-]+\+)?json\b/i.test(type) && !isMultipart(type)) {
+      throw new AppError('bad_request', `Content-Type ${type.split(';')[0]} is not accepted: send JSON with Content-Type: application/json`);
+    }
+    await next();
+  };
+}

@@ -1,0 +1,85 @@
+import { jidToPhone } from '../../ids.js';
+import * as chatsRepo from '../../storage/chats-repo.js';
+import type { Db } from '../../storage/db.js';
+import * as messagesRepo from '../../storage/messages-repo.js';
+import { purgeMessages } from '../../storage/purge.js';
+import { transact } from '../../storage/transact.js';
+import { capabilityOf, requireOpen } from '../instances/capability.js';
+import type { InstanceRegistry } from '../instances/instance-registry.js';
+import type { InboundMessages } from '../messages/inbound.js';
+import { refOf } from '../messages/rows.js';
+
+/** A chat as the API shows it (the seed's shape). */
+export interface ChatView {
+  id: string;
+  name: string;
+  unreadCount: number;
+  /** Unix seconds of the newest message; null for a chat without any (a group just joined). */
+  lastMessage: number | null;
+  archived: boolean;
+}
+
+export interface ChatServiceOptions {
+  db: Db;
+  registry: InstanceRegistry;
+  inbound: Pick<InboundMessages, 'settled'>;
+}
+
+/**
+ * The chat list and what can be done to a chat. The list comes from the store (kept by message
+ * writes and engine reports), so it costs O(chats); it answers 409 while the instance is not
+ * connected, as the seed's chat routes talk to WhatsApp.
+ */
+export class ChatService {
+  constructor(private readonly opts: ChatServiceOptions) {}
+
+  /**
+   * Newest first. A chat's name is WhatsApp's name for it, else its group's name, else the
+   * contact's address-book or push name, else the phone number.
+   */
+  async list(instanceId: string): Promise<ChatView[]> {
+    requireOpen(this.opts.registry, instanceId);
+    await this.opts.inbound.settled(instanceId);
+    const rows = await chatsRepo.listChats(this.opts.db, instanceId);
+    return rows.map((r) => ({
+      id: r.chat_id,
+      name: r.name || r.group_name || r.contact_name || r.contact_notify || jidToPhone(r.chat_id) || r.chat_id,
+      unreadCount: r.unread_count,
+      lastMessage: r.last_message_at,
+      archived: r.archived === 1,
+    }));
+  }
+
+  /** Marks the chat's incoming messages read, on WhatsApp and in the store; answers how many. */
+  async markRead(instanceId: string, chatId: string): Promise<number> {
+    const chats = capabilityOf(this.opts.registry, instanceId, 'chats');
+    await this.opts.inbound.settled(instanceId);
+    const unread = await messagesRepo.unreadIncoming(this.opts.db, instanceId, chatId);
+    await chats.markRead(chatId, unread.map(refOf));
+    await transact(this.opts.db, async (trx) => {
+      await messagesRepo.markChatSeen(trx, instanceId, chatId);
+      await chatsRepo.clearUnread(trx, instanceId, chatId);
+    });
+    return unread.length;
+  }
+
+  /** Archives or unarchives a chat on WhatsApp, and remembers it. */
+  async setArchived(instanceId: string, chatId: string, archived: boolean): Promise<void> {
+    await capabilityOf(this.opts.registry, instanceId, 'chats').setArchived(chatId, archived);
+    await chatsRepo.setArchived(this.opts.db, instanceId, chatId, archived);
+  }
+
+  /**
+   * Deletes a chat on WhatsApp and its messages from the store, as deleting a chat on the phone
+   * does: it leaves the chats list and comes back with the next message. Media files stay in the
+   * media library (they may be in use elsewhere; media/delete removes them).
+   */
+  async delete(instanceId: string, chatId: string): Promise<number> {
+    await capabilityOf(this.opts.registry, instanceId, 'chats').deleteChat(chatId);
+    await this.opts.inbound.settled(instanceId);
+    const removed = await purgeMessages(this.opts.db, instanceId, chatId);
+    await chatsRepo.deleteChatRow(this.opts.db, instanceId, chatId);
+    return removed;
+  }
+}
+

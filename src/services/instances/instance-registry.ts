@@ -1,0 +1,198 @@
+import path from 'node:path';
+import type { Engine, EngineContext, EngineEvent, EngineEventType, StartOptions, StatusUpdate } from '../../engines/engine.js';
+import { createEngine, type EngineDeps, type EngineName } from '../../engines/registry.js';
+import { AppError, describeError, notFound } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { InstanceRow } from '../../storage/schema.js';
+import type { InstanceState } from './instance-state.js';
+import type { StatusRecorder } from './status-recorder.js';
+
+interface Runtime {
+  state: InstanceState;
+  engine: Engine;
+  /** Lifecycle operations of one instance run one after another. */
+  lock: Promise<unknown>;
+  /** Set once deletion began: the instance answers 404 from then on. */
+  deleting: boolean;
+}
+
+type Handler<K extends EngineEventType> = (instanceId: string, event: Extract<EngineEvent, { type: K }>) => void;
+type Handlers = { [K in EngineEventType]: Handler<K>[] };
+
+export interface InstanceRegistryOptions {
+  dataDir: string;
+  engines: EngineDeps;
+  status: StatusRecorder;
+  logger: Logger;
+}
+
+/**
+ * Every instance's engine and live state, and the one place engine events come in: `qr` and
+ * `status` update the state here, then every event goes to the handlers registered for its type
+ * (the message store, the chat store, the jobs). Lifecycle calls of one instance are serialised.
+ */
+export class InstanceRegistry {
+  private readonly runtimes = new Map<string, Runtime>();
+  private readonly handlers: Handlers = {
+    qr: [],
+    status: [],
+    message: [],
+    ack: [],
+    chat_upsert: [],
+    contact_upsert: [],
+    group_upsert: [],
+  };
+  private readonly log: Logger;
+  private closing = false;
+
+  constructor(private readonly opts: InstanceRegistryOptions) {
+    this.log = opts.logger;
+  }
+
+  /** Subscribes to one type of engine event, for every instance. */
+  onEngineEvent<K extends EngineEventType>(type: K, handler: Handler<K>): void {
+    (this.handlers[type] as Handler<K>[]).push(handler);
+  }
+
+  sessionDir(instanceId: string): string {
+    return path.join(this.opts.dataDir, 'sessions', instanceId);
+  }
+
+  list(): InstanceState[] {
+    return [...this.runtimes.values()].filter((rt) => !rt.deleting).map((rt) => ({ ...rt.state }));
+  }
+
+  has(instanceId: string): boolean {
+    const rt = this.runtimes.get(instanceId);
+    return rt !== undefined && !rt.deleting;
+  }
+
+  /** The live state; 404 when there is no such instance (or it is being deleted). */
+  get(instanceId: string): InstanceState {
+    return { ...this.runtime(instanceId).state };
+  }
+
+  engine(instanceId: string): Engine {
+    return this.runtime(instanceId).engine;
+  }
+
+  /** Builds the runtime of a stored instance (not started). */
+  attach(row: InstanceRow): InstanceState {
+    const state: InstanceState = {
+      id: row.id,
+      description: row.description,
+      engine: row.engine as EngineName,
+      status: 'disconnected',
+      account: row.account_id && row.account_phone ? { id: row.account_id, name: row.account_name ?? '', phone: row.account_phone } : null,
+      error: null,
+      pairingCode: null,
+      qr: null,
+      createdAt: row.created_at,
+    };
+    const id = row.id;
+    const ctx: EngineContext = { instanceId: id, sessionDir: this.sessionDir(id), emit: (event) => this.dispatch(id, state, event) };
+    const rt: Runtime = { state, engine: createEngine(state.engine, ctx, this.opts.engines), lock: Promise.resolve(), deleting: false };
+    this.runtimes.set(id, rt);
+    return { ...state };
+  }
+
+  /** Runs a lifecycle operation after the ones before it; 404 once the instance is gone. */
+  withLock<T>(instanceId: string, fn: (engine: Engine, state: InstanceState) => Promise<T>): Promise<T> {
+    const rt = this.runtime(instanceId);
+    const run = rt.lock.then(() => {
+      if (this.runtimes.get(instanceId) !== rt || rt.deleting) throw notFound(`instance ${instanceId} not found`);
+      return fn(rt.engine, rt.state);
+    });
+    rt.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Starts the engine; a failure to start is a 502 and leaves the instance disconnected. */
+  async start(instanceId: string, options: StartOptions): Promise<void> {
+    if (this.closing) return;
+    const rt = this.runtime(instanceId);
+    rt.state.error = null;
+    rt.state.pairingCode = null;
+    try {
+      await rt.engine.start(options);
+    } catch (err) {
+      rt.state.status = 'disconnected';
+      rt.state.error = describeError(err);
+      throw new AppError('upstream_failed', `instance ${instanceId} could not start: ${rt.state.error}`);
+    }
+  }
+
+  /** Forgets the account of an instance that logged out. */
+  loggedOut(instanceId: string): void {
+    const state = this.runtime(instanceId).state;
+    Object.assign(state, { account: null, qr: null, pairingCode: null, status: 'disconnected', error: null });
+  }
+
+  /**
+   * The first step of a deletion: from now on the instance answers 404 and its engine is gone.
+   * Answers the engine, already disposed.
+   */
+  async beginDelete(instanceId: string): Promise<void> {
+    await this.withLock(instanceId, async (engine) => {
+      const rt = this.runtime(instanceId);
+      rt.deleting = true;
+      await engine.dispose();
+    });
+  }
+
+  /** The last step of a deletion: the runtime goes. */
+  forget(instanceId: string): void {
+    this.runtimes.delete(instanceId);
+    this.opts.status.forget(instanceId);
+  }
+
+  /** Stops every engine (server shutdown); started instances start again at the next restore. */
+  async stopAll(): Promise<void> {
+    this.closing = true;
+    await Promise.all(
+      [...this.runtimes.values()].map((rt) =>
+        rt.engine.stop().catch((err) => this.log.warn('engine did not stop cleanly', { instance: rt.state.id, error: describeError(err) })),
+      ),
+    );
+    await this.opts.status.settled();
+  }
+
+  // --- internals -----------------------------------------------------------------------------
+
+  private runtime(instanceId: string): Runtime {
+    const rt = this.runtimes.get(instanceId);
+    if (!rt || rt.deleting) throw notFound(`instance ${instanceId} not found`);
+    return rt;
+  }
+
+  private dispatch(id: string, state: InstanceState, event: EngineEvent): void {
+    if (this.runtimes.get(id)?.state !== state) return; // an engine of a deleted runtime
+    if (event.type === 'qr') state.qr = event.qr;
+    if (event.type === 'status') this.onStatus(id, state, event.update);
+    for (const handler of this.handlers[event.type] as Handler<typeof event.type>[]) {
+      try {
+        handler(id, event as never);
+      } catch (err) {
+        this.log.error('an engine event handler failed', { instance: id, event: event.type, error: describeError(err) });
+      }
+    }
+  }
+
+  private onStatus(id: string, state: InstanceState, update: StatusUpdate): void {
+    const previous = state.status;
+    state.status = update.status;
+    state.error = update.error ?? null;
+    state.pairingCode = update.status === 'connecting' ? (update.pairingCode ?? state.pairingCode) : null;
+    if (update.status !== 'connecting') state.qr = null;
+    let accountChanged = false;
+    if (update.status === 'open' && update.account) {
+      accountChanged = state.account?.id !== update.account.id || state.account?.name !== update.account.name;
+      state.account = { ...update.account };
+    }
+    const statusChanged = previous !== update.status;
+    if (statusChanged || update.error) {
+      this.log.info('instance status', { instance: id, status: update.status, ...(update.error ? { error: update.error } : {}) });
+    }
+    if (accountChanged || statusChanged) this.opts.status.record(id, update, accountChanged, statusChanged);
+  }
+}

@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import type { Account, StartOptions } from '../../engines/engine.js';
+import { isEngineName, type EngineName } from '../../engines/registry.js';
+import { AppError, conflict, describeError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { instanceMediaDir } from '../../media/paths.js';
+import { isUniqueViolation, type Db } from '../../storage/db.js';
+import * as instancesRepo from '../../storage/instances-repo.js';
+import { purgeInstance } from '../../storage/purge.js';
+import type { InstanceRow } from '../../storage/schema.js';
+import { requireOpen } from './capability.js';
+import type { InstanceRegistry } from './instance-registry.js';
+import { INSTANCE_ID, type InstanceState } from './instance-state.js';
+import type { QrImages } from './qr-image.js';
+import type { StatusRecorder } from './status-recorder.js';
+
+/**
+ * What else must let go of an instance being deleted: `quiesce` stops its work and waits for what
+ * is in flight (before its rows go), `forget` drops what is kept in memory (after).
+ */
+export interface DeletionHook {
+  quiesce?(instanceId: string): Promise<void> | void;
+  forget?(instanceId: string): void;
+}
+
+export interface InstanceServiceOptions {
+  db: Db;
+  registry: InstanceRegistry;
+  status: StatusRecorder;
+  qr: QrImages;
+  defaultEngine: EngineName;
+  mediaDir: string;
+  logger: Logger;
+  now: () => number;
+}
+
+/** Instances: create, connect, restart, log out, delete, and bringing them back after a restart. */
+export class InstanceService {
+  private readonly hooks: DeletionHook[] = [];
+
+  constructor(private readonly opts: InstanceServiceOptions) {}
+
+  onDelete(hook: DeletionHook): void {
+    this.hooks.push(hook);
+  }
+
+  /** Loads every instance and starts those that were started before the last shutdown. */
+  async restore(): Promise<void> {
+    const rows = await instancesRepo.listInstances(this.opts.db);
+    const attached = rows.filter((row) => {
+      try {
+        this.opts.registry.attach(row);
+        return true;
+      } catch (err) {
+        this.opts.logger.error('instance could not be loaded', { instance: row.id, engine: row.engine, error: describeError(err) });
+        return false;
+      }
+    });
+    await Promise.all(
+      attached
+        .filter((row) => row.should_run === 1)
+        .map((row) =>
+          this.opts.registry
+            .withLock(row.id, () => this.opts.registry.start(row.id, {}))
+            .catch((err) => this.opts.logger.warn('instance did not start on restore', { instance: row.id, error: describeError(err) })),
+        ),
+    );
+  }
+
+  list(): InstanceState[] {
+    return this.opts.registry.list();
+  }
+
+  get(instanceId: string): InstanceState {
+    return this.opts.registry.get(instanceId);
+  }
+
+  /** The linked account; 409 while the instance is not connected. */
+  account(instanceId: string): Account {
+    const state = requireOpen(this.opts.registry, instanceId);
+    if (!state.account) throw new AppError('not_connected', `instance ${instanceId} is not connected (status: ${state.status})`);
+    return state.account;
+  }
+
+  async create(input: { id?: string | undefined; description?: string | undefined; engine?: string | undefined }): Promise<InstanceState> {
+    const id = input.id ?? this.freshId();
+    if (!INSTANCE_ID.test(id)) throw new AppError('bad_request', 'id: must be 1 to 64 characters of letters, digits, "_" or "-"');
+    const engine = input.engine ?? this.opts.defaultEngine;
+    if (!isEngineName(engine)) throw new AppError('bad_request', `engine: unknown engine "${engine}"`);
+    if (this.opts.registry.has(id)) throw conflict(`instance ${id} already exists`);
+    const now = this.opts.now();
+    const row: InstanceRow = {
+      id,
+      description: input.description ?? '',
+      engine,
+      should_run: 0,
+      account_id: null,
+      account_name: null,
+      account_phone: null,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await instancesRepo.insertInstance(this.opts.db, row);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict(`instance ${id} already exists`);
+      throw err;
+    }
+    try {
+      return this.opts.registry.attach(row);
+    } catch (err) {
+      await instancesRepo.deleteInstance(this.opts.db, id);
+      throw new AppError('bad_request', `engine: ${describeError(err)}`);
+    }
+  }
+
+  /** Starts connecting (a QR follows, or a pairing code for `pairingPhone`); a no-op when already connecting or open. */
+  async connect(instanceId: string, options: StartOptions = {}): Promise<InstanceState> {
+    const { registry } = this.opts;
+    return registry.withLock(instanceId, async (engine, state) => {
+      await instancesRepo.updateInstance(this.opts.db, instanceId, { should_run: 1 });
+      if (options.pairingPhone && state.status !== 'disconnected') {
+        if (state.status === 'open') throw conflict(`instance ${instanceId} is already connected`);
+        await engine.stop(); // switching a QR attempt to pairing by phone: start over
+      }
+      await registry.start(instanceId, options);
+      return registry.get(instanceId);
+    });
+  }
+
+  /** Stops and starts the engine in the background; the session is kept. */
+  restart(instanceId: string): void {
+    const { registry } = this.opts;
+    registry.get(instanceId);
+    void registry
+      .withLock(instanceId, async (engine) => {
+        await instancesRepo.updateInstance(this.opts.db, instanceId, { should_run: 1 });
+        await engine.stop();
+        await registry.start(instanceId, {});
+      })
+      .catch((err) => this.opts.logger.warn('restart failed', { instance: instanceId, error: describeError(err) }));
+  }
+
+  /** Unlinks the account: the session is deleted and connecting again needs a new QR. */
+  async logout(instanceId: string): Promise<void> {
+    const { registry } = this.opts;
+    await registry.withLock(instanceId, async (engine) => {
+      await engine.logout();
+      registry.loggedOut(instanceId);
+      await instancesRepo.updateInstance(this.opts.db, instanceId, { should_run: 0, account_id: null, account_name: null, account_phone: null });
+      await rm(registry.sessionDir(instanceId), { recursive: true, force: true });
+    });
+  }
+
+  /**
+   * Deletes the instance. It answers 404 from the first step on; its engine stops, its work in
+   * flight ends (sends still queued fail, jobs stop), then its rows go in batches that never stall
+   * the server, then its session and media folders.
+   */
+  async delete(instanceId: string): Promise<void> {
+    const { registry } = this.opts;
+    await registry.beginDelete(instanceId);
+    for (const hook of this.hooks) await hook.quiesce?.(instanceId);
+    await this.opts.status.settled(instanceId);
+    await purgeInstance(this.opts.db, instanceId);
+    for (const hook of this.hooks) hook.forget?.(instanceId);
+    this.opts.qr.forget(instanceId);
+    registry.forget(instanceId);
+    await Promise.all([
+      rm(registry.sessionDir(instanceId), { recursive: true, force: true }),
+      rm(instanceMediaDir(this.opts.mediaDir, instanceId), { recursive: true, force: true }),
+    ]);
+  }
+
+  /** The QR code as a data URI while connecting (null otherwise), with the status. */
+  async qrDataUri(instanceId: string): Promise<{ qrCode: string | null; status: InstanceState['status'] }> {
+    const state = this.get(instanceId);
+    const qrCode = state.qr && state.status === 'connecting' ? await this.opts.qr.dataUri(state.id, state.qr) : null;
+    return { qrCode, status: state.status };
+  }
+
+  /** The QR code as a PNG while connecting; null otherwise. */
+  async qrPng(instanceId: string): Promise<Buffer | null> {
+    const state = this.get(instanceId);
+    return state.qr && state.status === 'connecting' ? this.opts.qr.png(state.id, state.qr) : null;
+  }
+
+  private freshId(): string {
+    for (;;) {
+      const id = `inst_${randomBytes(4).toString('hex')}`;
+      if (!this.opts.registry.has(id)) return id;
+    }
+  }
+}

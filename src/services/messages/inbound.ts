@@ -1,0 +1,144 @@
+import type { AckUpdate, EngineMessage } from '../../engines/engine.js';
+import { describeError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { saveMedia } from '../../media/media-store.js';
+import { mediaUrl } from '../../media/paths.js';
+import type { Db } from '../../storage/db.js';
+import * as repo from '../../storage/messages-repo.js';
+import type { WriteQueue } from '../../storage/write-batch.js';
+import { recordOnChat } from '../chats/chat-records.js';
+import type { EventSink } from '../events.js';
+import type { InstanceRegistry } from '../instances/instance-registry.js';
+import { advanceableFrom } from './ack-state.js';
+import { incomingRow } from './rows.js';
+import type { SendTracker } from './send-tracker.js';
+
+export interface InboundOptions {
+  db: Db;
+  writes: WriteQueue;
+  registry: InstanceRegistry;
+  events: EventSink;
+  tracker: SendTracker;
+  mediaDir: string;
+  publicUrl: string;
+  logger: Logger;
+}
+
+/** Told of every message received from someone else, once it is stored (never of a redelivery). */
+export type StoredListener = (instanceId: string, message: EngineMessage) => void;
+
+/**
+ * What engines report about messages, stored in the order it came per instance: messages
+ * received (and sent from the phone itself), and receipts moving an outgoing message's status
+ * forward. Each change and its webhook event are written in one transaction.
+ */
+export class InboundMessages {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly listeners: StoredListener[] = [];
+
+  constructor(private readonly opts: InboundOptions) {}
+
+  onStored(listener: StoredListener): void {
+    this.listeners.push(listener);
+  }
+
+  message(instanceId: string, message: EngineMessage): void {
+    this.serially(instanceId, () => this.store(instanceId, message));
+  }
+
+  ack(instanceId: string, ack: AckUpdate): void {
+    this.serially(instanceId, () => this.applyAck(instanceId, ack));
+  }
+
+  /** Waits until every engine event received so far is stored (tests, shutdown, reads that must see them). */
+  async settled(instanceId?: string): Promise<void> {
+    const chains = instanceId ? [this.chains.get(instanceId)] : [...this.chains.values()];
+    await Promise.all(chains.map((c) => c ?? Promise.resolve()));
+  }
+
+  forget(instanceId: string): void {
+    this.chains.delete(instanceId);
+  }
+
+  /** Runs `fn` after everything reported before it for this instance is stored (engine reports of chats, say). */
+  enqueue(instanceId: string, fn: () => Promise<void>): void {
+    this.serially(instanceId, fn);
+  }
+
+  private serially(instanceId: string, fn: () => Promise<void>): void {
+    const next = (this.chains.get(instanceId) ?? Promise.resolve()).then(fn).catch((err) => {
+      if (!this.opts.registry.has(instanceId)) return; // deleted meanwhile
+      this.opts.logger.error('could not store an engine event', { instance: instanceId, error: describeError(err) });
+    });
+    this.chains.set(instanceId, next);
+  }
+
+  private async store(instanceId: string, m: EngineMessage): Promise<void> {
+    if (!this.opts.registry.has(instanceId)) return;
+    const row = incomingRow(instanceId, m);
+    const facts = { chatId: m.chatId, from: m.from, fromMe: m.fromMe, senderName: m.senderName ?? null, timestamp: m.timestamp };
+    if (m.fromMe) {
+      // Sent from the phone itself, or the echo of one of our own sends (merged when the send is
+      // confirmed, which looks for an echo only when one was announced here).
+      this.opts.tracker.rememberEcho(instanceId, m.id);
+      if (m.media) row.media_file = await saveMedia(this.opts.mediaDir, instanceId, m.media.data, m.media.mimetype, m.media.filename);
+      await this.opts.writes.run(async (trx) => {
+        const seq = await repo.insertMessageIfNew(trx, row);
+        if (seq !== null) await recordOnChat(trx, instanceId, { ...facts, seq });
+      });
+      return;
+    }
+    if (await repo.findMessage(this.opts.db, instanceId, m.id)) return; // a redelivery
+    if (m.media) row.media_file = await saveMedia(this.opts.mediaDir, instanceId, m.media.data, m.media.mimetype, m.media.filename);
+    const stored = await this.opts.writes.run(async (trx) => {
+      const seq = await repo.insertMessageIfNew(trx, row);
+      if (seq === null) return false;
+      await recordOnChat(trx, instanceId, { ...facts, seq });
+      await this.opts.events.record(trx, instanceId, {
+        event: 'message_received',
+        data: {
+          id: m.id,
+          from: m.from,
+          to: m.to,
+          body: m.body,
+          type: m.kind,
+          timestamp: m.timestamp,
+          fromMe: false,
+          chatId: m.chatId,
+          ...(m.senderName ? { senderName: m.senderName } : {}),
+          ...(row.media_file
+            ? { media: { url: mediaUrl(this.opts.publicUrl, instanceId, row.media_file), mimetype: row.media_mimetype, filename: row.media_filename, size: row.media_size } }
+            : {}),
+          ...(m.location ? { location: m.location } : {}),
+          ...(m.poll ? { poll: m.poll } : {}),
+          ...(m.vcard ? { vcard: m.vcard } : {}),
+        },
+      });
+      return true;
+    });
+    if (!stored) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(instanceId, m);
+      } catch (err) {
+        this.opts.logger.warn('a stored-message listener failed', { instance: instanceId, error: describeError(err) });
+      }
+    }
+  }
+
+  private async applyAck(instanceId: string, ack: AckUpdate): Promise<void> {
+    const applied = await this.opts.writes.run(async (trx) => {
+      // One conditional update in the usual case; the forward-only rule is in its WHERE.
+      const moved = await repo.advanceStatus(trx, instanceId, ack.id, advanceableFrom(ack.status), ack.status);
+      if (moved) {
+        await this.opts.events.record(trx, instanceId, {
+          event: 'message_ack',
+          data: { id: ack.id, chatId: moved.chat_id, status: ack.status, fromMe: true },
+        });
+        return true;
+      }
+      return (await repo.findMessage(trx, instanceId, ack.id)) !== undefined; // a late or repeated receipt
+    });
+    if (!applied && this.opts.tracker.hasUnconfirmed(instanceId)) this.opts.tracker.keepEarlyAck(instanceId, ack);
+  }
+}

@@ -1,0 +1,143 @@
+import type { OutgoingContent, SentMessage } from '../../engines/engine.js';
+import { AppError, EngineError, errorBody, notFound } from '../../errors.js';
+import { isGroupJid } from '../../ids.js';
+import * as chatsRepo from '../../storage/chats-repo.js';
+import type { Db } from '../../storage/db.js';
+import * as repo from '../../storage/messages-repo.js';
+import { purgeMessages } from '../../storage/purge.js';
+import type { MessageStatus } from '../../storage/schema.js';
+import { capabilityOf } from '../instances/capability.js';
+import type { InstanceRegistry } from '../instances/instance-registry.js';
+import type { Idempotency, IdempotentAnswer } from './idempotency.js';
+import type { InboundMessages, StoredListener } from './inbound.js';
+import { rowToMessage, type MessageView } from './message-view.js';
+import type { OutgoingMessages, SendOptions } from './outgoing.js';
+import { refOf } from './rows.js';
+
+/** What a send request builds from its body: the chat, the content, and a library file if any. */
+export interface Outgoing {
+  to: string;
+  content: OutgoingContent;
+  libraryFile?: string;
+}
+
+export interface MessageServiceOptions {
+  db: Db;
+  registry: InstanceRegistry;
+  outgoing: OutgoingMessages;
+  inbound: InboundMessages;
+  idempotency: Idempotency;
+  publicUrl: string;
+}
+
+export interface Statistics {
+  total: number;
+  sent: number;
+  received: number;
+  pending: number;
+  delivered: number;
+  failed: number;
+  read: number;
+}
+
+/** Sending, acting on messages, and the history: the rules every API dialect shares. */
+export class MessageService {
+  constructor(private readonly opts: MessageServiceOptions) {}
+
+  /** Sends (jobs, the chatbot): see OutgoingMessages.send. */
+  send(instanceId: string, to: string, content: OutgoingContent, options: SendOptions = {}): Promise<SentMessage> {
+    return this.opts.outgoing.send(instanceId, to, content, options);
+  }
+
+  /**
+   * A send asked for by a client: 404 and 409 before anything is built (no media is fetched for a
+   * send that cannot happen), and the Idempotency-Key rule when a key is given. Answers the status
+   * and body to send back (a replayed answer may be an error kept from the first attempt).
+   */
+  async submit(instanceId: string, build: () => Promise<Outgoing>, idempotencyKey?: string): Promise<IdempotentAnswer & { replayed?: boolean }> {
+    const attempt = async () => {
+      capabilityOf(this.opts.registry, instanceId, 'messages');
+      const out = await build();
+      const sent = await this.send(instanceId, out.to, out.content, out.libraryFile ? { libraryFile: out.libraryFile } : {});
+      return { status: 200, body: { sent: true as const, id: sent.id } };
+    };
+    this.opts.registry.get(instanceId); // 404 before anything else
+    if (idempotencyKey === undefined) return attempt();
+    return this.opts.idempotency.run(instanceId, idempotencyKey, async () => {
+      try {
+        return { ...(await attempt()), keep: true };
+      } catch (err) {
+        // Kept only when WhatsApp was asked and refused: the message exists as a failed row.
+        const attempted = (err instanceof EngineError && err.reason !== 'not_connected') || (err instanceof AppError && err.code === 'upstream_failed');
+        if (attempted) return { status: err.status, body: errorBody(err), keep: true };
+        throw err;
+      }
+    });
+  }
+
+  async react(instanceId: string, chatId: string, messageId: string, emoji: string): Promise<void> {
+    const messages = capabilityOf(this.opts.registry, instanceId, 'messages');
+    const row = await this.requireMessageIn(instanceId, chatId, messageId);
+    await this.opts.outgoing.onQueue(instanceId, () => messages.react(refOf(row), emoji));
+  }
+
+  async deleteForEveryone(instanceId: string, chatId: string, messageId: string): Promise<void> {
+    const messages = capabilityOf(this.opts.registry, instanceId, 'messages');
+    const row = await this.requireMessageIn(instanceId, chatId, messageId);
+    if (row.from_me !== 1 && !isGroupJid(chatId)) {
+      throw new AppError('conflict', `msgId: message ${messageId} was not sent by this account; only your own messages can be deleted for everyone`);
+    }
+    await this.opts.outgoing.onQueue(instanceId, () => messages.revoke(refOf(row)));
+    await repo.updateMessage(this.opts.db, instanceId, messageId, { type: 'revoked' });
+  }
+
+  /** A page of history, newest first. Served from the store whatever the instance's status. */
+  async history(
+    instanceId: string,
+    filter: { status?: MessageStatus; chatId?: string },
+    page: number,
+    limit: number,
+  ): Promise<{ items: MessageView[]; total: number }> {
+    this.opts.registry.get(instanceId);
+    if (filter.chatId) await this.opts.inbound.settled(instanceId);
+    const { rows, total } = await repo.listMessages(this.opts.db, instanceId, filter, limit, (page - 1) * limit);
+    return { items: rows.map((row) => rowToMessage(row, this.opts.publicUrl)), total };
+  }
+
+  /** total = received + sent + pending + failed; delivered and read count those that got at least that far. */
+  async statistics(instanceId: string): Promise<Statistics> {
+    this.opts.registry.get(instanceId);
+    const n = await repo.countByStatus(this.opts.db, instanceId);
+    const get = (s: MessageStatus) => n[s] ?? 0;
+    const read = get('read') + get('played');
+    const delivered = get('delivered') + read;
+    const sent = get('sent') + delivered;
+    const total = Object.values(n).reduce((a, b) => a + (b ?? 0), 0);
+    return { total, sent, received: get('received'), pending: get('pending'), delivered, failed: get('failed'), read };
+  }
+
+  /** Deletes the whole message history (in batches that never stall the server); chats stay known. */
+  async clear(instanceId: string): Promise<number> {
+    this.opts.registry.get(instanceId);
+    await this.opts.inbound.settled(instanceId);
+    const removed = await purgeMessages(this.opts.db, instanceId);
+    await chatsRepo.forgetStoredMessages(this.opts.db, instanceId);
+    return removed;
+  }
+
+  /** Waits until the engine events received so far are stored. */
+  settled(instanceId?: string): Promise<void> {
+    return this.opts.inbound.settled(instanceId);
+  }
+
+  onStored(listener: StoredListener): void {
+    this.opts.inbound.onStored(listener);
+  }
+
+  private async requireMessageIn(instanceId: string, chatId: string, messageId: string) {
+    const row = await repo.findMessage(this.opts.db, instanceId, messageId);
+    if (!row || row.chat_id !== chatId) throw notFound(`msgId: no message ${messageId} in chat ${chatId}`);
+    return row;
+  }
+}
+

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import type { AckUpdate, OutgoingContent, SentMessage } from '../../engines/engine.js';
+import { AppError, describeError, EngineError, notFound } from '../../errors.js';
+import { saveMedia } from '../../media/media-store.js';
+import type { Db } from '../../storage/db.js';
+import * as repo from '../../storage/messages-repo.js';
+import type { MessageStatus } from '../../storage/schema.js';
+import type { WriteQueue } from '../../storage/write-batch.js';
+import { recordOnChat } from '../chats/chat-records.js';
+import type { EventSink } from '../events.js';
+import { capabilityOf, requireOpen } from '../instances/capability.js';
+import type { InstanceRegistry } from '../instances/instance-registry.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { furthest } from './ack-state.js';
+import { outgoingRow } from './rows.js';
+import type { SendTracker } from './send-tracker.js';
+import { SendQueue } from './send-queue.js';
+
+export interface SendOptions {
+  /** The media is a file of the media library already (its stored name): no second copy is written. */
+  libraryFile?: string;
+  /**
+   * Runs in the send's turn, right before WhatsApp is asked (jobs mark their row `sending` here:
+   * a crash after this point leaves an outcome that is unknown, never retried blindly). When it
+   * throws (the job's row was cancelled meanwhile), nothing is sent and the stored message goes.
+   */
+  beforeSend?: () => Promise<void>;
+  /**
+   * The caller sends again later when nothing was sent (jobs waiting for the instance): a send
+   * that could not even be attempted leaves no `failed` message behind.
+   */
+  retriedByCaller?: boolean;
+}
+
+/** Thrown by a job's beforeSend when its row was cancelled while the send waited in the queue. */
+export class SendCancelled extends AppError {
+  constructor() {
+    super('conflict', 'cancelled before it was sent');
+  }
+}
+
+export interface OutgoingOptions {
+  db: Db;
+  writes: WriteQueue;
+  registry: InstanceRegistry;
+  events: EventSink;
+  settings: SettingsStore;
+  tracker: SendTracker;
+  mediaDir: string;
+  /** Applies a receipt that came before its send was stored (the inbound path's serial chain). */
+  replayAck: (instanceId: string, ack: AckUpdate) => void;
+  now: () => number;
+}
+
+/**
+ * The send path: a message is stored `pending`, sent in its turn of the instance's queue, and
+ * answered once WhatsApp accepted it (`sent`, WhatsApp's id) or refused it (`failed`).
+ */
+export class OutgoingMessages {
+  readonly queue = new SendQueue();
+  /** Per instance, the sends under way (a deletion waits for them before the rows go). */
+  private readonly inflight = new Map<string, Set<Promise<unknown>>>();
+
+  constructor(private readonly opts: OutgoingOptions) {}
+
+  send(instanceId: string, to: string, content: OutgoingContent, options: SendOptions = {}): Promise<SentMessage> {
+    const work = this.sendNow(instanceId, to, content, options);
+    let set = this.inflight.get(instanceId);
+    if (!set) this.inflight.set(instanceId, (set = new Set()));
+    const tracked = work.catch(() => undefined);
+    set.add(tracked);
+    void tracked.finally(() => {
+      set.delete(tracked);
+      if (set.size === 0 && this.inflight.get(instanceId) === set) this.inflight.delete(instanceId);
+    });
+    return work;
+  }
+
+  /** Waits for the sends under way of an instance (being deleted: no new one can start). */
+  async quiesce(instanceId: string): Promise<void> {
+    while (this.inflight.get(instanceId)?.size) await Promise.all([...this.inflight.get(instanceId)!]);
+  }
+
+  private async sendNow(instanceId: string, to: string, content: OutgoingContent, options: SendOptions): Promise<SentMessage> {
+    const messages = capabilityOf(this.opts.registry, instanceId, 'messages');
+    const state = requireOpen(this.opts.registry, instanceId);
+    const tempId = `HL${randomBytes(8).toString('hex').toUpperCase()}`;
+    const row = outgoingRow(instanceId, tempId, to, content, state.account, Math.floor(this.opts.now() / 1000));
+    if ('media' in content) {
+      row.media_file =
+        options.libraryFile ??
+        (await saveMedia(this.opts.mediaDir, instanceId, content.media.data, content.media.mimetype, content.media.filename));
+      row.media_mimetype = content.media.mimetype;
+      row.media_filename = content.media.filename ?? null;
+      row.media_size = content.media.data.length;
+    }
+    const seq = await this.opts.writes.run((trx) => repo.insertMessage(trx, row));
+
+    const { sent, confirmed } = await this.onQueue(instanceId, async () => {
+      const current = this.opts.registry.has(instanceId) ? this.opts.registry.get(instanceId) : null;
+      if (!current) {
+        // Deleted while the send waited: nothing was sent, and nothing of the instance is kept.
+        await repo.deleteMessage(this.opts.db, instanceId, tempId);
+        throw notFound(`instance ${instanceId} not found`);
+      }
+      if (current.status !== 'open') {
+        const why = `instance ${instanceId} disconnected before the message was sent`;
+        if (options.retriedByCaller) await repo.deleteMessage(this.opts.db, instanceId, tempId);
+        else await this.markFailed(instanceId, tempId, to, why);
+        throw new AppError('not_connected', why);
+      }
+      try {
+        await options.beforeSend?.();
+      } catch (err) {
+        await repo.deleteMessage(this.opts.db, instanceId, tempId);
+        throw err;
+      }
+      let sent: SentMessage;
+      this.opts.tracker.asking(instanceId);
+      try {
+        sent = await messages.send(to, content);
+      } catch (err) {
+        this.opts.tracker.confirmed(instanceId);
+        await this.markFailed(instanceId, tempId, to, describeError(err));
+        // WhatsApp was asked: a connection lost now leaves the outcome unknown, which is not the
+        // "nothing was sent" that not_connected means (an Idempotency-Key retry must not resend).
+        if (err instanceof EngineError && err.reason === 'not_connected') {
+          throw new EngineError('failed', `the connection to WhatsApp was lost while sending; the message may or may not have been sent: ${err.message}`);
+        }
+        if (err instanceof AppError) throw err;
+        throw new AppError('upstream_failed', `WhatsApp did not accept the message: ${describeError(err)}`);
+      }
+      // The next send of the queue need not wait for this one's commit: writes keep their order,
+      // and receipts that beat the commit are kept (see SendTracker) and applied after it.
+      const confirmed = this.markSent(instanceId, tempId, to, seq, sent).finally(() => this.opts.tracker.confirmed(instanceId));
+      confirmed.catch(() => undefined);
+      return { sent, confirmed };
+    });
+    await confirmed;
+    return sent;
+  }
+
+  /** Runs an action in the instance's send queue (the `sendDelay` apart from sends). */
+  onQueue<T>(instanceId: string, task: () => Promise<T>): Promise<T> {
+    return this.queue.run(instanceId, () => this.sendDelay(instanceId), task);
+  }
+
+  drop(instanceId: string): void {
+    this.queue.drop(instanceId);
+  }
+
+  private async markSent(instanceId: string, tempId: string, chatId: string, seq: number, sent: SentMessage): Promise<void> {
+    const { tracker } = this.opts;
+    // Decided before the write, so that the write can run again (group commit) with the same result.
+    const mayHaveEcho = tracker.hasEcho(instanceId, sent.id);
+    await this.opts.writes.run(async (trx) => {
+      let status: MessageStatus = 'sent';
+      const echo = mayHaveEcho ? await repo.findMessage(trx, instanceId, sent.id) : undefined;
+      if (echo) {
+        status = furthest(echo.status, 'sent');
+        await repo.deleteMessage(trx, instanceId, sent.id);
+      }
+      await repo.updateMessage(trx, instanceId, tempId, { id: sent.id, status, timestamp: sent.timestamp, native_key: sent.nativeKey ?? null });
+      const me = this.opts.registry.has(instanceId) ? this.opts.registry.get(instanceId).account : null;
+      await recordOnChat(trx, instanceId, { chatId, from: me?.id ?? '', fromMe: true, senderName: null, timestamp: sent.timestamp, seq });
+      await this.opts.events.record(trx, instanceId, { event: 'message_ack', data: { id: sent.id, chatId, status: 'sent', fromMe: true } });
+    });
+    tracker.forgetEcho(instanceId, sent.id);
+    for (const ack of tracker.takeEarlyAcks(instanceId, sent.id)) this.opts.replayAck(instanceId, ack);
+  }
+
+  private async markFailed(instanceId: string, tempId: string, chatId: string, error: string): Promise<void> {
+    await this.opts.writes.run(async (trx) => {
+      await repo.updateMessage(trx, instanceId, tempId, { status: 'failed', error });
+      await this.opts.events.record(trx, instanceId, { event: 'message_ack', data: { id: tempId, chatId, status: 'failed', fromMe: true } });
+    });
+  }
+
+  private async sendDelay(instanceId: string): Promise<number> {
+    return (await this.opts.settings.get(instanceId))?.sendDelay ?? 0;
+  }
+}

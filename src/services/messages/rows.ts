@@ -1,0 +1,87 @@
+import type { Account, EngineMessage, MessageRef, OutgoingContent } from '../../engines/engine.js';
+import { bodyOf } from '../../engines/content.js';
+import { isGroupJid } from '../../ids.js';
+import type { MessageRow, NewMessageRow } from '../../storage/schema.js';
+
+/** The row of a message about to be sent (pending, under a temporary id). */
+export function outgoingRow(instanceId: string, tempId: string, to: string, content: OutgoingContent, me: Account | null, timestamp: number): NewMessageRow {
+  return {
+    instance_id: instanceId,
+    id: tempId,
+    chat_id: to,
+    from_jid: me?.id ?? '',
+    to_jid: to,
+    from_me: 1,
+    type: content.kind,
+    body: bodyOf(content),
+    caption: 'media' in content ? (content.caption ?? null) : null,
+    media_file: null,
+    media_mimetype: null,
+    media_filename: null,
+    media_size: null,
+    extra: extraOf(content),
+    status: 'pending',
+    error: null,
+    sender_name: me?.name ?? null,
+    timestamp,
+    native_key: null,
+  };
+}
+
+/** The row of a message an engine reported (received, or sent from the phone itself). */
+export function incomingRow(instanceId: string, m: EngineMessage): NewMessageRow {
+  return {
+    instance_id: instanceId,
+    id: m.id,
+    chat_id: m.chatId,
+    from_jid: m.from,
+    to_jid: m.to,
+    from_me: m.fromMe ? 1 : 0,
+    type: m.kind,
+    body: m.body,
+    caption: m.media ? m.body : null,
+    media_file: null,
+    media_mimetype: m.media?.mimetype ?? null,
+    media_filename: m.media?.filename ?? null,
+    media_size: m.media?.data.length ?? null,
+    extra: extraOfIncoming(m),
+    status: m.fromMe ? 'sent' : 'received',
+    error: null,
+    sender_name: m.senderName ?? null,
+    timestamp: m.timestamp,
+    native_key: m.nativeKey ?? null,
+  };
+}
+
+/** What an engine needs to act on a stored message. */
+export function refOf(row: Pick<MessageRow, 'id' | 'chat_id' | 'from_me' | 'from_jid' | 'native_key'>): MessageRef {
+  return {
+    chatId: row.chat_id,
+    id: row.id,
+    fromMe: row.from_me === 1,
+    author: isGroupJid(row.chat_id) && row.from_me !== 1 ? row.from_jid : null,
+    nativeKey: row.native_key,
+  };
+}
+
+function extraOf(content: OutgoingContent): string | null {
+  switch (content.kind) {
+    case 'location':
+      return JSON.stringify({ location: content.location });
+    case 'poll_creation':
+      return JSON.stringify({ poll: content.poll });
+    case 'vcard':
+      return JSON.stringify({ vcard: content.vcard });
+    default:
+      return null;
+  }
+}
+
+function extraOfIncoming(m: EngineMessage): string | null {
+  const extra = {
+    ...(m.location ? { location: m.location } : {}),
+    ...(m.poll ? { poll: m.poll } : {}),
+    ...(m.vcard ? { vcard: m.vcard } : {}),
+  };
+  return Object.keys(extra).length ? JSON.stringify(extra) : null;
+}

@@ -1,0 +1,108 @@
+import { AppError, notFound } from '../../errors.js';
+import type { Db } from '../../storage/db.js';
+import type { DeliveryStatus, WebhookEventRow } from '../../storage/schema.js';
+import * as webhooksRepo from '../../storage/webhooks-repo.js';
+import type { EventName } from '../events.js';
+import type { InstanceRegistry } from '../instances/instance-registry.js';
+import type { InstanceSettings, SettingsStore } from './settings-store.js';
+
+/** How long an event is retried before it is given up (`failed`). */
+export const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** What wakes the webhook dispatcher of an instance (there may be something to deliver). */
+export interface WebhookWaker {
+  wake(instanceId: string): void;
+}
+
+export interface SettingsUpdateInput {
+  webhookUrl?: string;
+  webhookEnabled?: boolean;
+  sendDelay?: number;
+  webhookEvents?: EventName[];
+}
+
+export interface DeliveryView {
+  id: number;
+  webhookId: string;
+  event: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  responseCode: number | null;
+  url: string | null;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  payload: unknown;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function rowToDelivery(row: WebhookEventRow): DeliveryView {
+  return {
+    id: row.seq,
+    webhookId: row.webhook_id,
+    event: row.event,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    responseCode: row.response_code,
+    url: row.url,
+    createdAt: new Date(row.created_at).toISOString(),
+    lastAttemptAt: iso(row.last_attempt_at),
+    nextAttemptAt: row.status === 'pending' ? iso(row.next_attempt_at) : null,
+    deliveredAt: iso(row.delivered_at),
+    payload: JSON.parse(row.payload) as unknown,
+  };
+}
+
+export interface SettingsServiceOptions {
+  db: Db;
+  registry: InstanceRegistry;
+  store: SettingsStore;
+  webhooks: WebhookWaker;
+  now: () => number;
+}
+
+/** An instance's settings (webhook, send delay, chatbot switch) and its webhook deliveries. */
+export class SettingsService {
+  constructor(private readonly opts: SettingsServiceOptions) {}
+
+  async get(instanceId: string): Promise<InstanceSettings> {
+    this.opts.registry.get(instanceId);
+    const s = await this.opts.store.get(instanceId);
+    if (!s) throw notFound(`instance ${instanceId} not found`);
+    return s;
+  }
+
+  /** Only the fields given change; enabling webhooks needs a URL. */
+  async update(instanceId: string, patch: SettingsUpdateInput): Promise<InstanceSettings> {
+    const current = await this.get(instanceId);
+    const url = patch.webhookUrl ?? current.webhookUrl;
+    const enabled = patch.webhookEnabled ?? current.webhookEnabled;
+    if (enabled && url === '') throw new AppError('bad_request', 'webhookUrl: a URL is needed to enable webhooks');
+    const updated = await this.opts.store.update(instanceId, { ...patch, webhookEnabled: enabled });
+    this.opts.webhooks.wake(instanceId);
+    return updated;
+  }
+
+  async rotateSecret(instanceId: string): Promise<string> {
+    await this.get(instanceId);
+    return this.opts.store.rotateSecret(instanceId);
+  }
+
+  async deliveries(instanceId: string, status: DeliveryStatus | undefined, page: number, limit: number): Promise<{ items: DeliveryView[]; total: number }> {
+    this.opts.registry.get(instanceId);
+    const { rows, total } = await webhooksRepo.listDeliveries(this.opts.db, instanceId, status, limit, (page - 1) * limit);
+    return { items: rows.map(rowToDelivery), total };
+  }
+
+  /** Sends a delivery again now (failed ones get another 24 hours of retries); same webhook-id. */
+  async retryDelivery(instanceId: string, id: number): Promise<void> {
+    this.opts.registry.get(instanceId);
+    const now = this.opts.now();
+    if (!(await webhooksRepo.retryDelivery(this.opts.db, instanceId, id, now, now + GIVE_UP_AFTER_MS))) throw notFound(`delivery ${id} not found`);
+    this.opts.webhooks.wake(instanceId);
+  }
+}

@@ -1,0 +1,87 @@
+import type { Db, DbOrTrx } from '../../storage/db.js';
+import { getSettings, newWebhookSecret, updateSettings } from '../../storage/settings-repo.js';
+import type { SettingsRow, SettingsUpdate } from '../../storage/schema.js';
+import { EVENT_NAMES, type EventName } from '../events.js';
+
+export interface InstanceSettings {
+  webhookUrl: string;
+  webhookEnabled: boolean;
+  /** Milliseconds between two sends of the instance. */
+  sendDelay: number;
+  /** The events sent to the webhook. */
+  webhookEvents: EventName[];
+  webhookSecret: string;
+  /** Whether chatbot rules answer incoming messages. */
+  chatbotEnabled: boolean;
+}
+
+export type SettingsPatch = Partial<Omit<InstanceSettings, 'webhookSecret'>>;
+
+function fromRow(row: SettingsRow): InstanceSettings {
+  let events: EventName[] = [...EVENT_NAMES];
+  if (row.webhook_events) {
+    try {
+      const parsed = JSON.parse(row.webhook_events) as string[];
+      events = EVENT_NAMES.filter((e) => parsed.includes(e));
+    } catch {
+      // keep every event
+    }
+  }
+  return {
+    webhookUrl: row.webhook_url,
+    webhookEnabled: row.webhook_enabled === 1,
+    sendDelay: row.send_delay,
+    webhookEvents: events,
+    webhookSecret: row.webhook_secret,
+    chatbotEnabled: row.chatbot_enabled === 1,
+  };
+}
+
+/**
+ * Per-instance settings, cached in memory: they are read on every send and every event, and only
+ * this process writes them, so the cache is refreshed on each write.
+ */
+export class SettingsStore {
+  private readonly cache = new Map<string, InstanceSettings>();
+
+  constructor(private readonly db: Db) {}
+
+  /** `db` is the transaction when called inside one, so the read sees what the transaction wrote. */
+  async get(instanceId: string, db: DbOrTrx = this.db): Promise<InstanceSettings | null> {
+    const hit = this.cache.get(instanceId);
+    if (hit) return hit;
+    const row = await getSettings(db, instanceId);
+    if (!row) return null;
+    const settings = fromRow(row);
+    this.cache.set(instanceId, settings);
+    return settings;
+  }
+
+  async update(instanceId: string, patch: SettingsPatch): Promise<InstanceSettings> {
+    const set: SettingsUpdate = {};
+    if (patch.webhookUrl !== undefined) set.webhook_url = patch.webhookUrl;
+    if (patch.webhookEnabled !== undefined) set.webhook_enabled = patch.webhookEnabled ? 1 : 0;
+    if (patch.sendDelay !== undefined) set.send_delay = patch.sendDelay;
+    if (patch.chatbotEnabled !== undefined) set.chatbot_enabled = patch.chatbotEnabled ? 1 : 0;
+    if (patch.webhookEvents !== undefined) {
+      const all = EVENT_NAMES.every((e) => patch.webhookEvents!.includes(e));
+      set.webhook_events = all ? null : JSON.stringify(patch.webhookEvents);
+    }
+    await updateSettings(this.db, instanceId, set);
+    this.cache.delete(instanceId);
+    const fresh = await this.get(instanceId);
+    if (!fresh) throw new Error(`settings of ${instanceId} vanished`);
+    return fresh;
+  }
+
+  async rotateSecret(instanceId: string): Promise<string> {
+    const secret = newWebhookSecret();
+    await updateSettings(this.db, instanceId, { webhook_secret: secret });
+    this.cache.delete(instanceId);
+    return secret;
+  }
+
+  forget(instanceId: string): void {
+    this.cache.delete(instanceId);
+  }
+}

@@ -1,0 +1,41 @@
+import type { DbOrTrx } from './db.js';
+import type { ContactRow } from './schema.js';
+
+/** What is known of a contact; fields left out (undefined) stay as they are, null clears a name. */
+export interface ContactReport {
+  id: string;
+  name?: string | null;
+  /** The push name; a null or empty one never replaces a known one. */
+  notify?: string | null;
+}
+
+/**
+ * Records contacts: everyone who wrote, everyone written to, and the engine's address book. The
+ * newest push name wins; an address-book name only comes from the engine.
+ */
+export async function upsertContacts(db: DbOrTrx, instanceId: string, contacts: ContactReport[]): Promise<void> {
+  const now = Date.now();
+  for (const c of contacts) {
+    const notify = c.notify ? c.notify : null;
+    await db
+      .insertInto('contacts')
+      .values({ instance_id: instanceId, contact_id: c.id, name: c.name ?? null, notify, updated_at: now })
+      .onConflict((oc) =>
+        oc.columns(['instance_id', 'contact_id']).doUpdateSet({
+          ...(c.name !== undefined ? { name: c.name } : {}),
+          ...(notify !== null ? { notify } : {}),
+          updated_at: now,
+        }),
+      )
+      .execute();
+  }
+}
+
+/** Every contact of an instance, by id. */
+export function listContacts(db: DbOrTrx, instanceId: string): Promise<ContactRow[]> {
+  return db.selectFrom('contacts').selectAll().where('instance_id', '=', instanceId).orderBy('contact_id').execute();
+}
+
+export function findContact(db: DbOrTrx, instanceId: string, id: string): Promise<ContactRow | undefined> {
+  return db.selectFrom('contacts').selectAll().where('instance_id', '=', instanceId).where('contact_id', '=', id).executeTakeFirst();
+}

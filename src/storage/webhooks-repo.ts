@@ -1,0 +1,111 @@
+import { sql } from 'kysely';
+import type { DbOrTrx } from './db.js';
+import type { DeliveryStatus, NewWebhookEventRow, WebhookEventRow } from './schema.js';
+
+/** The webhook outbox: one row per event to deliver, in `seq` order per instance. */
+export async function insertEvent(db: DbOrTrx, row: NewWebhookEventRow): Promise<void> {
+  await db.insertInto('webhook_events').values(row).execute();
+}
+
+/** Instances with something still to deliver (after a restart). */
+export async function instancesWithPending(db: DbOrTrx): Promise<string[]> {
+  const rows = await db.selectFrom('webhook_events').select('instance_id').where('status', '=', 'pending').distinct().execute();
+  return rows.map((r) => r.instance_id);
+}
+
+/** The oldest pending events of an instance. */
+export function oldestPending(db: DbOrTrx, instanceId: string, limit: number): Promise<WebhookEventRow[]> {
+  return db
+    .selectFrom('webhook_events')
+    .selectAll()
+    .where('instance_id', '=', instanceId)
+    .where('status', '=', 'pending')
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
+
+export async function markDelivered(
+  db: DbOrTrx,
+  seq: number,
+  outcome: { attempts: number; attemptedAt: number; deliveredAt: number; responseCode: number | null; url: string },
+): Promise<void> {
+  await db
+    .updateTable('webhook_events')
+    .set({
+      status: 'delivered',
+      attempts: outcome.attempts,
+      last_attempt_at: outcome.attemptedAt,
+      delivered_at: outcome.deliveredAt,
+      response_code: outcome.responseCode,
+      last_error: null,
+      url: outcome.url,
+    })
+    .where('seq', '=', seq)
+    .execute();
+}
+
+export async function markAttemptFailed(
+  db: DbOrTrx,
+  seq: number,
+  outcome: { attempts: number; attemptedAt: number; nextAttemptAt: number; responseCode: number | null; error: string; url: string },
+): Promise<void> {
+  await db
+    .updateTable('webhook_events')
+    .set({
+      attempts: outcome.attempts,
+      last_attempt_at: outcome.attemptedAt,
+      next_attempt_at: outcome.nextAttemptAt,
+      response_code: outcome.responseCode,
+      last_error: outcome.error,
+      url: outcome.url,
+    })
+    .where('seq', '=', seq)
+    .execute();
+}
+
+export async function giveUp(db: DbOrTrx, seq: number, error: string): Promise<void> {
+  await db.updateTable('webhook_events').set({ status: 'failed', last_error: error }).where('seq', '=', seq).execute();
+}
+
+/** Deletes delivered events created before `deliveredBefore` and failed ones before `failedBefore`. */
+export async function prune(db: DbOrTrx, deliveredBefore: number, failedBefore: number): Promise<number> {
+  const a = await db.deleteFrom('webhook_events').where('status', '=', 'delivered').where('created_at', '<', deliveredBefore).executeTakeFirst();
+  const b = await db.deleteFrom('webhook_events').where('status', '=', 'failed').where('created_at', '<', failedBefore).executeTakeFirst();
+  return Number(a.numDeletedRows) + Number(b.numDeletedRows);
+}
+
+/** A page of an instance's deliveries, newest first. */
+export async function listDeliveries(
+  db: DbOrTrx,
+  instanceId: string,
+  status: DeliveryStatus | undefined,
+  limit: number,
+  offset: number,
+): Promise<{ rows: WebhookEventRow[]; total: number }> {
+  let q = db.selectFrom('webhook_events').where('instance_id', '=', instanceId);
+  if (status) q = q.where('status', '=', status);
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy('seq', 'desc').limit(limit).offset(offset).execute(),
+    q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** Makes a delivery pending again, due now, with `expiresAt` as its new give-up time; false when there is none. */
+export async function retryDelivery(db: DbOrTrx, instanceId: string, seq: number, now: number, expiresAt: number): Promise<boolean> {
+  const result = await db
+    .updateTable('webhook_events')
+    .set({ status: 'pending', next_attempt_at: now, expires_at: expiresAt, delivered_at: null })
+    .where('instance_id', '=', instanceId)
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Deletes at most `limit` events of an instance (batched deletion of an instance). */
+export async function deleteEventBatch(db: DbOrTrx, instanceId: string, limit: number): Promise<number> {
+  const batch = db.selectFrom('webhook_events').select('seq').where('instance_id', '=', instanceId).limit(limit);
+  const result = await db.deleteFrom('webhook_events').where('seq', 'in', batch).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
