@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TOKEN, testServer } from './support/app.js';
+import { TOKEN, testServer, closesServers } from './support/app.js';
+
+closesServers(test);
 
 test('a request without a token answers 401 with an error naming the ways to send one', async () => {
   const s = await testServer();

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { eventually } from './support/app.js';
+import { eventually, closesServers } from './support/app.js';
 import { startChildServer, type ChildServer } from './support/child-server.js';
+
+closesServers(test);
 
 const A = '905321000081';
 const B = '905321000082';

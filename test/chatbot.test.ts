@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fillTemplate, fold, matches } from '../src/services/chatbot/matching.js';
 import type { SandboxEngine } from '../src/engines/sandbox/sandbox-engine.js';
-import { eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
+import { eventually, linkedSandbox, testServer, type TestServer, closesServers } from './support/app.js';
 
 const A = '905321000051';
 const B = '905321000052';
@@ -17,6 +17,7 @@ const outgoing = async (s: TestServer, id: string) =>
   (await s.json('GET', `/api/instance/${id}/messages?limit=1000`)).body.items.filter((m: any) => m.fromMe);
 
 const rules = suite('chatbot rules API');
+closesServers(rules);
 
 rules('rules are created with the seed defaults, listed in order, updated by id and deleted', async () => {
   const s = await one();
@@ -66,6 +67,7 @@ rules('bad rules answer 400 naming the field; a catastrophic regex is refused', 
 rules.run();
 
 const replies = suite('chatbot replies');
+closesServers(replies);
 
 replies('a contains rule answers an incoming message with {name}, {phone} and {time} filled', async () => {
   const s = await one();
@@ -119,13 +121,12 @@ replies('two bots answering each other stop after the per-chat cooldown', async 
     await s.json('POST', `/api/instance/${id}/chatbot/rules`, { match_type: 'regex', trigger_text: '.*', response: `bot ${id}`, delay: 0 });
   }
   await s.json('POST', '/api/instance/a/messages/chat', { to: B, body: 'start' });
-  await new Promise((r) => setTimeout(r, 2500));
-  const a = (await outgoing(s, 'a')).length;
-  const b = (await outgoing(s, 'b')).length;
-  await new Promise((r) => setTimeout(r, 1000));
-  assert.is((await outgoing(s, 'a')).length, a, 'a stopped');
-  assert.is((await outgoing(s, 'b')).length, b, 'b stopped');
-  assert.ok(b <= 3 && a <= 4, `a sent ${a}, b sent ${b}`);
+  // They do answer each other: b three times (its cooldown), a its 'start' and three replies ...
+  await eventually('the bots to talk up to their cooldown', async () => (await outgoing(s, 'b')).length === 3 && (await outgoing(s, 'a')).length === 4, 8000);
+  // ... and then stop: b's fourth reply in the minute is refused, so a has nothing more to answer.
+  await new Promise((r) => setTimeout(r, 600));
+  assert.is((await outgoing(s, 'a')).length, 4, 'a stopped');
+  assert.is((await outgoing(s, 'b')).length, 3, 'b stopped');
   await s.close();
 });
 
@@ -139,15 +140,18 @@ replies('the bot never answers its own messages nor group messages', async () =>
   });
   const group = await s.json('POST', '/api/sandbox/a/groups', { name: 'G', participants: [CUSTOMER] });
   await s.json('POST', '/api/sandbox/a/incoming', { from: CUSTOMER, body: 'x in group', groupId: group.body.id });
-  await new Promise((r) => setTimeout(r, 300));
+  // The same rule does answer the customer writing in their own chat, after the two above.
+  await s.json('POST', '/api/sandbox/a/incoming', { from: CUSTOMER, body: 'x, directly' });
+  await eventually('the reply to the direct message', async () => (await outgoing(s, 'a')).some((m: any) => m.body === 'x back'));
   const bodies = (await outgoing(s, 'a')).map((m: any) => m.body);
-  assert.not.ok(bodies.includes('x back'), `no reply: ${JSON.stringify(bodies)}`);
+  assert.is(bodies.filter((b: string) => b === 'x back').length, 1, `one reply only, to the direct message: ${JSON.stringify(bodies)}`);
   await s.close();
 });
 
 replies.run();
 
 const matching = suite('matching');
+closesServers(matching);
 
 matching('folding ignores case (Turkish dotted and dotless i too) and surrounding spaces', () => {
   assert.is(fold('  IŞIK İstanbul '), 'işik istanbul');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
+import { eventually, linkedSandbox, testServer, type TestServer, closesServers } from './support/app.js';
 
 const A = '905321000011';
 const B = '905321000012';
@@ -24,6 +24,7 @@ const incoming = async (s: TestServer, id: string, body: Record<string, unknown>
 };
 
 const list = suite('GET /api/instance/:id/chats');
+closesServers(list);
 
 list('a chat appears after its first incoming message, with the sender\'s name, its unread count and last message time', async () => {
   const s = await testServer();
@@ -134,6 +135,7 @@ list('after a server restart, chats come from the store: names, unread counts an
 list.run();
 
 const read = suite('POST /api/instance/:id/chats/read');
+closesServers(read);
 
 read('marks the chat read: unreadCount drops to 0 and the sender sees its messages read', async () => {
   const s = await testServer();
@@ -155,6 +157,7 @@ read('marks the chat read: unreadCount drops to 0 and the sender sees its messag
 read.run();
 
 const messages = suite('GET /api/instance/:id/chats/messages');
+closesServers(messages);
 
 messages('answers the chat\'s messages newest first, 50 by default, in the shape of the message history', async () => {
   const s = await testServer();
@@ -204,6 +207,7 @@ messages('answers 400 naming chatId or limit when they are missing or malformed,
 messages.run();
 
 const manage = suite('archive, unarchive and delete');
+closesServers(manage);
 
 manage('POST .../chats/archive and unarchive set the chat\'s archived flag', async () => {
   const s = await testServer();
@@ -289,6 +293,7 @@ manage('every chats route answers 404 for an unknown instance, and those that ne
 manage.run();
 
 const docs = suite('OpenAPI document');
+closesServers(docs);
 
 docs('lists every chats, contacts, groups and media library route', async () => {
   const s = await testServer();

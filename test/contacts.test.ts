@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
+import { eventually, linkedSandbox, testServer, type TestServer, closesServers } from './support/app.js';
 
 const A = '905321000021';
 const B = '905321000022';
@@ -17,6 +17,7 @@ const incoming = async (s: TestServer, id: string, body: Record<string, unknown>
 };
 
 const list = suite('GET /api/instance/:id/contacts');
+closesServers(list);
 
 list('lists who wrote (with their push name as notify) and who was written to, but not groups', async () => {
   const s = await testServer();
@@ -71,6 +72,7 @@ list('contacts come from the store after a server restart', async () => {
 list.run();
 
 const one = suite('GET /api/instance/:id/contacts/contact, check and image');
+closesServers(one);
 
 one('contacts/contact answers a known contact by phone or id, and 404 for a number not on WhatsApp', async () => {
   const s = await testServer();
@@ -129,6 +131,7 @@ one('contact lookups answer 400 naming chatId when it is missing, malformed or a
 one.run();
 
 const block = suite('POST /api/instance/:id/contacts/block and unblock');
+closesServers(block);
 
 block('a blocked contact\'s messages are not delivered; after unblock they are again', async () => {
   const s = await testServer();

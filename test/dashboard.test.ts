@@ -3,7 +3,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TOKEN, testServer, type TestServer } from './support/app.js';
+import { TOKEN, testServer, type TestServer, closesServers } from './support/app.js';
+
+closesServers(test);
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { linkedSandbox, testServer, type TestServer } from './support/app.js';
+import { linkedSandbox, testServer, type TestServer, closesServers } from './support/app.js';
 
 const A = '905321000031';
 const B = '905321000032';
@@ -15,6 +15,7 @@ const createGroup = async (s: TestServer, id: string, name: string, participants
 };
 
 const groups = suite('groups');
+closesServers(groups);
 
 groups('GET .../groups lists the groups the account is in, with the participant count, creation time and description', async () => {
   const s = await testServer();

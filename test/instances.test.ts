@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { eventually, linkedSandbox, testServer, TOKEN } from './support/app.js';
+import { eventually, linkedSandbox, testServer, TOKEN, closesServers } from './support/app.js';
+
+closesServers(test);
 
 test('POST /api/instance creates an instance with a generated inst_ id and lists it disconnected', async () => {
   const s = await testServer();

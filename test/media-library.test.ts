@@ -4,7 +4,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { eventually, linkedSandbox, testServer, TOKEN, type TestServer } from './support/app.js';
+import { eventually, linkedSandbox, testServer, TOKEN, type TestServer, closesServers } from './support/app.js';
 
 const A = '905321000041';
 const B = '905321000042';
@@ -48,6 +48,7 @@ const folder = (s: TestServer, id: string) => path.join(s.config.mediaDir, id);
 const filesIn = (s: TestServer, id: string) => (existsSync(folder(s, id)) ? readdirSync(folder(s, id)).sort() : []);
 
 const up = suite('POST /api/instance/:id/media/upload');
+closesServers(up);
 
 up('streams the file into the instance\'s folder under a generated name and answers the seed\'s shape', async () => {
   const s = await testServer();
@@ -161,6 +162,7 @@ up('works in-process too (app.request, where there is no Node request)', async (
 up.run();
 
 const trip = suite('the media round trip');
+closesServers(trip);
 
 trip('upload, send by its URL, the recipient gets the same bytes, list, delete', async () => {
   const s = await testServer();
@@ -204,6 +206,7 @@ trip('upload, send by its URL, the recipient gets the same bytes, list, delete',
 trip.run();
 
 const lib = suite('media/list and media/delete');
+closesServers(lib);
 
 lib('received media is stored the same way: a generated name, referenced by the message, listed by media/list', async () => {
   const s = await testServer();

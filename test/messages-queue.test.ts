@@ -5,7 +5,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Engine } from '../src/engines/engine.js';
 import type { SandboxEngine } from '../src/engines/sandbox/sandbox-engine.js';
-import { eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
+import { eventually, linkedSandbox, testServer, type TestServer, closesServers } from './support/app.js';
+
+closesServers(test);
 
 const A = '905321000021';
 const B = '905321000022';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
+import { eventually, linkedSandbox, testServer, type TestServer, closesServers } from './support/app.js';
 import { closedPort, fileServer } from './support/http-fixture.js';
 
 const A = '905321000001';
@@ -24,6 +24,7 @@ async function pair(): Promise<TestServer> {
 const history = async (s: TestServer, id: string, query = '') => (await s.json('GET', `/api/instance/${id}/messages${query}`)).body;
 
 const sends = suite('sends between two sandbox instances');
+closesServers(sends);
 
 sends('each send kind from A arrives at B with its type and intact media, stored on both sides, delivered then read', async () => {
   const s = await pair();
@@ -117,6 +118,7 @@ sends('an incoming message from the sandbox control is stored with its media', a
 sends.run();
 
 const errors = suite('send errors');
+closesServers(errors);
 
 errors('bad input answers 400 naming the field, and stores nothing', async () => {
   const s = await pair();

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { canAdvance } from '../src/services/messages/ack-state.js';
 import type { HatlineEvent } from '../src/services/events.js';
-import { eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
+import { eventually, linkedSandbox, testServer, type TestServer, closesServers } from './support/app.js';
 
 const A = '905321000011';
 const B = '905321000012';
@@ -16,6 +16,7 @@ async function pair(): Promise<TestServer> {
 const history = async (s: TestServer, id: string, query = '') => (await s.json('GET', `/api/instance/${id}/messages${query}`));
 
 const history_ = suite('history');
+closesServers(history_);
 
 history_('filters, pagination and totals return the right rows, newest first', async () => {
   const s = await pair();
@@ -111,6 +112,7 @@ history_('messages/clear (POST or DELETE) empties the history', async () => {
 history_.run();
 
 const acks = suite('ack state machine');
+closesServers(acks);
 
 acks('status only moves forward, or to failed before delivery', () => {
   assert.ok(canAdvance('pending', 'sent'));

@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { testServer } from './support/app.js';
+import { testServer, closesServers } from './support/app.js';
+
+closesServers(test);
 
 test('the 201st request in a minute answers 429 with Retry-After and RateLimit headers', async () => {
   let now = 1_000_000;

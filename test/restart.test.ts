@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { eventually, linkedSandbox, testServer } from './support/app.js';
+import { eventually, linkedSandbox, testServer, closesServers } from './support/app.js';
+
+closesServers(test);
 
 test('a server restart keeps instances: started ones come back open without a new scan', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hatline-restart-'));

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { eventually } from './support/app.js';
+import { eventually, closesServers } from './support/app.js';
 import { startChildServer } from './support/child-server.js';
 import { webhookReceiver } from './support/webhook-receiver.js';
+
+closesServers(test);
 
 test('killed with SIGKILL mid-stream and restarted, the server still delivers every stored event, in order', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hatline-crash-'));

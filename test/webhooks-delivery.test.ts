@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { eventually, linkedSandbox, testServer, TOKEN, type TestServer } from './support/app.js';
+import { eventually, linkedSandbox, testServer, TOKEN, type TestServer, closesServers } from './support/app.js';
 import { webhookReceiver, type Received } from './support/webhook-receiver.js';
 
 const A = '905321000031';
@@ -25,6 +25,7 @@ function verify(secret: string, r: Received) {
 }
 
 const events = suite('webhook events');
+closesServers(events);
 
 events('message_received, message_ack and connection_status arrive with the seed shapes, signed', async () => {
   const receiver = await webhookReceiver();
@@ -131,6 +132,7 @@ events('a rotated secret signs the next deliveries', async () => {
 events.run();
 
 const retries = suite('webhook retries and ordering');
+closesServers(retries);
 
 retries('a receiver that is down for a while still gets every event, in order, retries with the same webhook-id', async () => {
   let up = false;

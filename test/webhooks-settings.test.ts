@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { testServer } from './support/app.js';
+import { testServer, closesServers } from './support/app.js';
+
+closesServers(test);
 
 test('GET settings answers the seed object with string values, plus events and a secret', async () => {
   const s = await testServer();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { buildHatline, type BuildOptions, type Hatline } from '../../src/server.js';
+import { track } from './cleanup.js';
 
 export const TOKEN = 'test-token-0123456789';
 
@@ -27,10 +28,15 @@ export interface TestServerOptions {
   now?: () => number;
   wwebjs?: BuildOptions['wwebjs'];
   events?: BuildOptions['events'];
-  schedulerCron?: string;
+  webhookTimings?: BuildOptions['webhookTimings'];
 }
 
-/** Builds the whole server in-process on a temp DATA_DIR/MEDIA_DIR; no port is opened. */
+export { closesServers } from './cleanup.js';
+
+/**
+ * Builds the whole server in-process on a temp DATA_DIR/MEDIA_DIR; no port is opened and no cron
+ * runs (tests call hatline.scheduler.tick()). It is closed after the test by closesServers' hook.
+ */
 export async function testServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'hatline-test-'));
   const config = loadConfig({
@@ -49,7 +55,8 @@ export async function testServer(opts: TestServerOptions = {}): Promise<TestServ
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.wwebjs ? { wwebjs: opts.wwebjs } : {}),
     ...(opts.events ? { events: opts.events } : {}),
-    ...(opts.schedulerCron ? { schedulerCron: opts.schedulerCron } : {}),
+    ...(opts.webhookTimings ? { webhookTimings: opts.webhookTimings } : {}),
+    schedulerCron: null,
   });
   const call = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
     const init: RequestInit = { method, headers: { authorization: `Bearer ${TOKEN}`, ...headers } };
@@ -60,7 +67,8 @@ export async function testServer(opts: TestServerOptions = {}): Promise<TestServ
     return Promise.resolve(hatline.app.request(url, init));
   };
   let closed = false;
-  return {
+  let untrack = () => undefined as unknown;
+  const server: TestServer = {
     hatline,
     config,
     dir,
@@ -79,10 +87,13 @@ export async function testServer(opts: TestServerOptions = {}): Promise<TestServ
     close: async () => {
       if (closed) return;
       closed = true;
+      untrack();
       await hatline.close();
       if (!opts.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+  untrack = track(() => server.close());
+  return server;
 }
 
 /** Creates a sandbox instance, connects it and scans its QR; answers its account. */

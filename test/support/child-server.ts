@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { projectRoot } from '../../src/paths.js';
 import { closedPort } from './http-fixture.js';
 import { TOKEN } from './app.js';
+import { track } from './cleanup.js';
 
 export interface ChildServer {
   url: string;
@@ -38,6 +39,13 @@ export async function startChildServer(env: Record<string, string>, port?: numbe
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const kill = (signal: NodeJS.Signals = 'SIGKILL') =>
+    new Promise<void>((resolve) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+      proc.kill(signal);
+    });
+  track(() => kill());
   return {
     url,
     proc,
@@ -57,11 +65,6 @@ export async function startChildServer(env: Record<string, string>, port?: numbe
       }
       return { status: res.status, body: parsed };
     },
-    kill: (signal = 'SIGKILL') =>
-      new Promise((resolve) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-        proc.once('exit', () => resolve());
-        proc.kill(signal);
-      }),
+    kill,
   };
 }
