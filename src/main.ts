@@ -1,9 +1,13 @@
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig } from './config.js';
 import { describeError } from './errors.js';
 import { findChromium } from './engines/wwebjs/index.js';
 import { createLogger } from './logger.js';
 import { buildHatline } from './server.js';
+
+/** How long a shutdown waits for requests under way to answer. */
+const DRAIN_MS = 10_000;
 
 async function main(): Promise<void> {
   let config;
@@ -50,8 +54,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
-    server.close();
+    // No new connections; requests under way finish and answer before the database closes.
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    (server as Server).closeIdleConnections();
     try {
+      await hatline.stop();
+      const waited = await Promise.race([drained.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), DRAIN_MS).unref())]);
+      if (!waited) logger.warn('requests still under way at shutdown were cut off', { afterMs: DRAIN_MS });
       await hatline.close();
     } catch (err) {
       logger.error('shutdown error', { error: describeError(err) });

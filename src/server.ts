@@ -48,7 +48,12 @@ export interface Hatline {
   scheduler: Scheduler;
   /** The admin token when this start generated it (to print once). */
   generatedToken: string | null;
-  /** Stops every engine and job, and closes the database. */
+  /**
+   * Stops taking on work: jobs stop and engines close (sends still queued answer 409), while the
+   * database stays open so that requests under way can finish and answer.
+   */
+  stop(): Promise<void>;
+  /** Stops (if not yet) and closes the webhook dispatcher and the database. */
   close(): Promise<void>;
 }
 
@@ -182,6 +187,15 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     logger,
     ...(opts.now ? { now: opts.now } : {}),
   });
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      chatbot.stop();
+      await scheduler.stop();
+      await bulk.stop();
+      await registry.stopAll();
+      await inbound.settled();
+    })());
   return {
     app,
     services,
@@ -192,12 +206,9 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     bulk,
     scheduler,
     generatedToken: token.generated,
+    stop,
     close: async () => {
-      chatbot.stop();
-      await scheduler.stop();
-      await bulk.stop();
-      await registry.stopAll();
-      await inbound.settled();
+      await stop();
       await dispatcher.stop();
       sandbox.close();
       await database.close();

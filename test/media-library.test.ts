@@ -97,6 +97,33 @@ up('never uses the client\'s name: a name with a path or a Turkish name is store
   }
 });
 
+up('an upload the client aborts half way leaves nothing on disk (the temporary file goes too)', async () => {
+  const s = await testServer();
+  await s.json('POST', '/api/instance', { id: 'up', engine: 'sandbox' });
+  const http = await listen(s);
+  try {
+    const kept = await upload(http.url, 'up', form('file', PNG, 'keep.png', 'image/png'));
+    assert.is(kept.status, 200);
+    assert.equal(filesIn(s, 'up'), [kept.body.file.filename], 'a finished upload is kept');
+    const boundary = 'hatline-abort';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    const { request } = await import('node:http');
+    const req = request(`${http.url}/api/instance/up/media/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + 8 * MB) },
+    });
+    req.on('error', () => undefined);
+    req.write(head);
+    req.write(Buffer.alloc(2 * MB, 1));
+    await eventually('the temporary file being written', () => filesIn(s, 'up').some((f) => f.startsWith('.upload-')));
+    req.destroy();
+    await eventually('nothing but the kept file', () => filesIn(s, 'up').length === 1 && filesIn(s, 'up')[0] === kept.body.file.filename);
+  } finally {
+    await http.close();
+    await s.close();
+  }
+});
+
 up('a file over 64 MB is refused with 413 and nothing is left on disk', async () => {
   const s = await testServer();
   await s.json('POST', '/api/instance', { id: 'up', engine: 'sandbox' });

@@ -231,6 +231,8 @@ export class FakeWwebjsClient extends EventEmitter implements WwebjsClient {
   lidLookups: string[][] = [];
   destroyed = false;
   loggedOut = false;
+  /** Whether this client ever showed a QR code (a restored session does not). */
+  qrShown = false;
   private state = 'UNLAUNCHED';
 
   constructor(
@@ -266,7 +268,10 @@ export class FakeWwebjsClient extends EventEmitter implements WwebjsClient {
     this.state = 'UNPAIRED';
     setImmediate(() => {
       if (this.params.pairingPhone) this.emit('code', 'WZ3TS8W2');
-      else this.emit('qr', `2@${randomBytes(24).toString('base64')},fake`);
+      else {
+        this.qrShown = true;
+        this.emit('qr', `2@${randomBytes(24).toString('base64')},fake`);
+      }
     });
   }
 
