@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { linkedSandbox, testServer, type TestServer, closesServers } from './support/app.js';
+import { createWwebjsEngine } from '../src/engines/wwebjs/index.js';
+import { eventually, linkedSandbox, testServer, type TestServer, closesServers } from './support/app.js';
+import { fakeClientFactory } from './support/fake-wwebjs-client.js';
 
 const A = '905321000031';
 const B = '905321000032';
@@ -105,3 +107,27 @@ groups('every groups route answers 404 for an unknown instance and 409 when it i
 });
 
 groups.run();
+
+const unsupported = suite('an engine without a capability');
+closesServers(unsupported);
+
+unsupported('answers 501 unsupported, from the one capability check, for the routes of that capability only', async () => {
+  const fakes = fakeClientFactory();
+  const s = await testServer({
+    // A wwebjs engine that does not offer the groups capability.
+    wwebjs: (ctx) => Object.assign(createWwebjsEngine(ctx, { chromiumPath: null, clientFactory: fakes.factory }), { groups: undefined }),
+  });
+  await s.json('POST', '/api/instance', { id: 'w', engine: 'wwebjs' });
+  await s.json('POST', '/api/instance/w/connect');
+  await eventually('a QR code', async () => (await s.json('GET', '/api/instance/w/qr')).body.qrCode);
+  fakes.current().scan('905550001111', 'Fake Phone');
+  await eventually('open', async () => (await s.json('GET', '/api/instance/w/status')).body.accountStatus.status === 'open');
+  const res = await s.json('GET', '/api/instance/w/groups/group?groupId=120363012345678901@g.us');
+  assert.is(res.status, 501);
+  assert.is(res.body.code, 'unsupported');
+  assert.match(res.body.error, /cannot do this \(no groups capability\)/);
+  const check = await s.json('GET', '/api/instance/w/contacts/check?chatId=905321112233');
+  assert.equal([check.status, check.body], [200, { exists: true, jid: '905321112233@s.whatsapp.net' }], 'its other capabilities answer');
+});
+
+unsupported.run();

@@ -56,7 +56,27 @@ export function seedMessages(dataDir: string, shape: SeedShape): { seconds: numb
     }
   });
   for (let k = 0; k < shape.messages; k += BATCH) batch(k, Math.min(shape.messages, k + BATCH));
+  deriveChatsAndContacts(db, shape.instanceId);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return { seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * The chats and contacts the server keeps with every message write, made here in one pass for
+ * the seeded history (as migration 006 does for a history it finds).
+ */
+function deriveChatsAndContacts(db: SQLite.Database, instanceId: string): void {
+  const now = Date.now();
+  db.prepare(
+    `insert or replace into chats (instance_id, chat_id, is_group, name, archived, unread_count, last_message_at, last_seq, updated_at)
+     select instance_id, chat_id, case when chat_id like '%@g.us' then 1 else 0 end, null, 0,
+       sum(case when from_me = 0 and seen = 0 then 1 else 0 end), max(timestamp), max(seq), ?
+     from messages where instance_id = ? and status <> 'failed' group by chat_id`,
+  ).run(now, instanceId);
+  db.prepare(
+    `insert or replace into contacts (instance_id, contact_id, name, notify, updated_at)
+     select instance_id, from_jid, null, max(sender_name), ? from messages
+     where instance_id = ? and from_me = 0 and from_jid like '%@s.whatsapp.net' group by from_jid`,
+  ).run(now, instanceId);
 }

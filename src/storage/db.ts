@@ -1,14 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { migrations } from '../../migrations/index.js';
+import type { Db } from './db-types.js';
 import type { Database } from './schema.js';
 import { WriteBatcher, type WriteQueue } from './write-batch.js';
 
-export type Db = Kysely<Database>;
-/** A repository function takes either the database or a transaction. */
-export type DbOrTrx = Kysely<Database> | Transaction<Database>;
+export type { Db, DbOrTrx } from './db-types.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 

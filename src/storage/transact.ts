@@ -1,4 +1,4 @@
-import type { Db, DbOrTrx } from './db.js';
+import type { Db, DbOrTrx } from './db-types.js';
 
 /** Work to do once a transaction has committed (waking the webhook dispatcher, say), per transaction. */
 const pending = new WeakMap<object, (() => void)[]>();

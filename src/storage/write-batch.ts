@@ -1,4 +1,4 @@
-import type { Db, DbOrTrx } from './db.js';
+import type { Db, DbOrTrx } from './db-types.js';
 import { transact } from './transact.js';
 
 /** Where message writes go: each operation runs in a transaction and resolves once it is committed. */

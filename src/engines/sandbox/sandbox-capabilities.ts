@@ -10,7 +10,7 @@ import {
   type MessageKind,
   type MessagesCapability,
 } from '../engine.js';
-import type { SandboxEngine } from './sandbox-engine.js';
+import type { SandboxSelf } from './sandbox-self.js';
 
 /** A WhatsApp-looking message id: `3EB0` and 16 hex digits. */
 export function sandboxMessageId(): string {
@@ -31,7 +31,7 @@ function requireChatTarget(chatId: string): void {
 }
 
 /** The sandbox's capability groups: what a real WhatsApp connection does, on the simulated network. */
-export function sandboxCapabilities(engine: SandboxEngine): {
+export function sandboxCapabilities(engine: SandboxSelf): {
   messages: MessagesCapability;
   chats: ChatsCapability;
   contacts: ContactsCapability;

@@ -1,7 +1,7 @@
 import { phoneToJid } from '../../ids.js';
 import { EngineError, type Account, type AckStatus, type EngineGroup, type EngineMessage, type MediaPayload, type MessageKind } from '../engine.js';
 import { kindOfMime, sandboxMessageId } from './sandbox-capabilities.js';
-import type { SandboxEngine } from './sandbox-engine.js';
+import type { SandboxSelf } from './sandbox-self.js';
 
 export interface IncomingSimulation {
   /** Phone (digits) of the simulated sender. */
@@ -16,7 +16,7 @@ export interface IncomingSimulation {
 
 /** What the other side of the simulated network does: the phone that scans, contacts that write. */
 export class SandboxControls {
-  constructor(private readonly engine: SandboxEngine) {}
+  constructor(private readonly engine: SandboxSelf) {}
 
   /** Links the instance as if its QR was scanned by a phone. */
   scan(phone?: string, name?: string): Account {

@@ -16,6 +16,7 @@ import {
 import { sandboxCapabilities } from './sandbox-capabilities.js';
 import { SandboxControls } from './sandbox-controls.js';
 import type { SandboxNetwork, SandboxPeer } from './network.js';
+import type { SandboxSelf } from './sandbox-self.js';
 
 interface SandboxSession {
   phone: string;
@@ -35,7 +36,7 @@ const defaultTimings: SandboxTimings = { reconnectMs: 1500 };
  * groups live in sandbox-capabilities.ts, the controls a test or a trying user drives in
  * sandbox-controls.ts.
  */
-export class SandboxEngine implements Engine, SandboxPeer {
+export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
   readonly name = 'sandbox';
   readonly instanceId: string;
   readonly messages;

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { buildVCard } from '../../engines/content.js';
+import { buildVCard } from '../../services/messages/vcard.js';
 import { chatIdOrThrow, phoneOrThrow } from '../../ids.js';
 import type { Outgoing } from '../../services/messages/message-service.js';
 import type { AppEnv } from '../context.js';

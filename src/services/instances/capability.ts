@@ -25,3 +25,21 @@ export function capabilityOf<K extends CapabilityName>(registry: InstanceRegistr
   if (open) requireOpen(registry, instanceId);
   return group as Capabilities[K];
 }
+
+/**
+ * One operation of a capability group, for operations not every engine with the group has
+ * (declared optional, `star?(...)`): 501 `unsupported` when this engine lacks it.
+ */
+export function operationOf<K extends CapabilityName, M extends keyof Capabilities[K] & string>(
+  registry: InstanceRegistry,
+  instanceId: string,
+  name: K,
+  method: M,
+): NonNullable<Capabilities[K][M]> {
+  const group = capabilityOf(registry, instanceId, name);
+  const fn = group[method];
+  if (typeof fn !== 'function') {
+    throw new AppError('unsupported', `the ${registry.get(instanceId).engine} engine of instance ${instanceId} cannot do this (no ${name}.${method})`);
+  }
+  return (fn as (...args: unknown[]) => unknown).bind(group) as NonNullable<Capabilities[K][M]>;
+}

@@ -1,0 +1,17 @@
+import type { Account, EngineContext } from '../engine.js';
+import type { SandboxNetwork, SandboxPeer } from './network.js';
+
+/** What the sandbox's capability groups and controls use of their engine (a peer of the network). */
+export interface SandboxSelf extends SandboxPeer {
+  readonly instanceId: string;
+  readonly ctx: EngineContext;
+  readonly network: SandboxNetwork;
+  /** People whose messages this account refuses. */
+  readonly blocked: Set<string>;
+  /** The account while open; `not_connected` otherwise. */
+  requireOpen(): Account;
+  /** Links the instance to a phone, as a scan of its QR does. */
+  link(phone: string | undefined, name: string | undefined): Account;
+  /** A lost connection: `disconnected` now, back to `open` a moment later. */
+  dropConnection(): void;
+}
