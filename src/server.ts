@@ -84,7 +84,7 @@ function teeEvents(...sinks: EventSink[]): EventSink {
 export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const { config, logger } = opts;
   const now = opts.now ?? Date.now;
-  const database = openDb(opts.dbFile ?? path.join(config.dataDir, 'hatline.db'));
+  const database = openDb(opts.dbFile ?? path.join(config.dataDir, 'hatline.db'), (message) => logger.warn(message));
   await migrate(database.db);
   const { db, writes } = database;
   const token = loadAdminToken(config.apiToken, config.dataDir);

@@ -73,12 +73,13 @@ export function instancesView(root) {
 
   const idInput = h('input', { name: 'id', pattern: '[A-Za-z0-9_\\-]{1,64}', maxlength: '64', autocomplete: 'off', placeholder: 'e.g. sales' });
   const descInput = h('input', { name: 'description', maxlength: '500', autocomplete: 'off' });
-  const engineSelect = h(
-    'select',
-    { name: 'engine' },
-    h('option', { value: '' }, 'Server default'),
-    h('option', { value: 'wwebjs' }, 'wwebjs — real WhatsApp'),
-    h('option', { value: 'sandbox' }, 'sandbox — simulated, no phone needed'),
+  // The engines come from the server's registry (GET /api/engines), never a copy kept here.
+  const engineSelect = h('select', { name: 'engine' }, h('option', { value: '' }, 'Server default'));
+  api('GET', 'api/engines').then(
+    (engines) => {
+      for (const e of engines) engineSelect.append(h('option', { value: e.name }, `${e.name} — ${e.label}`));
+    },
+    () => undefined,
   );
   const form = h(
     'form',

@@ -90,12 +90,12 @@ export async function upsertChats(db: DbOrTrx, instanceId: string, chats: ChatRe
   }
 }
 
-/** A chat as listed: its row with the names it may be known by. */
-export interface ListedChat extends ChatRow {
+/** A chat as listed: what the list shows, with the names it may be known by. */
+export type ListedChat = Pick<ChatRow, 'chat_id' | 'name' | 'archived' | 'unread_count' | 'last_message_at'> & {
   group_name: string | null;
   contact_name: string | null;
   contact_notify: string | null;
-}
+};
 
 /** Every chat of an instance, newest message first (chats without messages last), with the names to show. */
 export function listChats(db: DbOrTrx, instanceId: string): Promise<ListedChat[]> {
@@ -103,15 +103,12 @@ export function listChats(db: DbOrTrx, instanceId: string): Promise<ListedChat[]
     .selectFrom('chats as c')
     .leftJoin('chat_groups as g', (j) => j.onRef('g.instance_id', '=', 'c.instance_id').onRef('g.group_id', '=', 'c.chat_id'))
     .leftJoin('contacts as k', (j) => j.onRef('k.instance_id', '=', 'c.instance_id').onRef('k.contact_id', '=', 'c.chat_id'))
-    .selectAll('c')
-    .select(['g.name as group_name', 'k.name as contact_name', 'k.notify as contact_notify'])
+    .select(['c.chat_id', 'c.name', 'c.archived', 'c.unread_count', 'c.last_message_at', 'g.name as group_name', 'k.name as contact_name', 'k.notify as contact_notify'])
     .where('c.instance_id', '=', instanceId)
-    .orderBy(sql`CASE WHEN c.last_message_at IS NULL THEN 1 ELSE 0 END`)
-    .orderBy('c.last_message_at', 'desc')
-    .orderBy(sql`CASE WHEN c.last_seq IS NULL THEN 1 ELSE 0 END`)
-    .orderBy('c.last_seq', 'desc')
+    .orderBy('c.last_message_at', (ob) => ob.desc().nullsLast())
+    .orderBy('c.last_seq', (ob) => ob.desc().nullsLast())
     .orderBy('c.chat_id')
-    .execute() as Promise<ListedChat[]>;
+    .execute();
 }
 
 export async function setArchived(db: DbOrTrx, instanceId: string, chatId: string, archived: boolean): Promise<void> {

@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { migrations } from '../../migrations/index.js';
-import type { Db } from './db-types.js';
+import type { Db, DbOrTrx } from './db-types.js';
 import type { Database } from './schema.js';
 import { WriteBatcher, type WriteQueue } from './write-batch.js';
 
@@ -49,21 +50,49 @@ export function preparedOnce(sqlite: SQLite.Database, max = PREPARED_MAX): Sqlit
   };
 }
 
-/** Opens (creating if needed) the SQLite database: WAL, foreign keys, a busy timeout. `:memory:` for tests. */
-export function openDb(file: string): OpenedDb {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+/** What a long run of writes waits for now and then (see purge.ts), per database. */
+const pauses = new WeakMap<object, () => Promise<unknown>>();
+
+/** Lets the WAL be copied back before a long run of writes goes on (a no-op where there is nothing to wait for). */
+export function writePause(db: DbOrTrx): Promise<unknown> {
+  return pauses.get(db)?.() ?? Promise.resolve();
+}
+
+/**
+ * Opens (creating if needed) the SQLite database: WAL, foreign keys, a busy timeout. On disk, WAL
+ * checkpoints run on a worker thread (checkpointer.ts), never on the event loop. `:memory:` for tests.
+ */
+export function openDb(file: string, log: (message: string) => void = () => undefined): OpenedDb {
+  const onDisk = file !== ':memory:';
+  if (onDisk) mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  let checkpointer: Checkpointer | null = null;
+  if (onDisk) {
+    sqlite.pragma('wal_autocheckpoint = 0');
+    sqlite.pragma('journal_size_limit = 67108864');
+    checkpointer = startCheckpointer(file, {
+      // Writes that never paused long enough for the worker to finish: copy the rest back here,
+      // between writes, so the WAL starts over (rare; it holds the event loop once).
+      onBehind: () => sqlite.pragma('wal_checkpoint(PASSIVE)'),
+      onError: (message) => log(`WAL checkpoint failed: ${message}`),
+    });
+  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
+  if (checkpointer) {
+    const cp = checkpointer;
+    pauses.set(db, () => cp.catchUp());
+  }
   return {
     db,
     dialect: 'sqlite',
     writes: new WriteBatcher(db),
     sqlite,
     close: async () => {
+      await checkpointer?.stop();
       await db.destroy();
     },
   };
