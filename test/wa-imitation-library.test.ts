@@ -4,7 +4,7 @@
  * D1-D7) with the pristine library, and the same operations working with the patched one
  * (scripts/patch-wwebjs.mjs). Hatline's engine is not involved yet.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type WAWebJS from 'whatsapp-web.js';
@@ -97,13 +97,15 @@ basics.run();
 
 const pristine = suite('whatsapp-web.js 1.34.7 without its patches against WhatsApp Web 2026 (the breakages)');
 
-pristine('2026-06, pristine: sendMessage answers the sent message and react() reaches WhatsApp (keys still have _serialized)', () =>
-  withClient(linked('2026-06', 'pristine'), async ({ client, phone }) => {
+pristine('2026-06, pristine: sendMessage answers the sent text and image, and react() reaches WhatsApp (keys still have _serialized)', () =>
+  withClient(linked('2026-06', 'pristine'), async ({ client, library, phone }) => {
     const sent = await client.sendMessage(ALICE, 'before July', quiet);
     assert.ok(sent);
     assert.is(sent.id._serialized, `true_${ALICE}_${sent.id.id}`);
     await sent.react('👍');
     assert.equal((await phone.reactions()).map((r) => [r.id, r.reaction]), [[sent.id.id, '👍']]);
+    const image = await client.sendMessage(ALICE, new library.MessageMedia('image/png', pngImage().toString('base64'), 'p.png', 0), quiet);
+    assert.is(image?.type, 'image', 'media sends work before September');
   }),
 );
 
@@ -494,6 +496,16 @@ lifecycle('patched: LOGOUT from the phone ends in disconnected LOGOUT, then a ne
     await phone.scan('905550000002', 'Second Phone');
     await events.waitFor('ready', () => true, 10_000, 1);
     assert.is(client.info.wid._serialized, '905550000002@c.us');
+  }),
+);
+
+lifecycle('patched: client.logout() unlinks the account in the page and deletes the session folder', () =>
+  withClient(linked('2026-06', 'patched'), async ({ client, params }) => {
+    const profile = path.join(params.sessionDir, `session-${params.instanceId}`);
+    assert.ok(existsSync(profile));
+    await client.logout();
+    assert.not.ok(client.pupBrowser?.isConnected(), 'the library closed the browser');
+    assert.not.ok(existsSync(profile), 'LocalAuth removed the profile');
   }),
 );
 

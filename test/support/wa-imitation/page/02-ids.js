@@ -102,8 +102,8 @@
   I.define('WAWebWidFactory', {
     createWid(value) {
       if (value instanceof Wid) return value;
-      // The library also hands it a Wid that went through CDP (a plain object); WhatsApp Web's
-      // factory parses strings only.
+      // A string to parse; an object that merely looks like a Wid (one that went through CDP)
+      // is refused, so a library path that passes one shows up.
       if (typeof value !== 'string') throw new TypeError('createWid expects a wid string');
       return new Wid(value);
     },

@@ -107,7 +107,7 @@
       type,
       body,
       t,
-      from: mine ? me : group ? remote : remote,
+      from: mine ? me : remote,
       to: mine ? remote : me,
       ...(group ? { author } : {}),
       ack: mine ? 3 : 1,
