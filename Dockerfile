@@ -5,6 +5,8 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .puppeteerrc.cjs ./
+# postinstall patches whatsapp-web.js (scripts/patch-wwebjs.mjs) and fails the build if it cannot.
+COPY scripts/patch-wwebjs.mjs scripts/wwebjs-patches.json ./scripts/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -24,6 +26,8 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json .puppeteerrc.cjs ./
+# The list of whatsapp-web.js patches whose markers the server checks at start.
+COPY scripts/wwebjs-patches.json ./scripts/
 COPY public ./public
 RUN mkdir -p /app/data /app/media
 VOLUME ["/app/data", "/app/media"]

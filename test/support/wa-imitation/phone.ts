@@ -1,0 +1,171 @@
+/**
+ * `phone(client)`: the control API of a client's imitation page (`window.__wa`), typed. It plays
+ * the phone, WhatsApp's servers and the clock, and reads what reached them (README.md lists it).
+ */
+import type WAWebJS from 'whatsapp-web.js';
+import type { WwebjsClient } from '../../../src/engines/wwebjs/library-types.js';
+import type { ImitationShape } from './harness.js';
+
+export interface ImitationMessage {
+  id: string;
+  /** The serialized key (`fromMe_remote_id[_participant]`) under which WhatsApp Web files it. */
+  key: string;
+  chat: string;
+  from: string;
+  to: string;
+  author?: string;
+  fromMe: boolean;
+  type: string;
+  body: string;
+  ack: number;
+  t: number;
+}
+
+export interface ImitationPerson {
+  key: string;
+  phone: string;
+  lid: string;
+  name: string | null;
+  pushname: string;
+  migrated: boolean;
+  lidKnown: boolean;
+  inAddressBook: boolean;
+  picture: boolean;
+  phoneHidden?: boolean;
+  /** `<phone>@c.us`, `<lid>@lid`, and the id of their 1:1 chat on WhatsApp Web now. */
+  pn: string;
+  lidId: string;
+  chatId: string;
+}
+
+export interface IncomingSpec {
+  /** A person's key (`alice`), phone, or id; in a group, the author. */
+  from: string;
+  group?: string;
+  body?: string;
+  type?: string;
+  /** Media put on the imitation's CDN, so downloadMedia() has something to fetch. */
+  media?: { mimetype: string; data: string; filename?: string };
+  caption?: string;
+  location?: { lat: number; lng: number; name?: string; address?: string };
+  vcard?: string;
+  id?: string;
+  /** WhatsApp Web's media stage when the message arrives (default RESOLVED). */
+  mediaStage?: string;
+  /** A migrated sender's message tells its phone unless this is false. */
+  learnPn?: boolean;
+}
+
+export interface OutboxEntry {
+  key: string;
+  id: string;
+  to: string;
+  from: string;
+  t: number;
+  type: string;
+  body?: string;
+  caption?: string;
+  mimetype?: string;
+  filename?: string;
+  size?: number;
+  directPath?: string;
+  lat?: number;
+  lng?: number;
+  loc?: string;
+  vcardFormattedName?: string;
+  pollName?: string;
+  pollOptions?: { name: string; localId: number }[];
+  pollSelectableOptionsCount?: number;
+  waveform?: boolean;
+}
+
+export interface ChatSummary {
+  id: string;
+  title: string;
+  unreadCount: number;
+  archive: boolean;
+  t: number;
+  messages: number;
+  isGroup: boolean;
+}
+
+type Logged = { key: string; id: string; chat: string };
+
+/** The control API of the page (`window.__wa`), typed: see README.md for what each does. */
+export interface Phone {
+  shape(): Promise<ImitationShape>;
+  /** The WhatsApp Web version string the shape reports (window.Debug.VERSION). */
+  version(): Promise<string>;
+  state(): Promise<string>;
+  me(): Promise<{ phone: string; lid: string; name: string } | null>;
+  world(): Promise<{ people: ImitationPerson[]; groups: { key: string; id: string; subject: string }[] }>;
+  configure(settings: { revokeWindowSec?: number; autoDeliver?: boolean; lidStrict?: boolean; qrRotateMs?: number; qrRotations?: number }): Promise<object>;
+  showQr(): Promise<void>;
+  qrRef(): Promise<string | null>;
+  rotateQr(): Promise<void>;
+  idle(): Promise<void>;
+  scan(phone?: string, name?: string, options?: { sync?: boolean }): Promise<{ phone: string; lid: string; name: string }>;
+  completeSync(): Promise<void>;
+  /** WhatsApp Web reloads itself; `bootDelayMs` keeps window.require away that long; `shape` switches build. */
+  reload(options?: { bootDelayMs?: number; shape?: ImitationShape }): Promise<void>;
+  logout(): Promise<void>;
+  disconnect(state: 'CONFLICT' | 'TOS_BLOCK' | 'SMB_TOS_BLOCK' | 'PROXYBLOCK' | 'DEPRECATED_VERSION' | 'TIMEOUT' | 'UNPAIRED'): Promise<void>;
+  receive(spec: IncomingSpec): Promise<ImitationMessage>;
+  holdMessages(): Promise<void>;
+  release(): Promise<ImitationMessage[]>;
+  ack(ref: string, level: 1 | 2 | 3 | 4): Promise<ImitationMessage>;
+  age(ref: string, seconds: number): Promise<ImitationMessage>;
+  message(ref: string): Promise<ImitationMessage | null>;
+  cdn(directPath: string): Promise<{ mimetype: string; data: string } | null>;
+  chats(): Promise<ChatSummary[]>;
+  chat(id: string): Promise<ChatSummary | null>;
+  blocklist(): Promise<string[]>;
+  knownLids(): Promise<Record<string, string>>;
+  messageCount(): Promise<number>;
+  outbox(): Promise<OutboxEntry[]>;
+  reactions(): Promise<(Logged & { reaction: string })[]>;
+  revoked(): Promise<Logged[]>;
+  deletedForMe(): Promise<Logged[]>;
+  seen(): Promise<{ chat: string; unread: number }[]>;
+  archived(): Promise<{ chat: string; archive: boolean }[]>;
+  deletedChats(): Promise<string[]>;
+  blocks(): Promise<{ action: string; id: string; blockEntryPoint: string }[]>;
+  stats(): Promise<{ queries: { exists: number; groupMetadata: number; profilePic: number; businessProfile: number }; qrRefreshes: number; modals: number }>;
+  modulesRequired(): Promise<string[]>;
+  missingModules(): Promise<string[]>;
+}
+
+type Page = NonNullable<WAWebJS.Client['pupPage']>;
+
+const CONTROL_METHODS: readonly (keyof Phone)[] = [
+  'shape', 'version', 'state', 'me', 'world', 'configure', 'showQr', 'qrRef', 'rotateQr', 'idle', 'scan', 'completeSync', 'reload', 'logout', 'disconnect',
+  'receive', 'holdMessages', 'release', 'ack', 'age', 'message', 'cdn', 'chats', 'chat', 'blocklist', 'knownLids', 'messageCount',
+  'outbox', 'reactions', 'revoked', 'deletedForMe', 'seen', 'archived', 'deletedChats', 'blocks', 'stats', 'modulesRequired', 'missingModules',
+];
+
+/**
+ * The phone, WhatsApp's servers and the clock of a client's imitation: each call runs
+ * `window.__wa.<name>(...)` in its page, once the page has booted.
+ */
+export function phone(client: WAWebJS.Client | WwebjsClient, timeoutMs = 10_000): Phone {
+  const pageOf = (): Page => {
+    const page = (client as { pupPage?: Page | null }).pupPage;
+    if (!page) throw new Error('the client has no page yet: call phone(client) after initialize() launched the browser');
+    return page;
+  };
+  const call = async (name: string, args: unknown[]): Promise<unknown> => {
+    const page = pageOf();
+    // Survives a navigation under way: it polls again in the next document. The call itself is
+    // not retried (a reload or a send must not happen twice).
+    await page.waitForFunction('!!window.__wa', { timeout: timeoutMs, polling: 20 });
+    return page.evaluate(
+      (method: string, list: unknown[]) => {
+        const control = (window as unknown as { __wa: Record<string, (...a: unknown[]) => unknown> }).__wa;
+        return control[method]!(...list);
+      },
+      name,
+      args,
+    );
+  };
+  return Object.fromEntries(CONTROL_METHODS.map((name) => [name, (...args: unknown[]) => call(name, args)])) as unknown as Phone;
+}
