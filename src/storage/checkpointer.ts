@@ -26,12 +26,13 @@ const Database = require(workerData.module);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
 let running = false;
+let probe = 0; // the last catchUp() this worker has heard of: its checkpoints see those writes
 const timer = setInterval(() => {
   if (running) return;
   running = true;
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ log: r.log, checkpointed: r.checkpointed });
+    parentPort.postMessage({ log: r.log, checkpointed: r.checkpointed, probe });
   } catch (err) {
     parentPort.postMessage({ error: String(err && err.message || err) });
   } finally {
@@ -39,6 +40,7 @@ const timer = setInterval(() => {
   }
 }, workerData.intervalMs);
 parentPort.on('message', (m) => {
+  if (typeof m === 'object' && m.probe) probe = m.probe;
   if (m !== 'stop') return;
   clearInterval(timer);
   db.close();
@@ -59,29 +61,38 @@ export function startCheckpointer(file: string, opts: CheckpointerOptions = {}):
   const module = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER, { eval: true, workerData: { module, file, intervalMs } });
   worker.unref();
-  let waiters: (() => void)[] = [];
-  worker.on('message', (m: { error?: string; log?: number; checkpointed?: number }) => {
+  // A report already on its way when catchUp() was called may predate the writes it waits for:
+  // each catchUp() sends the worker a number, and only a checkpoint run after the worker heard it
+  // (reports carry the last number heard) counts.
+  let probes = 0;
+  let waiters: { probe: number; done: () => void }[] = [];
+  worker.on('message', (m: { error?: string; log?: number; checkpointed?: number; probe?: number }) => {
     if (m.error) onError(m.error);
     if (m.log !== undefined && m.checkpointed !== undefined && m.log - m.checkpointed > behindFrames) onBehind();
     if (m.log !== undefined && m.log === m.checkpointed) {
-      const done = waiters;
-      waiters = [];
-      for (const w of done) w();
+      const heard = m.probe ?? 0;
+      const ready = waiters.filter((w) => w.probe <= heard);
+      waiters = waiters.filter((w) => w.probe > heard);
+      for (const w of ready) w.done();
     }
   });
   worker.on('error', (err) => onError(err.message));
   return {
     catchUp: (maxMs = 2000) =>
       new Promise<boolean>((resolve) => {
+        const waiter = {
+          probe: ++probes,
+          done: () => {
+            clearTimeout(timer);
+            resolve(true);
+          },
+        };
         const timer = setTimeout(() => {
-          waiters = waiters.filter((w) => w !== done);
+          waiters = waiters.filter((w) => w !== waiter);
           resolve(false);
         }, maxMs);
-        const done = () => {
-          clearTimeout(timer);
-          resolve(true);
-        };
-        waiters.push(done);
+        waiters.push(waiter);
+        worker.postMessage({ probe: waiter.probe });
       }),
     stop: () =>
       new Promise<void>((resolve) => {
