@@ -39,7 +39,13 @@ export function createApp(deps: AppDeps) {
 
   // GET /health (no token)
   app.get('/health', (c) =>
-    c.json({ status: 'ok', version: VERSION, uptime: Math.round((Date.now() - startedAt) / 1000), instances: services.instances.list().length }),
+    c.json({
+      status: 'ok',
+      version: VERSION,
+      uptime: Math.round((Date.now() - startedAt) / 1000),
+      instances: services.instances.list().length,
+      ...deps.health,
+    }),
   );
 
   app.use('/api/*', auth(deps.tokens));

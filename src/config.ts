@@ -19,6 +19,8 @@ export interface Config {
   /** An explicit browser path, or null to auto-detect. */
   readonly chromiumPath: string | null;
   readonly logLevel: LogLevel;
+  /** WWEBJS_WEB_VERSION: a WhatsApp Web build recorded under DATA_DIR/wwebjs-web-versions to load instead of the live page. */
+  readonly wwebjsWebVersion: string | null;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +93,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (chromiumPath !== null && !existsSync(chromiumPath)) {
     throw new ConfigError('CHROMIUM_PATH', `no file at "${chromiumPath}"`);
   }
+  const wwebjsWebVersion = value(env, 'WWEBJS_WEB_VERSION') ?? null;
+  if (wwebjsWebVersion !== null && !/^\d+\.\d+\.\d+(?:-[A-Za-z0-9.]+)?$/.test(wwebjsWebVersion)) {
+    throw new ConfigError('WWEBJS_WEB_VERSION', `expected a WhatsApp Web build such as 2.3000.1043220887, got "${wwebjsWebVersion}"`);
+  }
   const logLevel = oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info');
 
   return Object.freeze({
@@ -104,5 +110,6 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerMinute,
     chromiumPath,
     logLevel,
+    wwebjsWebVersion,
   });
 }

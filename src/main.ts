@@ -30,6 +30,16 @@ async function main(): Promise<void> {
     logger.warn('wwebjs instances cannot start until a browser is installed', { error: describeError(err) });
   }
   const hatline = await buildHatline({ config, logger });
+  const patches = hatline.wwebjsPatches;
+  if (patches.complete) {
+    logger.info('whatsapp-web.js carries its patch set', { version: patches.version, patches: patches.applied });
+  } else {
+    logger.warn('whatsapp-web.js lacks patches it needs for WhatsApp Web since July 2026: run npm ci (its postinstall applies them) or node scripts/patch-wwebjs.mjs', {
+      version: patches.version,
+      expected: patches.expectedVersion,
+      missing: patches.missing,
+    });
+  }
 
   const server = serve({ fetch: hatline.app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info('listening', { host: config.host, port: info.port, url: config.publicUrl, instances: hatline.services.instances.list().length });

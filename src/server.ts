@@ -4,6 +4,7 @@ import { createApp, type App } from './app.js';
 import type { Config } from './config.js';
 import type { Engine, EngineContext } from './engines/engine.js';
 import { SandboxNetwork } from './engines/sandbox/network.js';
+import { wwebjsPatchStatus, type PatchStatus } from './engines/wwebjs/index.js';
 import { tokenVerifier } from './http/middleware/auth.js';
 import type { Services } from './http/deps.js';
 import { BulkRunner } from './jobs/bulk/bulk-runner.js';
@@ -48,6 +49,8 @@ export interface Hatline {
   scheduler: Scheduler;
   /** The admin token when this start generated it (to print once). */
   generatedToken: string | null;
+  /** Whether whatsapp-web.js carries Hatline's patch set (scripts/patch-wwebjs.mjs). */
+  wwebjsPatches: PatchStatus;
   /**
    * Stops taking on work: jobs stop and engines close (sends still queued answer 409), while the
    * database stays open so that requests under way can finish and answer.
@@ -108,7 +111,14 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const status = new StatusRecorder(db, events, logger);
   const registry = new InstanceRegistry({
     dataDir: config.dataDir,
-    engines: { sandbox, chromiumPath: config.chromiumPath, logger, ...(opts.wwebjs ? { wwebjs: opts.wwebjs } : {}) },
+    engines: {
+      sandbox,
+      chromiumPath: config.chromiumPath,
+      webVersionCacheDir: path.join(config.dataDir, 'wwebjs-web-versions'),
+      webVersion: config.wwebjsWebVersion,
+      logger,
+      ...(opts.wwebjs ? { wwebjs: opts.wwebjs } : {}),
+    },
     status,
     logger,
   });
@@ -180,12 +190,20 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   await dispatcher.start();
   await bulk.recover();
   await scheduler.start();
+  const wwebjsPatches = wwebjsPatchStatus();
   const app = createApp({
     services,
     tokens: tokenVerifier([token.hash]),
     config,
     logger,
     ...(opts.now ? { now: opts.now } : {}),
+    health: {
+      wwebjs: {
+        library: `${wwebjsPatches.library} ${wwebjsPatches.version ?? 'not installed'}`,
+        patches: wwebjsPatches.complete ? 'complete' : `missing: ${[...wwebjsPatches.missing, ...(wwebjsPatches.version !== wwebjsPatches.expectedVersion ? [`written for ${wwebjsPatches.expectedVersion}`] : [])].join(', ')}`,
+        applied: wwebjsPatches.applied,
+      },
+    },
   });
   let stopping: Promise<void> | null = null;
   const stop = () =>
@@ -206,6 +224,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     bulk,
     scheduler,
     generatedToken: token.generated,
+    wwebjsPatches,
     stop,
     close: async () => {
       await stop();

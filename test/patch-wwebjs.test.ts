@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { markerOf, PATCHES, planPatches, unpatchText } from '../scripts/patch-wwebjs.mjs';
+import { wwebjsPatchStatus } from '../src/engines/wwebjs/index.js';
+import { projectRoot } from '../src/paths.js';
+import { closesServers, testServer } from './support/app.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pristineSource = path.join(root, 'node_modules', '.hatline', 'whatsapp-web.js-pristine');
@@ -115,3 +118,18 @@ test('every patch backports an upstream issue or review finding named in its com
 });
 
 test.run();
+
+const status = suite('the patch set at start');
+closesServers(status);
+
+status('GET /health says whether whatsapp-web.js carries its patch set; a library without it is named', async () => {
+  const s = await testServer();
+  const health = await s.json('GET', '/health');
+  assert.is(health.status, 200);
+  assert.equal(health.body.wwebjs, { library: 'whatsapp-web.js 1.34.7', patches: 'complete', applied: PATCHES.map((p) => p.id) });
+  const pristine = wwebjsPatchStatus(path.join(projectRoot, 'node_modules', '.hatline', 'whatsapp-web.js-pristine'));
+  assert.equal([pristine.complete, pristine.applied, pristine.missing], [false, [], PATCHES.map((p) => p.id)]);
+  await s.close();
+});
+
+status.run();

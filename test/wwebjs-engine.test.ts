@@ -7,27 +7,36 @@ import wwebjs from 'whatsapp-web.js';
 import { EngineError, type Engine } from '../src/engines/engine.js';
 import { createWwebjsEngine } from '../src/engines/wwebjs/index.js';
 import { engineContract } from './support/engine-contract.js';
-import { FakeChat, FakeContact, fakeClientFactory, type FakeWwebjsClient } from './support/fake-wwebjs-client.js';
+import { FakeChat, FakeContact, fakeClientFactory, type FakeWorld, type FakeWwebjsClient } from './support/fake-wwebjs-client.js';
 import { RecordingListener } from './support/recorder.js';
 
 const { Location, MessageMedia, Poll } = wwebjs;
 
-engineContract('wwebjs over a fake whatsapp-web.js Client', async (sessionDir, instanceId) => {
-  const events = new RecordingListener();
-  const fakes = fakeClientFactory();
-  const engine = createWwebjsEngine({ instanceId, sessionDir, emit: events.emit }, { chromiumPath: null, clientFactory: fakes.factory });
-  return {
-    engine,
-    events,
-    link: async () => fakes.current().scan('905550001111', 'Fake Phone'),
-    receive: async (fromPhone, body) => {
-      fakes.current().receive(fromPhone, body);
-    },
-    receipt: async (messageId, _to, status) => fakes.current().ack(messageId, status === 'read' ? 3 : 2),
-    makeGroup: async (name, members) => fakes.current().addGroup(name, members),
-    close: () => engine.dispose(),
-  };
-});
+// The contract in the WhatsApp Web of June 2026 and of today with the library Hatline installs,
+// and in July 2026's `$1` keys with the library as published: the engine's own defences carry it.
+const WORLDS: FakeWorld[] = [
+  { shape: '2026-06', library: 'patched' },
+  { shape: '2026-09', library: 'patched' },
+  { shape: '2026-07', library: 'pristine' },
+];
+for (const world of WORLDS) {
+  engineContract(`wwebjs over a fake whatsapp-web.js Client (WhatsApp Web ${world.shape}, ${world.library} library)`, async (sessionDir, instanceId) => {
+    const events = new RecordingListener();
+    const fakes = fakeClientFactory(() => ({ ...world }));
+    const engine = createWwebjsEngine({ instanceId, sessionDir, emit: events.emit }, { chromiumPath: null, clientFactory: fakes.factory });
+    return {
+      engine,
+      events,
+      link: async () => fakes.current().scan('905550001111', 'Fake Phone'),
+      receive: async (fromPhone, body) => {
+        fakes.current().receive(fromPhone, body);
+      },
+      receipt: async (messageId, _to, status) => fakes.current().ack(messageId, status === 'read' ? 3 : 2),
+      makeGroup: async (name, members) => fakes.current().addGroup(name, members),
+      close: () => engine.dispose(),
+    };
+  });
+}
 
 // --- what the contract does not cover: the library's shapes ----------------------------------
 

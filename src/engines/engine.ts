@@ -35,6 +35,8 @@ export interface StatusUpdate {
   error?: string;
   /** Set while pairing by phone number. */
   pairingCode?: string;
+  /** The WhatsApp Web build the session runs (real engines), when open. */
+  webVersion?: string;
 }
 
 /** Message kinds, named as the seed API names them (`chat` is text, `ptt` a voice note). */

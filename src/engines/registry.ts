@@ -13,6 +13,10 @@ import { createWwebjsEngine } from './wwebjs/index.js';
 export interface EngineDeps {
   sandbox: SandboxNetwork;
   chromiumPath: string | null;
+  /** Where WhatsApp Web builds are recorded (DATA_DIR/wwebjs-web-versions). */
+  webVersionCacheDir: string | null;
+  /** WWEBJS_WEB_VERSION, or null for the live page. */
+  webVersion: string | null;
   logger: Logger;
   /** Builds wwebjs engines instead of the real library (tests pass one over a fake Client). */
   wwebjs?: (ctx: EngineContext) => Engine;
@@ -28,7 +32,14 @@ export const ENGINES = {
   wwebjs: {
     label: 'WhatsApp Web (whatsapp-web.js, a real phone)',
     create: (ctx, deps) =>
-      deps.wwebjs ? deps.wwebjs(ctx) : createWwebjsEngine(ctx, { chromiumPath: deps.chromiumPath, logger: deps.logger }),
+      deps.wwebjs
+        ? deps.wwebjs(ctx)
+        : createWwebjsEngine(ctx, {
+            chromiumPath: deps.chromiumPath,
+            webVersionCacheDir: deps.webVersionCacheDir,
+            webVersion: deps.webVersion,
+            logger: deps.logger,
+          }),
   },
   sandbox: {
     label: 'Sandbox (a simulated WhatsApp network inside the server)',

@@ -35,4 +35,6 @@ export interface AppDeps {
   logger: Logger;
   /** The clock of the rate limiter (tests move it). */
   now?: () => number;
+  /** What GET /health adds about the server's parts (the whatsapp-web.js patch set). */
+  health?: Record<string, unknown>;
 }

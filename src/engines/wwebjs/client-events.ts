@@ -11,8 +11,13 @@
  *   change_state            -> session.stateChanged
  *   message                 -> a `message` event, fromMe false
  *   message_create          -> a `message` event, only fromMe (sent on the phone; the library also
- *                              emits it for incoming messages, which `message` already reported)
+ *                              emits it for incoming messages, which `message` already reported);
+ *                              first shown to the sends waiting for their echo (MessageIndex.expectEcho)
  *   message_ack             -> an `ack` event (our own messages only)
+ *
+ * Two queues keep the order WhatsApp Web reported things in: one for incoming messages (whose
+ * media downloads take a while), one for our own messages and their acks, so that a slow download
+ * never holds up an ack.
  *   group_join/group_update -> a `group_upsert` of the group, read fresh (the account was added,
  *                              or the group's name, description or members changed)
  */
@@ -21,9 +26,10 @@ import type { Account, EngineContext } from '../engine.js';
 import { messageOf } from './failures.js';
 import type { LidResolver } from './ids.js';
 import type { LibMessage, WwebjsClient } from './library-types.js';
-import { isGroupChat } from './library-types.js';
 import { ackStatus, idsOfGroup, idsOfMessage, toEngineGroup, toEngineMessage } from './mapper.js';
+import type { MediaLimits } from './incoming-media.js';
 import type { MessageIndex } from './message-index.js';
+import { readGroup } from './page-ops.js';
 
 /** What the session does with connection events of its current client. */
 export interface SessionSignals {
@@ -44,6 +50,7 @@ export interface MessageRouting {
   ids: LidResolver;
   index: MessageIndex;
   log: Logger;
+  media: MediaLimits;
 }
 
 export function bindClientEvents(client: WwebjsClient, session: SessionSignals, routing: MessageRouting): void {
@@ -56,12 +63,8 @@ export function bindClientEvents(client: WwebjsClient, session: SessionSignals, 
   client.on('disconnected', (reason) => session.disconnected(String(reason)));
   client.on('change_state', (state) => session.stateChanged(String(state)));
 
-  // One queue keeps messages and acks in the order WhatsApp Web reported them, although
-  // downloading media and resolving LIDs take a while for some.
-  let queue: Promise<void> = Promise.resolve();
-  const enqueue = (what: string, work: () => Promise<void>) => {
-    queue = queue.then(work).catch((err: unknown) => routing.log.warn(`could not report ${what}`, { error: messageOf(err) }));
-  };
+  const incoming = reportQueue(routing.log);
+  const own = reportQueue(routing.log);
 
   const report = async (msg: LibMessage) => {
     routing.index.remember(msg);
@@ -72,25 +75,27 @@ export function bindClientEvents(client: WwebjsClient, session: SessionSignals, 
     const me = routing.account();
     if (!me) return;
     await routing.ids.resolve(idsOfMessage(msg));
-    const message = await toEngineMessage(msg, me, routing.ids, routing.log);
+    const message = await toEngineMessage(msg, me, routing.ids, routing.log, routing.media);
     if (message && routing.account()) routing.emit({ type: 'message', message });
   };
 
   client.on('message', (msg) => {
-    if (!msg.fromMe) enqueue('an incoming message', () => report(msg));
+    if (!msg.fromMe) incoming('an incoming message', () => report(msg));
   });
   client.on('message_create', (msg) => {
-    if (msg.fromMe) enqueue('a message sent from the phone', () => report(msg));
+    if (!msg.fromMe) return;
+    routing.index.sawOwnMessage(msg);
+    own('a message sent from the phone', () => report(msg));
   });
   const groupChanged = (notification: { chatId?: string }) => {
     const groupId = notification?.chatId;
     if (typeof groupId !== 'string' || !groupId.endsWith('@g.us')) return;
-    enqueue('a group change', async () => {
+    incoming('a group change', async () => {
       if (!routing.account()) return;
-      const chat = await client.getChatById(groupId);
-      if (!chat || !isGroupChat(chat) || !Array.isArray(chat.participants)) return;
-      await routing.ids.resolve(idsOfGroup(chat));
-      routing.emit({ type: 'group_upsert', groups: [toEngineGroup(chat, routing.ids)] });
+      const group = await readGroup(client, groupId);
+      if (!group) return;
+      await routing.ids.resolve(idsOfGroup(group));
+      routing.emit({ type: 'group_upsert', groups: [toEngineGroup(group, routing.ids)] });
     });
   };
   client.on('group_join', groupChanged);
@@ -100,7 +105,7 @@ export function bindClientEvents(client: WwebjsClient, session: SessionSignals, 
     if (!msg.fromMe) return; // receipts we give others are not acks of ours
     const status = ackStatus(Number(ack));
     if (!status) return;
-    enqueue('an ack', async () => {
+    own('an ack', async () => {
       routing.index.remember(msg);
       await routing.index.sendsSettled(); // the send answers first, so its id is stored before its ack
       if (!routing.account()) return;
@@ -108,4 +113,12 @@ export function bindClientEvents(client: WwebjsClient, session: SessionSignals, 
       routing.emit({ type: 'ack', ack: { id: msg.id.id, chatId: routing.ids.toApi(msg.to), status } });
     });
   });
+}
+
+/** Runs reports one after another, in the order they were queued; a failed one is logged. */
+function reportQueue(log: Logger): (what: string, work: () => Promise<void>) => void {
+  let queue: Promise<void> = Promise.resolve();
+  return (what, work) => {
+    queue = queue.then(work).catch((err: unknown) => log.warn(`could not report ${what}`, { error: messageOf(err) }));
+  };
 }

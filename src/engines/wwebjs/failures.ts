@@ -61,3 +61,34 @@ function firstUsefulLine(message: string): string {
   const reason = lines.find((l) => /error|cannot|unable|missing|not found|denied/i.test(l) && !/Failed to launch/i.test(l));
   return (reason ?? lines[0] ?? message).slice(0, 300);
 }
+
+/** What a `disconnected` reason of the library means for the session. */
+export type DisconnectMeaning =
+  | { kind: 'logged_out' }
+  /** WhatsApp will not take this session back by itself: no restarts until someone connects again. */
+  | { kind: 'terminal'; error: string }
+  | { kind: 'restart'; error: string };
+
+const TERMINAL: Record<string, string> = {
+  TOS_BLOCK: 'WhatsApp banned this number (TOS_BLOCK): it can no longer use WhatsApp Web; the WhatsApp app on the phone says more',
+  SMB_TOS_BLOCK: 'WhatsApp banned this business number (SMB_TOS_BLOCK): it can no longer use WhatsApp Web; the WhatsApp Business app on the phone says more',
+  PROXYBLOCK: "WhatsApp refused connections from this server's network (PROXYBLOCK): change the network or proxy, then connect again",
+  DEPRECATED_VERSION:
+    'WhatsApp refused this WhatsApp Web build as too old (DEPRECATED_VERSION): unset WWEBJS_WEB_VERSION (or pin a newer build), then connect again',
+};
+
+/**
+ * The library emits `disconnected` with `LOGOUT` or any WAState outside CONNECTED, OPENING,
+ * PAIRING and TIMEOUT, then destroys itself (review D8). Bans, a refused network and an outdated
+ * build never heal by restarting; an unlink (LOGOUT, UNPAIRED, and UNPAIRED_IDLE once linked)
+ * needs a new QR; anything else (CONFLICT: the number opened WhatsApp Web elsewhere) restarts.
+ */
+export function meaningOfDisconnect(reason: string, linked: boolean): DisconnectMeaning {
+  if (reason === 'LOGOUT' || reason === 'UNPAIRED' || (reason === 'UNPAIRED_IDLE' && linked)) return { kind: 'logged_out' };
+  const terminal = TERMINAL[reason];
+  if (terminal) return { kind: 'terminal', error: terminal };
+  if (reason === 'CONFLICT') {
+    return { kind: 'restart', error: 'WhatsApp Web was opened for this number elsewhere (CONFLICT); taking the session back' };
+  }
+  return { kind: 'restart', error: `WhatsApp Web disconnected (${reason})` };
+}

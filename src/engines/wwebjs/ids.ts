@@ -47,7 +47,14 @@ interface CacheEntry {
 }
 
 const MAX_ENTRIES = 20_000;
-const RETRY_UNKNOWN_MS = 5 * 60_000;
+/**
+ * A LID WhatsApp did not pair with a phone is asked about again only after this long: each lookup
+ * of an unknown LID is a usync query to WhatsApp's servers (Client.getContactLidAndPhone ->
+ * enforceLidAndPnRetrieval), and for people who hide their number it never succeeds (review D9).
+ */
+const RETRY_UNKNOWN_MS = 6 * 60 * 60_000;
+/** At most this many LIDs per lookup; the rest wait for the next batch (no burst of queries). */
+const MAX_BATCH = 50;
 
 /**
  * Resolves `@lid` ids to phone ids with a cache. Callers collect every id of a message or list
@@ -56,25 +63,48 @@ const RETRY_UNKNOWN_MS = 5 * 60_000;
  */
 export class LidResolver {
   private readonly cache = new Map<string, CacheEntry>();
+  /** The other direction: `905...@c.us` -> `123...@lid`, for every pairing learnt. */
+  private readonly lidOfPhone = new Map<string, string>();
+  private readonly pending = new Map<string, Promise<void>>();
 
   constructor(
     private readonly lookup: () => LidLookup | null,
     private readonly log: Logger,
   ) {}
 
-  /** Learns the phone of every unknown `@lid` among `ids` with one lookup. */
+  /**
+   * Learns the phone of every unknown `@lid` among `ids` with one lookup; a LID already being
+   * looked up (by a concurrent call) is waited for, not asked about twice.
+   */
   async resolve(ids: Iterable<string | null | undefined>): Promise<void> {
     const now = Date.now();
     const wanted = new Set<string>();
+    const waits = new Set<Promise<void>>();
     for (const id of ids) {
       if (!id || !isLid(id)) continue;
+      const pending = this.pending.get(id);
+      if (pending) {
+        waits.add(pending);
+        continue;
+      }
       const known = this.cache.get(id);
       if (known && (known.phone !== null || now - known.at < RETRY_UNKNOWN_MS)) continue;
       wanted.add(id);
     }
     const lookup = this.lookup();
-    if (wanted.size === 0 || !lookup) return;
-    const batch = [...wanted];
+    if (wanted.size > 0 && lookup) {
+      const batch = [...wanted].slice(0, MAX_BATCH);
+      const asking = this.ask(lookup, batch, now);
+      for (const lid of batch) this.pending.set(lid, asking);
+      waits.add(asking);
+      void asking.finally(() => {
+        for (const lid of batch) if (this.pending.get(lid) === asking) this.pending.delete(lid);
+      });
+    }
+    await Promise.all(waits);
+  }
+
+  private async ask(lookup: LidLookup, batch: string[], now: number): Promise<void> {
     try {
       const answers = await lookup(batch);
       for (const [i, lid] of batch.entries()) {
@@ -92,6 +122,15 @@ export class LidResolver {
     if (isLid(lid) && phoneId.endsWith(LIBRARY_USER)) this.remember(lid, phoneId, Date.now());
   }
 
+  /**
+   * The id WhatsApp Web files a person's chat under: their LID when it is known (a migrated
+   * contact), else the phone id. Groups and other ids pass through.
+   */
+  toLibraryChat(apiId: string): string {
+    const libraryId = toLibraryId(apiId);
+    return this.lidOfPhone.get(libraryId) ?? libraryId;
+  }
+
   /** The API id of a library id, using what `resolve` learnt; an unresolvable LID stays a LID. */
   toApi(id: string): string {
     if (isLid(id)) {
@@ -103,14 +142,20 @@ export class LidResolver {
 
   clear(): void {
     this.cache.clear();
+    this.lidOfPhone.clear();
   }
 
   private remember(lid: string, phone: string | null, at: number): void {
     this.cache.delete(lid);
     this.cache.set(lid, { phone, at });
-    if (this.cache.size > MAX_ENTRIES) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
+    if (phone) {
+      this.lidOfPhone.delete(phone);
+      this.lidOfPhone.set(phone, lid);
+    }
+    for (const map of [this.cache, this.lidOfPhone] as Map<string, unknown>[]) {
+      if (map.size <= MAX_ENTRIES) continue;
+      const oldest = map.keys().next().value;
+      if (oldest !== undefined) map.delete(oldest);
     }
   }
 }

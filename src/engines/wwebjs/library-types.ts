@@ -82,6 +82,12 @@ export interface LibContact {
   unblock(): Promise<boolean>;
 }
 
+/** What the engine needs of the puppeteer Page WhatsApp Web runs in (page-ops.ts). */
+export interface LibPage {
+  /** Evaluates an expression in the page (a promise it gives is awaited). */
+  evaluate(expression: string): Promise<unknown>;
+}
+
 /** What the supervisor needs of the puppeteer Browser the client runs in. */
 export interface LibBrowser {
   once(event: 'disconnected', handler: () => void): unknown;
@@ -112,6 +118,8 @@ export interface WwebjsClient extends WwebjsClientEvents {
   info?: { wid: LibId; pushname: string } | undefined;
   /** Set once `initialize` has launched the browser. */
   pupBrowser?: LibBrowser | null | undefined;
+  /** WhatsApp Web's page, once `initialize` has opened it. */
+  pupPage?: LibPage | null | undefined;
 
   initialize(): Promise<void>;
   destroy(): Promise<void>;
@@ -128,6 +136,10 @@ export interface WwebjsClient extends WwebjsClientEvents {
   getNumberId(number: string): Promise<LibId | null>;
   getProfilePicUrl(contactId: string): Promise<string | undefined>;
   getContactLidAndPhone(userIds: string[]): Promise<{ lid: string; pn: string }[]>;
+  /** Reacts to a message by its serialized key (resolves, doing nothing, for a key WhatsApp Web does not hold). */
+  sendReaction(messageId: string, reaction: string): Promise<void>;
+  /** WhatsApp Web's build, e.g. 2.3000.1043220887. */
+  getWWebVersion(): Promise<string>;
 }
 
 /** What a factory gets to build one client (one instance, one attempt). */
@@ -139,7 +151,17 @@ export interface ClientParams {
   pairingPhone: string | null;
 }
 
-export type ClientFactory = (params: ClientParams) => WwebjsClient;
+/** The content classes sendMessage tells apart with `instanceof`: from the same library copy as the Client. */
+export interface ContentClasses {
+  MessageMedia: typeof WAWebJS.MessageMedia;
+  Location: typeof WAWebJS.Location;
+  Poll: typeof WAWebJS.Poll;
+}
+
+export type ClientFactory = ((params: ClientParams) => WwebjsClient) & {
+  /** The library's content classes for this factory's clients (whatsapp-web.js as installed when absent). */
+  contentClasses?: () => ContentClasses;
+};
 
 export function isGroupChat(chat: LibChat): chat is LibGroupChat {
   return chat.isGroup && 'participants' in chat;

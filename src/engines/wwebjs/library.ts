@@ -6,8 +6,9 @@ import type wwebjs from 'whatsapp-web.js';
 // with only sandbox instances never needs it. It is CommonJS, so a synchronous require keeps the
 // client factory synchronous.
 const requireLibrary = createRequire(import.meta.url);
-let library: typeof wwebjs | null = null;
+export type WwebjsLibrary = typeof wwebjs;
+let library: WwebjsLibrary | null = null;
 
-export function wwebjsLibrary(): typeof wwebjs {
-  return (library ??= requireLibrary('whatsapp-web.js') as typeof wwebjs);
+export function wwebjsLibrary(): WwebjsLibrary {
+  return (library ??= requireLibrary('whatsapp-web.js') as WwebjsLibrary);
 }

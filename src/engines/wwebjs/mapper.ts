@@ -10,13 +10,14 @@ import type {
   EngineContact,
   EngineGroup,
   EngineMessage,
-  MediaPayload,
   MessageKind,
   PollPayload,
 } from '../engine.js';
-import { messageOf } from './failures.js';
 import { phoneOf, type LidResolver } from './ids.js';
+import { DEFAULT_MEDIA_LIMITS, downloadIncomingMedia, type MediaLimits } from './incoming-media.js';
+import { serializedKeyOf } from './keys.js';
 import type { LibChat, LibContact, LibGroupChat, LibId, LibMessage } from './library-types.js';
+import type { GroupRecord } from './page-ops.js';
 
 /** The library's MessageAck: ACK_ERROR -1 ... ACK_PLAYED 4. */
 const ACKS: Record<number, AckStatus> = { [-1]: 'failed', 0: 'pending', 1: 'sent', 2: 'delivered', 3: 'read', 4: 'played' };
@@ -70,36 +71,27 @@ function pollOf(msg: LibMessage): PollPayload {
   return { name: msg.pollName ?? msg.body, values, selectableCount };
 }
 
-async function mediaOf(msg: LibMessage, log: Logger): Promise<MediaPayload | undefined> {
-  try {
-    const media = await msg.downloadMedia();
-    if (!media?.data) return undefined;
-    return {
-      mimetype: media.mimetype,
-      data: Buffer.from(media.data, 'base64'),
-      ...(media.filename ? { filename: media.filename } : {}),
-    };
-  } catch (err) {
-    // The message is still worth reporting without its file (expired media, a 404 from the CDN).
-    log.warn('could not download media of a message', { id: msg.id.id, type: msg.type, error: messageOf(err) });
-    return undefined;
-  }
-}
-
 /**
  * A library message as an EngineMessage, or null for what is not a message (status updates,
  * system notices). `me` is the linked account. LIDs must have been resolved beforehand.
  */
-export async function toEngineMessage(msg: LibMessage, me: Account, ids: LidResolver, log: Logger): Promise<EngineMessage | null> {
+export async function toEngineMessage(
+  msg: LibMessage,
+  me: Account,
+  ids: LidResolver,
+  log: Logger,
+  limits: MediaLimits = DEFAULT_MEDIA_LIMITS,
+): Promise<EngineMessage | null> {
   if (msg.isStatus || msg.from === 'status@broadcast' || msg.to === 'status@broadcast') return null;
   if (NOT_MESSAGES.has(msg.type)) return null;
   const kind = messageKind(msg.type);
   const chatId = ids.toApi(msg.fromMe ? msg.to : msg.from);
   const from = msg.fromMe ? me.id : ids.toApi(msg.author ?? msg.from);
   const to = msg.fromMe ? chatId : chatId.endsWith('@g.us') ? chatId : me.id;
+  const nativeKey = serializedKeyOf(msg.id);
   const message: EngineMessage = {
     id: msg.id.id,
-    ...(msg.id._serialized ? { nativeKey: msg.id._serialized } : {}),
+    ...(nativeKey ? { nativeKey } : {}),
     chatId,
     from,
     to,
@@ -111,7 +103,7 @@ export async function toEngineMessage(msg: LibMessage, me: Account, ids: LidReso
   const senderName = msg.fromMe ? me.name : text(raw(msg).notifyName);
   if (senderName) message.senderName = senderName;
   if (msg.hasMedia) {
-    const media = await mediaOf(msg, log);
+    const media = await downloadIncomingMedia(msg, limits, log);
     if (media) message.media = media;
   }
   if (kind === 'location' && msg.location) {
@@ -147,23 +139,35 @@ export function toEngineContact(contact: LibContact, ids: LidResolver): EngineCo
   };
 }
 
-/** Every id a group mentions, for one LID lookup. */
-export function idsOfGroup(group: LibGroupChat): string[] {
-  const out = (group.participants ?? []).map((p) => p.id._serialized);
-  if (group.owner?._serialized) out.push(group.owner._serialized);
-  return out;
-}
-
-export function toEngineGroup(group: LibGroupChat, ids: LidResolver): EngineGroup {
+/** A group of the library (getChats) as the page reads one (page-ops.ts readGroup). */
+export function groupRecordOf(group: LibGroupChat): GroupRecord {
   const created = group.createdAt instanceof Date ? group.createdAt.getTime() : NaN;
   return {
     id: group.id._serialized,
-    name: group.name,
-    description: group.description || null,
+    subject: group.name,
+    desc: group.description || null,
     creation: Number.isFinite(created) && created > 0 ? Math.floor(created / 1000) : null,
-    owner: group.owner?._serialized ? ids.toApi(group.owner._serialized) : null,
-    participants: (group.participants ?? []).map((p) => ({
-      id: ids.toApi(p.id._serialized),
+    owner: group.owner?._serialized ?? null,
+    participants: (group.participants ?? []).map((p) => ({ id: p.id._serialized, isAdmin: p.isAdmin, isSuperAdmin: p.isSuperAdmin })),
+  };
+}
+
+/** Every id a group mentions, for one LID lookup. */
+export function idsOfGroup(group: GroupRecord): string[] {
+  const out = group.participants.map((p) => p.id);
+  if (group.owner) out.push(group.owner);
+  return out;
+}
+
+export function toEngineGroup(group: GroupRecord, ids: LidResolver): EngineGroup {
+  return {
+    id: group.id,
+    name: group.subject,
+    description: group.desc,
+    creation: group.creation,
+    owner: group.owner ? ids.toApi(group.owner) : null,
+    participants: group.participants.map((p) => ({
+      id: ids.toApi(p.id),
       admin: p.isSuperAdmin ? 'superadmin' : p.isAdmin ? 'admin' : null,
     })),
   };

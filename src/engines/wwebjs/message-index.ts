@@ -1,24 +1,38 @@
 /**
  * What the engine remembers about recent messages. The API names a message by WhatsApp's id
  * (`3EB0...`); the library needs its serialized key (`true_905...@c.us_3EB0...`) to react to or
- * delete it, so the keys of messages seen lately are kept. It also tells the messages this engine
- * sent itself from those sent on the phone, which the library reports alike (`message_create`).
+ * delete it, so the keys of messages seen lately are kept (and stored with each message as its
+ * native key, for after a restart). It also tells the messages this engine sent itself from those
+ * sent on the phone, which the library reports alike (`message_create`).
  */
+import { serializedKeyOf, type AnyMessageId } from './keys.js';
 import type { LibMessage } from './library-types.js';
 
 const MAX_KEYS = 5000;
 const MAX_OWN = 1000;
 
+/** A send whose library result may not name the message (see `expectEcho`). */
+interface Expectation {
+  /** The chat ids the echo may carry (the phone id and the LID of a person). */
+  chats: Set<string>;
+  type: string;
+  body: string | null;
+  since: number;
+  resolve: (msg: LibMessage) => void;
+}
+
 export class MessageIndex {
   private readonly keys = new Map<string, string>();
   private readonly own = new Set<string>();
   private readonly sending = new Set<Promise<unknown>>();
+  private readonly expected = new Set<Expectation>();
 
-  remember(msg: Pick<LibMessage, 'id'>): void {
-    const { id, _serialized } = msg.id;
-    if (!id || !_serialized) return;
+  remember(msg: { id: AnyMessageId }): void {
+    const key = serializedKeyOf(msg.id);
+    const id = msg.id.id;
+    if (!id || !key) return;
     this.keys.delete(id);
-    this.keys.set(id, _serialized);
+    this.keys.set(id, key);
     if (this.keys.size > MAX_KEYS) this.dropOldest(this.keys);
   }
 
@@ -26,19 +40,73 @@ export class MessageIndex {
     return this.keys.get(id) ?? null;
   }
 
-  /** Runs a send, remembering the id of what it sent. */
+  /** Runs a send; what it sent (its id) is remembered as the engine's own, never reported as from the phone. */
   async send<T extends LibMessage | undefined>(work: Promise<T>): Promise<T> {
     this.sending.add(work);
     try {
       const sent = await work;
-      if (sent) {
-        this.remember(sent);
-        this.own.add(sent.id.id);
-        if (this.own.size > MAX_OWN) this.dropOldest(this.own);
-      }
+      if (sent) this.markOwn(sent);
       return sent;
     } finally {
       this.sending.delete(work);
+    }
+  }
+
+  markOwn(msg: LibMessage): void {
+    this.remember(msg);
+    this.own.add(msg.id.id);
+    if (this.own.size > MAX_OWN) this.dropOldest(this.own);
+  }
+
+  /**
+   * Waits for the `message_create` echo of a send whose result did not name the message. On WhatsApp
+   * Web since July 2026 (MsgKey `$1`, #201830), the unpatched library's sendMessage sends the message
+   * and then resolves undefined, because it looks the new message up by `_serialized`. The echo the
+   * library emits for it (fromMe, same chat, same type and text) carries its id. Resolves null
+   * after `ms` without one. Call it before the send, so that an echo that beats the answer counts.
+   */
+  expectEcho(chats: string[], type: string, body: string | null, ms: number): { echo: Promise<LibMessage | null>; cancel(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    let expectation: Expectation | undefined;
+    const echo = new Promise<LibMessage | null>((resolve) => {
+      expectation = {
+        chats: new Set(chats),
+        type,
+        body,
+        since: Math.floor(Date.now() / 1000) - 2,
+        resolve: (msg) => {
+          clearTimeout(timer);
+          this.expected.delete(expectation!);
+          resolve(msg);
+        },
+      };
+      this.expected.add(expectation);
+      timer = setTimeout(() => {
+        this.expected.delete(expectation!);
+        resolve(null);
+      }, ms);
+      timer.unref?.();
+    });
+    return {
+      echo,
+      cancel: () => {
+        clearTimeout(timer);
+        if (expectation) this.expected.delete(expectation);
+      },
+    };
+  }
+
+  /**
+   * Told of every message sent from this account as the library reports it, synchronously (before
+   * it is queued for reporting): it may be the echo a send is waiting for.
+   */
+  sawOwnMessage(msg: LibMessage): void {
+    for (const e of this.expected) {
+      if (!e.chats.has(msg.to) || msg.type !== e.type || (msg.timestamp || 0) < e.since) continue;
+      if (e.body !== null && (msg.body ?? '') !== e.body) continue;
+      this.markOwn(msg);
+      e.resolve(msg);
+      return;
     }
   }
 
@@ -57,6 +125,7 @@ export class MessageIndex {
   clear(): void {
     this.keys.clear();
     this.own.clear();
+    this.expected.clear();
   }
 
   private dropOldest(set: Set<string> | Map<string, string>): void {

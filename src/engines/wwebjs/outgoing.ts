@@ -1,35 +1,40 @@
 /** What the engine sends, as whatsapp-web.js's sendMessage content and options. */
 import type { OutgoingContent } from '../engine.js';
-import { wwebjsLibrary } from './library.js';
-import type { LibContent, LibSendOptions } from './library-types.js';
+import type { ContentClasses, LibContent, LibSendOptions } from './library-types.js';
 
 export interface LibrarySend {
   content: LibContent;
   options: LibSendOptions;
+  /** What the library's echo of this send looks like: its message type, and its text when that is sure. */
+  echo: { type: string; body: string | null };
 }
 
-export function toLibrarySend(content: OutgoingContent): LibrarySend {
-  const { Location, MessageMedia, Poll } = wwebjsLibrary();
+export function toLibrarySend(content: OutgoingContent, classes: ContentClasses): LibrarySend {
+  const { Location, MessageMedia, Poll } = classes;
   // sendSeen defaults to true in the library and marks the whole chat read on every send, which
-  // would swallow unread incoming messages the API has not shown yet.
-  const base: LibSendOptions = { sendSeen: false };
+  // would swallow unread incoming messages the API has not shown yet. linkPreview defaults to true
+  // and runs the in-page link preview fetch on any text with a URL, which has broken sends before
+  // (whatsapp-web.js #2998): off unless a send asks for one.
+  const base: LibSendOptions = { sendSeen: false, linkPreview: false };
+  const echo = (type: string, body: string | null = null) => ({ type, body });
   switch (content.kind) {
     case 'chat':
-      return { content: content.body, options: base };
+      return { content: content.body, options: base, echo: echo('chat', content.body) };
     case 'location': {
       const { lat, lng, name, address } = content.location;
       const options = { ...(name ? { name } : {}), ...(address ? { address } : {}) };
-      return { content: new Location(lat, lng, options), options: base };
+      return { content: new Location(lat, lng, options), options: base, echo: echo('location') };
     }
     case 'vcard':
       // A vCard body with parseVCards is sent as a contact card named by the card's FN;
       // the contact-card path (a Contact object) would need the contact in the address book.
-      return { content: content.vcard, options: { ...base, parseVCards: true } };
+      return { content: content.vcard, options: { ...base, parseVCards: true }, echo: echo('vcard') };
     case 'poll_creation': {
       const { name, values, selectableCount } = content.poll;
       return {
         content: new Poll(name, values, { allowMultipleAnswers: selectableCount !== 1, messageSecret: undefined }),
         options: base,
+        echo: echo('poll_creation'),
       };
     }
     default: {
@@ -40,7 +45,7 @@ export function toLibrarySend(content: OutgoingContent): LibrarySend {
       if (kind === 'ptt') options.sendAudioAsVoice = true;
       if (kind === 'document') options.sendMediaAsDocument = true;
       if (kind === 'sticker') options.sendMediaAsSticker = true;
-      return { content: file, options };
+      return { content: file, options, echo: echo(kind) };
     }
   }
 }

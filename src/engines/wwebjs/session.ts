@@ -8,12 +8,17 @@ import type { Logger } from '../../logger.js';
 import { EngineError, type Account, type ConnectionStatus, type EngineContext, type StartOptions, type StatusUpdate } from '../engine.js';
 import { clearStaleProfileLocks, killProcessesUsingProfile, profileDirOf } from './chromium.js';
 import { bindClientEvents, type SessionSignals } from './client-events.js';
-import { describeStartFailure, messageOf } from './failures.js';
+import { connectionSignals } from './connection-signals.js';
+import { describeStartFailure, meaningOfDisconnect, messageOf } from './failures.js';
 import { LidResolver } from './ids.js';
+import type { MediaLimits } from './incoming-media.js';
 import type { ClientFactory, WwebjsClient } from './library-types.js';
 import { accountOf } from './mapper.js';
 import { MessageIndex } from './message-index.js';
-import { closeClient } from './shutdown.js';
+import { isInjected } from './page-ops.js';
+import { Recipients } from './recipients.js';
+import { SessionStatus } from './session-status.js';
+import { ClientCloser } from './shutdown.js';
 import { AttemptWatch, backoffDelay, formatDelay, type WwebjsTimings } from './supervisor.js';
 
 export interface SessionOptions {
@@ -21,18 +26,17 @@ export interface SessionOptions {
   factory: ClientFactory;
   timings: WwebjsTimings;
   log: Logger;
+  media: MediaLimits;
   /** Called each time a client becomes open (to sync what WhatsApp Web holds into the store). */
   onOpen?: (client: WwebjsClient) => void;
 }
 
-/** WhatsApp Web's states while a linked session reconnects by itself. */
-const RECONNECTING = new Set(['OPENING', 'PAIRING', 'TIMEOUT']);
-
 export class WwebjsSession {
-  status: ConnectionStatus = 'disconnected';
+  private readonly connection: SessionStatus;
   /** The linked account while the current client is ready. */
   account: Account | null = null;
   readonly ids: LidResolver;
+  readonly recipients: Recipients;
   readonly index = new MessageIndex();
   readonly profileDir: string;
 
@@ -46,16 +50,24 @@ export class WwebjsSession {
   private failures = 0;
   private pairingPhone: string | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
-  private qrShowing = false;
-  private lastError: string | null = null;
-  private readonly closing = new Set<Promise<void>>();
+  private readonly closer: ClientCloser;
 
   constructor(private readonly opts: SessionOptions) {
+    this.connection = new SessionStatus(opts.ctx.emit);
     this.profileDir = profileDirOf(opts.ctx.sessionDir, opts.ctx.instanceId);
+    this.closer = new ClientCloser({ profileDir: this.profileDir, timeoutMs: opts.timings.destroyTimeoutMs, log: opts.log });
     this.ids = new LidResolver(() => {
       const client = this.client;
       return client ? (ids) => client.getContactLidAndPhone(ids) : null;
     }, opts.log);
+    this.recipients = new Recipients(this.ids, () => {
+      const client = this.client;
+      return client ? (phone) => client.getNumberId(phone) : null;
+    });
+  }
+
+  get status(): ConnectionStatus {
+    return this.connection.status;
   }
 
   /** The client and account while open; EngineError not_connected otherwise. */
@@ -79,7 +91,7 @@ export class WwebjsSession {
     } catch (err) {
       this.wanted = false;
       const reason = messageOf(err);
-      this.report('disconnected', { error: reason });
+      this.connection.report('disconnected', { error: reason });
       throw new EngineError('failed', reason);
     }
   }
@@ -98,6 +110,7 @@ export class WwebjsSession {
     await this.closed();
     await rm(this.profileDir, { recursive: true, force: true });
     this.ids.clear();
+    this.recipients.clear();
     this.index.clear();
     this.settleDisconnected();
   }
@@ -121,8 +134,9 @@ export class WwebjsSession {
       ids: this.ids,
       index: this.index,
       log: this.opts.log,
+      media: this.opts.media,
     });
-    this.report('connecting', previousError ? { error: previousError } : {});
+    this.connection.report('connecting', previousError ? { error: previousError } : {});
     watch.expect(this.pairingPhone ? 'show a pairing code or become ready' : 'show a QR code or become ready');
     const init = Promise.resolve().then(() => client.initialize());
     this.initializing = init;
@@ -137,57 +151,19 @@ export class WwebjsSession {
   }
 
   private signals(gen: number, client: WwebjsClient, watch: AttemptWatch): SessionSignals {
-    const live = () => this.isCurrent(gen);
-    return {
-      qr: (qr) => {
-        if (!live()) return;
-        watch.satisfied(); // a person has to scan now: no timeout while the QR shows
-        watch.watchBrowser(client.pupBrowser);
-        this.qrShowing = true;
-        this.opts.ctx.emit({ type: 'qr', qr });
-      },
-      pairingCode: (code) => {
-        if (!live()) return;
-        watch.satisfied();
-        watch.watchBrowser(client.pupBrowser);
-        this.report('connecting', { pairingCode: code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : code });
-      },
-      authenticated: () => {
-        if (!live()) return;
-        this.hideQr();
-        watch.expect('become ready after authenticating');
-      },
-      loading: () => {
-        // Sync progress comes after a scan (or while a saved session restores). The sync of a
-        // large account takes minutes, so the timeout counts from the latest progress.
-        if (!live() || this.status === 'open') return;
-        this.hideQr();
-        watch.expect('finish syncing the session');
-      },
-      ready: () => {
-        if (!live()) return;
-        watch.satisfied();
-        watch.watchBrowser(client.pupBrowser);
-        void this.becomeOpen(gen, client, watch);
-      },
-      authFailure: (message) => {
-        if (!live()) return;
-        this.opts.log.warn('the saved WhatsApp session could not be restored', { error: message });
-        this.report('connecting', { error: `the saved session could not be restored (${message}); a new QR code is needed` });
-      },
-      disconnected: (reason) => {
-        if (!live()) return;
-        if (reason === 'LOGOUT' || reason === 'UNPAIRED') void this.loggedOut(gen, reason);
-        else this.fail(gen, `WhatsApp Web disconnected (${reason})`);
-      },
-      stateChanged: (state) => {
-        if (!live() || !this.account) return;
-        if (state === 'CONNECTED' && this.status !== 'open') this.report('open', { account: this.account });
-        else if (RECONNECTING.has(state) && this.status === 'open') {
-          this.report('connecting', { error: `the connection to WhatsApp was interrupted (${state}); WhatsApp Web is reconnecting` });
-        }
-      },
-    };
+    return connectionSignals({
+      client,
+      watch,
+      connection: this.connection,
+      log: this.opts.log,
+      live: () => this.isCurrent(gen),
+      account: () => this.account,
+      open: () => void this.becomeOpen(gen, client, watch),
+      renewQr: () => this.renewQr(gen),
+      fail: (reason) => this.fail(gen, reason),
+      loggedOut: (reason) => void this.loggedOut(gen, reason),
+      terminal: (error) => void this.terminal(gen, error),
+    });
   }
 
   private async becomeOpen(gen: number, client: WwebjsClient, watch: AttemptWatch): Promise<void> {
@@ -199,13 +175,17 @@ export class WwebjsSession {
       this.fail(gen, `WhatsApp Web is ready but did not tell the linked phone number (${wid ?? 'no id'})`);
       return;
     }
+    const reopened = this.status === 'open' && this.account?.id === account.id; // ready again after a page reload
     this.account = account;
     this.failures = 0;
     this.pairingPhone = null; // linked: restarts restore the session
-    this.hideQr();
-    this.report('open', { account });
+    this.connection.hideQr();
+    watch.settled();
+    const webVersion = await client.getWWebVersion().catch(() => null);
+    if (!this.isCurrent(gen)) return;
+    this.connection.report('open', { account, ...(webVersion ? { webVersion } : {}) });
     watch.checkHealth(() => client.getState());
-    this.opts.onOpen?.(client);
+    if (!reopened) this.opts.onOpen?.(client);
   }
 
   /** A failure of the current attempt: close it, report why, and restart after a backoff. */
@@ -217,8 +197,8 @@ export class WwebjsSession {
     const delay = backoffDelay(this.failures, this.opts.timings);
     this.opts.log.warn('whatsapp-web.js attempt failed; restarting', { reason, attempt: this.failures, delayMs: delay });
     this.account = null;
-    this.hideQr();
-    this.report('disconnected', { error: `${reason}; restarting in ${formatDelay(delay)}` });
+    this.connection.hideQr();
+    this.connection.report('disconnected', { error: `${reason}; restarting in ${formatDelay(delay)}` });
     const restartGen = this.generation;
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
@@ -226,15 +206,38 @@ export class WwebjsSession {
     }, delay).unref();
   }
 
-  private async restart(gen: number, reason: string): Promise<void> {
+  private async restart(gen: number, reason: string | null): Promise<void> {
     await this.closed();
     if (!this.wanted || gen !== this.generation) return;
     try {
       this.launch(reason);
     } catch (err) {
       this.wanted = false;
-      this.report('disconnected', { error: messageOf(err) });
+      this.connection.report('disconnected', { error: messageOf(err) });
     }
+  }
+
+  /** A QR that stopped changing (WhatsApp Web went idle): a new attempt shows a fresh one. */
+  private renewQr(gen: number): void {
+    if (!this.isCurrent(gen)) return;
+    this.opts.log.info('the QR code went stale; starting over for a fresh one');
+    this.generation++;
+    void this.detachClient(false);
+    this.connection.hideQr();
+    const renewGen = this.generation;
+    void this.restart(renewGen, null);
+  }
+
+  /** Banned, refused or outdated: no restarts; it stays disconnected, saying why, until connected again. */
+  private async terminal(gen: number, error: string): Promise<void> {
+    if (!this.isCurrent(gen)) return;
+    this.opts.log.warn('WhatsApp Web ended the session for good', { error });
+    this.halt();
+    const closing = this.detachClient(false);
+    this.account = null;
+    this.connection.hideQr();
+    this.connection.report('disconnected', { error });
+    await closing;
   }
 
   /** The phone unlinked this device: the library removed the session; a new scan is needed. */
@@ -243,8 +246,8 @@ export class WwebjsSession {
     this.halt();
     const closing = this.detachClient(false);
     this.account = null;
-    this.hideQr();
-    this.report('disconnected', {
+    this.connection.hideQr();
+    this.connection.report('disconnected', {
       error: `logged out (${reason}): this device was unlinked on the phone and the session was removed; connect again and scan a new QR code`,
     });
     await closing;
@@ -270,40 +273,16 @@ export class WwebjsSession {
     this.client = null;
     this.watch?.close();
     this.watch = null;
-    if (!client) return Promise.resolve();
-    const { timings, log } = this.opts;
-    const closing = closeClient(client, {
-      initializing: this.initializing,
-      profileDir: this.profileDir,
-      timeoutMs: timings.destroyTimeoutMs,
-      log,
-      logout,
-    }).catch((err: unknown) => log.warn('closing the browser failed', { error: messageOf(err) }));
-    this.closing.add(closing);
-    void closing.finally(() => this.closing.delete(closing));
-    return closing;
+    return client ? this.closer.close(client, this.initializing, logout) : Promise.resolve();
   }
 
-  private async closed(): Promise<void> {
-    while (this.closing.size > 0) await Promise.allSettled([...this.closing]);
+  private closed(): Promise<void> {
+    return this.closer.closed();
   }
 
   private settleDisconnected(): void {
     this.account = null;
-    this.hideQr();
-    // Also when already disconnected, to clear a "restarting in ..." error that no longer holds.
-    if (this.status !== 'disconnected' || this.lastError) this.report('disconnected');
+    this.connection.settleDisconnected();
   }
 
-  private hideQr(): void {
-    if (!this.qrShowing) return;
-    this.qrShowing = false;
-    this.opts.ctx.emit({ type: 'qr', qr: null });
-  }
-
-  private report(status: ConnectionStatus, extra: Omit<StatusUpdate, 'status'> = {}): void {
-    this.status = status;
-    this.lastError = extra.error ?? null;
-    this.opts.ctx.emit({ type: 'status', update: { status, ...extra } });
-  }
 }

@@ -62,3 +62,29 @@ export async function closeClient(client: WwebjsClient, opts: CloseOptions): Pro
     });
   }
 }
+
+/**
+ * The closes under way of one instance's clients: a new client must not start on the profile
+ * while an old browser is still closing on it.
+ */
+export class ClientCloser {
+  private readonly closing = new Set<Promise<void>>();
+
+  constructor(private readonly opts: Pick<CloseOptions, 'profileDir' | 'timeoutMs' | 'log'>) {}
+
+  /** Closes `client` (never rejects: a failure is logged) and tracks it until done. */
+  close(client: WwebjsClient, initializing: Promise<unknown>, logout: boolean): Promise<void> {
+    const { log } = this.opts;
+    const closing = closeClient(client, { ...this.opts, initializing, logout }).catch((err: unknown) =>
+      log.warn('closing the browser failed', { error: messageOf(err) }),
+    );
+    this.closing.add(closing);
+    void closing.finally(() => this.closing.delete(closing));
+    return closing;
+  }
+
+  /** Resolves once no close is under way. */
+  async closed(): Promise<void> {
+    while (this.closing.size > 0) await Promise.allSettled([...this.closing]);
+  }
+}

@@ -9,13 +9,13 @@ import type { WwebjsOps } from './capabilities/ops.js';
 import { hasMetadata } from './capabilities/ops.js';
 import { messageOf } from './failures.js';
 import { isGroupChat, type WwebjsClient } from './library-types.js';
-import { idsOfGroup, isPersonOrGroup, toEngineChat, toEngineContact, toEngineGroup } from './mapper.js';
+import { groupRecordOf, idsOfGroup, isPersonOrGroup, toEngineChat, toEngineContact, toEngineGroup } from './mapper.js';
 
 export async function syncStore(client: WwebjsClient, ops: WwebjsOps, emit: EngineContext['emit']): Promise<void> {
   const ids = ops.session.ids;
   try {
     const chats = (await client.getChats()).filter((c) => isPersonOrGroup(c.id._serialized));
-    const groups = chats.filter(isGroupChat).filter(hasMetadata);
+    const groups = chats.filter(isGroupChat).filter(hasMetadata).map(groupRecordOf);
     await ids.resolve([...chats.map((c) => c.id._serialized), ...groups.flatMap(idsOfGroup)]);
     if (groups.length) emit({ type: 'group_upsert', groups: groups.map((g) => toEngineGroup(g, ids)) });
     if (chats.length) emit({ type: 'chat_upsert', chats: chats.map((c) => toEngineChat(c, ids)) });

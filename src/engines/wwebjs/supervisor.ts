@@ -20,6 +20,22 @@ export interface WwebjsTimings {
   backoffCapMs: number;
   /** How long client.destroy() (or logout) may take before the browser is killed. */
   destroyTimeoutMs: number;
+  /**
+   * How long a QR may show without a new one before the attempt is renewed: WhatsApp Web rotates
+   * its QR every ~20 s, then goes idle (UNPAIRED_IDLE) and shows none, and 1.34.7's own refresh of
+   * an idle QR runs in Node and throws (review D7).
+   */
+  qrFreshMs: number;
+  /**
+   * After `authenticated`, how often the session is probed for being connected without the
+   * library's `ready` (OpenWA #415: ready "did not reliably complete"; review D7).
+   */
+  reconcileMs: number;
+  /**
+   * How long getState() may fail the way a page reload fails (WhatsApp Web reloads itself after
+   * linking and on updates; the library re-injects and says `ready` again) before it counts.
+   */
+  reloadGraceMs: number;
 }
 
 export const defaultTimings: WwebjsTimings = {
@@ -29,7 +45,13 @@ export const defaultTimings: WwebjsTimings = {
   backoffBaseMs: 2_000,
   backoffCapMs: 5 * 60_000,
   destroyTimeoutMs: 10_000,
+  qrFreshMs: 90_000,
+  reconcileMs: 15_000,
+  reloadGraceMs: 60_000,
 };
+
+/** What getState() throws while WhatsApp Web reloads (navigation) rather than because it died. */
+const RELOADING = /Execution context was destroyed|Cannot find context with specified id|window\.require is not a function|Cannot read properties of undefined \(reading '(?:Socket|state)'\)|Requiring unknown module/i;
 
 /** The delay before restart number `failures` (1 = after the first failure). */
 export function backoffDelay(failures: number, timings: Pick<WwebjsTimings, 'backoffBaseMs' | 'backoffCapMs'>): number {
@@ -57,6 +79,10 @@ export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Prom
 export class AttemptWatch {
   private progressTimer: NodeJS.Timeout | null = null;
   private healthTimer: NodeJS.Timeout | null = null;
+  private qrTimer: NodeJS.Timeout | null = null;
+  private reconcileTimer: NodeJS.Timeout | null = null;
+  /** Since when getState() has been failing as a reload does (null: it answers). */
+  private reloadingSince: number | null = null;
   private browser: LibBrowser | null = null;
   private closed = false;
 
@@ -86,25 +112,73 @@ export class AttemptWatch {
     if (!browser.isConnected()) this.onBrowserGone();
   }
 
-  /** Asks `probe` every health interval; a throw or a hang counts as a failure. */
+  /**
+   * Asks `probe` every health interval; a throw or a hang counts as a failure, except the errors of
+   * a page reload, which get `reloadGraceMs` (probed more often meanwhile) to answer again.
+   */
   checkHealth(probe: () => Promise<unknown>): void {
     if (this.closed || this.healthTimer) return;
     const tick = async () => {
       this.healthTimer = null;
       try {
         await withTimeout(probe(), this.timings.healthTimeoutMs, 'getState()');
+        this.reloadingSince = null;
       } catch (err) {
-        this.fail(`WhatsApp Web stopped answering: ${messageOf(err)}`);
-        return;
+        const message = messageOf(err);
+        const now = Date.now();
+        if (!RELOADING.test(message) || (this.reloadingSince !== null && now - this.reloadingSince >= this.timings.reloadGraceMs)) {
+          this.fail(`WhatsApp Web stopped answering: ${message}`);
+          return;
+        }
+        this.reloadingSince ??= now;
       }
-      if (!this.closed) this.healthTimer = setTimeout(tick, this.timings.healthIntervalMs).unref();
+      if (this.closed) return;
+      const next = this.reloadingSince === null ? this.timings.healthIntervalMs : Math.min(this.timings.healthIntervalMs, 2000);
+      this.healthTimer = setTimeout(tick, next).unref();
     };
     this.healthTimer = setTimeout(tick, this.timings.healthIntervalMs).unref();
+  }
+
+  /** A QR is showing: `onStale` runs when no newer one came within `qrFreshMs`. */
+  qrShown(onStale: () => void): void {
+    if (this.qrTimer) clearTimeout(this.qrTimer);
+    if (this.closed) return;
+    this.qrTimer = setTimeout(() => {
+      this.qrTimer = null;
+      if (!this.closed) onStale();
+    }, this.timings.qrFreshMs).unref();
+  }
+
+  /** Probes every `reconcileMs` until `probe` answers true (then `onReady`) or the watch closes. */
+  reconcile(probe: () => Promise<boolean>, onReady: () => void): void {
+    if (this.closed || this.reconcileTimer) return;
+    const tick = async () => {
+      this.reconcileTimer = null;
+      let ready = false;
+      try {
+        ready = await withTimeout(probe(), this.timings.healthTimeoutMs, 'the readiness probe');
+      } catch {
+        ready = false;
+      }
+      if (this.closed) return;
+      if (ready) onReady();
+      else this.reconcileTimer = setTimeout(tick, this.timings.reconcileMs).unref();
+    };
+    this.reconcileTimer = setTimeout(tick, this.timings.reconcileMs).unref();
+  }
+
+  /** Stops probing for readiness (the library said `ready` itself). */
+  settled(): void {
+    if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
+    this.reconcileTimer = null;
+    if (this.qrTimer) clearTimeout(this.qrTimer);
+    this.qrTimer = null;
   }
 
   close(): void {
     this.closed = true;
     this.clearProgress();
+    this.settled();
     if (this.healthTimer) clearTimeout(this.healthTimer);
     this.healthTimer = null;
     this.browser?.off('disconnected', this.onBrowserGone);

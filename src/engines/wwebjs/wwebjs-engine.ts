@@ -11,10 +11,21 @@ import type { WwebjsOps } from './capabilities/ops.js';
 import { groupsCapability } from './capabilities/groups.js';
 import { messagesCapability } from './capabilities/messages.js';
 import { operationError } from './failures.js';
-import type { ClientFactory } from './library-types.js';
+import type { MediaLimits } from './incoming-media.js';
+import type { ClientFactory, ContentClasses } from './library-types.js';
 import { WwebjsSession } from './session.js';
 import { syncStore } from './store-sync.js';
 import type { WwebjsTimings } from './supervisor.js';
+
+/** What the engine is built from (index.ts fills in the defaults). */
+export interface WwebjsEngineParts {
+  factory: ClientFactory;
+  timings: WwebjsTimings;
+  media: MediaLimits;
+  classes: () => ContentClasses;
+  ffmpegPath: string | null;
+  log: Logger;
+}
 
 export class WwebjsEngine implements Engine {
   readonly name = 'wwebjs';
@@ -25,22 +36,28 @@ export class WwebjsEngine implements Engine {
   private readonly session: WwebjsSession;
   private disposed = false;
 
+  private readonly log: Logger;
+
   constructor(
     private readonly ctx: EngineContext,
-    factory: ClientFactory,
-    timings: WwebjsTimings,
-    private readonly log: Logger,
+    opts: WwebjsEngineParts,
   ) {
+    const { factory, timings, media, log } = opts;
+    this.log = log;
     this.session = new WwebjsSession({
       ctx,
       factory,
       timings,
+      media,
       log,
       onOpen: (client) => void syncStore(client, ops, ctx.emit),
     });
     const ops: WwebjsOps = {
       session: this.session,
+      recipients: this.session.recipients,
       log,
+      classes: opts.classes,
+      ffmpegPath: opts.ffmpegPath,
       call: (what, work) => this.call(what, work),
     };
     this.messages = messagesCapability(ops);
@@ -66,6 +83,7 @@ export class WwebjsEngine implements Engine {
     this.disposed = true;
     await this.session.stop();
     this.session.ids.clear();
+    this.session.recipients.clear();
     this.session.index.clear();
   }
 

@@ -10,6 +10,10 @@ export const AccountStatusSchema = z
       status: StatusWord,
       error: z.string().optional().openapi({ description: 'Why the instance is not open, when known' }),
       pairingCode: z.string().optional().openapi({ description: 'The code to enter on the phone while pairing by number' }),
+      webVersion: z
+        .string()
+        .optional()
+        .openapi({ example: '2.3000.1043220887', description: 'Hatline addition: the WhatsApp Web build the session last ran (real engine)' }),
     }),
   })
   .openapi('AccountStatus');
@@ -63,6 +67,7 @@ export function statusBody(state: InstanceState) {
       status: state.status,
       ...(state.error ? { error: state.error } : {}),
       ...(state.pairingCode ? { pairingCode: state.pairingCode } : {}),
+      ...(state.webVersion ? { webVersion: state.webVersion } : {}),
     },
   };
 }

@@ -87,6 +87,7 @@ export class InstanceRegistry {
       error: null,
       pairingCode: null,
       qr: null,
+      webVersion: null,
       createdAt: row.created_at,
     };
     const id = row.id;
@@ -184,6 +185,7 @@ export class InstanceRegistry {
     state.error = update.error ?? null;
     state.pairingCode = update.status === 'connecting' ? (update.pairingCode ?? state.pairingCode) : null;
     if (update.status !== 'connecting') state.qr = null;
+    if (update.webVersion) state.webVersion = update.webVersion;
     let accountChanged = false;
     if (update.status === 'open' && update.account) {
       accountChanged = state.account?.id !== update.account.id || state.account?.name !== update.account.name;

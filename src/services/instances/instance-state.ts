@@ -11,6 +11,8 @@ export interface InstanceState {
   error: string | null;
   pairingCode: string | null;
   qr: string | null;
+  /** The WhatsApp Web build the session last ran (real engines), once it was open. */
+  webVersion: string | null;
   createdAt: number;
 }
 

@@ -3,6 +3,9 @@ import { toLibraryId } from '../ids.js';
 import { toEngineContact } from '../mapper.js';
 import type { WwebjsOps } from './ops.js';
 
+/** What the patched Contact.block()/unblock() throw when WhatsApp Web knows no LID for the person. */
+const NO_LID_TO_BLOCK = /did not tell its LID/;
+
 export function contactsCapability(ops: WwebjsOps): ContactsCapability {
   return {
     async getContact(id) {
@@ -26,9 +29,21 @@ export function contactsCapability(ops: WwebjsOps): ContactsCapability {
     },
     async setBlocked(id, blocked) {
       const { client } = ops.session.openClient();
-      const contact = await ops.call('reading the contact', () => client.getContactById(toLibraryId(id)));
-      const done = await ops.call(blocked ? 'blocking' : 'unblocking', () => (blocked ? contact.block() : contact.unblock()));
-      if (!done) throw new EngineError('rejected', `${id} cannot be ${blocked ? 'blocked' : 'unblocked'} (groups cannot)`);
+      const verb = blocked ? 'blocked' : 'unblocked';
+      // WhatsApp Web blocks by LID now (the patched Contact.block): ask WhatsApp for the person's
+      // current id first, which also teaches WhatsApp Web the phone <-> LID pairing.
+      const target = await ops.recipients.resolve(id);
+      const contact = await ops.call('reading the contact', () => client.getContactById(target));
+      let done: boolean;
+      try {
+        done = await ops.call(blocked ? 'blocking' : 'unblocking', () => (blocked ? contact.block() : contact.unblock()));
+      } catch (err) {
+        if (err instanceof EngineError && NO_LID_TO_BLOCK.test(err.message)) {
+          throw new EngineError('rejected', `${id} cannot be ${verb}: WhatsApp did not tell this account the person's LID, and it refuses blocks by phone number`);
+        }
+        throw err;
+      }
+      if (!done) throw new EngineError('rejected', `${id} cannot be ${verb} (groups cannot)`);
     },
   };
 }

@@ -1,13 +1,20 @@
 import type { Logger } from '../../../logger.js';
 import { EngineError } from '../../engine.js';
 import { toLibraryId } from '../ids.js';
-import type { LibChat, LibGroupChat } from '../library-types.js';
+import type { ContentClasses, LibChat, LibGroupChat } from '../library-types.js';
+import type { Recipients } from '../recipients.js';
 import type { WwebjsSession } from '../session.js';
 
 /** What every capability group of the wwebjs engine works with. */
 export interface WwebjsOps {
   session: WwebjsSession;
+  /** Where direct sends go (LID-migrated contacts: recipients.ts). */
+  recipients: Recipients;
   log: Logger;
+  /** MessageMedia, Location and Poll of the library the clients come from. */
+  classes: () => ContentClasses;
+  /** ffmpeg, when the server has it (stickers from video need it). */
+  ffmpegPath: string | null;
   /** Runs a library call; its failure becomes an EngineError saying what was being done. */
   call<T>(what: string, work: () => Promise<T>): Promise<T>;
 }
