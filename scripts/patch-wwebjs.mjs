@@ -282,6 +282,34 @@ export const PATCHES = [
       },
     ],
   },
+  {
+    // After every navigation of WhatsApp Web's page (its own reload after linking or on an update,
+    // the logout navigation) the library re-injects its helpers from a `framenavigated` handler
+    // (review D8, Client.js:495-504), with nothing catching: when the page navigates again or the browser is closed meanwhile
+    // (a logout followed by destroy(), a reload during a reload), inject() rejects with "Execution
+    // context was destroyed" or "Attempted to use detached Frame" as an unhandled rejection, which
+    // ends a Node process that has no handler for those. Caught here; a page left without the
+    // helpers is what Hatline's health check looks for (isInjected) and restarts.
+    id: 'navigation-inject',
+    edits: [
+      {
+        file: 'src/Client.js',
+        anchor: lines(
+          '                this.lastLoggedOut = false;',
+          '            }',
+          '            await this.inject();',
+          '        });',
+        ),
+        replacement: lines(
+          '                this.lastLoggedOut = false;',
+          '            }',
+          '            // hatline: a page that navigated again or a closed browser is not a crash',
+          '            await this.inject().catch(() => {});',
+          '        });',
+        ),
+      },
+    ],
+  },
 ];
 
 /** The page-side body of Contact.block()/unblock() for the block-lid patch. */

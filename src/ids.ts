@@ -3,10 +3,13 @@ import { badRequest } from './errors.js';
 /**
  * WhatsApp ids as the API speaks them: users `905xxxxxxxxx@s.whatsapp.net`, groups `...@g.us`.
  * Recipients may be given as `+905...`, `905...`, `905...@s.whatsapp.net`, `905...@c.us` or a group id.
+ * A person who hides their number from this account (WhatsApp's LIDs, 2026) is known only by
+ * `<digits>@lid`: such ids are chat ids too (their messages are stored and answered under it).
  */
 
 export const USER_SUFFIX = '@s.whatsapp.net';
 export const GROUP_SUFFIX = '@g.us';
+export const LID_SUFFIX = '@lid';
 
 const PHONE = /^\d{7,15}$/;
 
@@ -47,6 +50,7 @@ export function toChatId(input: string): string | null {
     const user = value.slice(0, at).split(':')[0] ?? '';
     const server = value.slice(at);
     if ((server === USER_SUFFIX || server === '@c.us') && PHONE.test(user)) return phoneToJid(user);
+    if (server === LID_SUFFIX && /^\d{5,20}$/.test(user)) return `${user}${LID_SUFFIX}`;
     return null;
   }
   const phone = normalizePhone(value);
@@ -62,11 +66,18 @@ export function chatIdOrThrow(field: string, input: string): string {
   return id;
 }
 
-/** A person's id from a phone number (`905...`, `+905...`) or a user id; groups and anything else are a 400. */
+/** A person's id from a phone number (`905...`, `+905...`), a user id or a LID; groups and anything else are a 400. */
 export function userIdOrThrow(field: string, input: string): string {
   const id = toChatId(input);
   if (id && isGroupJid(id)) throw badRequest(`${field}: "${input}" is a group; expected a phone number or a user id`);
-  if (!id || !jidToPhone(id)) throw badRequest(`${field}: "${input}" is neither a phone number with country code nor a user id`);
+  if (!id || !(jidToPhone(id) || id.endsWith(LID_SUFFIX))) throw badRequest(`${field}: "${input}" is neither a phone number with country code nor a user id`);
+  return id;
+}
+
+/** A person's id by phone number (`905...`, `...@s.whatsapp.net`): a LID, which hides the number, is a 400. */
+export function phoneUserIdOrThrow(field: string, input: string): string {
+  const id = userIdOrThrow(field, input);
+  if (!jidToPhone(id)) throw badRequest(`${field}: "${input}" is a LID, which hides the phone number; expected a phone number`);
   return id;
 }
 

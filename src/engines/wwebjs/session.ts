@@ -21,6 +21,8 @@ import { SessionStatus } from './session-status.js';
 import { ClientCloser } from './shutdown.js';
 import { AttemptWatch, backoffDelay, formatDelay, type WwebjsTimings } from './supervisor.js';
 
+const NOT_INJECTED = "whatsapp-web.js is not loaded in WhatsApp Web's page (after a reload)";
+
 export interface SessionOptions {
   ctx: EngineContext;
   factory: ClientFactory;
@@ -184,7 +186,11 @@ export class WwebjsSession {
     const webVersion = await client.getWWebVersion().catch(() => null);
     if (!this.isCurrent(gen)) return;
     this.connection.report('open', { account, ...(webVersion ? { webVersion } : {}) });
-    watch.checkHealth(() => client.getState());
+    watch.checkHealth(async () => {
+      await client.getState();
+      // After WhatsApp Web reloads itself the library injects its helpers again; a page left without them fails every operation.
+      if (!(await isInjected(client))) throw new Error(NOT_INJECTED);
+    });
     if (!reopened) this.opts.onOpen?.(client);
   }
 

@@ -51,7 +51,7 @@ export const defaultTimings: WwebjsTimings = {
 };
 
 /** What getState() throws while WhatsApp Web reloads (navigation) rather than because it died. */
-const RELOADING = /Execution context was destroyed|Cannot find context with specified id|window\.require is not a function|Cannot read properties of undefined \(reading '(?:Socket|state)'\)|Requiring unknown module/i;
+const RELOADING = /Execution context was destroyed|is not loaded in WhatsApp Web's page|Cannot find context with specified id|window\.require is not a function|Cannot read properties of undefined \(reading '(?:Socket|state)'\)|Requiring unknown module/i;
 
 /** The delay before restart number `failures` (1 = after the first failure). */
 export function backoffDelay(failures: number, timings: Pick<WwebjsTimings, 'backoffBaseMs' | 'backoffCapMs'>): number {

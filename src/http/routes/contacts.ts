@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { chatIdOrThrow, userIdOrThrow } from '../../ids.js';
+import { chatIdOrThrow, phoneUserIdOrThrow, userIdOrThrow } from '../../ids.js';
 import type { Services } from '../deps.js';
 import { requireOpenInstance } from '../middleware/instance.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
@@ -89,7 +89,7 @@ export function contactRoutes({ contacts }: Pick<Services, 'contacts'>) {
         409: errors[409],
       },
     }),
-    async (c) => c.json(await contacts.check(c.req.valid('param').instanceId, userIdOrThrow('chatId', c.req.valid('query').chatId)), 200),
+    async (c) => c.json(await contacts.check(c.req.valid('param').instanceId, phoneUserIdOrThrow('chatId', c.req.valid('query').chatId)), 200),
   );
 
   // GET /api/instance/:instanceId/contacts/image

@@ -1,6 +1,6 @@
 /**
- * The real whatsapp-web.js Client, in real Chromium, against the imitation of WhatsApp Web in
- * ./page: the library serves the page itself from a local web-version cache
+ * The real whatsapp-web.js Client, built by the server's own factory, in real Chromium, against the
+ * imitation of WhatsApp Web in ./page: the library serves the page itself from a local web-version cache
  * (`webVersionCache: {type: 'local', strict: true}` answers https://web.whatsapp.com/ with
  * `<cache>/<webVersion>.html`), and every host name fails to resolve, so nothing leaves the machine.
  *
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type WAWebJS from 'whatsapp-web.js';
 import { markerOf, PATCHES, planPatches } from '../../../scripts/patch-wwebjs.mjs';
 import { killProcessesUsingProfile, processesUsingProfile, profileDirOf } from '../../../src/engines/wwebjs/chromium.js';
-import { CHROMIUM_ARGS, findChromium } from '../../../src/engines/wwebjs/index.js';
+import { libraryClientFactory } from '../../../src/engines/wwebjs/index.js';
 import type { ClientFactory, ClientParams, WwebjsClient } from '../../../src/engines/wwebjs/library-types.js';
 
 /** WhatsApp Web as of June 2026 (`_serialized` keys), July 2026 (`$1` keys), September 2026 (`$1` + media `__x_id`). */
@@ -129,9 +129,10 @@ export type ImitationClientFactory = ClientFactory & {
 };
 
 /**
- * A `ClientFactory` (src/engines/wwebjs/library-types.ts) building the real Client as
- * client-factory.ts does (LocalAuth on the instance's session folder, the server's Chromium
- * flags), pointed at the imitation instead of web.whatsapp.com.
+ * A `ClientFactory` (src/engines/wwebjs/library-types.ts): the server's own factory
+ * (client-factory.ts: LocalAuth on the instance's session folder, the server's Chromium flags, user
+ * agent and protocol timeout) with the imitation as the pinned WhatsApp Web build
+ * (WWEBJS_WEB_VERSION's path), and every host name failing to resolve.
  */
 export function imitationClientFactory(options: ImitationOptions): ImitationClientFactory {
   const library = loadLibrary(options.library);
@@ -139,31 +140,24 @@ export function imitationClientFactory(options: ImitationOptions): ImitationClie
   cacheDirs.push(cacheDir);
   const webVersion = `imitation-${options.shape}`;
   writeFileSync(path.join(cacheDir, `${webVersion}.html`), imitationPage(options.shape, options.page));
-  const executablePath = findChromium(options.chromiumPath ?? process.env.CHROMIUM_PATH ?? null);
+  const produce = libraryClientFactory({
+    chromiumPath: options.chromiumPath ?? process.env.CHROMIUM_PATH ?? null,
+    // Only the page the library serves from its cache loads; nothing reaches WhatsApp.
+    extraArgs: ['--host-resolver-rules=MAP * ~NOTFOUND', ...(options.extraArgs ?? [])],
+    webVersionCacheDir: cacheDir,
+    webVersion,
+    ffmpegPath: null,
+    ...(options.authTimeoutMs ? { authTimeoutMs: options.authTimeoutMs } : {}),
+    library: () => library,
+  });
 
   const factory = (params: ClientParams): WwebjsClient => {
     if (params.pairingPhone) throw new Error('linking with a pairing code is not imitated; link by QR (phone(client).scan)');
-    const client = new library.Client({
-      authStrategy: new library.LocalAuth({ clientId: params.instanceId, dataPath: params.sessionDir }),
-      puppeteer: {
-        executablePath,
-        headless: true,
-        // The server's flags, plus: every host name fails to resolve, so only the page the
-        // library serves from its cache loads, and nothing reaches WhatsApp.
-        args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP * ~NOTFOUND', ...(options.extraArgs ?? [])],
-        handleSIGINT: false,
-        handleSIGTERM: false,
-        handleSIGHUP: false,
-      },
-      webVersion,
-      webVersionCache: { type: 'local', path: cacheDir, strict: true },
-      ...(options.authTimeoutMs ? { authTimeoutMs: options.authTimeoutMs } : {}),
-    });
-    options.onClient?.(client);
-    const typed: WwebjsClient = client;
-    return typed;
+    const client = produce(params);
+    options.onClient?.(client as unknown as WAWebJS.Client);
+    return client;
   };
-  return Object.assign(factory, { library });
+  return Object.assign(factory, { library, contentClasses: () => library });
 }
 
 /**
