@@ -41,6 +41,13 @@ export class InstanceRegistry {
     chat_upsert: [],
     contact_upsert: [],
     group_upsert: [],
+    message_edit: [],
+    message_revoke: [],
+    reaction: [],
+    poll_vote: [],
+    group_change: [],
+    presence: [],
+    call: [],
   };
   private readonly log: Logger;
   private closing = false;
