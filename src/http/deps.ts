@@ -11,7 +11,9 @@ import type { MediaService } from '../services/media/media-service.js';
 import type { MessageService } from '../services/messages/message-service.js';
 import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
-import type { TokenVerifier } from './middleware/auth.js';
+import type { Authenticator } from '../services/access/authenticator.js';
+import type { EmbedTokenService } from '../services/access/embed-token-service.js';
+import type { KeyService } from '../services/access/key-service.js';
 
 /** The services the HTTP layer translates to; each router takes only the ones it uses. */
 export interface Services {
@@ -26,11 +28,14 @@ export interface Services {
   bulk: BulkService;
   scheduled: ScheduledService;
   sandbox: SandboxService;
+  keys: KeyService;
+  embedTokens: EmbedTokenService;
 }
 
 export interface AppDeps {
   services: Services;
-  tokens: TokenVerifier;
+  /** Who a presented token is (the admin token, an API key, an embed token). */
+  authenticator: Authenticator;
   config: Pick<Config, 'rateLimitPerMinute' | 'mediaDir'>;
   logger: Logger;
   /** The clock of the rate limiter (tests move it). */
