@@ -4,15 +4,16 @@ import type { AppEnv } from './http/context.js';
 import type { AppDeps } from './http/deps.js';
 import { errorResponse, onError } from './http/error-answer.js';
 import { ACCESS_TABLE } from './http/access-table.js';
-import { authorize } from './http/middleware/access.js';
+import { authorize, meterUsage } from './http/middleware/access.js';
 import { auth } from './http/middleware/auth.js';
 import { loadInstance } from './http/middleware/instance.js';
 import { limitJsonBody, requireJsonBody } from './http/middleware/json-body.js';
-import { rateLimit } from './http/middleware/rate-limit.js';
+import { hourlyKeyLimit, rateLimit } from './http/middleware/rate-limit.js';
 import { requestId } from './http/middleware/request-id.js';
 import { requestLog } from './http/middleware/request-log.js';
 import { validationHook } from './http/openapi.js';
 import { accessKeyRoutes } from './http/routes/access-keys.js';
+import { accessReportRoutes } from './http/routes/access-reports.js';
 import { bulkRoutes } from './http/routes/bulk.js';
 import { chatbotRoutes } from './http/routes/chatbot.js';
 import { chatRoutes } from './http/routes/chats.js';
@@ -46,7 +47,9 @@ export function createApp(deps: AppDeps) {
   );
 
   app.use('/api/*', auth({ authenticator: deps.authenticator }));
+  app.use('/api/*', meterUsage(deps.meter));
   app.use('/api/*', rateLimit(deps.config.rateLimitPerMinute, deps.now));
+  app.use('/api/*', hourlyKeyLimit(deps.now));
   app.use('/api/*', limitJsonBody());
   app.use('/api/*', requireJsonBody());
   // Scope: an unknown instance, or one outside the principal's scope, answers 404 here.
@@ -70,6 +73,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', scheduledRoutes(services));
   app.route('/', sandboxRoutes(services));
   app.route('/', accessKeyRoutes(services));
+  app.route('/', accessReportRoutes(services));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -17,6 +17,7 @@ import { Authenticator } from './services/access/authenticator.js';
 import { EmbedTokenService } from './services/access/embed-token-service.js';
 import { KeyService } from './services/access/key-service.js';
 import { UsageMeter } from './services/access/usage-meter.js';
+import { UsageService } from './services/access/usage-service.js';
 import { ChatbotService } from './services/chatbot/chatbot-service.js';
 import { ChatService } from './services/chats/chat-service.js';
 import { ContactService } from './services/chats/contact-service.js';
@@ -30,6 +31,7 @@ import { StatusRecorder } from './services/instances/status-recorder.js';
 import { BulkService } from './services/jobs/bulk-service.js';
 import { ScheduledService } from './services/jobs/scheduled-service.js';
 import { MediaService } from './services/media/media-service.js';
+import { listLibrary } from './media/media-library.js';
 import { Idempotency } from './services/messages/idempotency.js';
 import { InboundMessages } from './services/messages/inbound.js';
 import { MessageService } from './services/messages/message-service.js';
@@ -189,6 +191,13 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     sandbox: new SandboxService({ db, registry, media, inbound }),
     keys,
     embedTokens,
+    usage: new UsageService({
+      db,
+      meter: usage,
+      instances: registry,
+      mediaBytes: async (id) => (await listLibrary(media.sources, id)).reduce((sum, f) => sum + f.size, 0),
+    }),
+    audit,
   };
 
   await instances.restore();
@@ -201,6 +210,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const app = createApp({
     services,
     authenticator: new Authenticator({ adminHashes: [token.hash], keys, embedTokens }),
+    meter: usage,
     config,
     logger,
     ...(opts.now ? { now: opts.now } : {}),

@@ -134,6 +134,7 @@ reach('a read token reads the chats, messages, media and contacts of its instanc
     ['GET', '/api/instance/a/groups'],
     ['POST', '/api/instance/a/restart'],
     ['GET', '/api/instance'],
+    ['GET', '/api/usage'],
     ['GET', '/api/embed-tokens'],
   ] as const) {
     const res = await call(method, url);

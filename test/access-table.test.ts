@@ -73,7 +73,7 @@ scope.run();
 const docs = suite('the Access endpoints in /openapi.json');
 closesServers(docs);
 
-docs('keys, embed tokens and the embed status are documented under the Access tag', async () => {
+docs('keys, embed tokens, embed status, usage and the audit log are documented under the Access tag', async () => {
   const s = await testServer();
   const spec = await (await s.hatline.app.request('/openapi.json')).json();
   for (const [path, methods] of Object.entries({
@@ -82,6 +82,8 @@ docs('keys, embed tokens and the embed status are documented under the Access ta
     '/api/embed-tokens': ['get', 'post'],
     '/api/embed-tokens/{id}': ['delete'],
     '/api/embed/status': ['get'],
+    '/api/usage': ['get'],
+    '/api/audit': ['get'],
   })) {
     for (const method of methods) {
       const op = spec.paths[path]?.[method];

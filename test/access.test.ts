@@ -43,7 +43,9 @@ keys('POST /api/keys answers the key once as `plain`; GET /api/keys lists its pr
   assert.not.match(JSON.stringify(list.body), plain, 'the key itself is not listed');
   assert.ok(JSON.stringify(list.body).includes(plain.slice(0, 16)), 'its prefix is');
 
-  assert.is((await as(s, plain)('GET', '/api/instance/a/status')).status, 200, 'the key works');
+  // Using it shows up as lastUsedAt.
+  assert.is((await as(s, plain)('GET', '/api/instance/a/status')).status, 200);
+  assert.ok((await s.json('GET', '/api/keys')).body.keys[0].lastUsedAt, 'last used is set');
   await s.close();
 });
 

@@ -29,6 +29,8 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   'POST /api/embed-tokens': manage,
   'DELETE /api/embed-tokens/:id': manage,
   'GET /api/embed/status': { need: 'embed' },
+  'GET /api/usage': { need: 'key' },
+  'GET /api/audit': { need: 'admin' },
 
   // Instances
   'GET /api/engines': read,

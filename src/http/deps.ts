@@ -11,9 +11,12 @@ import type { MediaService } from '../services/media/media-service.js';
 import type { MessageService } from '../services/messages/message-service.js';
 import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
+import type { AuditTrail } from '../services/access/audit.js';
 import type { Authenticator } from '../services/access/authenticator.js';
 import type { EmbedTokenService } from '../services/access/embed-token-service.js';
 import type { KeyService } from '../services/access/key-service.js';
+import type { UsageMeter } from '../services/access/usage-meter.js';
+import type { UsageService } from '../services/access/usage-service.js';
 
 /** The services the HTTP layer translates to; each router takes only the ones it uses. */
 export interface Services {
@@ -30,14 +33,18 @@ export interface Services {
   sandbox: SandboxService;
   keys: KeyService;
   embedTokens: EmbedTokenService;
+  usage: UsageService;
+  audit: AuditTrail;
 }
 
 export interface AppDeps {
   services: Services;
   /** Who a presented token is (the admin token, an API key, an embed token). */
   authenticator: Authenticator;
+  /** Where requests of API keys are counted. */
+  meter: UsageMeter;
   config: Pick<Config, 'rateLimitPerMinute' | 'mediaDir'>;
   logger: Logger;
-  /** The clock of the rate limiter (tests move it). */
+  /** The clock of the rate limiters (tests move it). */
   now?: () => number;
 }

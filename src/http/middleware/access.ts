@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { AppError } from '../../errors.js';
 import { refusal, type Requirement } from '../../services/access/requirement.js';
+import type { UsageMeter } from '../../services/access/usage-meter.js';
 import type { AppEnv } from '../context.js';
 
 /** `METHOD /route/:pattern` of the endpoint that answers this request; null when no /api route matched (a 404 follows). */
@@ -23,5 +24,16 @@ export function authorize(table: Readonly<Record<string, Requirement>>): Middlew
       if (why) throw new AppError('forbidden', why);
     }
     await next();
+  };
+}
+
+/** Counts every answered request of an API key (status and time) in the usage meter, in memory. */
+export function meterUsage(meter: Pick<UsageMeter, 'request'>): MiddlewareHandler<AppEnv> {
+  return async function countUsage(c, next) {
+    const principal = c.get('principal');
+    if (principal.kind !== 'key') return next();
+    const started = performance.now();
+    await next();
+    meter.request(principal.id, c.res.status, performance.now() - started);
   };
 }
