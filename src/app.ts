@@ -6,6 +6,7 @@ import { errorResponse, onError } from './http/error-answer.js';
 import { ACCESS_TABLE } from './http/access-table.js';
 import { authorize, meterUsage } from './http/middleware/access.js';
 import { auth } from './http/middleware/auth.js';
+import { FailedAuthThrottle } from './http/middleware/auth-throttle.js';
 import { loadInstance } from './http/middleware/instance.js';
 import { limitJsonBody, requireJsonBody } from './http/middleware/json-body.js';
 import { hourlyKeyLimit, rateLimit } from './http/middleware/rate-limit.js';
@@ -46,7 +47,14 @@ export function createApp(deps: AppDeps) {
     c.json({ status: 'ok', version: VERSION, uptime: Math.round((Date.now() - startedAt) / 1000), instances: services.instances.list().length }),
   );
 
-  app.use('/api/*', auth({ authenticator: deps.authenticator }));
+  const failures = deps.config.authFailuresPerMinute;
+  const throttle =
+    failures > 0
+      ? new FailedAuthThrottle(failures, deps.now ?? Date.now, (address, retry) =>
+          deps.logger.warn('repeated failed authentication: address throttled', { address, failures, retryAfterSeconds: retry }),
+        )
+      : null;
+  app.use('/api/*', auth({ authenticator: deps.authenticator, throttle }));
   app.use('/api/*', meterUsage(deps.meter));
   app.use('/api/*', rateLimit(deps.config.rateLimitPerMinute, deps.now));
   app.use('/api/*', hourlyKeyLimit(deps.now));

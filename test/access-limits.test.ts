@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { as, createKey } from './support/access.js';
-import { closesServers, eventually, linkedSandbox, testServer } from './support/app.js';
+import { closesServers, eventually, linkedSandbox, testServer, TOKEN } from './support/app.js';
+import { RecordingLogger } from './support/recording-logger.js';
 
 const A = '905321000091';
 const B = '905321000092';
@@ -75,7 +76,7 @@ usage('counting adds no database write per request: the figures are written by t
 
 usage.run();
 
-const limits = suite('the hourly key limit');
+const limits = suite('the hourly key limit and the failed-authentication throttle');
 closesServers(limits);
 
 limits("a key's hourlyLimit answers 429 with Retry-After once used up, beside the minute limit, until the hour has moved on", async () => {
@@ -102,6 +103,44 @@ limits("a key's hourlyLimit answers 429 with Retry-After once used up, beside th
   now = Date.parse('2026-06-01T11:00:00Z');
   assert.is((await call('GET', '/api/instance')).status, 200, 'allowed again once the oldest request left the hour');
   assert.is((await call('GET', '/api/instance')).status, 429, 'and only that one');
+  await s.close();
+});
+
+limits('repeated failed authentication from one address is throttled (429, before any token is checked), logged once, and lifts after a minute', async () => {
+  let now = Date.parse('2026-06-01T10:00:00Z');
+  const logger = new RecordingLogger();
+  const s = await testServer({ now: () => now, logger });
+  const from = (address: string, token: string) =>
+    Promise.resolve(s.hatline.app.request('/api/instance', { headers: { authorization: `Bearer ${token}` } }, { incoming: { socket: { remoteAddress: address } } }));
+  for (let i = 0; i < 10; i++) {
+    assert.is((await from('203.0.113.9', `wrong-token-${i}`)).status, 401, `attempt ${i + 1}`);
+    now += 1000;
+  }
+  for (let i = 0; i < 5; i++) {
+    const res = await from('203.0.113.9', `wrong-token-x${i}`);
+    assert.is(res.status, 429);
+    assert.match((await res.json()).error, /Too many failed authentication attempts/);
+  }
+  const right = await from('203.0.113.9', TOKEN);
+  assert.is(right.status, 429, 'even the right token waits: a right guess cannot be told from a wrong one');
+  // The first failure (10:00:00) leaves the minute at 10:01:00; it is 10:00:10.
+  assert.is(right.headers.get('retry-after'), '50');
+  assert.is((await from('198.51.100.7', TOKEN)).status, 200, 'another address is not held back');
+
+  const warnings = logger.lines.filter((l) => l.msg === 'repeated failed authentication: address throttled');
+  assert.is(warnings.length, 1, 'logged once, not per request');
+  assert.equal(warnings[0]!.fields.address, '203.0.113.9');
+  assert.not.match(logger.text(), 'wrong-token', 'the tokens tried are not logged');
+
+  now = Date.parse('2026-06-01T10:01:00Z');
+  assert.is((await from('203.0.113.9', TOKEN)).status, 200, 'a minute after the first failure, the address may try again');
+  await s.close();
+});
+
+limits('AUTH_FAILURES_PER_MINUTE=0 turns the throttle off', async () => {
+  const s = await testServer({ env: { AUTH_FAILURES_PER_MINUTE: '0' } });
+  for (let i = 0; i < 30; i++) assert.is((await s.hatline.app.request('/api/instance', { headers: { authorization: 'Bearer nope-nope' } })).status, 401);
+  assert.is((await s.call('GET', '/api/instance')).status, 200);
   await s.close();
 });
 

@@ -43,8 +43,8 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Where requests of API keys are counted. */
   meter: UsageMeter;
-  config: Pick<Config, 'rateLimitPerMinute' | 'mediaDir'>;
+  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir'>;
   logger: Logger;
-  /** The clock of the rate limiters (tests move it). */
+  /** The clock of the rate limiters and the failed-auth throttle (tests move it). */
   now?: () => number;
 }
