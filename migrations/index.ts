@@ -5,6 +5,7 @@ import * as m003 from './003_chats.js';
 import * as m004 from './004_automation.js';
 import * as m005 from './005_message_counts.js';
 import * as m006 from './006_chats_contacts_groups.js';
+import * as m007 from './007_access.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that the
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '004_automation': m004,
   '005_message_counts': m005,
   '006_chats_contacts_groups': m006,
+  '007_access': m007,
 };

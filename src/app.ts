@@ -3,13 +3,18 @@ import { AppError } from './errors.js';
 import type { AppEnv } from './http/context.js';
 import type { AppDeps } from './http/deps.js';
 import { errorResponse, onError } from './http/error-answer.js';
+import { ACCESS_TABLE } from './http/access-table.js';
+import { authorize, meterUsage } from './http/middleware/access.js';
 import { auth } from './http/middleware/auth.js';
+import { FailedAuthThrottle } from './http/middleware/auth-throttle.js';
 import { loadInstance } from './http/middleware/instance.js';
 import { limitJsonBody, requireJsonBody } from './http/middleware/json-body.js';
-import { rateLimit } from './http/middleware/rate-limit.js';
+import { hourlyKeyLimit, rateLimit } from './http/middleware/rate-limit.js';
 import { requestId } from './http/middleware/request-id.js';
 import { requestLog } from './http/middleware/request-log.js';
 import { validationHook } from './http/openapi.js';
+import { accessKeyRoutes } from './http/routes/access-keys.js';
+import { accessReportRoutes } from './http/routes/access-reports.js';
 import { bulkRoutes } from './http/routes/bulk.js';
 import { chatbotRoutes } from './http/routes/chatbot.js';
 import { chatRoutes } from './http/routes/chats.js';
@@ -48,13 +53,25 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  app.use('/api/*', auth(deps.tokens));
+  const failures = deps.config.authFailuresPerMinute;
+  const throttle =
+    failures > 0
+      ? new FailedAuthThrottle(failures, deps.now ?? Date.now, (address, retry) =>
+          deps.logger.warn('repeated failed authentication: address throttled', { address, failures, retryAfterSeconds: retry }),
+        )
+      : null;
+  app.use('/api/*', auth({ authenticator: deps.authenticator, throttle }));
+  app.use('/api/*', meterUsage(deps.meter));
   app.use('/api/*', rateLimit(deps.config.rateLimitPerMinute, deps.now));
+  app.use('/api/*', hourlyKeyLimit(deps.now));
   app.use('/api/*', limitJsonBody());
   app.use('/api/*', requireJsonBody());
+  // Scope: an unknown instance, or one outside the principal's scope, answers 404 here.
   app.use('/api/instance/:instanceId/*', loadInstance(services.instances));
   app.use('/api/instance/:instanceId', loadInstance(services.instances));
   app.use('/api/sandbox/:instanceId/*', loadInstance(services.instances));
+  // Permissions: 403 here, from the one table.
+  app.use('/api/*', authorize(ACCESS_TABLE));
 
   app.route('/', instanceRoutes(services));
   app.route('/', messageSendRoutes(services));
@@ -69,6 +86,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', bulkRoutes(services));
   app.route('/', scheduledRoutes(services));
   app.route('/', sandboxRoutes(services));
+  app.route('/', accessKeyRoutes(services));
+  app.route('/', accessReportRoutes(services));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -76,13 +95,14 @@ export function createApp(deps: AppDeps) {
       title: 'Hatline API',
       version: VERSION,
       description:
-        'Self-hosted WhatsApp HTTP API. Every /api request carries the token as `Authorization: Bearer <token>`, `X-API-Key`, `apikey` or `?token=`. Errors are `{ "error": "...", "code": "...", "requestId": "..." }`; every answer carries `X-Request-Id`.',
+        'Self-hosted WhatsApp HTTP API. Every /api request carries the admin token, an API key or an embed token as `Authorization: Bearer <token>`, `X-API-Key`, `apikey`, `x-embed-token`, `?token=`, `?access_token=` or `?api_key=`. Keys and embed tokens reach only their instances (another answers 404) and what their permissions allow (403 otherwise). Errors are `{ "error": "...", "code": "...", "requestId": "..." }`; every answer carries `X-Request-Id`.',
     },
-    security: [{ bearer: [] }, { apiKey: [] }, { queryToken: [] }],
+    security: [{ bearer: [] }, { apiKey: [] }, { queryToken: [] }, { embedToken: [] }],
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'X-API-Key' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'queryToken', { type: 'apiKey', in: 'query', name: 'token' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'embedToken', { type: 'apiKey', in: 'header', name: 'x-embed-token' });
 
   app.route('/', staticRoutes({ publicDir, mediaDir: deps.config.mediaDir }));
 

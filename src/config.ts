@@ -16,6 +16,8 @@ export interface Config {
   readonly defaultEngine: EngineName;
   /** 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
+  /** Failed authentications per minute from one address before it gets 429; 0 turns the throttle off. */
+  readonly authFailuresPerMinute: number;
   /** An explicit browser path, or null to auto-detect. */
   readonly chromiumPath: string | null;
   readonly logLevel: LogLevel;
@@ -89,6 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const defaultEngine = oneOf(env, 'DEFAULT_ENGINE', ENGINE_NAMES, 'wwebjs');
   const rateLimitPerMinute = integer(env, 'RATE_LIMIT_PER_MINUTE', 200, 0, 10_000_000);
+  const authFailuresPerMinute = integer(env, 'AUTH_FAILURES_PER_MINUTE', 10, 0, 1_000_000);
   const chromiumPath = value(env, 'CHROMIUM_PATH') ?? null;
   if (chromiumPath !== null && !existsSync(chromiumPath)) {
     throw new ConfigError('CHROMIUM_PATH', `no file at "${chromiumPath}"`);
@@ -108,6 +111,7 @@ export function loadConfig(env: Env = process.env): Config {
     apiToken,
     defaultEngine,
     rateLimitPerMinute,
+    authFailuresPerMinute,
     chromiumPath,
     logLevel,
     wwebjsWebVersion,

@@ -5,7 +5,6 @@ import type { Config } from './config.js';
 import type { Engine, EngineContext } from './engines/engine.js';
 import { SandboxNetwork } from './engines/sandbox/network.js';
 import { wwebjsPatchStatus, type PatchStatus } from './engines/wwebjs/index.js';
-import { tokenVerifier } from './http/middleware/auth.js';
 import type { Services } from './http/deps.js';
 import { BulkRunner } from './jobs/bulk/bulk-runner.js';
 import { Chatbot } from './jobs/chatbot/chatbot.js';
@@ -14,6 +13,12 @@ import { WebhookDispatcher, type DispatcherOptions } from './jobs/webhooks/dispa
 import { WebhookOutbox } from './jobs/webhooks/outbox.js';
 import type { Logger } from './logger.js';
 import { VERSION } from './paths.js';
+import { AuditTrail } from './services/access/audit.js';
+import { Authenticator } from './services/access/authenticator.js';
+import { EmbedTokenService } from './services/access/embed-token-service.js';
+import { KeyService } from './services/access/key-service.js';
+import { UsageMeter } from './services/access/usage-meter.js';
+import { UsageService } from './services/access/usage-service.js';
 import { ChatbotService } from './services/chatbot/chatbot-service.js';
 import { ChatService } from './services/chats/chat-service.js';
 import { ContactService } from './services/chats/contact-service.js';
@@ -27,6 +32,7 @@ import { StatusRecorder } from './services/instances/status-recorder.js';
 import { BulkService } from './services/jobs/bulk-service.js';
 import { ScheduledService } from './services/jobs/scheduled-service.js';
 import { MediaService } from './services/media/media-service.js';
+import { listLibrary } from './media/media-library.js';
 import { Idempotency } from './services/messages/idempotency.js';
 import { InboundMessages } from './services/messages/inbound.js';
 import { MessageService } from './services/messages/message-service.js';
@@ -51,6 +57,8 @@ export interface Hatline {
   generatedToken: string | null;
   /** Whether whatsapp-web.js carries Hatline's patch set (scripts/patch-wwebjs.mjs). */
   wwebjsPatches: PatchStatus;
+  /** Usage counters in memory (flushed every 30 s and at close; tests call flush()). */
+  usage: UsageMeter;
   /**
    * Stops taking on work: jobs stop and engines close (sends still queued answer 409), while the
    * database stays open so that requests under way can finish and answer.
@@ -93,10 +101,12 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const token = loadAdminToken(config.apiToken, config.dataDir);
   const sandbox = new SandboxNetwork({ stateFile: opts.dbFile === ':memory:' ? null : path.join(config.dataDir, 'sandbox-network.json'), now });
 
-  // Events and webhooks.
+  // Events and webhooks; usage counts the messages of the events too.
   const settingsStore = new SettingsStore(db);
   const outbox = new WebhookOutbox(settingsStore, now);
-  const events: EventSink = opts.events ? teeEvents(outbox, opts.events) : outbox;
+  const usage = new UsageMeter({ db, now, logger: logger.child({ component: 'usage' }) });
+  const events: EventSink = opts.events ? teeEvents(outbox, usage, opts.events) : teeEvents(outbox, usage);
+  const audit = new AuditTrail({ db, now, logger: logger.child({ component: 'audit' }) });
   const dispatcher = new WebhookDispatcher({
     db,
     settings: settingsStore,
@@ -144,7 +154,9 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
 
   // Services, and the jobs that use them.
   const messages = new MessageService({ db, registry, outgoing, inbound, idempotency: new Idempotency(db, now), publicUrl: config.publicUrl });
-  const instances = new InstanceService({ db, registry, status, qr: new QrImages(), defaultEngine: config.defaultEngine, mediaDir: config.mediaDir, logger, now });
+  const instances = new InstanceService({ db, registry, status, qr: new QrImages(), defaultEngine: config.defaultEngine, mediaDir: config.mediaDir, logger, now, audit });
+  const keys = new KeyService({ db, instanceExists: (id) => registry.has(id), audit, usage, now });
+  const embedTokens = new EmbedTokenService({ db, instances: registry, audit, publicUrl: config.publicUrl, now });
   const media = new MediaService({ registry, publicUrl: config.publicUrl, mediaDir: config.mediaDir });
   const chatbot = new Chatbot({ db, messages, settings: settingsStore, logger: logger.child({ component: 'chatbot' }), now });
   const bulk = new BulkRunner({ db, registry, messages, mediaSources: media.sources, logger: logger.child({ component: 'bulk' }) });
@@ -170,6 +182,9 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       tracker.forgetInstance(instanceId);
       settingsStore.forget(instanceId);
       chatbot.forget(instanceId);
+      keys.forgetInstance(instanceId);
+      embedTokens.forgetInstance(instanceId);
+      usage.forgetInstance(instanceId);
     },
   });
   const services: Services = {
@@ -179,21 +194,34 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     contacts: new ContactService({ db, registry, inbound }),
     groups: new GroupService({ db, registry, inbound }),
     media,
-    settings: new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now }),
+    settings: new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit }),
     chatbot: new ChatbotService({ db, registry, settings: settingsStore, cache: chatbot }),
     bulk: new BulkService({ db, registry, runner: bulk, mediaSources: media.sources }),
     scheduled: new ScheduledService({ db, registry, mediaSources: media.sources, now }),
     sandbox: new SandboxService({ db, registry, media, inbound }),
+    keys,
+    embedTokens,
+    usage: new UsageService({
+      db,
+      meter: usage,
+      instances: registry,
+      mediaBytes: async (id) => (await listLibrary(media.sources, id)).reduce((sum, f) => sum + f.size, 0),
+    }),
+    audit,
   };
 
   await instances.restore();
+  await keys.load();
+  await embedTokens.load();
+  usage.start();
   await dispatcher.start();
   await bulk.recover();
   await scheduler.start();
   const wwebjsPatches = wwebjsPatchStatus();
   const app = createApp({
     services,
-    tokens: tokenVerifier([token.hash]),
+    authenticator: new Authenticator({ adminHashes: [token.hash], keys, embedTokens }),
+    meter: usage,
     config,
     logger,
     ...(opts.now ? { now: opts.now } : {}),
@@ -225,9 +253,11 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     scheduler,
     generatedToken: token.generated,
     wwebjsPatches,
+    usage,
     stop,
     close: async () => {
       await stop();
+      await usage.stop();
       await dispatcher.stop();
       sandbox.close();
       await database.close();

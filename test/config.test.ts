@@ -14,6 +14,12 @@ test('defaults follow DESIGN.md', () => {
   assert.ok(Object.isFrozen(c));
 });
 
+test('AUTH_FAILURES_PER_MINUTE defaults to 10, takes 0 (off), and stops start-up naming it when it is not a whole number', () => {
+  assert.is(loadConfig({}).authFailuresPerMinute, 10);
+  assert.is(loadConfig({ AUTH_FAILURES_PER_MINUTE: '0' }).authFailuresPerMinute, 0);
+  assert.throws(() => loadConfig({ AUTH_FAILURES_PER_MINUTE: 'many' }), (err: unknown) => err instanceof ConfigError && err.variable === 'AUTH_FAILURES_PER_MINUTE');
+});
+
 test('PUBLIC_URL defaults to the port and loses a trailing slash', () => {
   assert.is(loadConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
   assert.is(loadConfig({ PUBLIC_URL: 'https://wa.example.com/' }).publicUrl, 'https://wa.example.com');

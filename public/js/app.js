@@ -1,6 +1,7 @@
-// The dashboard's entry point: sign-in, the hash router (#/ and #/instance/{id}/{tab}) and the
+// The dashboard's entry point: sign-in, the hash router (#/, #/access and #/instance/{id}/{tab}) and the
 // page frame. Views are functions that render into <main> and answer { stop, update? }.
 import { api, onUnauthorized, token } from './api.js';
+import { accessView } from './access.js';
 import { clearErrors, fill, h, showError } from './dom.js';
 import { instanceView } from './instance.js';
 import { instancesView } from './instances.js';
@@ -22,6 +23,7 @@ function parseRoute() {
       }
     });
   if (parts[0] === 'instance' && parts[1]) return { name: 'instance', id: parts[1], tab: parts[2] || 'overview' };
+  if (parts[0] === 'access') return { name: 'access' };
   return { name: 'list' };
 }
 
@@ -45,7 +47,7 @@ function render() {
   if (current?.update?.(route)) return;
   stopCurrent();
   fill(main);
-  current = route.name === 'instance' ? instanceView(main, route) : instancesView(main);
+  current = route.name === 'instance' ? instanceView(main, route) : route.name === 'access' ? accessView(main) : instancesView(main);
   if (!firstRender) main.querySelector('h1')?.focus();
   firstRender = false;
 }
@@ -63,7 +65,7 @@ function showSignIn(reason) {
     h(
       'p',
       null,
-      'Enter your API token: the one Hatline printed when it first started, or the API_TOKEN you set. ',
+      'Enter your API token: the one Hatline printed when it first started, the API_TOKEN you set, or an API key. ',
       'It is kept in this browser tab only (session storage) and sent with every request.',
     ),
     h('div', { class: 'field' }, h('label', { for: 'token' }, 'API token'), input),

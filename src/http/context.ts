@@ -1,11 +1,14 @@
+import type { Principal } from '../services/access/principal.js';
 import type { InstanceState } from '../services/instances/instance-state.js';
 
 /** What middleware puts on the context, typed once. */
 export interface AppVariables {
   /** The request's id: in the X-Request-Id answer header, its log line and any error body. */
   requestId: string;
-  /** The hash of the token the request authenticated with (rate-limit key). */
+  /** Names the token the request authenticated with, for the rate limiter (never the token itself). */
   tokenKey: string;
+  /** Who the request acts for: the admin token, an API key or an embed token, with its scope and permissions. */
+  principal: Principal;
   /** The instance named in the path (routes under /api/instance/:instanceId and /api/sandbox/:instanceId). */
   instance: InstanceState;
 }

@@ -11,7 +11,12 @@ import type { MediaService } from '../services/media/media-service.js';
 import type { MessageService } from '../services/messages/message-service.js';
 import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
-import type { TokenVerifier } from './middleware/auth.js';
+import type { AuditTrail } from '../services/access/audit.js';
+import type { Authenticator } from '../services/access/authenticator.js';
+import type { EmbedTokenService } from '../services/access/embed-token-service.js';
+import type { KeyService } from '../services/access/key-service.js';
+import type { UsageMeter } from '../services/access/usage-meter.js';
+import type { UsageService } from '../services/access/usage-service.js';
 
 /** The services the HTTP layer translates to; each router takes only the ones it uses. */
 export interface Services {
@@ -26,14 +31,21 @@ export interface Services {
   bulk: BulkService;
   scheduled: ScheduledService;
   sandbox: SandboxService;
+  keys: KeyService;
+  embedTokens: EmbedTokenService;
+  usage: UsageService;
+  audit: AuditTrail;
 }
 
 export interface AppDeps {
   services: Services;
-  tokens: TokenVerifier;
-  config: Pick<Config, 'rateLimitPerMinute' | 'mediaDir'>;
+  /** Who a presented token is (the admin token, an API key, an embed token). */
+  authenticator: Authenticator;
+  /** Where requests of API keys are counted. */
+  meter: UsageMeter;
+  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir'>;
   logger: Logger;
-  /** The clock of the rate limiter (tests move it). */
+  /** The clock of the rate limiters and the failed-auth throttle (tests move it). */
   now?: () => number;
   /** What GET /health adds about the server's parts (the whatsapp-web.js patch set). */
   health?: Record<string, unknown>;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger, type Logger } from '../../src/logger.js';
 import { buildHatline, type BuildOptions, type Hatline } from '../../src/server.js';
 import { track } from './cleanup.js';
 
@@ -29,6 +29,8 @@ export interface TestServerOptions {
   wwebjs?: BuildOptions['wwebjs'];
   events?: BuildOptions['events'];
   webhookTimings?: BuildOptions['webhookTimings'];
+  /** Where the server logs (silent by default; a RecordingLogger to read what was logged). */
+  logger?: Logger;
 }
 
 export { closesServers } from './cleanup.js';
@@ -50,7 +52,7 @@ export async function testServer(opts: TestServerOptions = {}): Promise<TestServ
   });
   const hatline = await buildHatline({
     config,
-    logger: silentLogger,
+    logger: opts.logger ?? silentLogger,
     ...(opts.onDisk ? {} : { dbFile: ':memory:' }),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.wwebjs ? { wwebjs: opts.wwebjs } : {}),

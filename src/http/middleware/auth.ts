@@ -1,44 +1,70 @@
-import { timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../../errors.js';
-import { hashToken } from '../../token-hash.js';
+import type { Authenticator } from '../../services/access/authenticator.js';
 import type { AppEnv } from '../context.js';
+import type { FailedAuthThrottle } from './auth-throttle.js';
 
-/** Checks presented tokens against the stored hashes, in constant time. */
-export interface TokenVerifier {
-  /** A stable key for the token (its hash, hex) when it is valid; null otherwise. */
-  verify(token: string): string | null;
-}
+/** Where a token may come, in this order: the first one present is the one checked. */
+const HEADERS = ['x-api-key', 'apikey', 'x-embed-token'] as const;
+const QUERY = ['token', 'access_token', 'api_key'] as const;
 
-export function tokenVerifier(hashes: Buffer[]): TokenVerifier {
-  return {
-    verify(token) {
-      const presented = hashToken(token);
-      let match: Buffer | null = null;
-      for (const h of hashes) if (timingSafeEqual(h, presented)) match = h;
-      return match ? match.toString('hex') : null;
-    },
-  };
-}
-
-/** The token of a request: `Authorization: Bearer T`, `X-API-Key: T`, `apikey: T` or `?token=T`. */
+/**
+ * The token of a request: `Authorization: Bearer T`, the `X-API-Key`, `apikey` or `x-embed-token`
+ * header, or the `token`, `access_token` (wonotify) or `api_key` (conwp) query parameter.
+ */
 export function presentedToken(header: (name: string) => string | undefined, query: (name: string) => string | undefined): string | null {
   const authorization = header('authorization');
   if (authorization) {
     const m = /^Bearer\s+(.+)$/i.exec(authorization.trim());
     if (m?.[1]) return m[1].trim();
   }
-  return header('x-api-key')?.trim() || header('apikey')?.trim() || query('token')?.trim() || null;
+  for (const name of HEADERS) {
+    const v = header(name)?.trim();
+    if (v) return v;
+  }
+  for (const name of QUERY) {
+    const v = query(name)?.trim();
+    if (v) return v;
+  }
+  return null;
 }
 
-/** 401 unless the request carries a valid token. */
-export function auth(verifier: TokenVerifier): MiddlewareHandler<AppEnv> {
+/**
+ * The address of the peer on the socket. Behind a reverse proxy that is the proxy's address:
+ * forwarded headers are not trusted (any client can write them).
+ */
+export function remoteAddress(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+export interface AuthOptions {
+  authenticator: Pick<Authenticator, 'authenticate'>;
+  /** Slows down an address after repeated failures; null: off. */
+  throttle: FailedAuthThrottle | null;
+}
+
+/**
+ * 401 unless the request carries a valid token; puts its principal on the context. An address
+ * whose recent attempts failed too often answers 429 before any token is checked, so a right
+ * guess cannot be told from a wrong one while it waits.
+ */
+export function auth(opts: AuthOptions): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
+    const address = remoteAddress(c);
+    const wait = opts.throttle?.retryAfter(address) ?? 0;
+    if (wait > 0) {
+      throw new AppError('rate_limited', `Too many failed authentication attempts from this address; retry in ${wait} s`, { 'Retry-After': String(wait) });
+    }
     const token = presentedToken((n) => c.req.header(n), (n) => c.req.query(n));
     if (!token) throw new AppError('unauthorized', 'Missing API token: send Authorization: Bearer <token>, X-API-Key, or ?token=');
-    const key = verifier.verify(token);
-    if (!key) throw new AppError('unauthorized', 'Invalid API token');
-    c.set('tokenKey', key);
+    const result = opts.authenticator.authenticate(token);
+    if (!result.ok) {
+      opts.throttle?.failed(address);
+      throw new AppError('unauthorized', result.reason);
+    }
+    c.set('principal', result.principal);
+    c.set('tokenKey', result.rateKey);
     await next();
   };
 }

@@ -64,3 +64,53 @@ export function rateLimit(limit: number, now?: () => number): MiddlewareHandler<
     await next();
   };
 }
+
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+/**
+ * A rolling hour per key in one-minute steps: at most 60 counters per key, whatever the limit
+ * (a request leaves the window when its minute is an hour old).
+ */
+export class HourlyLimiter {
+  private readonly buckets = new Map<string, { minute: number; n: number }[]>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  take(key: string, limit: number): { allowed: boolean; remaining: number; retryAfterSeconds: number } {
+    const t = this.now();
+    const minute = Math.floor(t / MINUTE_MS);
+    let list = this.buckets.get(key);
+    if (!list) this.buckets.set(key, (list = []));
+    while (list.length && list[0]!.minute <= minute - 60) list.shift();
+    const count = list.reduce((sum, b) => sum + b.n, 0);
+    if (count >= limit) {
+      const freed = (list[0]!.minute + 60) * MINUTE_MS;
+      return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((freed - t) / 1000)) };
+    }
+    const last = list[list.length - 1];
+    if (last && last.minute === minute) last.n++;
+    else list.push({ minute, n: 1 });
+    return { allowed: true, remaining: limit - count - 1, retryAfterSeconds: 0 };
+  }
+}
+
+/** A key's own `hourlyLimit` (requests per rolling hour): 429 with `Retry-After` beyond it. */
+export function hourlyKeyLimit(now?: () => number): MiddlewareHandler<AppEnv> {
+  const limiter = new HourlyLimiter(now);
+  return async function limitKeyHour(c, next) {
+    const { kind, id, hourlyLimit } = c.get('principal');
+    if (kind === 'key' && hourlyLimit !== null) {
+      const result = limiter.take(id, hourlyLimit);
+      c.header('X-RateLimit-Hourly-Limit', String(hourlyLimit));
+      c.header('X-RateLimit-Hourly-Remaining', String(result.remaining));
+      if (!result.allowed) {
+        const retry = result.retryAfterSeconds;
+        throw new AppError('rate_limited', `Hourly limit exceeded: this API key may make ${hourlyLimit} requests per hour; retry in ${retry} s`, {
+          'Retry-After': String(retry),
+        });
+      }
+    }
+    await next();
+  };
+}

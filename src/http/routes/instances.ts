@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { engineList, ENGINE_NAMES } from '../../engines/registry.js';
 import { phoneOrThrow } from '../../ids.js';
+import { actorOf } from '../../services/access/principal.js';
 import type { Services } from '../deps.js';
 import { requireOpenInstance } from '../middleware/instance.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
@@ -41,11 +42,11 @@ export function instanceRoutes({ instances, messages }: Pick<Services, 'instance
       method: 'get',
       path: '/api/instance',
       tags: tag,
-      summary: 'List instances and their connection status',
+      summary: 'List instances and their connection status (an instance-scoped key: only its own)',
       responses: { 200: jsonResponse(InstanceListSchema, 'Every instance'), 401: errors[401] },
     }),
     (c) => {
-      const all = instances.list();
+      const all = instances.list(c.get('principal'));
       return c.json(
         {
           instances: all.map((s) => s.id),
@@ -70,11 +71,12 @@ export function instanceRoutes({ instances, messages }: Pick<Services, 'instance
       responses: {
         200: jsonResponse(z.object({ success: z.literal(true), instanceId: z.string() }), 'Created'),
         400: errors[400],
+        403: errors[403],
         409: errors[409],
       },
     }),
     async (c) => {
-      const state = await instances.create(c.req.valid('json'));
+      const state = await instances.create(c.req.valid('json'), actorOf(c.get('principal')));
       return c.json({ success: true as const, instanceId: state.id }, 200);
     },
   );
@@ -90,7 +92,7 @@ export function instanceRoutes({ instances, messages }: Pick<Services, 'instance
       responses: { 200: jsonResponse(SuccessSchema, 'Deleted'), 404: errors[404] },
     }),
     async (c) => {
-      await instances.delete(c.req.valid('param').instanceId);
+      await instances.delete(c.req.valid('param').instanceId, actorOf(c.get('principal')));
       return c.json({ success: true as const }, 200);
     },
   );

@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Account, StartOptions } from '../../engines/engine.js';
 import { isEngineName, type EngineName } from '../../engines/registry.js';
-import { AppError, conflict, describeError } from '../../errors.js';
+import { AppError, conflict, describeError, notFound } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { instanceMediaDir } from '../../media/paths.js';
 import { isUniqueViolation, type Db } from '../../storage/db.js';
 import * as instancesRepo from '../../storage/instances-repo.js';
 import { purgeInstance } from '../../storage/purge.js';
 import type { InstanceRow } from '../../storage/schema.js';
+import type { AuditRecorder } from '../access/audit.js';
+import { canSee, SYSTEM, visibleTo, type Actor, type Principal } from '../access/principal.js';
 import { requireOpen } from './capability.js';
 import type { InstanceRegistry } from './instance-registry.js';
 import { INSTANCE_ID, type InstanceState } from './instance-state.js';
@@ -33,6 +35,8 @@ export interface InstanceServiceOptions {
   mediaDir: string;
   logger: Logger;
   now: () => number;
+  /** Where creations and deletions are recorded (the audit log). */
+  audit?: AuditRecorder;
 }
 
 /** Instances: create, connect, restart, log out, delete, and bringing them back after a restart. */
@@ -68,11 +72,15 @@ export class InstanceService {
     );
   }
 
-  list(): InstanceState[] {
-    return this.opts.registry.list();
+  /** Every instance, or those `viewer` may see (an instance key: only its own). */
+  list(viewer?: Principal): InstanceState[] {
+    const all = this.opts.registry.list();
+    return viewer ? visibleTo(viewer, all, (s) => s.id) : all;
   }
 
-  get(instanceId: string): InstanceState {
+  /** The instance; 404 when there is none, and the same 404 when it is outside `viewer`'s scope. */
+  get(instanceId: string, viewer?: Principal): InstanceState {
+    if (viewer && !canSee(viewer, instanceId)) throw notFound(`instance ${instanceId} not found`);
     return this.opts.registry.get(instanceId);
   }
 
@@ -83,7 +91,7 @@ export class InstanceService {
     return state.account;
   }
 
-  async create(input: { id?: string | undefined; description?: string | undefined; engine?: string | undefined }): Promise<InstanceState> {
+  async create(input: { id?: string | undefined; description?: string | undefined; engine?: string | undefined }, actor: Actor = SYSTEM): Promise<InstanceState> {
     const id = input.id ?? this.freshId();
     if (!INSTANCE_ID.test(id)) throw new AppError('bad_request', 'id: must be 1 to 64 characters of letters, digits, "_" or "-"');
     const engine = input.engine ?? this.opts.defaultEngine;
@@ -107,12 +115,15 @@ export class InstanceService {
       if (isUniqueViolation(err)) throw conflict(`instance ${id} already exists`);
       throw err;
     }
+    let state: InstanceState;
     try {
-      return this.opts.registry.attach(row);
+      state = this.opts.registry.attach(row);
     } catch (err) {
       await instancesRepo.deleteInstance(this.opts.db, id);
       throw new AppError('bad_request', `engine: ${describeError(err)}`);
     }
+    await this.opts.audit?.record(actor, 'instance.create', { instanceId: id, detail: { engine, description: row.description } });
+    return state;
   }
 
   /** Starts connecting (a QR follows, or a pairing code for `pairingPhone`); a no-op when already connecting or open. */
@@ -158,9 +169,10 @@ export class InstanceService {
    * flight ends (sends still queued fail, jobs stop), then its rows go in batches that never stall
    * the server, then its session and media folders.
    */
-  async delete(instanceId: string): Promise<void> {
+  async delete(instanceId: string, actor: Actor = SYSTEM): Promise<void> {
     const { registry } = this.opts;
     await registry.beginDelete(instanceId);
+    await this.opts.audit?.record(actor, 'instance.delete', { instanceId });
     for (const hook of this.hooks) await hook.quiesce?.(instanceId);
     await this.opts.status.settled(instanceId);
     await purgeInstance(this.opts.db, instanceId);

@@ -2,6 +2,8 @@ import { AppError, notFound } from '../../errors.js';
 import type { Db } from '../../storage/db.js';
 import type { DeliveryStatus, WebhookEventRow } from '../../storage/schema.js';
 import * as webhooksRepo from '../../storage/webhooks-repo.js';
+import type { AuditRecorder } from '../access/audit.js';
+import { SYSTEM, type Actor } from '../access/principal.js';
 import type { EventName } from '../events.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 import type { InstanceSettings, SettingsStore } from './settings-store.js';
@@ -63,6 +65,8 @@ export interface SettingsServiceOptions {
   store: SettingsStore;
   webhooks: WebhookWaker;
   now: () => number;
+  /** Where settings and webhook changes are recorded (the audit log). */
+  audit?: AuditRecorder;
 }
 
 /** An instance's settings (webhook, send delay, chatbot switch) and its webhook deliveries. */
@@ -77,19 +81,23 @@ export class SettingsService {
   }
 
   /** Only the fields given change; enabling webhooks needs a URL. */
-  async update(instanceId: string, patch: SettingsUpdateInput): Promise<InstanceSettings> {
+  async update(instanceId: string, patch: SettingsUpdateInput, actor: Actor = SYSTEM): Promise<InstanceSettings> {
     const current = await this.get(instanceId);
     const url = patch.webhookUrl ?? current.webhookUrl;
     const enabled = patch.webhookEnabled ?? current.webhookEnabled;
     if (enabled && url === '') throw new AppError('bad_request', 'webhookUrl: a URL is needed to enable webhooks');
     const updated = await this.opts.store.update(instanceId, { ...patch, webhookEnabled: enabled });
     this.opts.webhooks.wake(instanceId);
+    // The new values of the fields given (a webhook URL says where messages go: worth knowing who set it).
+    await this.opts.audit?.record(actor, 'settings.update', { instanceId, detail: { ...patch } });
     return updated;
   }
 
-  async rotateSecret(instanceId: string): Promise<string> {
+  async rotateSecret(instanceId: string, actor: Actor = SYSTEM): Promise<string> {
     await this.get(instanceId);
-    return this.opts.store.rotateSecret(instanceId);
+    const secret = await this.opts.store.rotateSecret(instanceId);
+    await this.opts.audit?.record(actor, 'webhook.secret_rotate', { instanceId });
+    return secret;
   }
 
   async deliveries(instanceId: string, status: DeliveryStatus | undefined, page: number, limit: number): Promise<{ items: DeliveryView[]; total: number }> {

@@ -1,0 +1,109 @@
+import type { Permission } from '../services/access/principal.js';
+import type { Requirement } from '../services/access/requirement.js';
+
+/**
+ * What each endpoint of the native API asks of the principal, by method and route pattern: the
+ * one table of permissions (checked in middleware/access.ts; test/access-table.test.ts checks
+ * that every /api route has its line). An /api route missing here is open to the admin token only.
+ *
+ * read: GETs (but not settings, which hold the webhook secret, nor webhook deliveries);
+ * send: messages and chat actions; manage: instance lifecycle, settings, webhooks, chatbot, jobs,
+ * media deletion, sandbox controls, embed tokens. `embed` marks what embed tokens reach.
+ */
+const p = (permission: Permission, extra: { embed?: true; globalScope?: true } = {}): Requirement => ({ need: 'permission', permission, ...extra });
+const read = p('read');
+const send = p('send');
+const manage = p('manage');
+const embedRead = p('read', { embed: true });
+const embedSend = p('send', { embed: true });
+
+const I = '/api/instance/:instanceId';
+const SENDS = ['chat', 'image', 'video', 'document', 'audio', 'voice', 'sticker', 'location', 'contact', 'poll', 'reaction'];
+
+export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze({
+  // Access itself
+  'GET /api/keys': { need: 'admin' },
+  'POST /api/keys': { need: 'admin' },
+  'DELETE /api/keys/:id': { need: 'admin' },
+  'GET /api/embed-tokens': manage,
+  'POST /api/embed-tokens': manage,
+  'DELETE /api/embed-tokens/:id': manage,
+  'GET /api/embed/status': { need: 'embed' },
+  'GET /api/usage': { need: 'key' },
+  'GET /api/audit': { need: 'admin' },
+
+  // Instances
+  'GET /api/engines': read,
+  'GET /api/instance': read,
+  'POST /api/instance': p('manage', { globalScope: true }),
+  [`DELETE ${I}`]: manage,
+  [`GET ${I}/status`]: read,
+  [`GET ${I}/qr`]: read,
+  [`GET ${I}/qrcode`]: read,
+  [`GET ${I}/me`]: read,
+  [`POST ${I}/connect`]: manage,
+  [`POST ${I}/restart`]: manage,
+  [`POST ${I}/logout`]: manage,
+  [`POST ${I}/clear`]: manage,
+
+  // Messages
+  ...Object.fromEntries(SENDS.map((name) => [`POST ${I}/messages/${name}`, embedSend])),
+  [`POST ${I}/messages/delete`]: send,
+  [`GET ${I}/messages`]: embedRead,
+  [`GET ${I}/messages/statistics`]: embedRead,
+  [`POST ${I}/messages/clear`]: manage,
+  [`DELETE ${I}/messages/clear`]: manage,
+
+  // Chats, contacts, groups, media
+  [`GET ${I}/chats`]: embedRead,
+  [`GET ${I}/chats/ids`]: embedRead,
+  [`GET ${I}/chats/messages`]: embedRead,
+  [`POST ${I}/chats/read`]: embedSend,
+  [`POST ${I}/chats/archive`]: send,
+  [`POST ${I}/chats/unarchive`]: send,
+  [`POST ${I}/chats/delete`]: send,
+  [`DELETE ${I}/chats/delete`]: send,
+  [`GET ${I}/contacts`]: embedRead,
+  [`GET ${I}/contacts/ids`]: embedRead,
+  [`GET ${I}/contacts/contact`]: embedRead,
+  [`GET ${I}/contacts/check`]: embedRead,
+  [`GET ${I}/contacts/image`]: embedRead,
+  [`POST ${I}/contacts/block`]: send,
+  [`POST ${I}/contacts/unblock`]: send,
+  [`GET ${I}/groups`]: read,
+  [`GET ${I}/groups/ids`]: read,
+  [`GET ${I}/groups/group`]: read,
+  [`POST ${I}/media/upload`]: embedSend,
+  [`GET ${I}/media/list`]: embedRead,
+  [`POST ${I}/media/delete`]: manage,
+  [`DELETE ${I}/media/delete`]: manage,
+
+  // Settings and webhooks
+  [`GET ${I}/settings`]: manage,
+  [`POST ${I}/settings`]: manage,
+  [`PUT ${I}/settings`]: manage,
+  [`PATCH ${I}/settings`]: manage,
+  [`POST ${I}/webhooks/secret/rotate`]: manage,
+  [`GET ${I}/webhooks/deliveries`]: manage,
+  [`POST ${I}/webhooks/deliveries/:id/retry`]: manage,
+
+  // Chatbot and jobs
+  [`GET ${I}/chatbot/rules`]: read,
+  [`POST ${I}/chatbot/rules`]: manage,
+  [`DELETE ${I}/chatbot/rules/:id`]: manage,
+  [`POST ${I}/chatbot/toggle`]: manage,
+  [`GET ${I}/bulk`]: read,
+  [`GET ${I}/bulk/:jobId`]: read,
+  [`POST ${I}/bulk`]: manage,
+  [`POST ${I}/bulk/:jobId/cancel`]: manage,
+  [`GET ${I}/scheduled`]: read,
+  [`POST ${I}/scheduled`]: manage,
+  [`DELETE ${I}/scheduled/:id`]: manage,
+
+  // Sandbox controls (they play the phone and the other side)
+  'POST /api/sandbox/:instanceId/scan': manage,
+  'POST /api/sandbox/:instanceId/incoming': manage,
+  'POST /api/sandbox/:instanceId/ack': manage,
+  'POST /api/sandbox/:instanceId/groups': manage,
+  'POST /api/sandbox/:instanceId/drop': manage,
+});

@@ -1,0 +1,99 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ACCESS_TABLE } from '../src/http/access-table.js';
+import { ADMIN, canSee, eventFilterFor, visibleTo, type Principal } from '../src/services/access/principal.js';
+import { refusal } from '../src/services/access/requirement.js';
+import { closesServers, testServer } from './support/app.js';
+
+const table = suite('the permission table');
+closesServers(table);
+
+table('every /api route has its line in the table, and every line is a route', async () => {
+  const s = await testServer();
+  const routes = new Set(s.hatline.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`));
+  assert.ok(routes.size > 70, `${routes.size} routes`);
+  const missing = [...routes].filter((r) => !(r in ACCESS_TABLE));
+  assert.equal(missing, [], 'routes without a line are open to the admin token only: give them one');
+  const stale = Object.keys(ACCESS_TABLE).filter((line) => !routes.has(line));
+  assert.equal(stale, [], 'lines without a route');
+  await s.close();
+});
+
+table('every GET a key may call needs read, unless it holds a secret (settings) or is about webhooks or access itself', () => {
+  const exceptions = new Set([
+    'GET /api/instance/:instanceId/settings',
+    'GET /api/instance/:instanceId/webhooks/deliveries',
+    'GET /api/keys',
+    'GET /api/embed-tokens',
+    'GET /api/embed/status',
+    'GET /api/usage',
+    'GET /api/audit',
+  ]);
+  for (const [line, requirement] of Object.entries(ACCESS_TABLE)) {
+    if (!line.startsWith('GET ') || exceptions.has(line)) continue;
+    assert.equal(requirement.need === 'permission' && requirement.permission, 'read', line);
+  }
+});
+
+table('an endpoint missing from the table is refused to keys and embed tokens, not to the admin token', () => {
+  const key: Principal = { kind: 'key', id: 'key_1', name: 'k', scope: 'global', instanceIds: [], permissions: ['read', 'send', 'manage'], hourlyLimit: null };
+  assert.match(refusal(key, undefined, 'GET /api/new-thing') ?? '', /admin token only/);
+  assert.is(refusal(ADMIN, undefined, 'GET /api/new-thing'), null);
+});
+
+table.run();
+
+const scope = suite('scope: what a principal sees');
+closesServers(scope);
+
+const scoped: Principal = { kind: 'key', id: 'key_1', name: 'k', scope: 'instance', instanceIds: ['a'], permissions: ['read'], hourlyLimit: null };
+
+scope('canSee and visibleTo: an instance principal sees its instances, a global one every instance', () => {
+  assert.ok(canSee(scoped, 'a'));
+  assert.not.ok(canSee(scoped, 'b'));
+  assert.ok(canSee(ADMIN, 'b'));
+  const items = [{ id: 'a' }, { id: 'b' }];
+  assert.equal(visibleTo(scoped, items, (i) => i.id), [{ id: 'a' }]);
+  assert.equal(visibleTo(ADMIN, items, (i) => i.id), items);
+});
+
+scope('the event filter lets an instance key receive the events of its instances only (for the event stream)', () => {
+  const events = [
+    { event: 'message_received', instance_id: 'a' },
+    { event: 'message_received', instance_id: 'b' },
+    { event: 'connection_status', instance_id: 'a' },
+  ];
+  assert.equal(events.filter(eventFilterFor(scoped)).map((e) => `${e.event}@${e.instance_id}`), ['message_received@a', 'connection_status@a']);
+  assert.equal(events.filter(eventFilterFor(ADMIN)).length, 3, 'the admin token receives all of them');
+  assert.equal([{ instanceId: 'b' }, { instanceId: 'a' }].filter(eventFilterFor(scoped)), [{ instanceId: 'a' }], 'camelCase events too');
+});
+
+scope.run();
+
+const docs = suite('the Access endpoints in /openapi.json');
+closesServers(docs);
+
+docs('keys, embed tokens, embed status, usage and the audit log are documented under the Access tag', async () => {
+  const s = await testServer();
+  const spec = await (await s.hatline.app.request('/openapi.json')).json();
+  for (const [path, methods] of Object.entries({
+    '/api/keys': ['get', 'post'],
+    '/api/keys/{id}': ['delete'],
+    '/api/embed-tokens': ['get', 'post'],
+    '/api/embed-tokens/{id}': ['delete'],
+    '/api/embed/status': ['get'],
+    '/api/usage': ['get'],
+    '/api/audit': ['get'],
+  })) {
+    for (const method of methods) {
+      const op = spec.paths[path]?.[method];
+      assert.ok(op, `${method} ${path}`);
+      assert.equal(op.tags, ['Access'], `${method} ${path}`);
+      assert.ok(op.responses['403'], `${method} ${path} documents its 403`);
+    }
+  }
+  assert.ok(spec.components.securitySchemes.embedToken, 'the x-embed-token header is a security scheme');
+  await s.close();
+});
+
+docs.run();
