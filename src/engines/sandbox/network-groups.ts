@@ -1,32 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { jidToPhone, phoneToJid } from '../../ids.js';
-import {
-  EngineError,
-  type EngineEvent,
-  type EngineGroup,
-  type GroupChange,
-  type GroupParticipant,
-  type JoinRequest,
-  type ParticipantAction,
-  type ParticipantResult,
-} from '../engine.js';
-
-/** A group as the network keeps it (saved in the network's state file). */
-export interface StoredGroup {
-  id: string;
-  name: string;
-  description: string | null;
-  creation: number;
-  owner: string;
-  participants: GroupParticipant[];
-  announce?: boolean;
-  locked?: boolean;
-  inviteCode?: string;
-  /** A data URI, or null. */
-  picture?: string | null;
-  /** Pending requests to join (announce groups ask admins to approve new members). */
-  requests?: JoinRequest[];
-}
+import { EngineError, type EngineEvent, type EngineGroup, type GroupChange, type JoinRequest, type ParticipantAction, type ParticipantResult } from '../engine.js';
+import { failed, isAdmin, newInviteCode, ok, toEngineGroup, type StoredGroup } from './group-records.js';
 
 /** What the groups need of the network around them. */
 export interface GroupsHost {
@@ -36,13 +11,6 @@ export interface GroupsHost {
   /** Hands an event to the peers linked to these phones (held for one that is offline, unless `live`). */
   tell(phones: string[], event: EngineEvent, live?: boolean): void;
   save(): void;
-}
-
-const ok = (participant: string): ParticipantResult => ({ participant, status: 'success', message: 'Action success' });
-const failed = (participant: string, message: string): ParticipantResult => ({ participant, status: 'error', message });
-
-function newInviteCode(): string {
-  return randomBytes(16).toString('base64url').slice(0, 22);
 }
 
 /**
@@ -307,20 +275,3 @@ export class SandboxGroups {
   }
 }
 
-function isAdmin(group: StoredGroup, phone: string): boolean {
-  const jid = phoneToJid(phone);
-  return group.participants.some((p) => p.id === jid && p.admin !== null);
-}
-
-function toEngineGroup(g: StoredGroup): EngineGroup {
-  return {
-    id: g.id,
-    name: g.name,
-    description: g.description,
-    creation: g.creation,
-    owner: g.owner,
-    participants: g.participants.map((p) => ({ ...p })),
-    announce: g.announce ?? false,
-    locked: g.locked ?? false,
-  };
-}

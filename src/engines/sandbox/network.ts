@@ -3,33 +3,11 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isGroupJid, jidToPhone, phoneToJid } from '../../ids.js';
 import type { EngineEvent, EngineMessage } from '../engine.js';
-import { SandboxGroups, type StoredGroup } from './network-groups.js';
+import { SandboxGroups } from './network-groups.js';
+import type { StoredGroup } from './group-records.js';
+import type { SandboxPeer } from './sandbox-peer.js';
 
-/** What the network tells of a linked account to others (contact info, channel followers). */
-export interface PeerProfile {
-  name: string;
-  about: string | null;
-  picture: string | null;
-  business: boolean;
-  channels: string[];
-}
-
-/** What the network needs of a sandbox engine to deliver to it. */
-export interface SandboxPeer {
-  readonly instanceId: string;
-  /** The linked phone (digits), or null while not linked. */
-  linkedPhone(): string | null;
-  /** True while the peer is `open` and can take deliveries now. */
-  isOnline(): boolean;
-  /** A message from another sandbox instance; returns false when the peer refused it (blocked). */
-  deliver(message: EngineMessage): boolean;
-  /** A receipt for a message this peer sent. */
-  receipt(messageId: string, chatId: string, status: 'delivered' | 'read'): void;
-  /** Anything else that reaches this peer's phone (group changes, edits, reactions, presence...). */
-  notify(event: EngineEvent): void;
-  /** The linked account as others see it; null while not linked. */
-  peerProfile(): PeerProfile | null;
-}
+export type { PeerProfile, SandboxPeer } from './sandbox-peer.js';
 
 export interface SandboxNetworkOptions {
   /** Where groups are kept across restarts; null keeps them in memory only. */
