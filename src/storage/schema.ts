@@ -25,6 +25,8 @@ export interface Database {
   embed_token_instances: EmbedTokenInstancesTable;
   instance_usage: InstanceUsageTable;
   audit_log: AuditLogTable;
+  message_reactions: MessageReactionsTable;
+  poll_votes: PollVotesTable;
 }
 
 /** Outgoing messages move forward through these (or to failed); incoming ones are `received`. */
@@ -61,6 +63,9 @@ export interface SettingsTable {
   /** `whsec_` + base64: the Standard Webhooks signing secret. */
   webhook_secret: string;
   chatbot_enabled: Generated<number>;
+  reject_calls: Generated<number>;
+  /** Sent to a caller whose call was rejected; '' sends nothing. */
+  reject_calls_message: Generated<string>;
 }
 export type SettingsRow = Selectable<SettingsTable>;
 export type SettingsUpdate = Updateable<Omit<SettingsTable, 'instance_id'>>;
@@ -91,6 +96,11 @@ export interface MessagesTable {
   timestamp: number;
   /** The engine's own key of the message (e.g. whatsapp-web.js's serialized key), when it has one. */
   native_key: string | null;
+  /** The text before its first edit; null while it was never edited. */
+  original_body: Generated<string | null>;
+  /** Unix seconds of the last edit. */
+  edited_at: Generated<number | null>;
+  starred: Generated<number>;
 }
 export type MessageRow = Selectable<MessagesTable>;
 export type NewMessageRow = Insertable<MessagesTable>;
@@ -126,6 +136,11 @@ export interface ChatsTable {
   /** `messages.seq` of the newest stored message, or null. */
   last_seq: number | null;
   updated_at: number;
+  pinned: Generated<number>;
+  /** Unix seconds; null: not muted. */
+  muted_until: Generated<number | null>;
+  /** Marked unread by hand (cleared when the chat is read). */
+  marked_unread: Generated<number>;
 }
 export type ChatRow = Selectable<ChatsTable>;
 
@@ -149,6 +164,10 @@ export interface ChatGroupsTable {
   /** JSON array of { id, admin }. */
   participants: string;
   updated_at: number;
+  /** Only admins send messages; null: not known. */
+  announce: Generated<number | null>;
+  /** Only admins edit the group's info; null: not known. */
+  locked: Generated<number | null>;
 }
 export type ChatGroupRow = Selectable<ChatGroupsTable>;
 
@@ -309,3 +328,29 @@ export interface AuditLogTable {
 }
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type NewAuditLogRow = Insertable<AuditLogTable>;
+
+/** A reaction to a message, one per person (the account's own too). */
+export interface MessageReactionsTable {
+  instance_id: string;
+  message_id: string;
+  chat_id: string;
+  sender: string;
+  emoji: string;
+  from_me: number;
+  /** Unix seconds. */
+  timestamp: number;
+}
+export type MessageReactionRow = Selectable<MessageReactionsTable>;
+
+/** A vote on a poll, one per voter: the options they selected now. */
+export interface PollVotesTable {
+  instance_id: string;
+  poll_id: string;
+  chat_id: string;
+  voter: string;
+  /** JSON array of option names. */
+  selected: string;
+  /** Unix seconds. */
+  timestamp: number;
+}
+export type PollVoteRow = Selectable<PollVotesTable>;
