@@ -46,13 +46,14 @@ async function run(cfg: CanaryConfig, controller: AbortController): Promise<numb
   };
   console.log(`Hatline canary ${tag}: ${cfg.url}, engine ${cfg.engine}, A = ${cfg.idA}, B = ${cfg.idB}\n`);
   const runner = new Runner(controller.signal, (row) => console.log(progressLine(row)));
-  const info = { hatlineVersion: 'unknown', waWebVersion: 'unknown' };
+  const info = { hatlineVersion: 'unknown', waWebVersion: 'unknown', library: 'unknown' };
   let blockTried = false;
 
   await runner.check('server answers', async () => {
     const s = await checkServer(ctx);
     info.hatlineVersion = s.hatlineVersion;
-    return `Hatline ${s.hatlineVersion}; token accepted; engines ${s.engines.join(', ')}`;
+    info.library = s.library;
+    return `Hatline ${s.hatlineVersion}; token accepted; engines ${s.engines.join(', ')}; ${s.library}`;
   });
   if (runner.result('server answers') !== 'PASS') runner.stop('the server must answer first');
   await runner.check(`link A (${cfg.idA})`, () => link(ctx, ctx.a, ctx.b));

@@ -10,44 +10,38 @@ import { path, wait, type Account, type Ctx, type Side } from './context.js';
 import { fmtSeconds, TimedOut } from './runner.js';
 
 interface StatusBody {
-  accountStatus?: { status?: string; error?: string; pairingCode?: string; waWebVersion?: string };
-  waWebVersion?: string;
-  details?: { waWebVersion?: string };
+  /** `webVersion`: the WhatsApp Web build the session last ran (wwebjs). */
+  accountStatus?: { status?: string; error?: string; pairingCode?: string; webVersion?: string };
 }
 
 export interface ServerInfo {
   hatlineVersion: string;
   engines: string[];
+  /** whatsapp-web.js and its patch set on the server (GET /health `wwebjs`), e.g. `whatsapp-web.js 1.34.7, patches complete`. */
+  library: string;
 }
 
-/** GET /health, the token, and the engine: answers Hatline's version. */
+/** GET /health, the token, and the engine: answers Hatline's version and the library's. */
 export async function checkServer(ctx: Ctx): Promise<ServerInfo> {
-  const health = await ctx.api.ok<{ version?: string }>('GET', '/health');
+  const health = await ctx.api.ok<{ version?: string; wwebjs?: { library?: string; patches?: string } }>('GET', '/health');
   const engines = await ctx.api.request<{ name: string }[]>('GET', '/api/engines');
   if (engines.status === 401) throw new Error('the server does not accept HATLINE_TOKEN (401)');
   if (engines.status !== 200 || !Array.isArray(engines.body)) throw new Error(`GET /api/engines answered ${engines.status}`);
   const names = engines.body.map((e) => e.name);
   if (!names.includes(ctx.cfg.engine)) throw new Error(`the server has no ${ctx.cfg.engine} engine (it has ${names.join(', ')})`);
-  return { hatlineVersion: health.version ?? 'unknown', engines: names };
+  const library = health.wwebjs ? `${health.wwebjs.library ?? 'whatsapp-web.js'}, patches ${health.wwebjs.patches ?? 'unknown'}` : 'unknown';
+  return { hatlineVersion: health.version ?? 'unknown', engines: names, library };
 }
 
-/**
- * The WhatsApp Web version, wherever the server reports it: GET /health, the instance's status,
- * or its details in GET /api/instance (`waWebVersion`). 'unknown' when it reports none (yet).
- */
+/** The WhatsApp Web build a linked instance runs (`accountStatus.webVersion`); 'unknown' when none says (yet). */
 export async function waWebVersion(ctx: Ctx): Promise<string> {
-  const found = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
   try {
-    const health = await ctx.api.request<{ waWebVersion?: string }>('GET', '/health');
-    const fromHealth = found(health.body?.waWebVersion);
-    if (fromHealth) return fromHealth;
     for (const side of [ctx.a, ctx.b]) {
       const st = await ctx.api.request<StatusBody>('GET', path(side, 'status'));
-      const v = found(st.body?.waWebVersion) ?? found(st.body?.accountStatus?.waWebVersion) ?? found(st.body?.details?.waWebVersion);
-      if (v) return v;
+      const v = st.body?.accountStatus?.webVersion;
+      if (typeof v === 'string' && v.trim()) return v.trim();
     }
-    const list = await ctx.api.request<{ details?: Record<string, { waWebVersion?: string }> }>('GET', '/api/instance');
-    return found(list.body?.details?.[ctx.a.id]?.waWebVersion) ?? found(list.body?.details?.[ctx.b.id]?.waWebVersion) ?? 'unknown';
+    return 'unknown';
   } catch {
     return 'unknown';
   }

@@ -13,7 +13,7 @@ export interface CanaryResult {
   durationMs: number;
   /** The run's id, in every text message it sent. */
   tag: string;
-  server: { url: string; hatlineVersion: string; waWebVersion: string };
+  server: { url: string; hatlineVersion: string; waWebVersion: string; library: string };
   engine: string;
   instances: { a: { id: string; phone: string | null }; b: { id: string; phone: string | null } };
   settings: { timeoutMs: number; linkTimeoutMs: number; quietMs: number; pollMs: number; video: boolean; logout: boolean; phoneUnlink: boolean };
@@ -35,7 +35,7 @@ export function progressLine(row: Row): string {
 export function table(result: CanaryResult): string {
   const head = [
     `Hatline canary ${result.tag}  ·  ${result.startedAt}`,
-    `Server ${result.server.url}  ·  Hatline ${result.server.hatlineVersion}  ·  engine ${result.engine}  ·  WhatsApp Web version ${result.server.waWebVersion}`,
+    `Server ${result.server.url}  ·  Hatline ${result.server.hatlineVersion}  ·  engine ${result.engine}  ·  WhatsApp Web version ${result.server.waWebVersion}  ·  ${result.server.library}`,
     `A: ${result.instances.a.id} (+${result.instances.a.phone ?? '?'})  ·  B: ${result.instances.b.id} (+${result.instances.b.phone ?? '?'})`,
   ];
   const cols = ['check', 'result', 'detail', 'duration'];
