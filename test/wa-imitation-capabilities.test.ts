@@ -142,6 +142,170 @@ for (const shape of ['2026-07', '2026-09'] as const) {
   );
 }
 
+test('2026-09: chat settings and presence, contact info, the profile, channels, business labels, and a call declined', () =>
+  withEngine('2026-09', { business: true }, async ({ engine, events, wa }) => {
+    const chats = engine.chats!;
+    // Unread, pin (three at most), mute, typing: on the id WhatsApp Web files the chat under, never creating one.
+    await chats.markUnread!(ALICE);
+    assert.equal(await wa.log('unread'), [{ chat: '905551110001@c.us', unread: true }]);
+    assert.is((await wa.chatSettings('905551110001@c.us'))!.unreadCount, -1);
+    for (const chat of [ALICE, BOB, TEAM]) await chats.setPinned!(chat, true);
+    await wa.receive({ from: 'dan', body: 'selam' });
+    assert.match((await failureOf(() => chats.setPinned!(DAN, true))).message, /at most 3/);
+    await chats.setPinned!(BOB, false);
+    assert.equal((await wa.log('pins')).map((p) => [p.chat, p.pin]), [['905551110001@c.us', true], [BOB_LID, true], [TEAM, true], [BOB_LID, false]]);
+    assert.is((await failureOf(() => chats.setPinned!(api('905559990000'), true))).reason, 'not_found');
+    assert.is(await wa.chat('905559990000@c.us'), null, 'no chat was created for it');
+    const hour = Math.floor(Date.now() / 1000) + 3600;
+    await chats.setMuted!(ALICE, hour);
+    await chats.setMuted!(TEAM, Math.floor(Date.now() / 1000) + 100 * 365 * 86400);
+    await chats.setMuted!(ALICE, null);
+    assert.equal((await wa.log('mutes')).map((x) => [x.chat, x.expiration]), [['905551110001@c.us', hour], [TEAM, -1], ['905551110001@c.us', 0]]);
+    for (const state of ['composing', 'recording', 'paused'] as const) await chats.sendPresence!(BOB, state);
+    assert.equal(await wa.log('chatStates'), ['composing', 'recording', 'paused'].map((state) => ({ chat: BOB_LID, state })));
+
+    // Contact info: name, about, business or not, picture; null for a number not on WhatsApp.
+    const contacts = engine.contacts!;
+    const alice = await contacts.getInfo!(ALICE);
+    assert.equal({ ...alice!, picture: Boolean(alice!.picture) }, { id: ALICE, name: 'Alice Ak', notify: 'Alice', about: 'Available', isBusiness: false, picture: true });
+    const dan = await contacts.getInfo!(DAN);
+    assert.equal([dan!.isBusiness, dan!.about, dan!.picture], [true, 'Open 9 to 5', null]);
+    assert.is((await contacts.getInfo!(CAROL))!.about, null, 'an about kept private');
+    assert.is(await contacts.getInfo!(api('905559990000')), null);
+
+    // The profile: name, about, picture (set and removed), presence; privacy cannot be read.
+    const profile = engine.profile!;
+    assert.equal(await profile.getProfile(), { id: ME, name: 'Imitation Phone', about: 'Hey there! I am using WhatsApp.', picture: null });
+    await profile.setName!('Yeni İsim');
+    await profile.setAbout!('Meşgul');
+    await profile.setPicture!({ mimetype: 'image/png', data: PNG });
+    const now = await wa.profile();
+    assert.equal([now.name, now.about], ['Yeni İsim', 'Meşgul']);
+    assert.match(now.picture ?? '', /^https:\/\/pps\.whatsapp\.net\//);
+    assert.equal(await profile.getProfile(), { id: ME, name: 'Yeni İsim', about: 'Meşgul', picture: now.picture });
+    assert.equal((await wa.log('profile')).find((p) => p.action === 'picture')?.mimetype, 'image/jpeg', 'cropped and re-encoded in the page');
+    await profile.setPicture!(null);
+    assert.is((await wa.profile()).picture, null);
+    assert.is((await failureOf(() => profile.setPicture!(null))).reason, 'rejected');
+    await profile.setPresence!('available');
+    await profile.setPresence!('unavailable');
+    assert.equal(await wa.log('presence'), ['available', 'unavailable']);
+    assert.is((await failureOf(() => profile.getPrivacy!())).reason, 'unsupported');
+
+    // Channels: list, follow by link, unfollow; an owner cannot unfollow, an unknown channel is not_found.
+    const channels = engine.newsletters!;
+    assert.equal((await channels.list()).map((c) => [c.name, c.role, c.subscribers]), [['Imitation News', 'subscriber', 1200], ['My Channel', 'owner', 3]]);
+    const sports = await channels.follow('https://whatsapp.com/channel/SportsChannelCode2');
+    assert.equal([sports.id, sports.name, sports.role], ['120363100000000002@newsletter', 'Imitation Sports', 'subscriber']);
+    await channels.unfollow(sports.id);
+    assert.equal((await wa.channels()).find((c) => c.id === sports.id)!.role, 'guest');
+    assert.equal(await wa.log('channels'), [{ channel: sports.id, action: 'follow' }, { channel: sports.id, action: 'unfollow' }]);
+    assert.is((await failureOf(() => channels.unfollow('120363100000000003@newsletter'))).reason, 'rejected');
+    assert.is((await failureOf(() => channels.follow('120363100000000099@newsletter'))).reason, 'not_found');
+
+    // Labels on a business account.
+    const labels = engine.labels!;
+    assert.equal(await labels.list(), [{ id: '1', name: 'New customer', color: 0 }, { id: '2', name: 'New order', color: 1 }, { id: '3', name: 'Pending payment', color: 2 }]);
+    await labels.setOnChat(ALICE, '2', true);
+    await labels.setOnChat(ALICE, '3', true);
+    await labels.setOnChat(ALICE, '2', false);
+    assert.equal((await labels.ofChat(ALICE)).map((l) => l.id), ['3']);
+    assert.equal((await wa.chatSettings('905551110001@c.us'))!.labels, ['3']);
+    assert.is((await failureOf(() => labels.setOnChat(ALICE, '99', true))).reason, 'not_found');
+
+    // A call rings (the event) and is declined, to the caller as WhatsApp Web named them (a LID).
+    const ringing = await wa.call({ from: 'bob', isVideo: true });
+    await until(events, 'the call', () => events.of('call').length === 1);
+    assert.equal({ ...events.of('call')[0]!.call, timestamp: 0 }, { id: ringing.id, from: BOB, isVideo: true, isGroup: false, timestamp: 0, status: 'offer' });
+    await engine.calls!.reject(ringing.id, BOB);
+    assert.equal((await wa.calls()).map((c) => c.state), ['rejected']);
+    assert.equal((await wa.log('calls')).map((c) => [c.id, c.to]), [[ringing.id, BOB_LID]]);
+  }),
+);
+
+test('2026-09: groups: create, members with per-participant answers, invite links, join and leave, requests to join, info and settings; changes arrive as events', () =>
+  withEngine('2026-09', {}, async ({ engine, events, wa }) => {
+    const groups = engine.groups!;
+    const made = await groups.create!('Yeni Grup', [ALICE, DAN, api('905559990000')]);
+    assert.equal(made.participants.map((p) => [p.id, p.admin]), [[ME, 'superadmin'], [ALICE, null], [DAN, null]]);
+    const id = made.id;
+    assert.equal((await wa.group(id))!.participants.map((p) => p.key), ['me', 'alice', 'dan'], 'created on the server with those who are on WhatsApp');
+
+    // Members: one answer per participant, as GoWA gives them.
+    assert.equal(await groups.updateParticipants!(id, 'add', [BOB, ALICE, api('905559990000')]), [
+      { participant: BOB, status: 'success', message: 'Action success' },
+      { participant: ALICE, status: 'error', message: 'The participant is already a group member' },
+      { participant: api('905559990000'), status: 'error', message: 'The phone number is not registered on WhatsApp' },
+    ]);
+    assert.equal((await groups.updateParticipants!(id, 'promote', [BOB, CAROL])).map((r) => r.status), ['success', 'error']);
+    assert.ok((await wa.group(id))!.participants.find((p) => p.key === 'bob')!.admin);
+    assert.equal((await groups.updateParticipants!(id, 'demote', [BOB])).map((r) => r.status), ['success']);
+    assert.equal((await groups.updateParticipants!(id, 'remove', [DAN])).map((r) => r.status), ['success']);
+    assert.equal((await wa.group(id))!.participants.map((p) => [p.key, p.admin]), [['me', true], ['alice', false], ['bob', false]]);
+    await until(events, 'the member changes', () => events.of('group_change').filter((e) => e.change.groupId === id).length === 4);
+    assert.equal(events.of('group_change').map((e) => [e.change.action, e.change.participants, e.change.actor]), [
+      ['join', [BOB], ME],
+      ['promote', [BOB], ME],
+      ['demote', [BOB], ME],
+      ['leave', [DAN], ME],
+    ]);
+
+    // Invite link: read and reset; info and settings.
+    const code = await groups.getInviteCode!(id);
+    assert.is(code, (await wa.group(id))!.inviteCode);
+    const fresh = await groups.revokeInviteCode!(id);
+    assert.ok(fresh !== code && fresh === (await wa.group(id))!.inviteCode);
+    await groups.setSubject!(id, 'Adı Değişti');
+    await groups.setDescription!(id, 'Yeni açıklama');
+    await groups.setAnnounce!(id, true);
+    await groups.setLocked!(id, true);
+    await groups.setPicture!(id, { mimetype: 'image/png', data: PNG });
+    let server = (await wa.group(id))!;
+    assert.equal([server.subject, server.desc, server.announce, server.restrict], ['Adı Değişti', 'Yeni açıklama', true, true]);
+    assert.match(server.picture ?? '', /^https:\/\/pps\.whatsapp\.net\//);
+    await groups.setPicture!(id, null);
+    assert.is((await wa.group(id))!.picture, null);
+    assert.equal((await groups.getGroup(id))!.name, 'Adı Değişti');
+
+    // Join by link (a link or a code), leave; a group whose admins approve leaves the request pending.
+    assert.is(await groups.join!('https://chat.whatsapp.com/ClubInviteCode0000000002'), CLUB);
+    assert.ok((await groups.getGroup(CLUB))!.participants.some((p) => p.id === ME));
+    const pending = await failureOf(() => groups.join!('GuildInviteCode000000003'));
+    assert.equal([pending.reason, /pending/.test(pending.message)], ['rejected', true]);
+    assert.equal((await wa.group('guild'))!.requests.map((r) => r.key), ['me']);
+    assert.is((await failureOf(() => groups.join!('NoSuchInviteCode0000000'))).reason, 'not_found');
+    await groups.leave!(CLUB);
+    assert.is((await wa.group(CLUB))!.me, null);
+    assert.is((await failureOf(() => groups.updateParticipants!(CLUB, 'add', [BOB]))).reason, 'not_found');
+
+    // Requests to join Team: listed (LIDs named by phone), approved or rejected one by one.
+    await wa.requestJoin({ group: 'team', from: 'carol' });
+    await wa.requestJoin({ group: 'team', from: 'dan' });
+    assert.equal((await groups.joinRequests!(TEAM)).map((r) => r.id), [CAROL, DAN]);
+    assert.equal((await groups.answerJoinRequests!(TEAM, [CAROL], true)).map((r) => [r.participant, r.status]), [[CAROL, 'success']]);
+    assert.equal((await groups.answerJoinRequests!(TEAM, [DAN, ALICE], false)).map((r) => [r.participant, r.status]), [[DAN, 'success'], [ALICE, 'error']]);
+    server = (await wa.group(TEAM))!;
+    assert.equal([server.requests, server.participants.some((p) => p.key === 'carol')], [[], true]);
+
+    // What other members do arrives as group changes: members, subject, settings.
+    const before = events.of('group_change').length;
+    await wa.groupEvent({ group: 'team', by: 'bob', action: 'add', members: ['dan'] });
+    await wa.groupEvent({ group: 'team', by: 'bob', action: 'subject', value: 'Takım' });
+    await wa.groupEvent({ group: 'team', by: 'bob', action: 'announce', value: true });
+    await wa.groupEvent({ group: 'team', by: 'bob', action: 'promote', members: ['alice'] });
+    await wa.groupEvent({ group: 'team', by: 'erin', action: 'leave' });
+    await until(events, "the others' changes", () => events.of('group_change').length >= before + 5);
+    assert.equal(events.of('group_change').slice(before).map(({ change: c }) => [c.groupId, c.action, c.participants, c.actor, c.value]), [
+      [TEAM, 'join', [DAN], BOB, undefined],
+      [TEAM, 'subject', [], BOB, 'Takım'],
+      [TEAM, 'announce', [], BOB, true],
+      [TEAM, 'promote', [ALICE], BOB, undefined],
+      [TEAM, 'leave', [ERIN_LID], ERIN_LID, undefined],
+    ]);
+    assert.is(events.groups.filter((g) => g.id === TEAM).at(-1)!.name, 'Takım', 'and the group as it is now');
+  }),
+);
+
 test('2026-07: without the engine, the patched library loses poll votes (its hook looks the poll up by `_serialized`)', () =>
   withClient(() => linkedClient('2026-07', 'patched'), async ({ client, library, phone: wa }) => {
     const poll = await client.sendMessage('905551110001@c.us', new library.Poll('Ne zaman?', ['Pzt', 'Çar']), { linkPreview: false, sendSeen: false });

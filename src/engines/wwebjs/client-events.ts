@@ -22,7 +22,7 @@
  *   group_join/leave/admin_changed/update
  *                           -> a `group_change` (members joined, left, promoted, demoted; subject,
  *                              description, settings, picture) and a `group_upsert` of the group, read fresh
- *   incoming_call           -> a `call` (offer; the caller's WhatsApp Web id is kept to decline it)
+ *   call (INCOMING_CALL)    -> a `call` (offer; the caller's WhatsApp Web id is kept to decline it)
  * The library has no presence event: the wwebjs engine reports none.
  *
  * Two queues keep the order WhatsApp Web reported things in: one for incoming messages and what
@@ -181,7 +181,7 @@ function bindActionEvents(client: WwebjsClient, routing: MessageRouting, incomin
       if (event && routing.account()) routing.emit({ type: 'poll_vote', vote: event });
     });
   });
-  client.on('incoming_call', (call) => {
+  client.on('call', (call) => {
     if (call.fromMe || !call.id || typeof call.from !== 'string') return;
     routing.calls.remember(String(call.id), call.from);
     incoming('a call', async () => {

@@ -141,7 +141,7 @@ export interface LibGroupNotification {
   timestamp?: number;
 }
 
-/** A call as the library's `incoming_call` hands it (structures/Call.js). */
+/** A call as the library's `call` event hands it (structures/Call.js; Events.INCOMING_CALL is `call`). */
 export interface LibCall {
   id: string;
   from: string;

@@ -123,7 +123,8 @@ export interface WwebjsClientEvents {
   on(event: 'message_revoke_everyone', listener: (message: LibMessage, before?: LibMessage | null) => void): unknown;
   on(event: 'message_reaction', listener: (reaction: LibReaction) => void): unknown;
   on(event: 'vote_update', listener: (vote: LibPollVote) => void): unknown;
-  on(event: 'incoming_call', listener: (call: LibCall) => void): unknown;
+  /** A call rings (the library's Events.INCOMING_CALL). */
+  on(event: 'call', listener: (call: LibCall) => void): unknown;
 }
 
 export interface WwebjsClient extends WwebjsClientEvents, WwebjsClientActions {

@@ -54,7 +54,7 @@
       existing.set(attrs);
       return existing;
     }
-    return Contact.add(new I.ContactModel({ id: wid, type: 'in', isBusiness: false, isEnterprise: false, ...attrs }), { silent: true });
+    return Contact.add(new I.ContactModel({ id: wid, type: 'in', isBusiness: Boolean(world.person(wid)?.business), isEnterprise: false, ...attrs }), { silent: true });
   }
 
   /** A person's contact entries: by phone when in the address book, and by LID once migrated. */

@@ -156,7 +156,7 @@
   });
 
   Object.assign(controls, {
-    /** Someone calls the account: WhatsApp Web files the call, which whatsapp-web.js reports (incoming_call). */
+    /** Someone calls the account: WhatsApp Web files the call, which whatsapp-web.js reports (its `call` event). */
     call({ from, isVideo = false }) {
       const person = world.person(from);
       if (!person) throw new Error(`no such person ${from}`);
