@@ -73,6 +73,23 @@ test('a JSON body over the limit answers 413 without being read into memory', as
   await s.close();
 });
 
+test('a bare POST with Content-Type: application/json and no body is an empty object, not malformed JSON', async () => {
+  const s = await testServer();
+  await s.json('POST', '/api/instance', { id: 'bare', engine: 'sandbox' });
+  for (const length of ['0', null]) {
+    const res = await s.hatline.app.request('/api/instance/bare/connect', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(length ? { 'content-length': length } : {}) },
+    });
+    assert.is(res.status, 200, await res.clone().text());
+    assert.equal(await res.json(), { success: true, status: 'connecting' });
+  }
+  // A body that is there but is not JSON is still refused.
+  const broken = await s.json('POST', '/api/instance/bare/connect', '{', { 'content-type': 'application/json' });
+  assert.is(broken.status, 400);
+  await s.close();
+});
+
 test('every instance route answers 404 for an unknown instance', async () => {
   const s = await testServer();
   const routes: [string, string][] = [

@@ -52,6 +52,7 @@ test('on disk, the server connection never checkpoints; the worker copies the WA
 test('the checkpointer reports a WAL copied back in full (catchUp), and false when it cannot within the wait', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hatline-checkpoint-'));
   const file = path.join(dir, 'c.db');
+  let checkpointer: ReturnType<typeof startCheckpointer> | null = null;
   try {
     const db = new SQLite(file);
     db.pragma('journal_mode = WAL');
@@ -61,7 +62,7 @@ test('the checkpointer reports a WAL copied back in full (catchUp), and false wh
     db.transaction(() => {
       for (let i = 0; i < 5000; i++) insert.run(`row ${i} `.repeat(10));
     })();
-    const checkpointer = startCheckpointer(file, { intervalMs: 20 });
+    checkpointer = startCheckpointer(file, { intervalMs: 20 });
     assert.is(await checkpointer.catchUp(5000), true, 'the worker copied every frame back');
     // Once copied back, the next write starts the WAL over from its beginning.
     insert.run('one more');
@@ -79,9 +80,10 @@ test('the checkpointer reports a WAL copied back in full (catchUp), and false wh
     reader.exec('commit');
     reader.close();
     assert.is(await checkpointer.catchUp(5000), true);
-    await checkpointer.stop();
     db.close();
   } finally {
+    // A failed assertion must not leave the worker running: the test process would never exit.
+    await checkpointer?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -26,7 +26,7 @@ const TEAM = '120363000000000001@g.us'; // LID-addressed group; Bob is an admin,
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Modules the library hooks only if they exist (WWebJS.injectToFunction ignores them otherwise). */
-const OPTIONAL_MODULES = ['WAWebAddonPollVoteTableMode', 'WAWebAddonReactionTableMode', 'WAWebBackendJobsCommon', 'WAWebE2EProtoUtils'];
+const OPTIONAL_MODULES = ['WAWebBackendJobsCommon', 'WAWebE2EProtoUtils'];
 
 const linked = (shape: ImitationShape, library: LibraryKind) => () => linkedClient(shape, library);
 const quiet = { sendSeen: false };

@@ -8,6 +8,11 @@ export function listRules(db: DbOrTrx, instanceId: string): Promise<ChatbotRuleR
   return db.selectFrom('chatbot_rules').selectAll().where('instance_id', '=', instanceId).orderBy('priority').orderBy('id').execute();
 }
 
+export async function countRules(db: DbOrTrx, instanceId: string): Promise<number> {
+  const row = await db.selectFrom('chatbot_rules').select((eb) => eb.fn.countAll<number>().as('n')).where('instance_id', '=', instanceId).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 export function findRule(db: DbOrTrx, instanceId: string, id: number): Promise<ChatbotRuleRow | undefined> {
   return db.selectFrom('chatbot_rules').selectAll().where('instance_id', '=', instanceId).where('id', '=', id).executeTakeFirst();
 }

@@ -1,4 +1,4 @@
-import type { AckUpdate, ChatUpsert, EngineContact, EngineEvent, EngineGroup, EngineMessage, StatusUpdate } from '../../src/engines/engine.js';
+import type { AckUpdate, ChatUpsert, EngineContact, EngineEvent, EngineEventType, EngineGroup, EngineMessage, StatusUpdate } from '../../src/engines/engine.js';
 
 /** Records everything an engine emits, with a way to wait for what is expected. */
 export class RecordingListener {
@@ -9,10 +9,13 @@ export class RecordingListener {
   readonly chats: ChatUpsert[] = [];
   readonly contacts: EngineContact[] = [];
   readonly groups: EngineGroup[] = [];
+  /** Every event, in order (the ones without a list of their own are read with `of`). */
+  readonly all: EngineEvent[] = [];
   private waiters: (() => void)[] = [];
 
   /** The engine context's `emit`. */
   readonly emit = (event: EngineEvent): void => {
+    this.all.push(event);
     switch (event.type) {
       case 'qr':
         this.qrs.push(event.qr);
@@ -38,6 +41,11 @@ export class RecordingListener {
     }
     for (const w of [...this.waiters]) w();
   };
+
+  /** The events of one type, in order. */
+  of<T extends EngineEventType>(type: T): Extract<EngineEvent, { type: T }>[] {
+    return this.all.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+  }
 
   lastStatus(): StatusUpdate | undefined {
     return this.statuses[this.statuses.length - 1];

@@ -14,22 +14,45 @@
  *                              emits it for incoming messages, which `message` already reported);
  *                              first shown to the sends waiting for their echo (MessageIndex.expectEcho)
  *   message_ack             -> an `ack` event (our own messages only)
+ *   message_edit            -> a `message_edit` when a text replaced another (not the engine's own edits)
+ *   message_revoke_everyone -> a `message_revoke` (not the engine's own revokes)
+ *   message_reaction        -> a `reaction` (emoji '' when removed)
+ *   vote_update             -> a `poll_vote` (the page shim installed at each `ready` keeps it
+ *                              working on WhatsApp Web since July 2026: page-account-ops.ts)
+ *   group_join/leave/admin_changed/update
+ *                           -> a `group_change` (members joined, left, promoted, demoted; subject,
+ *                              description, settings, picture) and a `group_upsert` of the group, read fresh
+ *   call (INCOMING_CALL)    -> a `call` (offer; the caller's WhatsApp Web id is kept to decline it)
+ * The library has no presence event: the wwebjs engine reports none.
  *
- * Two queues keep the order WhatsApp Web reported things in: one for incoming messages (whose
- * media downloads take a while), one for our own messages and their acks, so that a slow download
- * never holds up an ack.
- *   group_join/group_update -> a `group_upsert` of the group, read fresh (the account was added,
- *                              or the group's name, description or members changed)
+ * Two queues keep the order WhatsApp Web reported things in: one for incoming messages and what
+ * others do (whose media downloads take a while), one for our own messages and their acks, so that
+ * a slow download never holds up an ack.
  */
 import type { Logger } from '../../logger.js';
 import type { Account, EngineContext } from '../engine.js';
 import { messageOf } from './failures.js';
 import type { LidResolver } from './ids.js';
+import type { LibGroupNotification } from './library-actions.js';
 import type { LibMessage, WwebjsClient } from './library-types.js';
 import { ackStatus, idsOfGroup, idsOfMessage, toEngineGroup, toEngineMessage } from './mapper.js';
 import type { MediaLimits } from './incoming-media.js';
+import {
+  idsOfGroupNotification,
+  idsOfReaction,
+  idsOfVote,
+  isEdit,
+  toCallEvent,
+  toGroupChange,
+  toMessageEdit,
+  toMessageRevoke,
+  toPollVote,
+  toReaction,
+} from './mapper-events.js';
 import type { MessageIndex } from './message-index.js';
+import { installPollVoteKeys } from './page-account-ops.js';
 import { readGroup } from './page-ops.js';
+import type { RecentCalls } from './recent-calls.js';
 
 /** What the session does with connection events of its current client. */
 export interface SessionSignals {
@@ -49,6 +72,7 @@ export interface MessageRouting {
   account(): Account | null;
   ids: LidResolver;
   index: MessageIndex;
+  calls: RecentCalls;
   log: Logger;
   media: MediaLimits;
 }
@@ -58,7 +82,10 @@ export function bindClientEvents(client: WwebjsClient, session: SessionSignals, 
   client.on('code', (code) => session.pairingCode(code));
   client.on('authenticated', () => session.authenticated());
   client.on('loading_screen', (percent) => session.loading(Number(percent)));
-  client.on('ready', () => session.ready());
+  client.on('ready', () => {
+    session.ready();
+    installPollVoteKeys(client).catch((err: unknown) => routing.log.debug('could not install the poll-vote key shim', { error: messageOf(err) }));
+  });
   client.on('auth_failure', (message) => session.authFailure(String(message)));
   client.on('disconnected', (reason) => session.disconnected(String(reason)));
   client.on('change_state', (state) => session.stateChanged(String(state)));
@@ -87,19 +114,21 @@ export function bindClientEvents(client: WwebjsClient, session: SessionSignals, 
     routing.index.sawOwnMessage(msg);
     own('a message sent from the phone', () => report(msg));
   });
-  const groupChanged = (notification: { chatId?: string }) => {
+  const groupChanged = (notification: LibGroupNotification) => {
     const groupId = notification?.chatId;
     if (typeof groupId !== 'string' || !groupId.endsWith('@g.us')) return;
     incoming('a group change', async () => {
       if (!routing.account()) return;
       const group = await readGroup(client, groupId);
-      if (!group) return;
-      await routing.ids.resolve(idsOfGroup(group));
-      routing.emit({ type: 'group_upsert', groups: [toEngineGroup(group, routing.ids)] });
+      await routing.ids.resolve([...idsOfGroupNotification(notification), ...(group ? idsOfGroup(group) : [])]);
+      const change = toGroupChange(notification, group, routing.ids);
+      if (change && routing.account()) routing.emit({ type: 'group_change', change });
+      if (group) routing.emit({ type: 'group_upsert', groups: [toEngineGroup(group, routing.ids)] });
     });
   };
-  client.on('group_join', groupChanged);
-  client.on('group_update', groupChanged);
+  for (const event of ['group_join', 'group_leave', 'group_admin_changed', 'group_update'] as const) client.on(event, groupChanged);
+
+  bindActionEvents(client, routing, incoming, own);
 
   client.on('message_ack', (msg, ack) => {
     if (!msg.fromMe) return; // receipts we give others are not acks of ours
@@ -111,6 +140,54 @@ export function bindClientEvents(client: WwebjsClient, session: SessionSignals, 
       if (!routing.account()) return;
       await routing.ids.resolve([msg.to]);
       routing.emit({ type: 'ack', ack: { id: msg.id.id, chatId: routing.ids.toApi(msg.to), status } });
+    });
+  });
+}
+
+type Queue = ReturnType<typeof reportQueue>;
+
+/** What others (and the phone) do to messages, and calls: reported after what came before them. */
+function bindActionEvents(client: WwebjsClient, routing: MessageRouting, incoming: Queue, own: Queue): void {
+  const { ids, index } = routing;
+  const reportAbout = (msg: LibMessage, what: string, work: (me: Account) => void) =>
+    (msg.fromMe ? own : incoming)(what, async () => {
+      if (!routing.account()) return;
+      await ids.resolve(idsOfMessage(msg));
+      const me = routing.account();
+      if (me) work(me);
+    });
+  client.on('message_edit', (msg, newBody, prevBody) => {
+    if (!isEdit(msg, newBody, prevBody) || (msg.fromMe && index.actedByEngine('edit', msg.id.id))) return;
+    reportAbout(msg, 'an edit', (me) => routing.emit({ type: 'message_edit', edit: toMessageEdit(msg, newBody, me, ids) }));
+  });
+  client.on('message_revoke_everyone', (msg) => {
+    if (index.actedByEngine('revoke', msg.id.id)) return;
+    reportAbout(msg, 'a revoke', (me) => routing.emit({ type: 'message_revoke', revoke: toMessageRevoke(msg, me, ids) }));
+  });
+  client.on('message_reaction', (reaction) => {
+    incoming('a reaction', async () => {
+      if (!routing.account()) return;
+      await ids.resolve(idsOfReaction(reaction));
+      const me = routing.account();
+      const event = me ? toReaction(reaction, me, ids) : null;
+      if (event) routing.emit({ type: 'reaction', reaction: event });
+    });
+  });
+  client.on('vote_update', (vote) => {
+    incoming('a poll vote', async () => {
+      if (!routing.account()) return;
+      await ids.resolve(idsOfVote(vote));
+      const event = toPollVote(vote, ids);
+      if (event && routing.account()) routing.emit({ type: 'poll_vote', vote: event });
+    });
+  });
+  client.on('call', (call) => {
+    if (call.fromMe || !call.id || typeof call.from !== 'string') return;
+    routing.calls.remember(String(call.id), call.from);
+    incoming('a call', async () => {
+      if (!routing.account()) return;
+      await ids.resolve([call.from]);
+      if (routing.account()) routing.emit({ type: 'call', call: toCallEvent(call, ids) });
     });
   });
 }

@@ -15,7 +15,8 @@ export interface AnyMessageId {
   $1?: string;
 }
 
-function widString(wid: unknown): string | undefined {
+/** A Wid (or what is left of one after crossing from the page) as its string. */
+export function widString(wid: unknown): string | undefined {
   if (typeof wid === 'string') return wid;
   if (wid && typeof wid === 'object') {
     const w = wid as { _serialized?: unknown; $1?: unknown; user?: unknown; server?: unknown };

@@ -5,13 +5,10 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type WAWebJS from 'whatsapp-web.js';
+import type { LibCall, LibGroupAdmin, LibGroupNotification, LibPollVote, LibReaction, WwebjsClientActions } from './library-actions.js';
+import type { LibId } from './library-ids.js';
 
-/** `{ user: '905...', server: 'c.us', _serialized: '905...@c.us' }` */
-export interface LibId {
-  user: string;
-  server: string;
-  _serialized: string;
-}
+export type { LibId } from './library-ids.js';
 
 export type LibMessageId = WAWebJS.MessageId;
 
@@ -29,6 +26,8 @@ export interface LibMessage {
   author?: string | undefined;
   fromMe: boolean;
   hasMedia: boolean;
+  /** Starred by this account (the library's `isStarred`). */
+  isStarred?: boolean;
   isStatus: boolean;
   location?: WAWebJS.Location | undefined;
   vCards: string[];
@@ -41,6 +40,10 @@ export interface LibMessage {
   downloadMedia(): Promise<WAWebJS.MessageMedia | undefined>;
   delete(everyone?: boolean): Promise<void>;
   react(reaction: string): Promise<void>;
+  /** Forwards it to a chat id (resolves with nothing: the copy arrives as a `message_create`). */
+  forward(chatId: string): Promise<void>;
+  star(): Promise<void>;
+  unstar(): Promise<void>;
 }
 
 export interface LibChat {
@@ -64,7 +67,7 @@ export interface LibGroupParticipant {
   isSuperAdmin: boolean;
 }
 
-export interface LibGroupChat extends LibChat {
+export interface LibGroupChat extends LibChat, LibGroupAdmin {
   owner: LibId | undefined;
   createdAt: Date;
   description: string | undefined;
@@ -78,8 +81,12 @@ export interface LibContact {
   isGroup: boolean;
   isUser: boolean;
   isMe: boolean;
+  isBusiness?: boolean;
+  isEnterprise?: boolean;
   block(): Promise<boolean>;
   unblock(): Promise<boolean>;
+  /** Their "about" text; null when they do not share it. */
+  getAbout(): Promise<string | null>;
 }
 
 /** What the engine needs of the puppeteer Page WhatsApp Web runs in (page-ops.ts). */
@@ -109,13 +116,20 @@ export interface WwebjsClientEvents {
   on(event: 'disconnected' | 'change_state', listener: (reason: string) => void): unknown;
   on(event: 'message' | 'message_create', listener: (message: LibMessage) => void): unknown;
   on(event: 'message_ack', listener: (message: LibMessage, ack: number) => void): unknown;
-  /** The account was added to a group, or a group changed (a GroupNotification; `chatId` is the group). */
-  on(event: 'group_join' | 'group_update', listener: (notification: { chatId?: string }) => void): unknown;
+  /** The account was added to a group, or a group's members or settings changed (a GroupNotification; `chatId` is the group). */
+  on(event: 'group_join' | 'group_leave' | 'group_admin_changed' | 'group_update', listener: (notification: LibGroupNotification) => void): unknown;
+  /** A message's text changed (WhatsApp Web's `change:body`). */
+  on(event: 'message_edit', listener: (message: LibMessage, newBody: unknown, prevBody: unknown) => void): unknown;
+  on(event: 'message_revoke_everyone', listener: (message: LibMessage, before?: LibMessage | null) => void): unknown;
+  on(event: 'message_reaction', listener: (reaction: LibReaction) => void): unknown;
+  on(event: 'vote_update', listener: (vote: LibPollVote) => void): unknown;
+  /** A call rings (the library's Events.INCOMING_CALL). */
+  on(event: 'call', listener: (call: LibCall) => void): unknown;
 }
 
-export interface WwebjsClient extends WwebjsClientEvents {
-  /** Set once ready. */
-  info?: { wid: LibId; pushname: string } | undefined;
+export interface WwebjsClient extends WwebjsClientEvents, WwebjsClientActions {
+  /** Set once ready; `platform` is `smba`/`smbi` on a WhatsApp Business account. */
+  info?: { wid: LibId; pushname: string; platform?: string } | undefined;
   /** Set once `initialize` has launched the browser. */
   pupBrowser?: LibBrowser | null | undefined;
   /** WhatsApp Web's page, once `initialize` has opened it. */

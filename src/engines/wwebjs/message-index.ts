@@ -10,6 +10,11 @@ import type { LibMessage } from './library-types.js';
 
 const MAX_KEYS = 5000;
 const MAX_OWN = 1000;
+/** How long an edit or revoke made through the engine keeps its echo from being reported. */
+const ACTION_ECHO_MS = 60_000;
+
+/** What the engine does to a message that WhatsApp Web then reports like anyone's doing. */
+export type OwnAction = 'edit' | 'revoke';
 
 /** A send whose library result may not name the message (see `expectEcho`). */
 interface Expectation {
@@ -26,6 +31,7 @@ export class MessageIndex {
   private readonly own = new Set<string>();
   private readonly sending = new Set<Promise<unknown>>();
   private readonly expected = new Set<Expectation>();
+  private readonly actions = new Map<string, number>();
 
   remember(msg: { id: AnyMessageId }): void {
     const key = serializedKeyOf(msg.id);
@@ -122,10 +128,27 @@ export class MessageIndex {
     return this.own.has(id);
   }
 
+  /**
+   * Notes an edit or revoke the engine is about to make: the library reports it back like one made on
+   * the phone or by someone else (`message_edit`, `message_revoke_everyone`), and the API knows it already.
+   */
+  acting(action: OwnAction, id: string): void {
+    const now = Date.now();
+    for (const [key, until] of this.actions) if (until < now) this.actions.delete(key);
+    this.actions.set(`${action}:${id}`, now + ACTION_ECHO_MS);
+  }
+
+  /** Whether the engine made this edit or revoke itself (a recent `acting`). */
+  actedByEngine(action: OwnAction, id: string): boolean {
+    const until = this.actions.get(`${action}:${id}`);
+    return until !== undefined && until >= Date.now();
+  }
+
   clear(): void {
     this.keys.clear();
     this.own.clear();
     this.expected.clear();
+    this.actions.clear();
   }
 
   private dropOldest(set: Set<string> | Map<string, string>): void {

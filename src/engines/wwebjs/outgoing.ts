@@ -1,5 +1,6 @@
 /** What the engine sends, as whatsapp-web.js's sendMessage content and options. */
-import type { OutgoingContent } from '../engine.js';
+import { EngineError, type OutgoingContent, type SendOptions } from '../engine.js';
+import { toLibraryId } from './ids.js';
 import type { ContentClasses, LibContent, LibSendOptions } from './library-types.js';
 
 export interface LibrarySend {
@@ -48,4 +49,31 @@ export function toLibrarySend(content: OutgoingContent, classes: ContentClasses)
       return { content: file, options, echo: echo(kind) };
     }
   }
+}
+
+/** SendOptions once the quoted message's serialized key is known (capabilities/messages.ts finds it). */
+export interface ResolvedSendOptions extends Omit<SendOptions, 'quoted'> {
+  quotedKey?: string;
+}
+
+/**
+ * Adds the send options every kind may carry to the library's options: the quoted message (by its
+ * serialized key), mentions (WhatsApp Web ids; the text carries `@<phone>`), view once (images and
+ * videos), a link preview (text).
+ */
+export function withSendOptions(send: LibrarySend, kind: OutgoingContent['kind'], extra: ResolvedSendOptions): LibrarySend {
+  const options: LibSendOptions = { ...send.options };
+  if (extra.quotedKey) {
+    options.quotedMessageId = extra.quotedKey;
+    // The library sends without the quote when it cannot find it; Hatline found it first, so a
+    // quote that goes missing now is a failure, not a plain message.
+    options.ignoreQuoteErrors = false;
+  }
+  if (extra.mentions?.length) options.mentions = extra.mentions.map(toLibraryId);
+  if (extra.viewOnce) {
+    if (kind !== 'image' && kind !== 'video') throw new EngineError('rejected', `only images and videos can be sent view once (this is a ${kind} message)`);
+    options.isViewOnce = true;
+  }
+  if (extra.linkPreview && kind === 'chat') options.linkPreview = true;
+  return { ...send, options };
 }

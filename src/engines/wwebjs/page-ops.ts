@@ -7,14 +7,18 @@
  * - a revoke asks WhatsApp Web's own capability check first: Message.delete(true) outside the
  *   revoke window silently deletes for me only (review D6), and unpatched it finds no message on
  *   WhatsApp Web since July 2026 (#201833).
- * Each function is serialised into the page: it may use only its arguments and the page's globals.
+ * - an edit goes in the page too: the library's Message.edit sends the edit, then looks the message
+ *   up by `id._serialized`, undefined on WhatsApp Web since July 2026, and throws (#201830).
+ * Each function is serialised into the page (page-run.ts): it may use only its arguments and the
+ * page's globals.
  */
 import type { WwebjsClient } from './library-types.js';
+import { runInPage as run } from './page-run.js';
 
 /** The part of WhatsApp Web's modules (and of the library's injected WWebJS) these use. */
 interface PageMsg {
   type?: string;
-  id: { remote: unknown };
+  id: { remote: unknown; fromMe: boolean };
 }
 /** A group as read in the page: ids as strings. */
 export interface GroupRecord {
@@ -25,6 +29,10 @@ export interface GroupRecord {
   creation: number | null;
   owner: string | null;
   participants: { id: string; isAdmin: boolean; isSuperAdmin: boolean }[];
+  /** Only admins send messages. */
+  announce?: boolean;
+  /** Only admins edit the group's info. */
+  locked?: boolean;
 }
 interface PageWid {
   _serialized?: string;
@@ -41,6 +49,8 @@ interface PageGroupMetadata {
   desc?: string;
   creation?: number;
   owner?: PageWid;
+  announce?: boolean;
+  restrict?: boolean;
   participants: { getModelsArray(): PageParticipant[] };
 }
 interface PageModules {
@@ -55,25 +65,19 @@ interface PageModules {
       sendRevokeMsgs(chat: object, msgs: { list: PageMsg[]; type: 'message' }, options: { clearMedia: boolean }): Promise<unknown>;
     };
   };
-  WAWebMsgActionCapability: { canSenderRevokeMsg(msg: PageMsg): boolean; canAdminRevokeMsg(msg: PageMsg): boolean };
+  WAWebMsgActionCapability: {
+    canSenderRevokeMsg(msg: PageMsg): boolean;
+    canAdminRevokeMsg(msg: PageMsg): boolean;
+    canEditText(msg: PageMsg): boolean;
+    canEditCaption(msg: PageMsg): boolean;
+  };
+  WAWebSendMessageEditAction: { sendMessageEdit(msg: PageMsg, text: string, options: object): Promise<unknown> };
 }
 interface PageWindow {
   require<K extends keyof PageModules>(name: K): PageModules[K];
   WWebJS: { sendSeen(id: string): Promise<boolean>; sendDeleteChat(id: string): Promise<boolean> };
 }
 declare const window: PageWindow;
-
-/**
- * Runs `fn` in WhatsApp Web's page with these arguments; answers what it answers. It goes as source
- * text with its arguments as JSON, with a no-op `__name`: run from TypeScript by tsx (npm run dev,
- * the tests), esbuild wraps inner functions in `__name(...)` calls, which the page does not have.
- */
-async function run<A extends unknown[], T>(client: WwebjsClient, fn: (...args: A) => T, ...args: A): Promise<Awaited<T>> {
-  const page = client.pupPage;
-  if (!page) throw new Error('WhatsApp Web is not loaded');
-  const call = `(() => { const __name = (f) => f; return (${fn.toString()})(...${JSON.stringify(args)}); })()`;
-  return (await page.evaluate(call)) as Awaited<T>;
-}
 
 /** Marks a chat read; false when WhatsApp Web holds no such chat. */
 export function markChatSeen(client: WwebjsClient, chatId: string): Promise<boolean> {
@@ -142,6 +146,32 @@ export function revokeMessage(client: WwebjsClient, key: string): Promise<boolea
   );
 }
 
+/** How an edit went: `too_late` is outside WhatsApp's edit window (or a message that cannot be edited). */
+export type EditOutcome = 'edited' | 'not_found' | 'not_mine' | 'too_late';
+
+/**
+ * Changes the text (or caption) of a message this account sent, as Message.edit does (WhatsApp Web's
+ * own capability check, then WAWebSendMessageEditAction) without the look-up by `_serialized` after
+ * it that throws on WhatsApp Web since July 2026 once the edit has gone (#201830).
+ */
+export function editMessage(client: WwebjsClient, key: string, body: string): Promise<EditOutcome> {
+  return run(
+    client,
+    async (k: string, text: string) => {
+      const collections = window.require('WAWebCollections');
+      const msg = collections.Msg.get(k) || (await collections.Msg.getMessagesById([k]))?.messages?.[0];
+      if (!msg) return 'not_found' as const;
+      if (!msg.id.fromMe) return 'not_mine' as const;
+      const capability = window.require('WAWebMsgActionCapability');
+      if (!capability.canEditText(msg) && !capability.canEditCaption(msg)) return 'too_late' as const;
+      await window.require('WAWebSendMessageEditAction').sendMessageEdit(msg, text, {});
+      return 'edited' as const;
+    },
+    key,
+    body,
+  );
+}
+
 /**
  * A group's metadata as WhatsApp Web holds it (null: not a group it knows), read without building
  * the library's Chat model, which getChatById would create and which unpatched throws `r: r` on
@@ -166,6 +196,8 @@ export function readGroup(client: WwebjsClient, groupId: string): Promise<GroupR
           isAdmin: Boolean(p.isAdmin),
           isSuperAdmin: Boolean(p.isSuperAdmin),
         })),
+        announce: Boolean(meta.announce),
+        locked: Boolean(meta.restrict),
       };
     },
     groupId,

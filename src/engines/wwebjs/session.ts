@@ -16,6 +16,7 @@ import type { ClientFactory, WwebjsClient } from './library-types.js';
 import { accountOf } from './mapper.js';
 import { MessageIndex } from './message-index.js';
 import { isInjected } from './page-ops.js';
+import { RecentCalls } from './recent-calls.js';
 import { Recipients } from './recipients.js';
 import { SessionStatus } from './session-status.js';
 import { ClientCloser } from './shutdown.js';
@@ -40,6 +41,7 @@ export class WwebjsSession {
   readonly ids: LidResolver;
   readonly recipients: Recipients;
   readonly index = new MessageIndex();
+  readonly calls = new RecentCalls();
   readonly profileDir: string;
 
   private client: WwebjsClient | null = null;
@@ -135,6 +137,7 @@ export class WwebjsSession {
       account: () => (this.isCurrent(gen) ? this.account : null),
       ids: this.ids,
       index: this.index,
+      calls: this.calls,
       log: this.opts.log,
       media: this.opts.media,
     });

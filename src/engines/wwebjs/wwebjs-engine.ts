@@ -5,11 +5,15 @@
  */
 import type { Logger } from '../../logger.js';
 import { EngineError, type Engine, type EngineContext, type StartOptions } from '../engine.js';
+import { callsCapability } from './capabilities/calls.js';
 import { chatsCapability } from './capabilities/chats.js';
 import { contactsCapability } from './capabilities/contacts.js';
-import type { WwebjsOps } from './capabilities/ops.js';
 import { groupsCapability } from './capabilities/groups.js';
+import { labelsCapability } from './capabilities/labels.js';
 import { messagesCapability } from './capabilities/messages.js';
+import { newslettersCapability } from './capabilities/newsletters.js';
+import type { WwebjsOps } from './capabilities/ops.js';
+import { profileCapability } from './capabilities/profile.js';
 import { operationError } from './failures.js';
 import type { MediaLimits } from './incoming-media.js';
 import type { ClientFactory, ContentClasses } from './library-types.js';
@@ -33,6 +37,10 @@ export class WwebjsEngine implements Engine {
   readonly chats;
   readonly contacts;
   readonly groups;
+  readonly profile;
+  readonly newsletters;
+  readonly labels;
+  readonly calls;
   private readonly session: WwebjsSession;
   private disposed = false;
 
@@ -64,6 +72,10 @@ export class WwebjsEngine implements Engine {
     this.chats = chatsCapability(ops);
     this.contacts = contactsCapability(ops);
     this.groups = groupsCapability(ops);
+    this.profile = profileCapability(ops);
+    this.newsletters = newslettersCapability(ops);
+    this.labels = labelsCapability(ops);
+    this.calls = callsCapability(ops);
   }
 
   async start(options: StartOptions = {}): Promise<void> {
@@ -85,6 +97,7 @@ export class WwebjsEngine implements Engine {
     this.session.ids.clear();
     this.session.recipients.clear();
     this.session.index.clear();
+    this.session.calls.clear();
   }
 
   /** Runs a library call; its failure becomes an EngineError saying what was being done. */

@@ -22,12 +22,22 @@ export function limitJsonBody(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** 400 for a body that is neither JSON nor multipart. */
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\b/i;
+
+/**
+ * 400 for a body that is neither JSON nor multipart. An empty body is no body, whatever its
+ * Content-Type says: many HTTP clients send `Content-Type: application/json` with nothing after it
+ * for a bare POST (`connect`, `restart`, `logout`), which would otherwise be "Malformed JSON".
+ */
 export function requireJsonBody(): MiddlewareHandler<AppEnv> {
   return async function requireJson(c, next) {
     const type = c.req.header('content-type');
-    const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0';
-    if (hasBody && type && !/^application\/([\w.-]+\+)?json\b/i.test(type) && !isMultipart(type)) {
+    const empty = c.req.raw.body === null || c.req.header('content-length') === '0';
+    if (empty && type) {
+      const headers = new Headers(c.req.raw.headers);
+      headers.delete('content-type');
+      c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers });
+    } else if (type && !JSON_TYPE.test(type) && !isMultipart(type)) {
       throw new AppError('bad_request', `Content-Type ${type.split(';')[0]} is not accepted: send JSON with Content-Type: application/json`);
     }
     await next();

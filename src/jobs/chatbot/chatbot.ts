@@ -2,7 +2,7 @@ import type { EngineMessage } from '../../engines/engine.js';
 import { describeError } from '../../errors.js';
 import { isGroupJid, jidToPhone } from '../../ids.js';
 import type { Logger } from '../../logger.js';
-import { compilePattern, fillTemplate, matches } from '../../services/chatbot/matching.js';
+import { compilePattern, fillTemplate, fold, matchableText, matchesFolded } from '../../services/chatbot/matching.js';
 import type { MessageService } from '../../services/messages/message-service.js';
 import type { SettingsStore } from '../../services/settings/settings-store.js';
 import * as rulesRepo from '../../storage/chatbot-repo.js';
@@ -16,7 +16,16 @@ export const REPLY_WINDOW_MS = 60_000;
 interface LoadedRule {
   row: ChatbotRuleRow;
   regex?: RegExp;
+  /** The trigger folded once (text rules). */
+  trigger?: string;
 }
+
+/**
+ * How long one message may be matched against an instance's rules. Rules are matched in
+ * priority order; when the budget runs out the rest are not tried (and it is logged), so no
+ * instance's rules can hold the event loop, which every other instance shares.
+ */
+export const MATCH_BUDGET_MS = 25;
 
 export interface ChatbotOptions {
   db: Db;
@@ -25,6 +34,8 @@ export interface ChatbotOptions {
   logger: Logger;
   /** The clock of the per-chat reply window (tests move it). */
   now?: () => number;
+  /** The clock of the matching budget, in ms (performance.now; tests make it jump). */
+  matchClock?: () => number;
 }
 
 /**
@@ -38,9 +49,11 @@ export class Chatbot {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   private readonly now: () => number;
+  private readonly matchClock: () => number;
 
   constructor(private readonly opts: ChatbotOptions) {
     this.now = opts.now ?? Date.now;
+    this.matchClock = opts.matchClock ?? (() => performance.now());
     // Stored messages only: a redelivery the store ignores is not answered again.
     opts.messages.onStored((instanceId, message) => {
       this.consider(instanceId, message).catch((err) =>
@@ -64,8 +77,7 @@ export class Chatbot {
     if (m.fromMe || isGroupJid(m.chatId) || !m.body) return;
     const settings = await this.opts.settings.get(instanceId);
     if (!settings?.chatbotEnabled) return;
-    const rule = (await this.loaded(instanceId)).find((r) => r.row.enabled === 1 && matches(r.row, m.body, r.regex));
-    if (!rule) return;
+    // A chat in its cooldown gets no reply whatever matches: do not match at all.
     const key = `${instanceId}\u0000${m.chatId}`;
     const now = this.now();
     const recent = (this.recentReplies.get(key) ?? []).filter((t) => now - t < REPLY_WINDOW_MS);
@@ -73,6 +85,8 @@ export class Chatbot {
       this.opts.logger.info('chatbot reply skipped: chat cooldown', { instance: instanceId, chat: m.chatId });
       return;
     }
+    const rule = this.firstMatch(instanceId, await this.loaded(instanceId), m.body);
+    if (!rule) return;
     recent.push(now);
     this.recentReplies.set(key, recent);
     const phone = jidToPhone(m.from) ?? m.from;
@@ -90,6 +104,19 @@ export class Chatbot {
     this.timers.add(timer);
   }
 
+  private firstMatch(instanceId: string, rules: LoadedRule[], body: string): LoadedRule | undefined {
+    const text = matchableText(body);
+    const started = this.matchClock();
+    for (const [i, rule] of rules.entries()) {
+      if (rule.row.enabled === 1 && matchesFolded(rule.row, text, rule.regex, rule.trigger)) return rule;
+      if (this.matchClock() - started > MATCH_BUDGET_MS) {
+        this.opts.logger.warn('chatbot matching stopped: its time budget ran out', { instance: instanceId, tried: i + 1, rules: rules.length });
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+
   private async loaded(instanceId: string): Promise<LoadedRule[]> {
     const hit = this.rules.get(instanceId);
     if (hit) return hit;
@@ -97,7 +124,7 @@ export class Chatbot {
     const list: LoadedRule[] = [];
     for (const row of rows) {
       if (row.match_type !== 'regex') {
-        list.push({ row });
+        list.push({ row, trigger: fold(row.trigger_text) });
         continue;
       }
       try {

@@ -6,6 +6,9 @@ import type { InstanceRegistry } from '../instances/instance-registry.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { compilePattern, PatternError } from './matching.js';
 
+/** Rules per instance: every incoming message is matched against them. */
+export const MAX_RULES = 500;
+
 /** The responder's cache of compiled rules, dropped after a change. */
 export interface RuleCache {
   forget(instanceId: string): void;
@@ -67,6 +70,9 @@ export class ChatbotService {
         if (err instanceof PatternError) throw new AppError('bad_request', `trigger_text: ${err.message}`);
         throw err;
       }
+    }
+    if (!existing && (await rulesRepo.countRules(db, instanceId)) >= MAX_RULES) {
+      throw new AppError('conflict', `an instance can have at most ${MAX_RULES} chatbot rules; delete one or fold several into one regex`);
     }
     const id = existing ? existing.id : await rulesRepo.insertRule(db, instanceId, fields);
     if (existing) await rulesRepo.updateRule(db, instanceId, id, fields);

@@ -8,8 +8,8 @@ setFlagsFromString('--enable-experimental-regexp-engine');
 export type MatchType = 'exact' | 'contains' | 'startswith' | 'regex';
 export const MATCH_TYPES: readonly MatchType[] = ['exact', 'contains', 'startswith', 'regex'];
 
-/** Longest message text the chatbot looks at. */
-const MAX_TEXT = 4096;
+/** The start of a message the chatbot looks at: a rule decides on what a person writes first. */
+export const MAX_TEXT = 1024;
 
 /**
  * Case folding for matching that works for Turkish and English alike: lower case, with dotless ı
@@ -62,10 +62,22 @@ export function compilePattern(pattern: string): RegExp {
   try {
     return new RegExp(foldPattern(pattern), 'l');
   } catch {
+    const bound = largeBound(pattern);
+    if (bound) {
+      throw new PatternError(`repetition counts above 16 (${bound}) cannot run in linear time; use + or * (or a count of at most 16) instead`);
+    }
     throw new PatternError(
       'this regex cannot run in linear time (backreferences and lookaround are not supported); rewrite it without them',
     );
   }
+}
+
+/** The first `{n}`, `{n,}` or `{n,m}` with a count above 16 (the linear-time engine's limit), if any. */
+function largeBound(pattern: string): string | null {
+  for (const m of pattern.matchAll(/(?<!\\)\{(\d+)(?:,(\d*))?\}/g)) {
+    if (Number(m[1]) > 16 || (m[2] !== undefined && m[2] !== '' && Number(m[2]) > 16)) return m[0];
+  }
+  return null;
 }
 
 export interface MatchableRule {
@@ -73,16 +85,26 @@ export interface MatchableRule {
   trigger_text: string;
 }
 
+/** A message text as rules see it: its first MAX_TEXT characters, folded. Fold once, match many. */
+export function matchableText(text: string): string {
+  return fold(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text);
+}
+
 /** Whether a rule matches a message text (both folded; a regex tests the folded text). */
 export function matches(rule: MatchableRule, text: string, compiled?: RegExp): boolean {
-  const t = fold(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text);
+  return matchesFolded(rule, matchableText(text), compiled);
+}
+
+/** matches() on a text already through matchableText(), with the rule's trigger folded beforehand when given. */
+export function matchesFolded(rule: MatchableRule, t: string, compiled?: RegExp, foldedTrigger?: string): boolean {
+  const trigger = foldedTrigger ?? (rule.match_type === 'regex' ? '' : fold(rule.trigger_text));
   switch (rule.match_type) {
     case 'exact':
-      return t === fold(rule.trigger_text);
+      return t === trigger;
     case 'contains':
-      return t.includes(fold(rule.trigger_text));
+      return t.includes(trigger);
     case 'startswith':
-      return t.startsWith(fold(rule.trigger_text));
+      return t.startsWith(trigger);
     case 'regex':
       return (compiled ?? compilePattern(rule.trigger_text)).test(t);
     default:

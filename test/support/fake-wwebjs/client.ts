@@ -11,18 +11,18 @@
  * window, page reloads after linking, QR codes that stop, LOGOUT and terminal disconnects.
  */
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import wwebjs from 'whatsapp-web.js';
 import type { ClientParams, LibChat, LibContact, LibContent, LibId, LibMessage, LibSendOptions, WwebjsClient } from '../../../src/engines/wwebjs/library-types.js';
+import { FakeAccount } from './account.js';
+import { FakeGroupChat } from './group.js';
 import {
   broken,
   cus,
   FakeBrowser,
   FakeChat,
   FakeContact,
-  FakeGroupChat,
   FakeMessage,
   idOf,
   MEDIA_ID,
@@ -72,8 +72,14 @@ export interface SentRecord {
   message: FakeMessage;
 }
 
-export class FakeWwebjsClient extends EventEmitter implements WwebjsClient {
-  info?: { wid: LibId; pushname: string };
+export class FakeWwebjsClient extends FakeAccount implements WwebjsClient {
+  info?: { wid: LibId; pushname: string; platform?: string };
+  /** What the phone runs: `android` (WhatsApp) or `smba` (WhatsApp Business, which has labels). */
+  platform = 'android';
+  /** People with a profile picture, by id (`...@c.us` or `...@lid`). */
+  readonly pictures = new Set<string>();
+  /** What reached WhatsApp from the page ops. */
+  readonly pageLog: { chatStates: { state: string; chat: string }[]; rejectedCalls: { peer: string; id: string }[] } = { chatStates: [], rejectedCalls: [] };
   pupBrowser: FakeBrowser | null = null;
   pupPage: FakePage | null = null;
   readonly world: FakeWorld;
@@ -122,6 +128,13 @@ export class FakeWwebjsClient extends EventEmitter implements WwebjsClient {
       messageByKey: (key) => this.messages.get(key),
       pageError: () => (!browser.isConnected() ? 'Protocol error: Session closed' : this.reloading ? RELOADING : null),
       injected: () => this.injected,
+      account: () => ({
+        pushname: this.info?.pushname ?? '',
+        labels: this.labels,
+        picture: (id) => (this.pictures.has(id) ? `https://pps.whatsapp.net/v/t61/${id.split('@')[0]}.jpg` : undefined),
+      }),
+      edited: (msg, body, previous) => this.emit('message_edit', msg, body, previous),
+      log: this.pageLog,
     });
     await tick();
     if (this.behaviour.initializeError) throw this.behaviour.initializeError;
@@ -347,6 +360,10 @@ export class FakeWwebjsClient extends EventEmitter implements WwebjsClient {
   /** As the library: a chat WhatsApp Web does not hold is created, empty (findOrCreateLatestChat, review D11). */
   async getChatById(chatId: string): Promise<LibChat | undefined> {
     this.requireReady();
+    if (chatId.endsWith('@newsletter')) {
+      const channel = this.channels.get(chatId);
+      return channel ? (this.channelOf(channel) as unknown as LibChat) : undefined;
+    }
     if (broken(this.world, '2026-07')) throw new Error(R_R);
     let chat = this.chats.get(chatId);
     if (!chat || chat.deleted) {
@@ -448,7 +465,7 @@ export class FakeWwebjsClient extends EventEmitter implements WwebjsClient {
 
   private becomeReady(phone: string, name: string): void {
     this.state = 'CONNECTED';
-    this.info = { wid: cus(phone), pushname: name };
+    this.info = { wid: cus(phone), pushname: name, platform: this.platform };
     if (!this.behaviour.readyUnsaid) this.emit('ready');
   }
 
@@ -457,13 +474,23 @@ export class FakeWwebjsClient extends EventEmitter implements WwebjsClient {
     if (this.reloading) throw new Error(`Evaluation failed: ${RELOADING}`);
   }
 
-  private requireReady(): LibId {
+  protected requireReady(): LibId {
     this.requirePage();
     if (!this.info || this.state !== 'CONNECTED') throw new Error("fake: Cannot read properties of undefined (reading 'getChat')");
     return this.info.wid;
   }
 
+  /** A copy of `msg` in `chatId`, marked forwarded, announced as WhatsApp Web does (message_create). */
+  private forwardCopy(msg: FakeMessage, chatId: string): void {
+    const me = this.requireReady();
+    const remote = this.migrated.get(chatId) ?? chatId;
+    const copy = new FakeMessage({ fromMe: true, remote, from: me._serialized, to: remote, type: msg.type, body: msg.body }, this.world);
+    this.store(copy, remote);
+    this.emit('message_create', copy);
+  }
+
   private store(msg: FakeMessage, remote: string): void {
+    msg.forwardHook = (m, chatId) => this.forwardCopy(m, chatId);
     msg.revocable = () => {
       const chat = this.chats.get(remote);
       if (msg.fromMe) return Date.now() / 1000 - msg.timestamp < this.revokeWindowSec;

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import wwebjs from 'whatsapp-web.js';
-import type { LibBrowser, LibChat, LibContact, LibGroupChat, LibGroupParticipant, LibId, LibMessage } from '../../../src/engines/wwebjs/library-types.js';
+import type { LibBrowser, LibChat, LibContact, LibId, LibMessage } from '../../../src/engines/wwebjs/library-types.js';
 
 const { MessageMedia } = wwebjs;
 export type MessageMediaT = InstanceType<typeof wwebjs.MessageMedia>;
@@ -116,6 +116,11 @@ export class FakeMessage implements LibMessage {
   reactions: string[] = [];
   revoked = false;
   deletedForMe = false;
+  isStarred = false;
+  /** Chat ids it was forwarded to (the client makes the copy: FakeWwebjsClient.forwardHook). */
+  forwardedTo: string[] = [];
+  forwardHook: (msg: FakeMessage, chatId: string) => void = () => undefined;
+
   private readonly media: MessageMediaT | undefined;
   private readonly downloadStalls: boolean;
   downloads = 0;
@@ -184,6 +189,20 @@ export class FakeMessage implements LibMessage {
     if (broken(this.world, '2026-07')) return;
     this.reactions.push(reaction);
   }
+  async forward(chatId: string): Promise<void> {
+    this.byOwnKey();
+    this.forwardedTo.push(chatId);
+    this.forwardHook(this, chatId);
+  }
+  /** WhatsApp Web stars anything but a revoked message (and says nothing when it does not). */
+  async star(): Promise<void> {
+    this.byOwnKey();
+    if (!this.revoked) this.isStarred = true;
+  }
+  async unstar(): Promise<void> {
+    this.byOwnKey();
+    this.isStarred = false;
+  }
 }
 
 export class FakeChat implements LibChat {
@@ -194,6 +213,19 @@ export class FakeChat implements LibChat {
   archived = false;
   deleted = false;
   seen = 0;
+  /** As WhatsApp Web's chat model: when it was pinned, its mute, its business labels. */
+  pin: number | undefined = undefined;
+  markedUnread = false;
+  labels: string[] = [];
+  readonly mute = {
+    expiration: 0,
+    mute: async ({ expiration }: { expiration: number }) => {
+      this.mute.expiration = expiration;
+    },
+    unmute: async () => {
+      this.mute.expiration = 0;
+    },
+  };
   readonly messages: FakeMessage[] = [];
   constructor(
     readonly id: LibId,
@@ -221,24 +253,15 @@ export class FakeChat implements LibChat {
   }
 }
 
-export class FakeGroupChat extends FakeChat implements LibGroupChat {
-  override isGroup = true;
-  owner: LibId | undefined;
-  createdAt = new Date();
-  description: string | undefined = undefined;
-  participants: LibGroupParticipant[];
-  constructor(id: LibId, name: string, owner: LibId, members: LibId[]) {
-    super(id, name);
-    this.owner = owner;
-    this.participants = [{ id: owner, isAdmin: true, isSuperAdmin: true }, ...members.map((m) => ({ id: m, isAdmin: false, isSuperAdmin: false }))];
-  }
-}
 
 export class FakeContact implements LibContact {
   isGroup = false;
   isUser = true;
   isMe = false;
   isBlocked = false;
+  isBusiness = false;
+  /** Their about text; null when they keep it private (getAbout then rejects, as WhatsApp Web's 401 does). */
+  about: string | null = null;
   /** WhatsApp Web removed the module block() and unblock() go through (OpenWA #1391). */
   blockRemoved = false;
   constructor(
@@ -255,6 +278,10 @@ export class FakeContact implements LibContact {
     if (this.blockRemoved) throw new Error(BLOCK_REMOVED);
     this.isBlocked = false;
     return true;
+  }
+  async getAbout(): Promise<string | null> {
+    if (this.about === null) throw new Error('Evaluation failed: ServerStatusCodeError: not-authorized');
+    return this.about;
   }
 }
 

@@ -5,12 +5,27 @@
  * (src/engines/wwebjs/page-ops.ts), backed by the fake client's chats and messages.
  */
 import type { LibPage } from '../../../src/engines/wwebjs/library-types.js';
-import { FakeGroupChat, type FakeChat, type FakeMessage } from './model.js';
+import { FakeGroupChat } from './group.js';
+import type { FakeChat, FakeMessage } from './model.js';
+
+/** WhatsApp allows editing a text for 15 minutes. */
+export const EDIT_WINDOW_SEC = 15 * 60;
 
 /** What the page sees of the fake client. */
 export interface PageBacking {
   chats: Map<string, FakeChat>;
   messageByKey(key: string): FakeMessage | undefined;
+  /** What the account's page holds besides chats and messages (account.ts, client.ts). */
+  account(): {
+    pushname: string;
+    labels: { id: string; name: string; colorIndex: number }[];
+    /** A person's picture URL, or undefined when they have none (or hide it). */
+    picture(id: string): string | undefined;
+  };
+  /** WhatsApp Web edited a message of ours: the library reports it (`message_edit`). */
+  edited(msg: FakeMessage, body: string, previous: string): void;
+  /** What reached WhatsApp that the page sent itself. */
+  log: { chatStates: { state: string; chat: string }[]; rejectedCalls: { peer: string; id: string }[] };
   /** What evaluate() throws now (a page that is reloading, a closed browser), or null. */
   pageError(): string | null;
   /** Whether the library's helpers (window.WWebJS) are injected. */
@@ -55,12 +70,22 @@ export class FakePage implements LibPage {
         desc: chat.description,
         creation: Math.floor(chat.createdAt.getTime() / 1000),
         owner: chat.owner ? { ...chat.owner } : undefined,
+        announce: chat.announce,
+        restrict: chat.locked,
         participants: { getModelsArray: () => participants },
       };
     };
+    const account = this.backing.account();
+    const picture = (id: unknown) => {
+      const url = account.picture(String(id));
+      return url ? { img: url, imgFull: url } : undefined;
+    };
+    const canEdit = (msg: FakeMessage) => msg.fromMe && !msg.revoked && Date.now() / 1000 - msg.timestamp <= EDIT_WINDOW_SEC;
     const modules: Record<string, object> = {
       WAWebCollections: {
-        Chat: { get: liveChat },
+        Chat: { get: liveChat, getModelsArray: () => [...chats.values()].filter((c) => !c.deleted) },
+        Label: { getModelsArray: () => account.labels },
+        ProfilePicThumb: { get: picture, find: async (wid: unknown) => picture(wid) },
         GroupMetadata: { get: groupMetadata, find: async (id: string) => groupMetadata(id) },
         Msg: {
           get: (key: string) => messageByKey(key),
@@ -75,12 +100,29 @@ export class FakePage implements LibPage {
           sendRevokeMsgs: async (_chat: FakeChat, { list }: { list: FakeMessage[] }) => {
             for (const msg of list) msg.revoked = true;
           },
+          pinChat: async (chat: FakeChat, pin: boolean) => {
+            chat.pin = pin ? Math.floor(Date.now() / 1000) : undefined;
+          },
+          markChatUnread: async (chat: FakeChat, unread: boolean) => {
+            chat.markedUnread = unread;
+          },
+        },
+      },
+      WAWebWidFactory: { createWid: (id: string) => id },
+      WAWebConnModel: { Conn: { pushname: account.pushname } },
+      WAWebSendMessageEditAction: {
+        sendMessageEdit: async (msg: FakeMessage, text: string) => {
+          const previous = msg.body;
+          msg.body = text;
+          this.backing.edited(msg, text, previous);
         },
       },
       WAWebMsgActionCapability: {
         // The client decides (FakeMessage.revocable): the sender within the window, or a group admin.
         canSenderRevokeMsg: (msg: FakeMessage) => msg.fromMe && msg.revocable(),
         canAdminRevokeMsg: (msg: FakeMessage) => !msg.fromMe && msg.revocable(),
+        canEditText: (msg: FakeMessage) => canEdit(msg) && msg.type === 'chat',
+        canEditCaption: (msg: FakeMessage) => canEdit(msg) && msg.hasMedia,
       },
     };
     const injected = this.backing.injected();
@@ -102,6 +144,13 @@ export class FakePage implements LibPage {
               const chat = liveChat(id);
               if (!chat) return false;
               return chat.delete();
+            },
+            sendChatstate: async (state: string, chat: string) => {
+              this.backing.log.chatStates.push({ state, chat });
+              return true;
+            },
+            rejectCall: async (peer: string, id: string) => {
+              this.backing.log.rejectedCalls.push({ peer, id });
             },
           }
         : undefined,

@@ -173,4 +173,4 @@ export async function destroyClient(client: WAWebJS.Client | WwebjsClient, param
 }
 
 export { phone } from './phone.js';
-export type { ChatSummary, ImitationMessage, ImitationPerson, IncomingSpec, OutboxEntry, Phone } from './phone.js';
+export type { AccountLogs, ChatSummary, GroupEventSpec, GroupState, ImitationMessage, ImitationPerson, IncomingSpec, OutboxEntry, Phone } from './phone.js';

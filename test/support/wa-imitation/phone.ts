@@ -19,6 +19,9 @@ export interface ImitationMessage {
   body: string;
   ack: number;
   t: number;
+  caption?: string;
+  /** Starred by this account. */
+  star: boolean;
 }
 
 export interface ImitationPerson {
@@ -69,6 +72,7 @@ export interface OutboxEntry {
   filename?: string;
   size?: number;
   directPath?: string;
+  isViewOnce?: boolean;
   lat?: number;
   lng?: number;
   loc?: string;
@@ -77,6 +81,15 @@ export interface OutboxEntry {
   pollOptions?: { name: string; localId: number }[];
   pollSelectableOptionsCount?: number;
   waveform?: boolean;
+  /** A reply: the id of the quoted message, and its author in a group. */
+  quotedStanzaID?: string;
+  quotedParticipant?: string;
+  mentionedJidList?: string[];
+  /** A link preview WhatsApp's servers answered. */
+  title?: string;
+  matchedText?: string;
+  isForwarded?: boolean;
+  forwardingScore?: number;
 }
 
 export interface ChatSummary {
@@ -91,6 +104,45 @@ export interface ChatSummary {
 
 type Logged = { key: string; id: string; chat: string };
 
+/** A group as the server holds it (imitation controls; participants as WhatsApp Web addresses them). */
+export interface GroupState {
+  id: string;
+  subject: string;
+  desc: string | null;
+  announce: boolean;
+  restrict: boolean;
+  approval: boolean;
+  inviteCode: string;
+  /** The account's role, or null when not in it. */
+  me: 'superadmin' | 'admin' | 'member' | null;
+  owner: string;
+  participants: { id: string; key: string; admin: boolean }[];
+  requests: { id: string; key: string; t: number }[];
+  picture: string | null;
+}
+
+export type GroupEventSpec =
+  | { group: string; by: string; action: 'add' | 'remove' | 'promote' | 'demote'; members: string[] }
+  | { group: string; by: string; action: 'leave' }
+  | { group: string; by: string; action: 'subject' | 'description'; value: string }
+  | { group: string; by: string; action: 'announce' | 'restrict'; value: boolean };
+
+/** The logs of what this account did that reached WhatsApp (`log(kind)`). */
+export interface AccountLogs {
+  edits: { key: string; id: string; chat: string; body: string; by: 'me' | 'phone' | 'them' }[];
+  stars: { id: string; chat: string; star: boolean }[];
+  pins: { chat: string; pin: boolean }[];
+  mutes: { chat: string; expiration: number; sendDevice: boolean }[];
+  unread: { chat: string; unread: boolean }[];
+  chatStates: { chat: string; state: 'composing' | 'recording' | 'paused' }[];
+  presence: ('available' | 'unavailable')[];
+  profile: { action: 'name' | 'about' | 'picture' | 'remove-picture'; value?: string; id?: string; mimetype?: string; bytes?: number }[];
+  groups: { t: number; action: string; group: string; by: string; members?: string[]; value?: unknown; subject?: string }[];
+  channels: { channel: string; action: 'follow' | 'unfollow' }[];
+  labels: { chat: string; labels: string[] }[];
+  calls: { action: 'reject'; id: string; to: string; from: string; creator: string }[];
+}
+
 /** The control API of the page (`window.__wa`), typed: see README.md for what each does. */
 export interface Phone {
   shape(): Promise<ImitationShape>;
@@ -104,7 +156,8 @@ export interface Phone {
   qrRef(): Promise<string | null>;
   rotateQr(): Promise<void>;
   idle(): Promise<void>;
-  scan(phone?: string, name?: string, options?: { sync?: boolean }): Promise<{ phone: string; lid: string; name: string }>;
+  /** `business`: the phone runs WhatsApp Business (labels). */
+  scan(phone?: string, name?: string, options?: { sync?: boolean; business?: boolean }): Promise<{ phone: string; lid: string; name: string }>;
   completeSync(): Promise<void>;
   /** WhatsApp Web reloads itself; `bootDelayMs` keeps window.require away that long; `shape` switches build. */
   reload(options?: { bootDelayMs?: number; shape?: ImitationShape }): Promise<void>;
@@ -133,6 +186,24 @@ export interface Phone {
   stats(): Promise<{ queries: { exists: number; groupMetadata: number; profilePic: number; businessProfile: number }; qrRefreshes: number; modals: number }>;
   modulesRequired(): Promise<string[]>;
   missingModules(): Promise<string[]>;
+  // what others do (10-12)
+  /** Someone (the phone, for our own) edits a message: its text changes in place. */
+  edit(ref: string, body: string): Promise<ImitationMessage>;
+  /** Its author deletes a message for everyone. */
+  revoke(ref: string): Promise<ImitationMessage>;
+  react(spec: { from: string; ref: string; emoji: string }): Promise<{ id: string }>;
+  /** `stored` false: WhatsApp Web's vote table threw (the library's hook failed), the vote is lost. */
+  vote(spec: { from: string; poll: string; options: string[] }): Promise<{ stored: boolean; error?: string }>;
+  votes(): Promise<{ poll: string; options: number[] }[]>;
+  group(ref: string): Promise<GroupState | null>;
+  groupEvent(spec: GroupEventSpec): Promise<GroupState>;
+  requestJoin(spec: { group: string; from: string }): Promise<GroupState>;
+  call(spec: { from: string; isVideo?: boolean }): Promise<{ id: string; peer: string }>;
+  calls(): Promise<{ id: string; peer: string; state: 'ringing' | 'rejected' }[]>;
+  profile(): Promise<{ name: string | null; about: string | null; picture: string | null }>;
+  channels(): Promise<{ id: string; name: string; role: string; inviteCode: string }[]>;
+  chatSettings(id: string): Promise<{ pin: number | null; muteExpiration: number; unreadCount: number; labels: string[] } | null>;
+  log<K extends keyof AccountLogs>(kind: K): Promise<AccountLogs[K]>;
 }
 
 type Page = NonNullable<WAWebJS.Client['pupPage']>;
@@ -141,6 +212,7 @@ const CONTROL_METHODS: readonly (keyof Phone)[] = [
   'shape', 'version', 'state', 'me', 'world', 'configure', 'showQr', 'qrRef', 'rotateQr', 'idle', 'scan', 'completeSync', 'reload', 'logout', 'disconnect',
   'receive', 'holdMessages', 'release', 'ack', 'age', 'message', 'cdn', 'chats', 'chat', 'blocklist', 'knownLids', 'messageCount',
   'outbox', 'reactions', 'revoked', 'deletedForMe', 'seen', 'archived', 'deletedChats', 'blocks', 'stats', 'modulesRequired', 'missingModules',
+  'edit', 'revoke', 'react', 'vote', 'votes', 'group', 'groupEvent', 'requestJoin', 'call', 'calls', 'profile', 'channels', 'chatSettings', 'log',
 ];
 
 /**

@@ -1,12 +1,13 @@
 import { EngineError, type ContactsCapability } from '../../engine.js';
 import { toLibraryId } from '../ids.js';
 import { toEngineContact } from '../mapper.js';
-import type { WwebjsOps } from './ops.js';
+import { readProfilePicture } from '../page-account-ops.js';
+import { optional, type WwebjsOps } from './ops.js';
 
 /** What the patched Contact.block()/unblock() throw when WhatsApp Web knows no LID for the person. */
 const NO_LID_TO_BLOCK = /did not tell its LID/;
 
-export function contactsCapability(ops: WwebjsOps): ContactsCapability {
+export function contactsCapability(ops: WwebjsOps): Required<ContactsCapability> {
   return {
     async getContact(id) {
       const { client } = ops.session.openClient();
@@ -44,6 +45,27 @@ export function contactsCapability(ops: WwebjsOps): ContactsCapability {
         throw err;
       }
       if (!done) throw new EngineError('rejected', `${id} cannot be ${verb} (groups cannot)`);
+    },
+    async getInfo(id) {
+      const { client } = ops.session.openClient();
+      // Whether they are on WhatsApp, and the id WhatsApp Web knows them by (a LID once migrated).
+      const target = await ops.recipients.resolve(id).catch((err: unknown) => {
+        if (err instanceof EngineError && err.reason === 'not_found') return null;
+        throw err;
+      });
+      if (!target) return null;
+      const contact = await ops.call('reading the contact', () => client.getContactById(target));
+      if (!contact?.id?._serialized) return null;
+      await ops.session.ids.resolve([contact.id._serialized, target]);
+      // What they keep private is not an error: no about text, no picture.
+      const about = await optional(() => ops.call('reading the about text', () => contact.getAbout()));
+      const picture = await optional(() => ops.call('reading the profile picture', () => readProfilePicture(client, target)));
+      return {
+        ...toEngineContact(contact, ops.session.ids),
+        about: about || null,
+        isBusiness: Boolean(contact.isBusiness || contact.isEnterprise),
+        picture: picture || null,
+      };
     },
   };
 }

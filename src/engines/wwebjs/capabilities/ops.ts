@@ -35,3 +35,16 @@ export function hasMetadata(group: LibGroupChat): boolean {
     return false;
   }
 }
+
+/**
+ * A read whose failure means "WhatsApp would not tell" (privacy, a missing picture): null then. A
+ * browser that went away is still an error.
+ */
+export async function optional<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof EngineError && err.reason === 'not_connected') throw err;
+    return null;
+  }
+}

@@ -247,6 +247,8 @@
     modules.set(name, exports);
     return exports;
   };
+  /** A module as the imitation defined it, for the imitation's own use (not recorded as required). */
+  I.module = (name) => modules.get(name);
   I.require = (name) => {
     I.required.add(name);
     if (!modules.has(name)) {

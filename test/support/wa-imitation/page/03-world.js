@@ -10,13 +10,18 @@
    * `phoneHidden` means WhatsApp never tells their phone (a LID with phone privacy).
    */
   const PEOPLE = [
-    { key: 'alice', phone: '905551110001', lid: '200000000000001', name: 'Alice Ak', pushname: 'Alice', migrated: false, lidKnown: true, inAddressBook: true, picture: true },
-    { key: 'bob', phone: '905551110002', lid: '200000000000002', name: 'Bob Bal', pushname: 'Bob', migrated: true, lidKnown: true, inAddressBook: true, picture: false },
-    { key: 'carol', phone: '905551110003', lid: '200000000000003', name: null, pushname: 'Carol', migrated: true, lidKnown: false, inAddressBook: false, picture: true },
-    { key: 'dan', phone: '905551110004', lid: '200000000000004', name: null, pushname: 'Dan', migrated: false, lidKnown: false, inAddressBook: false, picture: false },
-    { key: 'erin', phone: '905551110005', lid: '200000000000005', name: null, pushname: 'Erin', migrated: true, lidKnown: false, inAddressBook: false, picture: false, phoneHidden: true },
+    { key: 'alice', phone: '905551110001', lid: '200000000000001', name: 'Alice Ak', pushname: 'Alice', migrated: false, lidKnown: true, inAddressBook: true, picture: true, about: 'Available' },
+    { key: 'bob', phone: '905551110002', lid: '200000000000002', name: 'Bob Bal', pushname: 'Bob', migrated: true, lidKnown: true, inAddressBook: true, picture: false, about: 'At work' },
+    { key: 'carol', phone: '905551110003', lid: '200000000000003', name: null, pushname: 'Carol', migrated: true, lidKnown: false, inAddressBook: false, picture: true, about: null },
+    { key: 'dan', phone: '905551110004', lid: '200000000000004', name: null, pushname: 'Dan', migrated: false, lidKnown: false, inAddressBook: false, picture: false, about: 'Open 9 to 5', business: true },
+    { key: 'erin', phone: '905551110005', lid: '200000000000005', name: null, pushname: 'Erin', migrated: true, lidKnown: false, inAddressBook: false, picture: false, phoneHidden: true, about: null },
   ];
 
+  /**
+   * Groups on "WhatsApp". `me` is the account's role (null: not in it; the account can join `club`
+   * by its invite code, and ask to join `guild`, whose admins approve who joins); `owner` a
+   * person's key or 'me'. Members are addressed by LID in LID-addressed groups.
+   */
   const GROUPS = [
     {
       key: 'team',
@@ -25,9 +30,67 @@
       desc: 'Where the imitation talks',
       creation: 1767225600,
       lidAddressing: true,
+      owner: 'me',
+      me: 'superadmin',
       admins: ['bob'],
       members: ['alice', 'bob', 'erin'],
+      announce: false,
+      restrict: false,
+      approval: false,
+      inviteCode: 'TeamInviteCode0000000001',
+      requests: [],
+      picture: false,
     },
+    {
+      key: 'club',
+      id: '120363000000000002@g.us',
+      subject: 'Imitation Club',
+      desc: 'Anyone with the link',
+      creation: 1767312000,
+      lidAddressing: true,
+      owner: 'alice',
+      me: null,
+      admins: ['alice'],
+      members: ['alice', 'dan'],
+      announce: false,
+      restrict: false,
+      approval: false,
+      inviteCode: 'ClubInviteCode0000000002',
+      requests: [],
+      picture: false,
+    },
+    {
+      key: 'guild',
+      id: '120363000000000003@g.us',
+      subject: 'Imitation Guild',
+      desc: 'Admins approve who joins',
+      creation: 1767398400,
+      lidAddressing: true,
+      owner: 'bob',
+      me: null,
+      admins: ['bob'],
+      members: ['bob', 'carol'],
+      announce: false,
+      restrict: false,
+      approval: true,
+      inviteCode: 'GuildInviteCode000000003',
+      requests: [],
+      picture: false,
+    },
+  ];
+
+  /** Channels (newsletters): the account follows `news`, owns `mine`, and can find `sports` by its link. */
+  const CHANNELS = [
+    { key: 'news', id: '120363100000000001@newsletter', name: 'Imitation News', description: 'What happens in the imitation', subscribers: 1200, inviteCode: 'NewsChannelCode01', role: 'subscriber' },
+    { key: 'sports', id: '120363100000000002@newsletter', name: 'Imitation Sports', description: 'Scores', subscribers: 5400, inviteCode: 'SportsChannelCode2', role: 'guest' },
+    { key: 'mine', id: '120363100000000003@newsletter', name: 'My Channel', description: 'Mine', subscribers: 3, inviteCode: 'MineChannelCode003', role: 'owner' },
+  ];
+
+  /** WhatsApp Business labels an `smba` account has (WhatsApp's defaults). */
+  const LABELS = [
+    { id: '1', name: 'New customer', colorIndex: 0 },
+    { id: '2', name: 'New order', colorIndex: 1 },
+    { id: '3', name: 'Pending payment', colorIndex: 2 },
   ];
 
   /** What the account's phone has in its history when it links: [chat, from, body, age in s]. */
@@ -40,13 +103,22 @@
 
   const world = {
     people: PEOPLE.map((p) => ({ ...p })),
-    groups: GROUPS.map((g) => ({ ...g })),
+    groups: GROUPS.map((g) => ({ ...g, admins: [...g.admins], members: [...g.members], requests: [] })),
+    channels: CHANNELS.map((c) => ({ ...c })),
+    labels: LABELS,
+    /** Pictures set from this account (its own, groups'), by id: a URL, or null once removed. */
+    pictures: new Map(),
+    /** Calls under way, by id. */
+    calls: new Map(),
     history: HISTORY,
     /** Set by scan(); kept in localStorage with the session. */
     me: null,
     cdn: new Map(),
-    log: { outbox: [], reactions: [], revoked: [], deletedForMe: [], seen: [], blocks: [], archived: [], deletedChats: [], modals: 0, qrRefreshes: 0 },
-    queries: { exists: 0, groupMetadata: 0, profilePic: 0, businessProfile: 0 },
+    log: {
+      outbox: [], reactions: [], revoked: [], deletedForMe: [], seen: [], blocks: [], archived: [], deletedChats: [], modals: 0, qrRefreshes: 0,
+      edits: [], stars: [], pins: [], mutes: [], unread: [], chatStates: [], presence: [], profile: [], groups: [], channels: [], labels: [], calls: [],
+    },
+    queries: { exists: 0, groupMetadata: 0, profilePic: 0, businessProfile: 0, linkPreview: 0 },
     settings: {
       /** WhatsApp's delete-for-everyone limit is about 60 hours. */
       revokeWindowSec: 60 * 60 * 60,
@@ -56,6 +128,8 @@
       /** QR rotation like WhatsApp Web's (~20 s, then UNPAIRED_IDLE); off unless configured. */
       qrRotateMs: Number(I.config.qrRotateMs) || 0,
       qrRotations: Number(I.config.qrRotations) || 5,
+      /** WhatsApp allows editing a sent text for 15 minutes. */
+      editWindowSec: 15 * 60,
     },
   };
   I.world = world;

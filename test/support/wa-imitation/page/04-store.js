@@ -50,12 +50,41 @@
     }
   }
 
+  /** A chat's mute: `expiration` is Unix seconds, -1 for good, 0 unmuted (kept on the chat as muteExpiration). */
+  class ChatMute extends Model {
+    constructor(chat) {
+      super({ expiration: chat.muteExpiration ?? 0 });
+      hide(this, 'chat', chat);
+    }
+
+    async mute({ expiration, sendDevice }) {
+      I.world.log.mutes.push({ chat: I.keyOf(this.chat.id), expiration, sendDevice: Boolean(sendDevice) });
+      this.set('expiration', expiration);
+      this.chat.set('muteExpiration', expiration);
+      I.persist();
+    }
+
+    async unmute({ sendDevice }) {
+      I.world.log.mutes.push({ chat: I.keyOf(this.chat.id), expiration: 0, sendDevice: Boolean(sendDevice) });
+      this.set('expiration', 0);
+      this.chat.set('muteExpiration', 0);
+      I.persist();
+    }
+  }
+
   class ChatModel extends Model {
     constructor(attrs) {
-      super({ t: 0, unreadCount: 0, archive: false, pin: undefined, muteExpiration: 0, ...attrs });
+      super({ t: 0, unreadCount: 0, archive: false, pin: undefined, muteExpiration: 0, labels: undefined, ...attrs });
       hide(this, 'msgs', new Collection(MsgModel));
       hide(this, 'groupMetadata', undefined);
-      hide(this, 'mute', { expiration: 0 });
+      hide(this, 'newsletterMetadata', undefined);
+      hide(this, 'mute', new ChatMute(this));
+    }
+
+    /** Whether the account is an admin of this group (GroupChat.addParticipants asks). */
+    iAmAdmin() {
+      const me = this.groupMetadata?.participants.getModelsArray().find((p) => I.world.isMe(p.id));
+      return !!me && Boolean(me.isAdmin || me.isSuperAdmin);
     }
 
     get formattedTitle() {
@@ -97,7 +126,29 @@
       return I.shape.mediaModelId ? ['id'] : [];
     }
   }
-  Object.assign(I, { MsgModel, ChatModel, ContactModel, ParticipantModel, GroupMetadataModel, MediaDataModel });
+  /** A profile picture (a person's, a group's, the account's own), as WhatsApp Web's ProfilePicThumb. */
+  class ProfilePicThumbModel extends Model {
+    /** The account may set it: its own, or a group's when info is not locked to admins (or it is an admin). */
+    canSet() {
+      const wid = I.wid(this.id);
+      if (I.world.isMe(wid)) return true;
+      const chat = I.collections.Chat.get(wid);
+      if (!wid.isGroup() || !chat?.groupMetadata) return false;
+      return !chat.groupMetadata.restrict || chat.iAmAdmin();
+    }
+
+    canDelete() {
+      return Boolean(this.img) && this.canSet();
+    }
+  }
+
+  class LabelModel extends Model {
+    get hexColor() {
+      return ['#ff9485', '#64c4ff', '#ffd429', '#dfaef0', '#99b6c1'][this.colorIndex ?? 0] ?? '#99b6c1';
+    }
+  }
+
+  Object.assign(I, { MsgModel, ChatModel, ContactModel, ParticipantModel, GroupMetadataModel, MediaDataModel, ProfilePicThumbModel, LabelModel });
 
   const Msg = new Collection(MsgModel);
   const Chat = new Collection(ChatModel);
@@ -105,7 +156,11 @@
   const GroupMetadata = new Collection(GroupMetadataModel);
   const Blocklist = new Collection(Model);
   const BusinessProfile = new Collection(Model);
-  I.collections = { Msg, Chat, Contact, GroupMetadata, Blocklist, BusinessProfile };
+  const ProfilePicThumb = new Collection(ProfilePicThumbModel);
+  const Label = new Collection(LabelModel);
+  const WAWebNewsletterCollection = new Collection(ChatModel);
+  const NewsletterMetadataCollection = new Collection(Model);
+  I.collections = { Msg, Chat, Contact, GroupMetadata, Blocklist, BusinessProfile, ProfilePicThumb, Label, WAWebNewsletterCollection, NewsletterMetadataCollection };
 
   /** Older messages per chat key, newest last, that are not loaded into memory. */
   I.db = { older: new Map() };
@@ -136,7 +191,12 @@
   }
 
   Chat.find = async (wid) => Chat.get(wid) ?? Chat.add(new ChatModel({ id: I.wid(wid) }));
-  Contact.find = async (wid) => Contact.get(wid) ?? Contact.add(new ContactModel({ id: I.wid(wid) }), { silent: true });
+  Contact.find = async (wid) => {
+    if (Contact.get(wid)) return Contact.get(wid);
+    // What the server tells of someone not in the store: whether they are a business.
+    const business = I.world.person(wid)?.business;
+    return Contact.add(new ContactModel({ id: I.wid(wid), ...(business ? { isBusiness: true } : {}) }), { silent: true });
+  };
   GroupMetadata.update = async (wid) => {
     I.world.queries.groupMetadata++;
     return GroupMetadata.get(wid);

@@ -96,11 +96,13 @@
   let syncPending = false;
 
   /** The phone scans the QR: the account links, its history arrives, then hasSynced. */
-  I.scan = (phone, name, { sync = true } = {}) => {
+  /** `business`: the phone runs WhatsApp Business (Conn.platform `smba`), which has labels. */
+  I.scan = (phone, name, { sync = true, business = false } = {}) => {
     if (Socket.state !== 'UNPAIRED' && Socket.state !== 'UNPAIRED_IDLE') throw new Error(`no QR is showing (state ${Socket.state})`);
     clearTimeout(rotateTimer);
-    world.me = world.meOf(String(phone), name);
+    world.me = { ...world.meOf(String(phone), name), about: 'Hey there! I am using WhatsApp.', business };
     Conn.pushname = name;
+    Conn.platform = business ? 'smba' : 'android';
     setState('PAIRING');
     I.loadInitialHistory();
     I.persist();
@@ -185,6 +187,11 @@
     const { Chat, Contact, Blocklist } = I.collections;
     return encode({
       me: world.me,
+      // What this account changed on the server side: groups it created, joined or administers,
+      // channels it follows, pictures it set.
+      groups: world.groups,
+      channels: world.channels.map((c) => ({ id: c.id, role: c.role })),
+      pictures: [...world.pictures],
       lids: I.lids.entries(),
       blocklist: Blocklist.getModelsArray().map((b) => b.id),
       contacts: Contact.getModelsArray().map((c) => c.serialize()),
@@ -195,6 +202,13 @@
     const data = decode(saved);
     world.me = data.me;
     Conn.pushname = data.me.name;
+    if (data.me.business) Conn.platform = 'smba';
+    if (data.groups) world.groups = data.groups;
+    for (const { id, role } of data.channels ?? []) {
+      const channel = world.channels.find((c) => c.id === id);
+      if (channel) channel.role = role;
+    }
+    for (const [id, url] of data.pictures ?? []) world.pictures.set(id, url);
     for (const [lid, pn] of data.lids) I.lids.learn(lid, pn);
     for (const id of data.blocklist) I.collections.Blocklist.add({ id }, { silent: true });
     for (const c of data.contacts) I.collections.Contact.add(new I.ContactModel(c), { silent: true });
@@ -208,6 +222,7 @@
         I.collections.Msg.add(msg, { silent: true });
       }
     }
+    I.loadAccountExtras?.();
   }
 
   // --- modules -----------------------------------------------------------------------------------

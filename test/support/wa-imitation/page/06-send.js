@@ -38,8 +38,21 @@
     findLinks: (text) => (typeof text === 'string' ? [...text.matchAll(URL_RE)].map((m) => ({ href: m[0], url: m[0], suspiciousCharacters: new Set() })) : []),
     findLink: (text) => (typeof text === 'string' && text.match(URL_RE) ? { href: text.match(URL_RE)[0], url: text.match(URL_RE)[0] } : null),
   });
-  // Offline, so no preview: the send goes on without one, as WhatsApp Web's does on a fetch error.
-  I.define('WAWebLinkPreviewChatAction', { getLinkPreview: async () => null });
+  // WhatsApp Web asks WhatsApp's servers for a link's preview; the imitation's server answers one for
+  // any http(s) link, a page titled after its host (what reached WhatsApp shows it in the outbox).
+  I.define('WAWebLinkPreviewChatAction', {
+    async getLinkPreview(link) {
+      const href = link?.href ?? link?.url;
+      let host;
+      try {
+        host = new URL(href).host;
+      } catch {
+        return null;
+      }
+      world.queries.linkPreview++;
+      return { data: { title: `Imitation page at ${host}`, description: `What ${href} says`, canonicalUrl: href, matchedText: href, richPreviewType: 0, doNotPlayInline: true } };
+    },
+  });
 
   /** A small vCard 3.0/4.0 reader: the fields WhatsApp Web shows. */
   function parseVcard(text) {
@@ -89,9 +102,16 @@
   I.define('WAWebSendMsgChatAction', { addAndSendMsgToChat });
 
   function outboxEntry(msg) {
-    const pick = ['type', 'body', 'caption', 'mimetype', 'filename', 'size', 'directPath', 'isViewOnce', 'lat', 'lng', 'loc', 'vcardFormattedName', 'pollName', 'pollOptions', 'pollSelectableOptionsCount', 'isGif', 'waveform'];
+    const pick = [
+      'type', 'body', 'caption', 'mimetype', 'filename', 'size', 'directPath', 'isViewOnce', 'lat', 'lng', 'loc', 'vcardFormattedName', 'pollName', 'pollOptions',
+      'pollSelectableOptionsCount', 'isGif', 'waveform', 'quotedStanzaID', 'quotedParticipant', 'mentionedJidList', 'title', 'matchedText', 'isForwarded', 'forwardingScore',
+    ];
     const entry = { key: I.keyOf(msg.id), id: msg.id.id, to: I.keyOf(msg.to), from: I.keyOf(msg.from), t: msg.t };
-    for (const name of pick) if (msg[name] !== undefined) entry[name] = name === 'waveform' ? true : msg[name];
+    for (const name of pick) {
+      const value = msg[name];
+      if (value === undefined || (name === 'mentionedJidList' && !value.length)) continue;
+      entry[name] = name === 'waveform' ? true : name === 'mentionedJidList' ? value.map(I.keyOf) : name === 'quotedParticipant' ? I.keyOf(value) : value;
+    }
     return entry;
   }
 

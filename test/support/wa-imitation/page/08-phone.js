@@ -5,35 +5,47 @@
   const { world } = I;
   const { Chat, Contact, GroupMetadata, Msg } = I.collections;
 
-  /** The group's metadata model, with members as WhatsApp Web addresses them (LIDs in LID groups). */
+  /** How a group addresses a person (a LID in LID-addressed groups), or the account ('me'). */
+  I.memberWid = (group, key) => {
+    if (key === 'me') return group.lidAddressing ? world.meLid() : world.mePn();
+    const p = world.person(key);
+    return I.wid(group.lidAddressing ? `${p.lid}@lid` : `${p.phone}@c.us`);
+  };
+
+  /**
+   * The group's metadata model as the world's definition of it says (members as WhatsApp Web
+   * addresses them: LIDs in LID groups); created when missing. Every change to a group goes
+   * through the definition and then here.
+   */
   I.attachGroupMetadata = (chat, group) => {
-    const addr = (p) => I.wid(group.lidAddressing ? `${p.lid}@lid` : `${p.phone}@c.us`);
-    const me = group.lidAddressing ? world.meLid() : world.mePn();
     const meta =
-      GroupMetadata.get(group.id) ??
-      GroupMetadata.add(
-        new I.GroupMetadataModel({
-          id: I.wid(group.id),
-          owner: me,
-          creation: group.creation,
-          desc: group.desc,
-          subject: group.subject,
-          announce: false,
-          restrict: false,
-          isLidAddressingMode: group.lidAddressing,
-        }),
-        { silent: true },
-      );
-    if (meta.participants.length === 0) {
-      meta.participants.add(new I.ParticipantModel({ id: me, isAdmin: true, isSuperAdmin: true }), { silent: true });
-      for (const key of group.members) {
-        const p = world.person(key);
-        meta.participants.add(new I.ParticipantModel({ id: addr(p), isAdmin: group.admins.includes(key), isSuperAdmin: false }), { silent: true });
-      }
+      GroupMetadata.get(group.id) ?? GroupMetadata.add(new I.GroupMetadataModel({ id: I.wid(group.id), isLidAddressingMode: group.lidAddressing }), { silent: true });
+    meta.set({
+      owner: I.memberWid(group, group.owner),
+      creation: group.creation,
+      desc: group.desc,
+      descId: group.descId ?? 'imitation-desc-0',
+      subject: group.subject,
+      announce: Boolean(group.announce),
+      restrict: Boolean(group.restrict),
+      membershipApprovalMode: Boolean(group.approval),
+    });
+    for (const p of meta.participants.getModelsArray()) meta.participants.remove(p, { silent: true });
+    const keys = [...(group.me ? ['me'] : []), ...group.members];
+    for (const key of keys) {
+      const role = key === 'me' ? group.me : key === group.owner ? 'superadmin' : group.admins.includes(key) ? 'admin' : 'member';
+      meta.participants.add(new I.ParticipantModel({ id: I.memberWid(group, key), isAdmin: role !== 'member', isSuperAdmin: role === 'superadmin' }), { silent: true });
     }
-    chat.groupMetadata = meta;
+    if (chat) chat.groupMetadata = meta;
     return meta;
   };
+  I.syncGroup = (group) => {
+    I.attachGroupMetadata(I.collections.Chat.get(group.id), group);
+    I.persist();
+  };
+
+  I.contactFor = contactFor;
+  I.rememberPerson = (p) => rememberPerson(p);
 
   function contactFor(id, attrs = {}) {
     const wid = I.wid(id);
@@ -42,7 +54,7 @@
       existing.set(attrs);
       return existing;
     }
-    return Contact.add(new I.ContactModel({ id: wid, type: 'in', isBusiness: false, isEnterprise: false, ...attrs }), { silent: true });
+    return Contact.add(new I.ContactModel({ id: wid, type: 'in', isBusiness: Boolean(world.person(wid)?.business), isEnterprise: false, ...attrs }), { silent: true });
   }
 
   /** A person's contact entries: by phone when in the address book, and by LID once migrated. */
@@ -62,11 +74,12 @@
     for (const p of world.people) if (p.lidKnown) I.lids.learn(p.lid, p.phone);
     contactFor(world.mePn(), { pushname: world.me.name });
     for (const p of world.people) if (p.lidKnown || p.inAddressBook) rememberPerson(p);
-    for (const g of world.groups) {
+    for (const g of world.groups.filter((group) => group.me)) {
       contactFor(g.id, { name: g.subject });
       for (const key of g.members) rememberPerson(world.person(key));
       I.attachGroupMetadata(I.chatFor(g.id), g);
     }
+    I.loadAccountExtras?.();
     const now = I.now();
     for (const [where, who, body, age] of world.history) {
       message({ where, who, body, t: now - age, notify: false });
@@ -118,6 +131,8 @@
     };
     return { msg: new I.MsgModel(attrs), person, group };
   }
+
+  I.buildMessage = (spec) => buildMessage(spec);
 
   function message(spec) {
     const { msg } = buildMessage(spec);
@@ -217,5 +232,7 @@
     body: msg.body,
     ack: msg.ack,
     t: msg.t,
+    ...(msg.caption !== undefined ? { caption: msg.caption } : {}),
+    star: Boolean(msg.star),
   });
 })(window.__imitation);

@@ -1,5 +1,7 @@
 // `window.__wa`: how a test plays the phone, WhatsApp's servers and the clock, and reads what
-// reached them. Every answer is plain data (it crosses CDP by value). Loaded last; it boots.
+// reached them. Every answer is plain data (it crosses CDP by value). Loaded last; it boots. The
+// controls of 10-12 (what others do to messages and groups, calls, the account's settings) join it
+// from `I.controls`.
 (function (I) {
   'use strict';
   const { world } = I;
@@ -96,6 +98,7 @@
     /** Modules whatsapp-web.js asked for, and those the imitation does not have. */
     modulesRequired: () => [...I.required].sort(),
     missingModules: () => [...I.missing].sort(),
+    ...I.controls,
   };
 
   // A reload may ask WhatsApp Web to take a while to boot (window.require missing meanwhile).
