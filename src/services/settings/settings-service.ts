@@ -21,6 +21,8 @@ export interface SettingsUpdateInput {
   webhookEnabled?: boolean;
   sendDelay?: number;
   webhookEvents?: EventName[];
+  rejectCalls?: boolean;
+  rejectCallsMessage?: string;
 }
 
 export interface DeliveryView {
@@ -69,7 +71,7 @@ export interface SettingsServiceOptions {
   audit?: AuditRecorder;
 }
 
-/** An instance's settings (webhook, send delay, chatbot switch) and its webhook deliveries. */
+/** An instance's settings (webhook, send delay, chatbot switch, rejecting calls) and its webhook deliveries. */
 export class SettingsService {
   constructor(private readonly opts: SettingsServiceOptions) {}
 
