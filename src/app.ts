@@ -4,12 +4,11 @@ import type { AppEnv } from './http/context.js';
 import type { AppDeps } from './http/deps.js';
 import { errorResponse, onError } from './http/error-answer.js';
 import { ACCESS_TABLE } from './http/access-table.js';
-import { authorize, meterUsage } from './http/middleware/access.js';
-import { auth } from './http/middleware/auth.js';
-import { FailedAuthThrottle } from './http/middleware/auth-throttle.js';
+import { dialects } from './dialects/index.js';
+import { buildGates } from './http/gates.js';
+import { authorize } from './http/middleware/access.js';
 import { loadInstance } from './http/middleware/instance.js';
-import { limitJsonBody, requireJsonBody } from './http/middleware/json-body.js';
-import { hourlyKeyLimit, rateLimit } from './http/middleware/rate-limit.js';
+import { requireJsonBody } from './http/middleware/json-body.js';
 import { requestId } from './http/middleware/request-id.js';
 import { requestLog } from './http/middleware/request-log.js';
 import { validationHook } from './http/openapi.js';
@@ -53,18 +52,16 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  const failures = deps.config.authFailuresPerMinute;
-  const throttle =
-    failures > 0
-      ? new FailedAuthThrottle(failures, deps.now ?? Date.now, (address, retry) =>
-          deps.logger.warn('repeated failed authentication: address throttled', { address, failures, retryAfterSeconds: retry }),
-        )
-      : null;
-  app.use('/api/*', auth({ authenticator: deps.authenticator, throttle }));
-  app.use('/api/*', meterUsage(deps.meter));
-  app.use('/api/*', rateLimit(deps.config.rateLimitPerMinute, deps.now));
-  app.use('/api/*', hourlyKeyLimit(deps.now));
-  app.use('/api/*', limitJsonBody());
+  const gates = buildGates(deps);
+  // The dialects come first: their routes answer (in their own shapes) before the native
+  // middleware below would see the request. They pass the same gates.
+  for (const dialect of dialects(services, gates, deps.logger, deps.config, deps.now)) app.route('/', dialect);
+
+  app.use('/api/*', gates.authenticate());
+  app.use('/api/*', gates.meter);
+  app.use('/api/*', gates.rate);
+  app.use('/api/*', gates.hourly);
+  app.use('/api/*', gates.bodyLimit);
   app.use('/api/*', requireJsonBody());
   // Scope: an unknown instance, or one outside the principal's scope, answers 404 here.
   app.use('/api/instance/:instanceId/*', loadInstance(services.instances));

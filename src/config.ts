@@ -18,6 +18,8 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** Failed authentications per minute from one address before it gets 429; 0 turns the throttle off. */
   readonly authFailuresPerMinute: number;
+  /** Requests per rolling hour of an API key on the conwp dialect when the key has no hourly limit of its own; 0: none. */
+  readonly conwpHourlyLimit: number;
   /** An explicit browser path, or null to auto-detect. */
   readonly chromiumPath: string | null;
   readonly logLevel: LogLevel;
@@ -92,6 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
   const defaultEngine = oneOf(env, 'DEFAULT_ENGINE', ENGINE_NAMES, 'wwebjs');
   const rateLimitPerMinute = integer(env, 'RATE_LIMIT_PER_MINUTE', 200, 0, 10_000_000);
   const authFailuresPerMinute = integer(env, 'AUTH_FAILURES_PER_MINUTE', 10, 0, 1_000_000);
+  const conwpHourlyLimit = integer(env, 'CONWP_HOURLY_LIMIT', 1000, 0, 100_000_000);
   const chromiumPath = value(env, 'CHROMIUM_PATH') ?? null;
   if (chromiumPath !== null && !existsSync(chromiumPath)) {
     throw new ConfigError('CHROMIUM_PATH', `no file at "${chromiumPath}"`);
@@ -112,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
     defaultEngine,
     rateLimitPerMinute,
     authFailuresPerMinute,
+    conwpHourlyLimit,
     chromiumPath,
     logLevel,
     wwebjsWebVersion,

@@ -15,6 +15,8 @@ export const STATUS_BY_CODE = {
   not_connected: 409,
   /** WhatsApp, or the engine's state, refused the operation. */
   rejected: 409,
+  /** The endpoint exists but not with this HTTP method (the conwp dialect). */
+  method_not_allowed: 405,
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,

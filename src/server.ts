@@ -35,6 +35,7 @@ import { MediaService } from './services/media/media-service.js';
 import { listLibrary } from './media/media-library.js';
 import { Idempotency } from './services/messages/idempotency.js';
 import { InboundMessages } from './services/messages/inbound.js';
+import { QuickSends } from './services/messages/quick-sends.js';
 import { MessageService } from './services/messages/message-service.js';
 import { OutgoingMessages } from './services/messages/outgoing.js';
 import { SendTracker } from './services/messages/send-tracker.js';
@@ -194,6 +195,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     contacts: new ContactService({ db, registry, inbound }),
     groups: new GroupService({ db, registry, inbound }),
     media,
+    sends: new QuickSends(messages, media),
     settings: new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit }),
     chatbot: new ChatbotService({ db, registry, settings: settingsStore, cache: chatbot }),
     bulk: new BulkService({ db, registry, runner: bulk, mediaSources: media.sources }),

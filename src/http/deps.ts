@@ -8,6 +8,7 @@ import type { InstanceService } from '../services/instances/instance-service.js'
 import type { BulkService } from '../services/jobs/bulk-service.js';
 import type { ScheduledService } from '../services/jobs/scheduled-service.js';
 import type { MediaService } from '../services/media/media-service.js';
+import type { QuickSends } from '../services/messages/quick-sends.js';
 import type { MessageService } from '../services/messages/message-service.js';
 import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
@@ -26,6 +27,8 @@ export interface Services {
   contacts: ContactService;
   groups: GroupService;
   media: MediaService;
+  /** Text and media sends in the shape the dialects ask for them. */
+  sends: QuickSends;
   settings: SettingsService;
   chatbot: ChatbotService;
   bulk: BulkService;
@@ -43,7 +46,7 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Where requests of API keys are counted. */
   meter: UsageMeter;
-  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir'>;
+  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit'>;
   logger: Logger;
   /** The clock of the rate limiters and the failed-auth throttle (tests move it). */
   now?: () => number;

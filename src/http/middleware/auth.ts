@@ -42,6 +42,8 @@ export interface AuthOptions {
   authenticator: Pick<Authenticator, 'authenticate'>;
   /** Slows down an address after repeated failures; null: off. */
   throttle: FailedAuthThrottle | null;
+  /** Where the token is (a dialect may look in its body too); the native places by default. */
+  tokenOf?: (c: Context<AppEnv>) => string | null | Promise<string | null>;
 }
 
 /**
@@ -56,7 +58,7 @@ export function auth(opts: AuthOptions): MiddlewareHandler<AppEnv> {
     if (wait > 0) {
       throw new AppError('rate_limited', `Too many failed authentication attempts from this address; retry in ${wait} s`, { 'Retry-After': String(wait) });
     }
-    const token = presentedToken((n) => c.req.header(n), (n) => c.req.query(n));
+    const token = opts.tokenOf ? await opts.tokenOf(c) : presentedToken((n) => c.req.header(n), (n) => c.req.query(n));
     if (!token) throw new AppError('unauthorized', 'Missing API token: send Authorization: Bearer <token>, X-API-Key, or ?token=');
     const result = opts.authenticator.authenticate(token);
     if (!result.ok) {

@@ -125,6 +125,12 @@ export class MessageService {
     return removed;
   }
 
+  /** The stored message's place in the history (`messages.seq`), or null when it is not stored. */
+  async seqOf(instanceId: string, messageId: string): Promise<number | null> {
+    const row = await repo.findMessage(this.opts.db, instanceId, messageId);
+    return row ? Number(row.seq) : null;
+  }
+
   /** Waits until the engine events received so far are stored. */
   settled(instanceId?: string): Promise<void> {
     return this.opts.inbound.settled(instanceId);
