@@ -21,6 +21,7 @@ import { contactRoutes } from './http/routes/contacts.js';
 import { groupRoutes } from './http/routes/groups.js';
 import { instanceRoutes } from './http/routes/instances.js';
 import { mediaLibraryRoutes } from './http/routes/media-library.js';
+import { messageActionRoutes } from './http/routes/message-actions.js';
 import { messageHistoryRoutes } from './http/routes/message-history.js';
 import { messageSendRoutes } from './http/routes/message-sends.js';
 import { sandboxRoutes } from './http/routes/sandbox.js';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', instanceRoutes(services));
   app.route('/', messageSendRoutes(services));
+  app.route('/', messageActionRoutes(services));
   app.route('/', messageHistoryRoutes(services));
   app.route('/', chatRoutes(services));
   app.route('/', contactRoutes(services));

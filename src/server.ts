@@ -20,10 +20,15 @@ import { KeyService } from './services/access/key-service.js';
 import { UsageMeter } from './services/access/usage-meter.js';
 import { UsageService } from './services/access/usage-service.js';
 import { ChatbotService } from './services/chatbot/chatbot-service.js';
+import { AccountService } from './services/account/account-service.js';
+import { handleCalls } from './services/calls/call-events.js';
 import { ChatService } from './services/chats/chat-service.js';
+import { recordPresenceEvents } from './services/chats/presence-events.js';
 import { ContactService } from './services/chats/contact-service.js';
 import { storeEngineReports } from './services/chats/engine-reports.js';
 import type { EventSink } from './services/events.js';
+import { GroupAdminService } from './services/groups/group-admin.js';
+import { storeGroupEvents } from './services/groups/group-events.js';
 import { GroupService } from './services/groups/group-service.js';
 import { InstanceRegistry } from './services/instances/instance-registry.js';
 import { InstanceService } from './services/instances/instance-service.js';
@@ -35,6 +40,8 @@ import { MediaService } from './services/media/media-service.js';
 import { listLibrary } from './media/media-library.js';
 import { Idempotency } from './services/messages/idempotency.js';
 import { InboundMessages } from './services/messages/inbound.js';
+import { MessageActions } from './services/messages/message-actions.js';
+import { storeMessageEvents } from './services/messages/message-events.js';
 import { QuickSends } from './services/messages/quick-sends.js';
 import { MessageService } from './services/messages/message-service.js';
 import { OutgoingMessages } from './services/messages/outgoing.js';
@@ -149,6 +156,9 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   registry.onEngineEvent('message', (instanceId, e) => inbound.message(instanceId, e.message));
   registry.onEngineEvent('ack', (instanceId, e) => inbound.ack(instanceId, e.ack));
   storeEngineReports(registry, inbound, db);
+  storeMessageEvents({ writes, registry, inbound, events });
+  storeGroupEvents(registry, inbound, writes, events);
+  recordPresenceEvents(registry, writes, events);
 
   const interrupted = await failInterruptedSends(db, 'the server stopped before WhatsApp confirmed this message; it may or may not have been sent');
   if (interrupted) logger.warn('sends interrupted by the last shutdown marked failed', { count: interrupted });
@@ -159,6 +169,16 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const keys = new KeyService({ db, instanceExists: (id) => registry.has(id), audit, usage, now });
   const embedTokens = new EmbedTokenService({ db, instances: registry, audit, publicUrl: config.publicUrl, now });
   const media = new MediaService({ registry, publicUrl: config.publicUrl, mediaDir: config.mediaDir });
+  handleCalls({
+    registry,
+    inbound,
+    writes,
+    events,
+    settings: settingsStore,
+    send: (instanceId, to, body) => messages.send(instanceId, to, { kind: 'chat', body }),
+    logger: logger.child({ component: 'calls' }),
+    now,
+  });
   const chatbot = new Chatbot({ db, messages, settings: settingsStore, logger: logger.child({ component: 'chatbot' }), now });
   const bulk = new BulkRunner({ db, registry, messages, mediaSources: media.sources, logger: logger.child({ component: 'bulk' }) });
   const scheduler = new Scheduler({
@@ -191,9 +211,12 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const services: Services = {
     instances,
     messages,
-    chats: new ChatService({ db, registry, inbound }),
+    messageActions: new MessageActions({ db, registry, outgoing, inbound, now }),
+    chats: new ChatService({ db, registry, inbound, now }),
     contacts: new ContactService({ db, registry, inbound }),
     groups: new GroupService({ db, registry, inbound }),
+    groupAdmin: new GroupAdminService({ db, registry }),
+    account: new AccountService({ db, registry }),
     media,
     sends: new QuickSends(messages, media),
     settings: new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit }),
