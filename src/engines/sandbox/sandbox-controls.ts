@@ -103,10 +103,10 @@ export class SandboxControls {
     }
     const { engine } = this;
     const me = engine.requireOpen();
-    engine.network.relay(engine, poll.chatId, (chatId) => ({
-      type: 'poll_vote',
-      vote: { pollId: poll.id, chatId, voter: me.id, selected, timestamp: engine.network.nowSeconds() },
-    }));
+    const timestamp = engine.network.nowSeconds();
+    engine.network.relay(engine, poll.chatId, (chatId) => ({ type: 'poll_vote', vote: { pollId: poll.id, chatId, voter: me.id, selected, timestamp } }));
+    // The phone reports its own vote too, as WhatsApp Web does.
+    engine.ctx.emit({ type: 'poll_vote', vote: { pollId: poll.id, chatId: poll.chatId, voter: me.id, selected, timestamp } });
   }
 
   /** The person `from` is typing, recording or stopped (in a group with `groupId`), or comes online or goes offline. */

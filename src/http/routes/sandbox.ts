@@ -60,6 +60,7 @@ export function sandboxRoutes({ sandbox }: Pick<Services, 'sandbox'>) {
             media: z.string().optional().openapi({ description: 'A base64 data URI or an http(s) URL' }),
             caption: z.string().optional(),
             groupId: z.string().optional().openapi({ example: '120363012345678901@g.us' }),
+            quotedId: z.string().min(1).optional().openapi({ description: 'The id of a message of the same chat this one replies to' }),
           }),
         ),
       },
