@@ -112,6 +112,10 @@ export class InboundMessages {
           ...(m.location ? { location: m.location } : {}),
           ...(m.poll ? { poll: m.poll } : {}),
           ...(m.vcard ? { vcard: m.vcard } : {}),
+          ...(m.quotedId ? { quotedMessageId: m.quotedId } : {}),
+          ...(m.mentions?.length ? { mentions: m.mentions } : {}),
+          ...(m.forwarded ? { forwarded: true } : {}),
+          ...(m.viewOnce ? { viewOnce: true } : {}),
         },
       });
       return true;
