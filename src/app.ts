@@ -1,3 +1,4 @@
+import { createNodeWebSocket } from '@hono/node-ws';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from './errors.js';
 import type { AppEnv } from './http/context.js';
@@ -17,6 +18,7 @@ import { accessReportRoutes } from './http/routes/access-reports.js';
 import { bulkRoutes } from './http/routes/bulk.js';
 import { chatbotRoutes } from './http/routes/chatbot.js';
 import { chatRoutes } from './http/routes/chats.js';
+import { eventRoutes } from './http/routes/events.js';
 import { contactRoutes } from './http/routes/contacts.js';
 import { groupRoutes } from './http/routes/groups.js';
 import { instanceRoutes } from './http/routes/instances.js';
@@ -34,6 +36,9 @@ import { publicDir, VERSION } from './paths.js';
 export function createApp(deps: AppDeps) {
   const { services } = deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // WebSocket upgrades (the event stream) go through the same middleware as every request;
+  // main.ts hands the HTTP server to injectWebSocket.
+  const nodeWs = createNodeWebSocket({ app });
   const startedAt = Date.now();
 
   app.use('*', requestId());
@@ -85,6 +90,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', sandboxRoutes(services));
   app.route('/', accessKeyRoutes(services));
   app.route('/', accessReportRoutes(services));
+  app.route('/', eventRoutes(services, nodeWs.upgradeWebSocket));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -103,7 +109,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', staticRoutes({ publicDir, mediaDir: deps.config.mediaDir }));
 
-  return app;
+  return Object.assign(app, { injectWebSocket: nodeWs.injectWebSocket });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -12,6 +12,7 @@ import type { QuickSends } from '../services/messages/quick-sends.js';
 import type { MessageService } from '../services/messages/message-service.js';
 import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
+import type { EventLog } from '../services/event-log.js';
 import type { AuditTrail } from '../services/access/audit.js';
 import type { Authenticator } from '../services/access/authenticator.js';
 import type { EmbedTokenService } from '../services/access/embed-token-service.js';
@@ -38,6 +39,8 @@ export interface Services {
   embedTokens: EmbedTokenService;
   usage: UsageService;
   audit: AuditTrail;
+  /** The event log the event stream follows. */
+  events: EventLog;
 }
 
 export interface AppDeps {

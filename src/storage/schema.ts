@@ -25,6 +25,7 @@ export interface Database {
   embed_token_instances: EmbedTokenInstancesTable;
   instance_usage: InstanceUsageTable;
   audit_log: AuditLogTable;
+  event_log: EventLogTable;
 }
 
 /** Outgoing messages move forward through these (or to failed); incoming ones are `received`. */
@@ -309,3 +310,15 @@ export interface AuditLogTable {
 }
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type NewAuditLogRow = Insertable<AuditLogTable>;
+
+/** Every event of every instance, kept for a while for the event stream (migration 010). */
+export interface EventLogTable {
+  seq: Generated<number>;
+  instance_id: string;
+  event: string;
+  /** The event's `data` as JSON. */
+  data: string;
+  /** Unix ms. */
+  created_at: number;
+}
+export type EventLogRow = Selectable<EventLogTable>;
