@@ -7,6 +7,7 @@ import * as m005 from './005_message_counts.js';
 import * as m006 from './006_chats_contacts_groups.js';
 import * as m007 from './007_access.js';
 import * as m008 from './008_capabilities.js';
+import * as m010 from './010_event_log.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that the
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '006_chats_contacts_groups': m006,
   '007_access': m007,
   '008_capabilities': m008,
+  '010_event_log': m010,
 };

@@ -1,3 +1,4 @@
+import { createNodeWebSocket } from '@hono/node-ws';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from './errors.js';
 import type { AppEnv } from './http/context.js';
@@ -19,6 +20,7 @@ import { chatbotRoutes } from './http/routes/chatbot.js';
 import { channelLabelRoutes } from './http/routes/channels-labels.js';
 import { chatSettingRoutes } from './http/routes/chat-settings.js';
 import { chatRoutes } from './http/routes/chats.js';
+import { eventRoutes } from './http/routes/events.js';
 import { contactRoutes } from './http/routes/contacts.js';
 import { groupAdminRoutes } from './http/routes/group-admin.js';
 import { groupSettingRoutes } from './http/routes/group-settings.js';
@@ -41,6 +43,9 @@ import { publicDir, VERSION } from './paths.js';
 export function createApp(deps: AppDeps) {
   const { services } = deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // WebSocket upgrades (the event stream) go through the same middleware as every request;
+  // main.ts hands the HTTP server to injectWebSocket.
+  const nodeWs = createNodeWebSocket({ app });
   const startedAt = Date.now();
 
   app.use('*', requestId());
@@ -99,6 +104,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', sandboxOtherSideRoutes(services));
   app.route('/', accessKeyRoutes(services));
   app.route('/', accessReportRoutes(services));
+  app.route('/', eventRoutes(services, nodeWs.upgradeWebSocket));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -117,7 +123,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', staticRoutes({ publicDir, mediaDir: deps.config.mediaDir }));
 
-  return app;
+  return Object.assign(app, { injectWebSocket: nodeWs.injectWebSocket });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -20,6 +20,8 @@ export interface Config {
   readonly authFailuresPerMinute: number;
   /** Requests per rolling hour of an API key on the conwp dialect when the key has no hourly limit of its own; 0: none. */
   readonly conwpHourlyLimit: number;
+  /** How long the event log keeps events for streams to resume from (EVENT_RETENTION_HOURS). */
+  readonly eventRetentionHours: number;
   /** An explicit browser path, or null to auto-detect. */
   readonly chromiumPath: string | null;
   readonly logLevel: LogLevel;
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
   const rateLimitPerMinute = integer(env, 'RATE_LIMIT_PER_MINUTE', 200, 0, 10_000_000);
   const authFailuresPerMinute = integer(env, 'AUTH_FAILURES_PER_MINUTE', 10, 0, 1_000_000);
   const conwpHourlyLimit = integer(env, 'CONWP_HOURLY_LIMIT', 1000, 0, 100_000_000);
+  const eventRetentionHours = integer(env, 'EVENT_RETENTION_HOURS', 24, 1, 24 * 365);
   const chromiumPath = value(env, 'CHROMIUM_PATH') ?? null;
   if (chromiumPath !== null && !existsSync(chromiumPath)) {
     throw new ConfigError('CHROMIUM_PATH', `no file at "${chromiumPath}"`);
@@ -116,6 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerMinute,
     authFailuresPerMinute,
     conwpHourlyLimit,
+    eventRetentionHours,
     chromiumPath,
     logLevel,
     wwebjsWebVersion,

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       );
     }
   });
+  hatline.app.injectWebSocket(server as Parameters<typeof hatline.app.injectWebSocket>[0]);
 
   let stopping = false;
   const stop = async (signal: string) => {

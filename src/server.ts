@@ -11,6 +11,7 @@ import { Chatbot } from './jobs/chatbot/chatbot.js';
 import { Scheduler } from './jobs/scheduler/scheduler.js';
 import { WebhookDispatcher, type DispatcherOptions } from './jobs/webhooks/dispatcher.js';
 import { WebhookOutbox } from './jobs/webhooks/outbox.js';
+import { EventLog } from './services/event-log.js';
 import type { Logger } from './logger.js';
 import { VERSION } from './paths.js';
 import { AuditTrail } from './services/access/audit.js';
@@ -113,7 +114,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const settingsStore = new SettingsStore(db);
   const outbox = new WebhookOutbox(settingsStore, now);
   const usage = new UsageMeter({ db, now, logger: logger.child({ component: 'usage' }) });
-  const events: EventSink = opts.events ? teeEvents(outbox, usage, opts.events) : teeEvents(outbox, usage);
+  const eventLog = new EventLog({ db, now, retentionMs: config.eventRetentionHours * 3_600_000 });
+  const events: EventSink = opts.events ? teeEvents(outbox, eventLog, usage, opts.events) : teeEvents(outbox, eventLog, usage);
   const audit = new AuditTrail({ db, now, logger: logger.child({ component: 'audit' }) });
   const dispatcher = new WebhookDispatcher({
     db,
@@ -233,6 +235,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       mediaBytes: async (id) => (await listLibrary(media.sources, id)).reduce((sum, f) => sum + f.size, 0),
     }),
     audit,
+    events: eventLog,
   };
 
   await instances.restore();
@@ -240,6 +243,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   await embedTokens.load();
   usage.start();
   await dispatcher.start();
+  eventLog.start();
   await bulk.recover();
   await scheduler.start();
   const wwebjsPatches = wwebjsPatchStatus();
@@ -261,6 +265,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
+      eventLog.stop(); // event streams end, so the HTTP server can drain
       chatbot.stop();
       await scheduler.stop();
       await bulk.stop();

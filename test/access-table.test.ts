@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CONWP_ACCESS } from '../src/dialects/conwp/index.js';
+import { GOWA_ACCESS, GOWA_BASE } from '../src/dialects/gowa/index.js';
 import { WONOTIFY_ACCESS, WONOTIFY_BASES } from '../src/dialects/wonotify/index.js';
 import { ACCESS_TABLE } from '../src/http/access-table.js';
 import { ADMIN, canSee, eventFilterFor, visibleTo, type Principal } from '../src/services/access/principal.js';
@@ -30,6 +31,8 @@ table("every dialect operation has its line in the dialect's table, and is serve
   const paths = new Set(s.hatline.app.routes.map((r) => r.path));
   for (const base of WONOTIFY_BASES) for (const op of Object.keys(WONOTIFY_ACCESS)) assert.ok(paths.has(`${base}/${op}`), `${base}/${op}`);
   assert.ok(paths.has('/yonetim/api/index.php'));
+  const gowa = s.hatline.app.routes.filter((r) => r.path.startsWith(`${GOWA_BASE}/`) && r.method !== 'ALL' && !r.path.includes('/statics/')).map((r) => `${r.method} ${r.path.slice(GOWA_BASE.length)}`);
+  assert.equal([...new Set(gowa)].sort(), Object.keys(GOWA_ACCESS).sort(), 'every GoWA route has its line, and every line a route');
   assert.equal(Object.keys(CONWP_ACCESS).sort(), ['devices', 'send-bulk-message', 'send-message', 'status']);
   // Sends need send, reads read, and what creates or replaces an instance a global key.
   assert.equal(WONOTIFY_ACCESS.send, { need: 'permission', permission: 'send' });

@@ -188,7 +188,7 @@ messages('answers from the store while the instance is not connected, and an emp
   assert.is(page.status, 200);
   assert.equal(page.body.items.map((m: any) => m.body), ['selam']);
   const empty = await s.json('GET', '/api/instance/a/chats/messages?chatId=905559990000');
-  assert.equal(empty.body, { items: [], page: 1, limit: 50, total: 0 });
+  assert.equal(empty.body, { items: [], page: 1, limit: 50, total: 0, nextCursor: null });
   await s.close();
 });
 

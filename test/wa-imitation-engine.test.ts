@@ -197,7 +197,7 @@ for (const shape of SHAPES) {
 }
 
 test('a QR that rotates and goes idle: the patched library refreshes it in place, and it links', async () => {
-  const { s, clients, phone: wa } = await hatlineOn('2026-09', 'patched', { page: { qrRotateMs: 300, qrRotations: 2 }, timings: { qrFreshMs: 20_000 } });
+  const { s, clients, phone: wa } = await hatlineOn('2026-09', 'patched', { page: { qrRotateMs: 1000, qrRotations: 2 }, timings: { qrFreshMs: 30_000 } });
   let qr = await qrShown(s);
   qr = await qrShown(s, qr); // the rotation
   qr = await qrShown(s, qr); // the refresh of the idle QR

@@ -10,6 +10,9 @@ export interface SeedShape {
   failedShare: number;
 }
 
+/** The id of the k-th seeded message (k = 0 is the oldest). */
+export const seededMessageId = (k: number) => `3EB0${k.toString(16).toUpperCase().padStart(16, '0')}`;
+
 export const chatJid = (i: number) => `90532${String(i).padStart(7, '0')}@s.whatsapp.net`;
 
 /**
@@ -36,7 +39,7 @@ export function seedMessages(dataDir: string, shape: SeedShape): { seconds: numb
   const batch = db.transaction((from: number, to: number) => {
     for (let k = from; k < to; k++) {
       const chat = chatJid(k % shape.chats);
-      const id = `3EB0${k.toString(16).toUpperCase().padStart(16, '0')}`;
+      const id = seededMessageId(k);
       const failed = k % failedEvery === 1;
       const fromMe = failed || k % 2 === 0;
       const status = failed ? 'failed' : fromMe ? outgoing[(k >> 1) % outgoing.length]! : 'received';

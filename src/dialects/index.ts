@@ -2,9 +2,14 @@ import type { Services } from '../http/deps.js';
 import type { Gates } from '../http/gates.js';
 import type { Logger } from '../logger.js';
 import { conwpDialect } from './conwp/index.js';
+import { gowaDialect } from './gowa/index.js';
 import { wonotifyDialect } from './wonotify/index.js';
 
 /** Every dialect's router, in the order they are mounted (before the native middleware). */
-export function dialects(services: Services, gates: Gates, logger: Logger, config: { conwpHourlyLimit: number }, now?: () => number) {
-  return [wonotifyDialect(services, { gates, logger }), conwpDialect(services, { gates, logger, hourlyLimit: config.conwpHourlyLimit, ...(now ? { now } : {}) })];
+export function dialects(services: Services, gates: Gates, logger: Logger, config: { conwpHourlyLimit: number; publicUrl: string }, now?: () => number) {
+  return [
+    gowaDialect(services, { gates, logger, publicUrl: config.publicUrl }),
+    wonotifyDialect(services, { gates, logger }),
+    conwpDialect(services, { gates, logger, hourlyLimit: config.conwpHourlyLimit, ...(now ? { now } : {}) }),
+  ];
 }

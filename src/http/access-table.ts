@@ -32,6 +32,10 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   'GET /api/usage': { need: 'key' },
   'GET /api/audit': { need: 'admin' },
 
+  // The event stream (an embed token follows its instances)
+  'GET /api/events': embedRead,
+  'GET /api/events/ws': embedRead,
+
   // Instances
   'GET /api/engines': read,
   'GET /api/instance': read,

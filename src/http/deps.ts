@@ -15,6 +15,7 @@ import type { MessageActions } from '../services/messages/message-actions.js';
 import type { MessageService } from '../services/messages/message-service.js';
 import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
+import type { EventLog } from '../services/event-log.js';
 import type { AuditTrail } from '../services/access/audit.js';
 import type { Authenticator } from '../services/access/authenticator.js';
 import type { EmbedTokenService } from '../services/access/embed-token-service.js';
@@ -47,6 +48,8 @@ export interface Services {
   embedTokens: EmbedTokenService;
   usage: UsageService;
   audit: AuditTrail;
+  /** The event log the event stream follows. */
+  events: EventLog;
 }
 
 export interface AppDeps {
@@ -55,7 +58,7 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Where requests of API keys are counted. */
   meter: UsageMeter;
-  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit'>;
+  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl'>;
   logger: Logger;
   /** The clock of the rate limiters and the failed-auth throttle (tests move it). */
   now?: () => number;

@@ -1,6 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Hook } from '@hono/zod-openapi';
 import { AppError, ERROR_CODES } from '../errors.js';
+import type { MessageService } from '../services/messages/message-service.js';
 import type { AppEnv } from './context.js';
 
 /** `{ "error": ... }`, the shape of every error answer. */
@@ -51,6 +52,42 @@ export function pageQuery(defaultLimit: number, maxLimit: number) {
 
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), page: z.number(), limit: z.number(), total: z.number() });
+}
+
+/** `cursor` / `before` beside `page`: keyset paging of a history (the same cost at any depth). */
+export const cursorQuery = {
+  cursor: z.string().max(64).optional().openapi({ description: 'The nextCursor of the previous page: the page after it (page and total are then left out)' }),
+  before: z.string().max(128).optional().openapi({ description: 'A message id: the page of messages older than it' }),
+};
+
+/** A history page: `items`, `limit`, `nextCursor` (null at the end), and with `page`: `page` and `total`. */
+export function historyPageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    page: z.number().optional(),
+    limit: z.number(),
+    total: z.number().optional(),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as ?cursor= for the next (older) page; null: no more' }),
+  });
+}
+
+type HistoryFilter = { status?: MessageStatusFilter; chatId?: string };
+type MessageStatusFilter = Parameters<MessageService['history']>[1]['status'];
+
+/** Answers a history request: by cursor (or before) when one is given, else by page. */
+export async function historyAnswer(
+  messages: Pick<MessageService, 'history' | 'historyPage'>,
+  instanceId: string,
+  filter: HistoryFilter,
+  q: { page: number; limit: number; cursor?: string | undefined; before?: string | undefined },
+) {
+  if (q.cursor !== undefined && q.before !== undefined) throw new AppError('bad_request', 'cursor, before: give one of them');
+  if (q.cursor !== undefined || q.before !== undefined) {
+    const { items, nextCursor } = await messages.historyPage(instanceId, filter, { cursor: q.cursor, before: q.before }, q.limit);
+    return { items, limit: q.limit, nextCursor };
+  }
+  const { items, total, nextCursor } = await messages.history(instanceId, filter, q.page, q.limit);
+  return { items, page: q.page, limit: q.limit, total, nextCursor };
 }
 
 export function jsonBody<T extends z.ZodType>(schema: T, required = true) {

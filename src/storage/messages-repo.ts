@@ -75,6 +75,25 @@ export async function listMessages(
   return { rows, total: await countMessages(db, instanceId, filter) };
 }
 
+/** A place in the history's order (newest first): the (timestamp, seq) of a message. */
+export interface HistoryKey {
+  timestamp: number;
+  seq: number;
+}
+
+/**
+ * The `limit` messages just older than `key` (from the newest when null), newest first: a keyset
+ * page, which costs the same at any depth (the (instance_id, [chat_id|status,] timestamp, seq)
+ * indexes are walked from the key, nothing is skipped).
+ */
+export function listMessagesBefore(db: DbOrTrx, instanceId: string, filter: MessageFilter, key: HistoryKey | null, limit: number): Promise<MessageRow[]> {
+  let q = db.selectFrom('messages').selectAll().where('instance_id', '=', instanceId);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.chatId) q = q.where('chat_id', '=', filter.chatId);
+  if (key) q = q.where((eb) => eb(eb.refTuple('timestamp', 'seq'), '<', eb.tuple(key.timestamp, key.seq)));
+  return q.orderBy('timestamp', 'desc').orderBy('seq', 'desc').limit(limit).execute();
+}
+
 async function countMessages(db: DbOrTrx, instanceId: string, filter: MessageFilter): Promise<number> {
   if (!filter.chatId) {
     let q = db

@@ -1,5 +1,6 @@
 import { writePause, type DbOrTrx } from './db.js';
 import { deleteMessageBatch } from './messages-repo.js';
+import { deleteInstanceEvents } from './event-log-repo.js';
 import { deleteEventBatch } from './webhooks-repo.js';
 
 /**
@@ -35,6 +36,7 @@ export function purgeMessages(db: DbOrTrx, instanceId: string, chatId?: string, 
 export async function purgeInstance(db: DbOrTrx, instanceId: string, batch = PURGE_BATCH): Promise<void> {
   await purgeMessages(db, instanceId, undefined, batch);
   await inBatches(db, () => deleteEventBatch(db, instanceId, batch), batch);
+  await inBatches(db, () => deleteInstanceEvents(db, instanceId, batch), batch);
   const jobs = await db.selectFrom('bulk_jobs').select('id').where('instance_id', '=', instanceId).execute();
   for (const job of jobs) {
     await db.deleteFrom('bulk_recipients').where('job_id', '=', job.id).execute();

@@ -27,6 +27,7 @@ export interface Database {
   audit_log: AuditLogTable;
   message_reactions: MessageReactionsTable;
   poll_votes: PollVotesTable;
+  event_log: EventLogTable;
 }
 
 /** Outgoing messages move forward through these (or to failed); incoming ones are `received`. */
@@ -354,3 +355,15 @@ export interface PollVotesTable {
   timestamp: number;
 }
 export type PollVoteRow = Selectable<PollVotesTable>;
+
+/** Every event of every instance, kept for a while for the event stream (migration 010). */
+export interface EventLogTable {
+  seq: Generated<number>;
+  instance_id: string;
+  event: string;
+  /** The event's `data` as JSON. */
+  data: string;
+  /** Unix ms. */
+  created_at: number;
+}
+export type EventLogRow = Selectable<EventLogTable>;

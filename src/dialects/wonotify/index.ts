@@ -164,14 +164,9 @@ export function wonotifyDialect(services: Services, opts: Omit<DialectOptions, '
         const { instance_id } = await validParams(c, OnInstance);
         const id = instanceOf(c, instance_id);
         if (instances.get(id).status === 'open') throw new AppError('conflict', 'Instance is already logged in');
-        if (instances.get(id).status === 'disconnected') await instances.connect(id);
-        const until = Date.now() + QR_WAIT_MS;
-        let qr = await instances.qrDataUri(id);
-        while (!qr.qrCode && qr.status === 'connecting' && Date.now() < until) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          qr = await instances.qrDataUri(id);
-        }
-        if (qr.status === 'open') throw new AppError('conflict', 'Instance is already logged in');
+        const state = await instances.linking(id, {}, QR_WAIT_MS);
+        if (state.status === 'open') throw new AppError('conflict', 'Instance is already logged in');
+        const qr = await instances.qrDataUri(id);
         if (!qr.qrCode) throw new AppError('unavailable', `No QR code yet (status: ${qr.status}); try again in a few seconds`, { 'Retry-After': '5' });
         return ok(c, 'Scan the QR code with WhatsApp', { instance_id: id, base64: qr.qrCode });
       },

@@ -3,7 +3,7 @@ import { badRequest } from '../../errors.js';
 import { chatIdOrThrow } from '../../ids.js';
 import type { Services } from '../deps.js';
 import { requireOpenInstance } from '../middleware/instance.js';
-import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
+import { createRouter, cursorQuery, errors, historyAnswer, historyPageOf, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
 import { MessageSchema } from '../schemas.js';
 
 const tag = ['Chats'];
@@ -72,13 +72,11 @@ export function chatRoutes({ chats, messages }: Pick<Services, 'chats' | 'messag
         query: z.object({
           chatId: ChatIdField,
           ...pageQuery(50, 1000),
+          ...cursorQuery,
         }),
       },
       responses: {
-        200: jsonResponse(
-          pageOf(MessageSchema),
-          'A page of the chat\'s messages',
-        ),
+        200: jsonResponse(historyPageOf(MessageSchema), "A page of the chat's messages"),
         400: errors[400],
         404: errors[404],
       },
@@ -86,8 +84,7 @@ export function chatRoutes({ chats, messages }: Pick<Services, 'chats' | 'messag
     async (c) => {
       const q = c.req.valid('query');
       const chatId = chatIdOrThrow('chatId', q.chatId);
-      const { items, total } = await messages.history(c.req.valid('param').instanceId, { chatId }, q.page, q.limit);
-      return c.json({ items, page: q.page, limit: q.limit, total }, 200);
+      return c.json(await historyAnswer(messages, c.req.valid('param').instanceId, { chatId }, q), 200);
     },
   );
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { chatIdOrThrow } from '../../ids.js';
 import type { Services } from '../deps.js';
-import { createRouter, errors, InstanceIdParam, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
+import { createRouter, cursorQuery, errors, historyAnswer, historyPageOf, InstanceIdParam, jsonResponse, SuccessSchema, pageQuery } from '../openapi.js';
 import { MessageSchema } from '../schemas.js';
 
 const tag = ['Messages'];
@@ -27,13 +27,11 @@ export function messageHistoryRoutes({ messages }: Pick<Services, 'messages'>) {
           ...pageQuery(100, 1000),
           status: z.enum(HISTORY_STATUSES).optional().openapi({ description: 'Only messages with exactly this status (received = incoming)' }),
           chatId: z.string().optional().openapi({ description: 'Only this chat (a phone number or chat id)' }),
+          ...cursorQuery,
         }),
       },
       responses: {
-        200: jsonResponse(
-          pageOf(MessageSchema),
-          'A page of messages',
-        ),
+        200: jsonResponse(historyPageOf(MessageSchema), 'A page of messages'),
         400: errors[400],
         404: errors[404],
       },
@@ -42,8 +40,7 @@ export function messageHistoryRoutes({ messages }: Pick<Services, 'messages'>) {
       const q = c.req.valid('query');
       const chatId = q.chatId !== undefined ? chatIdOrThrow('chatId', q.chatId) : undefined;
       const filter = { ...(q.status ? { status: q.status } : {}), ...(chatId ? { chatId } : {}) };
-      const { items, total } = await messages.history(c.req.valid('param').instanceId, filter, q.page, q.limit);
-      return c.json({ items, page: q.page, limit: q.limit, total }, 200);
+      return c.json(await historyAnswer(messages, c.req.valid('param').instanceId, filter, q), 200);
     },
   );
 

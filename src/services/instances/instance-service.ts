@@ -185,6 +185,26 @@ export class InstanceService {
     ]);
   }
 
+  /**
+   * Connects when the instance is not connected (a pairing by phone restarts a QR attempt), and
+   * waits at most `timeoutMs` for what linking needs next: a QR code, a pairing code, or the open
+   * session. Answers the state then, whatever it is (the caller says what is missing).
+   */
+  async linking(instanceId: string, options: StartOptions = {}, timeoutMs = 10_000): Promise<InstanceState> {
+    const before = this.get(instanceId);
+    if (before.status === 'disconnected' || (options.pairingPhone && before.status === 'connecting' && !before.pairingCode)) {
+      await this.connect(instanceId, options);
+    }
+    const ready = (s: InstanceState) => s.status === 'open' || s.status === 'disconnected' || (options.pairingPhone ? !!s.pairingCode : !!s.qr);
+    const until = Date.now() + timeoutMs; // real time: a test clock may stand still
+    let state = this.get(instanceId);
+    while (!ready(state) && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      state = this.get(instanceId);
+    }
+    return state;
+  }
+
   /** The QR code as a data URI while connecting (null otherwise), with the status. */
   async qrDataUri(instanceId: string): Promise<{ qrCode: string | null; status: InstanceState['status'] }> {
     const state = this.get(instanceId);

@@ -1,5 +1,5 @@
 import type { SendOptions as EngineSendOptions, OutgoingContent, SentMessage } from '../../engines/engine.js';
-import { AppError, badRequest, EngineError, errorBody } from '../../errors.js';
+import { AppError, badRequest, EngineError, errorBody, notFound } from '../../errors.js';
 import * as chatsRepo from '../../storage/chats-repo.js';
 import type { Db } from '../../storage/db.js';
 import * as repo from '../../storage/messages-repo.js';
@@ -92,11 +92,42 @@ export class MessageService {
     filter: { status?: MessageStatus; chatId?: string },
     page: number,
     limit: number,
-  ): Promise<{ items: MessageView[]; total: number }> {
+  ): Promise<{ items: MessageView[]; total: number; nextCursor: string | null }> {
     this.opts.registry.get(instanceId);
     if (filter.chatId) await this.opts.inbound.settled(instanceId);
     const { rows, total } = await repo.listMessages(this.opts.db, instanceId, filter, limit, (page - 1) * limit);
-    return { items: await withReactionsAndVotes(this.opts.db, rows, this.opts.publicUrl), total };
+    const last = rows.at(-1);
+    // The cursor of what follows this page: a client may go on with ?cursor= from any page.
+    const nextCursor = last && page * limit < total ? encodeCursor({ timestamp: Number(last.timestamp), seq: Number(last.seq) }) : null;
+    return { items: await withReactionsAndVotes(this.opts.db, rows, this.opts.publicUrl), total, nextCursor };
+  }
+
+  /**
+   * A keyset page of history, newest first: the messages older than `cursor` (or than the message
+   * `before`), and the cursor of the next page (null at the end). Costs the same at any depth.
+   */
+  async historyPage(
+    instanceId: string,
+    filter: { status?: MessageStatus; chatId?: string },
+    from: { cursor?: string | undefined; before?: string | undefined },
+    limit: number,
+  ): Promise<{ items: MessageView[]; nextCursor: string | null }> {
+    this.opts.registry.get(instanceId);
+    if (filter.chatId) await this.opts.inbound.settled(instanceId);
+    let key: repo.HistoryKey | null = null;
+    if (from.cursor !== undefined) key = decodeCursor(from.cursor);
+    else if (from.before !== undefined) {
+      const row = await repo.findMessage(this.opts.db, instanceId, from.before);
+      if (!row) throw notFound(`before: no message ${from.before}`);
+      key = { timestamp: Number(row.timestamp), seq: Number(row.seq) };
+    }
+    const rows = await repo.listMessagesBefore(this.opts.db, instanceId, filter, key, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: await withReactionsAndVotes(this.opts.db, page, this.opts.publicUrl),
+      nextCursor: rows.length > limit && last ? encodeCursor({ timestamp: Number(last.timestamp), seq: Number(last.seq) }) : null,
+    };
   }
 
   /** total = received + sent + pending + failed; delivered and read count those that got at least that far. */
@@ -150,4 +181,15 @@ export class MessageService {
     };
     return Object.keys(options).length ? options : undefined;
   }
+}
+
+/** An opaque history cursor: base64url of "timestamp.seq". */
+export function encodeCursor(key: repo.HistoryKey): string {
+  return Buffer.from(`${key.timestamp}.${key.seq}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): repo.HistoryKey {
+  const m = /^(\d{1,15})\.(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw new AppError('bad_request', 'cursor: not a cursor this API gave (use nextCursor as it came)');
+  return { timestamp: Number(m[1]), seq: Number(m[2]) };
 }

@@ -85,6 +85,10 @@ export class SettingsService {
   /** Only the fields given change; enabling webhooks needs a URL. */
   async update(instanceId: string, patch: SettingsUpdateInput, actor: Actor = SYSTEM): Promise<InstanceSettings> {
     const current = await this.get(instanceId);
+    if (patch.webhookUrl !== undefined && patch.webhookUrl !== '' && !(/^https?:\/\/\S+$/i.test(patch.webhookUrl) && URL.canParse(patch.webhookUrl))) {
+      // Every API's webhook setting (native, dialects) comes through here.
+      throw new AppError('bad_request', 'webhookUrl: expected an http(s) URL, or "" to remove it');
+    }
     const url = patch.webhookUrl ?? current.webhookUrl;
     const enabled = patch.webhookEnabled ?? current.webhookEnabled;
     if (enabled && url === '') throw new AppError('bad_request', 'webhookUrl: a URL is needed to enable webhooks');
