@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ENGINE_NAMES, type EngineName } from './engines/registry.js';
 import type { LogLevel } from './logger.js';
+import { URL_TARGETS, type UrlTarget } from './net/url-guard.js';
 
 export type { EngineName };
 
@@ -13,6 +14,8 @@ export interface Config {
   readonly publicUrl: string;
   /** The admin token from API_TOKEN, or null when it is to be generated/kept in DATA_DIR. */
   readonly apiToken: string | null;
+  /** The kinds of URL the admin token and global keys may point at non-public addresses (ALLOW_PRIVATE_URLS). */
+  readonly allowPrivateUrls: readonly UrlTarget[];
   readonly defaultEngine: EngineName;
   /** 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
@@ -78,6 +81,20 @@ function httpUrl(env: Env, name: string, fallback: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+/** A comma list of URL kinds; `all` and `none` as well. */
+function urlTargets(env: Env, name: string): readonly UrlTarget[] {
+  const raw = value(env, name);
+  if (raw === undefined) return Object.freeze([]);
+  const found = new Set<UrlTarget>();
+  for (const part of raw.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)) {
+    if (part === 'all') URL_TARGETS.forEach((t) => found.add(t));
+    else if (part === 'none') continue;
+    else if ((URL_TARGETS as readonly string[]).includes(part)) found.add(part as UrlTarget);
+    else throw new ConfigError(name, `expected a comma list of ${URL_TARGETS.join(', ')} (or all, none), got "${part}"`);
+  }
+  return Object.freeze([...found]);
+}
+
 /** Reads the environment once; a bad value throws a ConfigError naming the variable. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -89,6 +106,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (apiToken !== null && apiToken.length < 8) {
     throw new ConfigError('API_TOKEN', 'must be at least 8 characters long');
   }
+  const allowPrivateUrls = urlTargets(env, 'ALLOW_PRIVATE_URLS');
   const defaultEngine = oneOf(env, 'DEFAULT_ENGINE', ENGINE_NAMES, 'wwebjs');
   const rateLimitPerMinute = integer(env, 'RATE_LIMIT_PER_MINUTE', 200, 0, 10_000_000);
   const authFailuresPerMinute = integer(env, 'AUTH_FAILURES_PER_MINUTE', 10, 0, 1_000_000);
@@ -109,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     mediaDir,
     publicUrl,
     apiToken,
+    allowPrivateUrls,
     defaultEngine,
     rateLimitPerMinute,
     authFailuresPerMinute,

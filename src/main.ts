@@ -21,6 +21,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  if (config.allowPrivateUrls.length > 0) {
+    logger.info('URLs given by the admin token and global API keys may reach private addresses', { kinds: config.allowPrivateUrls });
+  }
   // whatsapp-web.js starts promises nobody awaits (inject() on page navigation, destroy() on some
   // state changes); a rejection there must be logged, not end the server (Node exits on them).
   process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { error: describeError(err) }));

@@ -51,6 +51,9 @@ export type InstanceRow = Selectable<InstancesTable>;
 export type NewInstanceRow = Insertable<InstancesTable>;
 export type InstanceUpdate = Updateable<InstancesTable>;
 
+/** Who stands behind a URL kept for later (src/net/url-guard.ts, UrlTrust). */
+export type UrlTrustValue = 'operator' | 'strict';
+
 export interface SettingsTable {
   instance_id: string;
   webhook_url: Generated<string>;
@@ -61,6 +64,8 @@ export interface SettingsTable {
   /** `whsec_` + base64: the Standard Webhooks signing secret. */
   webhook_secret: string;
   chatbot_enabled: Generated<number>;
+  /** Who set webhook_url (migration 009): `strict` URLs reach public addresses only. */
+  webhook_url_trust: Generated<UrlTrustValue>;
 }
 export type SettingsRow = Selectable<SettingsTable>;
 export type SettingsUpdate = Updateable<Omit<SettingsTable, 'instance_id'>>;
@@ -194,6 +199,8 @@ export interface BulkJobsTable {
   message_type: JobMessageType;
   body: string | null;
   media_url: string | null;
+  /** Who made the job (migration 009): a `strict` media_url is loaded from public addresses only. */
+  media_url_trust: Generated<UrlTrustValue>;
   filename: string | null;
   /** Seconds between two recipients. */
   delay: number;
@@ -227,6 +234,8 @@ export interface ScheduledMessagesTable {
   message_type: JobMessageType;
   body: string | null;
   media_url: string | null;
+  /** Who scheduled it (migration 009): a `strict` media_url is loaded from public addresses only. */
+  media_url_trust: Generated<UrlTrustValue>;
   filename: string | null;
   /** Unix milliseconds. */
   scheduled_at: number;
