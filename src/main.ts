@@ -21,6 +21,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  if (config.weakTokenWarning) {
+    // Loud on purpose: written to stderr too, whatever LOG_LEVEL hides.
+    logger.warn('weak API_TOKEN accepted', { warning: config.weakTokenWarning });
+    process.stderr.write(`\n  WARNING: ${config.weakTokenWarning}.\n\n`);
+  }
   if (config.allowPrivateUrls.length > 0) {
     logger.info('URLs given by the admin token and global API keys may reach private addresses', { kinds: config.allowPrivateUrls });
   }
