@@ -1,4 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ApiKeyInstancesTable, ApiKeysTable, AuditLogTable, EmbedTokenInstancesTable, EmbedTokensTable, InstanceUsageTable } from './schema-access.js';
+
+export * from './schema-access.js';
 
 /**
  * Every table, as the code sees it. Integers 0/1 are booleans; `*_at` times are unix milliseconds
@@ -52,6 +55,9 @@ export type InstanceRow = Selectable<InstancesTable>;
 export type NewInstanceRow = Insertable<InstancesTable>;
 export type InstanceUpdate = Updateable<InstancesTable>;
 
+/** Who stands behind a URL kept for later (src/net/url-guard.ts, UrlTrust). */
+export type UrlTrustValue = 'operator' | 'strict';
+
 export interface SettingsTable {
   instance_id: string;
   webhook_url: Generated<string>;
@@ -62,6 +68,8 @@ export interface SettingsTable {
   /** `whsec_` + base64: the Standard Webhooks signing secret. */
   webhook_secret: string;
   chatbot_enabled: Generated<number>;
+  /** Who set webhook_url (migration 009): `strict` URLs reach public addresses only. */
+  webhook_url_trust: Generated<UrlTrustValue>;
 }
 export type SettingsRow = Selectable<SettingsTable>;
 export type SettingsUpdate = Updateable<Omit<SettingsTable, 'instance_id'>>;
@@ -195,6 +203,8 @@ export interface BulkJobsTable {
   message_type: JobMessageType;
   body: string | null;
   media_url: string | null;
+  /** Who made the job (migration 009): a `strict` media_url is loaded from public addresses only. */
+  media_url_trust: Generated<UrlTrustValue>;
   filename: string | null;
   /** Seconds between two recipients. */
   delay: number;
@@ -228,6 +238,8 @@ export interface ScheduledMessagesTable {
   message_type: JobMessageType;
   body: string | null;
   media_url: string | null;
+  /** Who scheduled it (migration 009): a `strict` media_url is loaded from public addresses only. */
+  media_url_trust: Generated<UrlTrustValue>;
   filename: string | null;
   /** Unix milliseconds. */
   scheduled_at: number;
@@ -240,76 +252,6 @@ export interface ScheduledMessagesTable {
 export type ScheduledMessageRow = Selectable<ScheduledMessagesTable>;
 export type NewScheduledMessageRow = Insertable<ScheduledMessagesTable>;
 
-/** An API key: only its SHA-256 is kept; `prefix` (its first characters) finds it and is shown in lists. */
-export interface ApiKeysTable {
-  id: string;
-  name: string;
-  prefix: string;
-  key_hash: string;
-  scope: 'global' | 'instance';
-  /** Comma-separated: read, send, manage. */
-  permissions: string;
-  hourly_limit: number | null;
-  expires_at: number | null;
-  created_at: number;
-  created_by: string;
-  revoked_at: number | null;
-  requests_total: Generated<number>;
-  requests_failed: Generated<number>;
-  /** Microseconds spent answering, summed. */
-  busy_us: Generated<number>;
-  last_used_at: number | null;
-}
-export type ApiKeyRow = Selectable<ApiKeysTable>;
-export type NewApiKeyRow = Insertable<ApiKeysTable>;
-
-export interface ApiKeyInstancesTable {
-  key_id: string;
-  instance_id: string;
-}
-
-export interface EmbedTokensTable {
-  id: string;
-  customer_label: string;
-  prefix: string;
-  token_hash: string;
-  permissions: 'read' | 'read_write';
-  expires_at: number;
-  created_at: number;
-  created_by: string;
-  revoked_at: number | null;
-}
-export type EmbedTokenRow = Selectable<EmbedTokensTable>;
-export type NewEmbedTokenRow = Insertable<EmbedTokensTable>;
-
-export interface EmbedTokenInstancesTable {
-  token_id: string;
-  instance_id: string;
-}
-
-/** Cumulative message figures per instance, added to by the periodic usage flush. */
-export interface InstanceUsageTable {
-  instance_id: string;
-  messages_sent: number;
-  messages_received: number;
-  updated_at: number;
-}
-export type InstanceUsageRow = Selectable<InstanceUsageTable>;
-
-export interface AuditLogTable {
-  id: Generated<number>;
-  created_at: number;
-  actor_kind: string;
-  actor_id: string;
-  actor_name: string;
-  action: string;
-  instance_id: string | null;
-  target: string | null;
-  /** JSON. */
-  detail: string | null;
-}
-export type AuditLogRow = Selectable<AuditLogTable>;
-export type NewAuditLogRow = Insertable<AuditLogTable>;
 
 /** Every event of every instance, kept for a while for the event stream (migration 010). */
 export interface EventLogTable {
