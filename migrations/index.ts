@@ -7,6 +7,7 @@ import * as m005 from './005_message_counts.js';
 import * as m006 from './006_chats_contacts_groups.js';
 import * as m007 from './007_access.js';
 import * as m008 from './008_capabilities.js';
+import * as m009 from './009_url_trust.js';
 import * as m010 from './010_event_log.js';
 
 /**
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
   '006_chats_contacts_groups': m006,
   '007_access': m007,
   '008_capabilities': m008,
+  '009_url_trust': m009,
   '010_event_log': m010,
 };

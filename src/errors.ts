@@ -7,6 +7,8 @@
 /** Every code a client can see in an error body, with its HTTP status. */
 export const STATUS_BY_CODE = {
   bad_request: 400,
+  /** A media or webhook URL leads to a non-public address (loopback, private, link-local, metadata). */
+  url_refused: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -13,6 +13,7 @@ import { WebhookDispatcher, type DispatcherOptions } from './jobs/webhooks/dispa
 import { WebhookOutbox } from './jobs/webhooks/outbox.js';
 import { EventLog } from './services/event-log.js';
 import type { Logger } from './logger.js';
+import { UrlGuard, type UrlGuardOptions } from './net/url-guard.js';
 import { VERSION } from './paths.js';
 import { AuditTrail } from './services/access/audit.js';
 import { Authenticator } from './services/access/authenticator.js';
@@ -90,6 +91,8 @@ export interface BuildOptions {
   webhookTimings?: Pick<DispatcherOptions, 'timeoutMs' | 'backoffBaseMs' | 'backoffCapMs'>;
   /** The scheduler's node-cron expression; null starts no cron (tests call scheduler.tick()). */
   schedulerCron?: string | null;
+  /** Test seams of the URL guard: names resolved by the test, addresses it counts as public. */
+  urlGuard?: Pick<UrlGuardOptions, 'resolve' | 'treatAsPublic'>;
 }
 
 function teeEvents(...sinks: EventSink[]): EventSink {
@@ -108,6 +111,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   await migrate(database.db);
   const { db, writes } = database;
   const token = loadAdminToken(config.apiToken, config.dataDir);
+  // Every URL fetched or posted to on a client's word goes through this one gate.
+  const urls = new UrlGuard({ allowPrivate: config.allowPrivateUrls, ...opts.urlGuard });
   const sandbox = new SandboxNetwork({ stateFile: opts.dbFile === ':memory:' ? null : path.join(config.dataDir, 'sandbox-network.json'), now });
 
   // Events and webhooks; usage counts the messages of the events too.
@@ -122,6 +127,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     settings: settingsStore,
     logger: logger.child({ component: 'webhooks' }),
     userAgent: `Hatline/${VERSION}`,
+    urls,
     now,
     ...opts.webhookTimings,
   });
@@ -170,7 +176,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const instances = new InstanceService({ db, registry, status, qr: new QrImages(), defaultEngine: config.defaultEngine, mediaDir: config.mediaDir, logger, now, audit });
   const keys = new KeyService({ db, instanceExists: (id) => registry.has(id), audit, usage, now });
   const embedTokens = new EmbedTokenService({ db, instances: registry, audit, publicUrl: config.publicUrl, now });
-  const media = new MediaService({ registry, publicUrl: config.publicUrl, mediaDir: config.mediaDir });
+  const media = new MediaService({ registry, publicUrl: config.publicUrl, mediaDir: config.mediaDir, urls });
   handleCalls({
     registry,
     inbound,
@@ -221,7 +227,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     account: new AccountService({ db, registry }),
     media,
     sends: new QuickSends(messages, media),
-    settings: new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit }),
+    settings: new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit, urls }),
     chatbot: new ChatbotService({ db, registry, settings: settingsStore, cache: chatbot }),
     bulk: new BulkService({ db, registry, runner: bulk, mediaSources: media.sources }),
     scheduled: new ScheduledService({ db, registry, mediaSources: media.sources, now }),
@@ -289,6 +295,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       await stop();
       await usage.stop();
       await dispatcher.stop();
+      urls.close();
       sandbox.close();
       await database.close();
     },

@@ -2,6 +2,7 @@ import type { Account, AckStatus, ChatPresence, MessageKind, OwnPresence } from 
 import { SandboxEngine } from '../engines/sandbox/sandbox-engine.js';
 import { AppError, badRequest, conflict, notFound } from '../errors.js';
 import { isGroupJid, phoneToJid } from '../ids.js';
+import type { UrlTrust } from '../net/url-guard.js';
 import type { Db } from '../storage/db.js';
 import { findMessage } from '../storage/messages-repo.js';
 import type { MessageRow } from '../storage/schema.js';
@@ -40,9 +41,9 @@ export class SandboxService {
   }
 
   /** Answers once the message is stored (and its webhook event written), as WhatsApp would have it. */
-  async incoming(instanceId: string, input: IncomingInput): Promise<string> {
+  async incoming(instanceId: string, input: IncomingInput, trust: UrlTrust): Promise<string> {
     const engine = this.engine(instanceId);
-    const media = input.media !== undefined ? await this.opts.media.resolve('media', input.media) : undefined;
+    const media = input.media !== undefined ? await this.opts.media.resolve('media', input.media, trust) : undefined;
     if (input.type && input.type !== 'chat' && !media) throw new AppError('bad_request', `media: is required for type ${input.type}`);
     const id = engine.controls.incoming({
       from: input.from,

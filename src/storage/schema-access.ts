@@ -1,8 +1,7 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 
-// The tables of access (migration 007): API keys, embed tokens, usage and the audit log, split
-// from schema.ts (whose `Database` lists them) to keep that file readable.
-
+// The tables of access (issue 15): API keys, embed tokens, usage and the audit log. Part of
+// `Database` in schema.ts, kept apart so that neither file grows past a screenful of seams.
 /** An API key: only its SHA-256 is kept; `prefix` (its first characters) finds it and is shown in lists. */
 export interface ApiKeysTable {
   id: string;

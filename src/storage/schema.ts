@@ -1,7 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ApiKeyInstancesTable, ApiKeysTable, AuditLogTable, EmbedTokenInstancesTable, EmbedTokensTable, InstanceUsageTable } from './schema-access.js';
 
-export type * from './schema-access.js';
+export * from './schema-access.js';
 
 /**
  * Every table, as the code sees it. Integers 0/1 are booleans; `*_at` times are unix milliseconds
@@ -57,6 +57,9 @@ export type InstanceRow = Selectable<InstancesTable>;
 export type NewInstanceRow = Insertable<InstancesTable>;
 export type InstanceUpdate = Updateable<InstancesTable>;
 
+/** Who stands behind a URL kept for later (src/net/url-guard.ts, UrlTrust). */
+export type UrlTrustValue = 'operator' | 'strict';
+
 export interface SettingsTable {
   instance_id: string;
   webhook_url: Generated<string>;
@@ -67,6 +70,8 @@ export interface SettingsTable {
   /** `whsec_` + base64: the Standard Webhooks signing secret. */
   webhook_secret: string;
   chatbot_enabled: Generated<number>;
+  /** Who set webhook_url (migration 009): `strict` URLs reach public addresses only. */
+  webhook_url_trust: Generated<UrlTrustValue>;
   reject_calls: Generated<number>;
   /** Sent to a caller whose call was rejected; '' sends nothing. */
   reject_calls_message: Generated<string>;
@@ -217,6 +222,8 @@ export interface BulkJobsTable {
   message_type: JobMessageType;
   body: string | null;
   media_url: string | null;
+  /** Who made the job (migration 009): a `strict` media_url is loaded from public addresses only. */
+  media_url_trust: Generated<UrlTrustValue>;
   filename: string | null;
   /** Seconds between two recipients. */
   delay: number;
@@ -250,6 +257,8 @@ export interface ScheduledMessagesTable {
   message_type: JobMessageType;
   body: string | null;
   media_url: string | null;
+  /** Who scheduled it (migration 009): a `strict` media_url is loaded from public addresses only. */
+  media_url_trust: Generated<UrlTrustValue>;
   filename: string | null;
   /** Unix milliseconds. */
   scheduled_at: number;

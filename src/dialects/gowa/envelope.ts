@@ -13,6 +13,7 @@ export function ok(c: Context<AppEnv>, message: string, results?: unknown): Resp
 
 const GOWA_CODE: Record<ErrorCode, string> = {
   bad_request: 'VALIDATION_ERROR',
+  url_refused: 'URL_REFUSED',
   unauthorized: 'UNAUTHORIZED',
   forbidden: 'FORBIDDEN',
   not_found: 'NOT_FOUND',

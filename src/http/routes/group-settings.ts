@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { groupIdOrThrow } from '../../ids.js';
+import { urlTrustOf } from '../../services/access/principal.js';
 import type { Services } from '../deps.js';
 import { requireOpenInstance } from '../middleware/instance.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
@@ -56,7 +57,7 @@ export function groupSettingRoutes({ groupAdmin: groups, media }: Pick<Services,
       const b = c.req.valid('json');
       const instanceId = c.get('instance').id;
       const groupId = groupIdOrThrow('groupId', b.groupId);
-      const picture = b.picture === null ? null : (await media.forSend(instanceId, 'picture', b.picture)).media;
+      const picture = b.picture === null ? null : (await media.forSend(instanceId, 'picture', b.picture, urlTrustOf(c.get('principal')))).media;
       await groups.setPicture(instanceId, groupId, picture);
       return c.json({ success: true as const }, 200);
     },

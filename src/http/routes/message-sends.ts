@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { urlTrustOf } from '../../services/access/principal.js';
 import type { Context } from 'hono';
 import { buildVCard } from '../../services/messages/vcard.js';
 import { chatIdOrThrow, phoneOrThrow, userIdOrThrow } from '../../ids.js';
@@ -104,9 +105,9 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
   };
 
   /** A media send's content: the chat and the loaded media (a library file is not copied again). */
-  const withMedia = async (instanceId: string, field: string, to: string, input: string) => {
+  const withMedia = async (c: Context<AppEnv>, field: string, to: string, input: string) => {
     const chatId = chatIdOrThrow('to', to);
-    const m = await media.forSend(instanceId, field, input);
+    const m = await media.forSend(c.get('instance').id, field, input, urlTrustOf(c.get('principal')));
     return { to: chatId, media: m.media, ...(m.libraryFile ? { libraryFile: m.libraryFile } : {}) };
   };
 
@@ -120,7 +121,7 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
   r.openapi(sendRoute('image', 'Send an image', z.object({ to: To, image: MediaField('https://example.com/photo.jpg'), caption, ...viewOnceField, ...replyFields })), (c) => {
     const b = c.req.valid('json');
     return answer(c, b, async () => {
-      const m = await withMedia(c.get('instance').id, 'image', b.to, b.image);
+      const m = await withMedia(c, 'image', b.to, b.image);
       return { to: m.to, content: { kind: 'image', media: m.media, ...(b.caption ? { caption: b.caption } : {}) }, ...(m.libraryFile ? { libraryFile: m.libraryFile } : {}) };
     });
   });
@@ -129,7 +130,7 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
   r.openapi(sendRoute('video', 'Send a video', z.object({ to: To, video: MediaField('https://example.com/video.mp4'), caption, ...viewOnceField, ...replyFields })), (c) => {
     const b = c.req.valid('json');
     return answer(c, b, async () => {
-      const m = await withMedia(c.get('instance').id, 'video', b.to, b.video);
+      const m = await withMedia(c, 'video', b.to, b.video);
       return { to: m.to, content: { kind: 'video', media: m.media, ...(b.caption ? { caption: b.caption } : {}) }, ...(m.libraryFile ? { libraryFile: m.libraryFile } : {}) };
     });
   });
@@ -150,7 +151,7 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
     (c) => {
       const b = c.req.valid('json');
       return answer(c, b, async () => {
-        const m = await withMedia(c.get('instance').id, 'document', b.to, b.document);
+        const m = await withMedia(c, 'document', b.to, b.document);
         return {
           to: m.to,
           content: { kind: 'document', media: { ...m.media, filename: b.filename ?? 'document' }, ...(b.caption ? { caption: b.caption } : {}) },
@@ -168,7 +169,7 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
     r.openapi(sendRoute(name, summary, z.object({ to: To, audio: MediaField('https://example.com/voice.ogg'), ...replyFields })), (c) => {
       const b = c.req.valid('json');
       return answer(c, b, async () => {
-        const m = await withMedia(c.get('instance').id, 'audio', b.to, b.audio);
+        const m = await withMedia(c, 'audio', b.to, b.audio);
         return { to: m.to, content: { kind, media: m.media }, ...(m.libraryFile ? { libraryFile: m.libraryFile } : {}) };
       });
     });
@@ -178,7 +179,7 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
   r.openapi(sendRoute('sticker', 'Send a sticker (WebP preferred)', z.object({ to: To, sticker: MediaField('https://example.com/sticker.webp'), ...replyFields })), (c) => {
     const b = c.req.valid('json');
     return answer(c, b, async () => {
-      const m = await withMedia(c.get('instance').id, 'sticker', b.to, b.sticker);
+      const m = await withMedia(c, 'sticker', b.to, b.sticker);
       return { to: m.to, content: { kind: 'sticker', media: m.media }, ...(m.libraryFile ? { libraryFile: m.libraryFile } : {}) };
     });
   });

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { urlTrustOf } from '../../services/access/principal.js';
 import type { Services } from '../deps.js';
 import { requireOpenInstance } from '../middleware/instance.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
@@ -58,7 +59,7 @@ export function profileRoutes({ account, media }: Pick<Services, 'account' | 'me
     async (c) => {
       const instanceId = c.get('instance').id;
       const given = c.req.valid('json').picture;
-      await account.setPicture(instanceId, given === null ? null : (await media.forSend(instanceId, 'picture', given)).media);
+      await account.setPicture(instanceId, given === null ? null : (await media.forSend(instanceId, 'picture', given, urlTrustOf(c.get('principal')))).media);
       return c.json({ success: true as const }, 200);
     },
   );

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { urlTrustOf } from '../../services/access/principal.js';
 import { phoneOrThrow } from '../../ids.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse } from '../openapi.js';
@@ -73,7 +74,7 @@ export function sandboxRoutes({ sandbox }: Pick<Services, 'sandbox'>) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const id = await sandbox.incoming(c.req.valid('param').instanceId, { ...body, from: phoneOrThrow('from', body.from) });
+      const id = await sandbox.incoming(c.req.valid('param').instanceId, { ...body, from: phoneOrThrow('from', body.from) }, urlTrustOf(c.get('principal')));
       return c.json({ id }, 200);
     },
   );

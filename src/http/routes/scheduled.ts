@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { urlTrustOf } from '../../services/access/principal.js';
 import { JOB_MESSAGE_TYPES } from '../../services/jobs/job-message.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
@@ -65,7 +66,7 @@ export function scheduledRoutes({ scheduled }: Pick<Services, 'scheduled'>) {
         mediaUrl: b.mediaUrl ?? null,
         filename: b.filename ?? null,
         scheduledAt: b.scheduledAt,
-      });
+      }, urlTrustOf(c.get('principal')));
       return c.json({ success: true as const, id }, 200);
     },
   );

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { DEFAULT_EVENT_NAMES, EVENT_NAMES } from '../../services/events.js';
-import { actorOf } from '../../services/access/principal.js';
+import { actorOf, urlTrustOf } from '../../services/access/principal.js';
 import type { InstanceSettings } from '../../services/settings/settings-store.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
@@ -97,7 +97,7 @@ export function settingsRoutes({ settings }: Pick<Services, 'settings'>) {
           ...(body.webhookEvents !== undefined ? { webhookEvents: body.webhookEvents } : {}),
           ...(body.rejectCalls !== undefined ? { rejectCalls: body.rejectCalls } : {}),
           ...(body.rejectCallsMessage !== undefined ? { rejectCallsMessage: body.rejectCallsMessage } : {}),
-        }, actorOf(c.get('principal')));
+        }, actorOf(c.get('principal')), urlTrustOf(c.get('principal')));
         return c.json({ success: true as const }, 200);
       },
     );

@@ -1,3 +1,4 @@
+import type { UrlTrust } from '../../net/url-guard.js';
 import type { Db, DbOrTrx } from '../../storage/db.js';
 import { getSettings, newWebhookSecret, updateSettings } from '../../storage/settings-repo.js';
 import type { SettingsRow, SettingsUpdate } from '../../storage/schema.js';
@@ -5,6 +6,8 @@ import { DEFAULT_EVENT_NAMES, EVENT_NAMES, type EventName } from '../events.js';
 
 export interface InstanceSettings {
   webhookUrl: string;
+  /** Who set webhookUrl: a `strict` URL is delivered to public addresses only (urlTrustOf). */
+  webhookUrlTrust: UrlTrust;
   webhookEnabled: boolean;
   /** Milliseconds between two sends of the instance. */
   sendDelay: number;
@@ -33,6 +36,7 @@ function fromRow(row: SettingsRow): InstanceSettings {
   }
   return {
     webhookUrl: row.webhook_url,
+    webhookUrlTrust: row.webhook_url_trust,
     webhookEnabled: row.webhook_enabled === 1,
     sendDelay: row.send_delay,
     webhookEvents: events,
@@ -66,6 +70,7 @@ export class SettingsStore {
   async update(instanceId: string, patch: SettingsPatch): Promise<InstanceSettings> {
     const set: SettingsUpdate = {};
     if (patch.webhookUrl !== undefined) set.webhook_url = patch.webhookUrl;
+    if (patch.webhookUrlTrust !== undefined) set.webhook_url_trust = patch.webhookUrlTrust;
     if (patch.webhookEnabled !== undefined) set.webhook_enabled = patch.webhookEnabled ? 1 : 0;
     if (patch.sendDelay !== undefined) set.send_delay = patch.sendDelay;
     if (patch.chatbotEnabled !== undefined) set.chatbot_enabled = patch.chatbotEnabled ? 1 : 0;
