@@ -103,6 +103,10 @@ export async function migrate(db: Db): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    // Branches land their migrations in parallel (010 reached main before 008): a database that
+    // ran the later ones takes an earlier one that arrives afterwards instead of refusing to start.
+    // Each migration touches only its own columns and tables, so the order between them is free.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
