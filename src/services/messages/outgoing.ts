@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AckUpdate, OutgoingContent, SentMessage } from '../../engines/engine.js';
 import { AppError, describeError, EngineError, notFound } from '../../errors.js';
-import { saveMedia } from '../../media/media-store.js';
+import { discardMedia, saveMedia } from '../../media/media-store.js';
 import type { Db } from '../../storage/db.js';
 import * as repo from '../../storage/messages-repo.js';
 import type { MessageStatus } from '../../storage/schema.js';
@@ -86,15 +86,24 @@ export class OutgoingMessages {
     const state = requireOpen(this.opts.registry, instanceId);
     const tempId = `HL${randomBytes(8).toString('hex').toUpperCase()}`;
     const row = outgoingRow(instanceId, tempId, to, content, state.account, Math.floor(this.opts.now() / 1000));
+    let written: string | null = null;
     if ('media' in content) {
-      row.media_file =
-        options.libraryFile ??
-        (await saveMedia(this.opts.mediaDir, instanceId, content.media.data, content.media.mimetype, content.media.filename));
+      if (!options.libraryFile) {
+        written = await saveMedia(this.opts.mediaDir, instanceId, content.media.data, content.media.mimetype, content.media.filename);
+      }
+      row.media_file = options.libraryFile ?? written;
       row.media_mimetype = content.media.mimetype;
       row.media_filename = content.media.filename ?? null;
       row.media_size = content.media.data.length;
     }
-    const seq = await this.opts.writes.run((trx) => repo.insertMessage(trx, row));
+    let seq: number;
+    try {
+      seq = await this.opts.writes.run((trx) => repo.insertMessage(trx, row));
+    } catch (err) {
+      // Not stored (a full disk, say): the file written for it goes too, so nothing points nowhere.
+      if (written) await discardMedia(this.opts.mediaDir, instanceId, written);
+      throw err;
+    }
 
     const { sent, confirmed } = await this.onQueue(instanceId, async () => {
       const current = this.opts.registry.has(instanceId) ? this.opts.registry.get(instanceId) : null;
