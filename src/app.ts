@@ -9,6 +9,7 @@ import { auth } from './http/middleware/auth.js';
 import { FailedAuthThrottle } from './http/middleware/auth-throttle.js';
 import { loadInstance } from './http/middleware/instance.js';
 import { limitJsonBody, requireJsonBody } from './http/middleware/json-body.js';
+import { metricsAuth } from './http/middleware/metrics-auth.js';
 import { hourlyKeyLimit, rateLimit } from './http/middleware/rate-limit.js';
 import { requestId } from './http/middleware/request-id.js';
 import { requestLog } from './http/middleware/request-log.js';
@@ -24,6 +25,7 @@ import { instanceRoutes } from './http/routes/instances.js';
 import { mediaLibraryRoutes } from './http/routes/media-library.js';
 import { messageHistoryRoutes } from './http/routes/message-history.js';
 import { messageSendRoutes } from './http/routes/message-sends.js';
+import { metricsRoutes } from './http/routes/metrics.js';
 import { sandboxRoutes } from './http/routes/sandbox.js';
 import { scheduledRoutes } from './http/routes/scheduled.js';
 import { settingsRoutes } from './http/routes/settings.js';
@@ -60,6 +62,8 @@ export function createApp(deps: AppDeps) {
           deps.logger.warn('repeated failed authentication: address throttled', { address, failures, retryAfterSeconds: retry }),
         )
       : null;
+  app.use('/metrics', metricsAuth({ metricsToken: deps.config.metricsToken, authenticator: deps.authenticator, throttle }));
+  app.route('/', metricsRoutes(services));
   app.use('/api/*', auth({ authenticator: deps.authenticator, throttle }));
   app.use('/api/*', meterUsage(deps.meter));
   app.use('/api/*', rateLimit(deps.config.rateLimitPerMinute, deps.now));

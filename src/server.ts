@@ -37,6 +37,7 @@ import { Idempotency } from './services/messages/idempotency.js';
 import { InboundMessages } from './services/messages/inbound.js';
 import { MessageService } from './services/messages/message-service.js';
 import { OutgoingMessages } from './services/messages/outgoing.js';
+import { MetricsService } from './services/metrics/metrics-service.js';
 import { SendTracker } from './services/messages/send-tracker.js';
 import { SandboxService } from './services/sandbox-service.js';
 import { SettingsService } from './services/settings/settings-service.js';
@@ -105,7 +106,9 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const settingsStore = new SettingsStore(db);
   const outbox = new WebhookOutbox(settingsStore, now);
   const usage = new UsageMeter({ db, now, logger: logger.child({ component: 'usage' }) });
-  const events: EventSink = opts.events ? teeEvents(outbox, usage, opts.events) : teeEvents(outbox, usage);
+  // The registry is built below (it records status events through these sinks); metrics read it only once running.
+  const metrics = new MetricsService({ db, registry: () => registry, version: VERSION, now });
+  const events: EventSink = opts.events ? teeEvents(outbox, usage, metrics, opts.events) : teeEvents(outbox, usage, metrics);
   const audit = new AuditTrail({ db, now, logger: logger.child({ component: 'audit' }) });
   const dispatcher = new WebhookDispatcher({
     db,
@@ -113,6 +116,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     logger: logger.child({ component: 'webhooks' }),
     userAgent: `Hatline/${VERSION}`,
     now,
+    onAttempt: (instanceId, delivered, latencyMs) => metrics.webhookAttempt(instanceId, delivered, latencyMs),
     ...opts.webhookTimings,
   });
   outbox.onRecorded = (instanceId) => dispatcher.wake(instanceId);
@@ -144,6 +148,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     mediaDir: config.mediaDir,
     replayAck: (instanceId, ack) => inbound.ack(instanceId, ack),
     now,
+    onAnswered: (instanceId, outcome, ms) => metrics.sendAnswered(instanceId, outcome, ms),
   });
   registry.onEngineEvent('message', (instanceId, e) => inbound.message(instanceId, e.message));
   registry.onEngineEvent('ack', (instanceId, e) => inbound.ack(instanceId, e.ack));
@@ -185,6 +190,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       keys.forgetInstance(instanceId);
       embedTokens.forgetInstance(instanceId);
       usage.forgetInstance(instanceId);
+      metrics.forgetInstance(instanceId);
     },
   });
   const services: Services = {
@@ -208,6 +214,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       mediaBytes: async (id) => (await listLibrary(media.sources, id)).reduce((sum, f) => sum + f.size, 0),
     }),
     audit,
+    metrics,
   };
 
   await instances.restore();

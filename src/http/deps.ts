@@ -9,6 +9,7 @@ import type { BulkService } from '../services/jobs/bulk-service.js';
 import type { ScheduledService } from '../services/jobs/scheduled-service.js';
 import type { MediaService } from '../services/media/media-service.js';
 import type { MessageService } from '../services/messages/message-service.js';
+import type { MetricsService } from '../services/metrics/metrics-service.js';
 import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
 import type { AuditTrail } from '../services/access/audit.js';
@@ -35,6 +36,7 @@ export interface Services {
   embedTokens: EmbedTokenService;
   usage: UsageService;
   audit: AuditTrail;
+  metrics: MetricsService;
 }
 
 export interface AppDeps {
@@ -43,7 +45,7 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Where requests of API keys are counted. */
   meter: UsageMeter;
-  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir'>;
+  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'metricsToken'>;
   logger: Logger;
   /** The clock of the rate limiters and the failed-auth throttle (tests move it). */
   now?: () => number;

@@ -50,6 +50,8 @@ export interface OutgoingOptions {
   /** Applies a receipt that came before its send was stored (the inbound path's serial chain). */
   replayAck: (instanceId: string, ack: AckUpdate) => void;
   now: () => number;
+  /** Told how long WhatsApp took to answer each send, and how (metrics). */
+  onAnswered?: (instanceId: string, outcome: 'sent' | 'failed', ms: number) => void;
 }
 
 /**
@@ -126,9 +128,12 @@ export class OutgoingMessages {
       }
       let sent: SentMessage;
       this.opts.tracker.asking(instanceId);
+      const asked = performance.now();
       try {
         sent = await messages.send(to, content);
+        this.opts.onAnswered?.(instanceId, 'sent', performance.now() - asked);
       } catch (err) {
+        this.opts.onAnswered?.(instanceId, 'failed', performance.now() - asked);
         this.opts.tracker.confirmed(instanceId);
         await this.markFailed(instanceId, tempId, to, describeError(err));
         // WhatsApp was asked: a connection lost now leaves the outcome unknown, which is not the
