@@ -16,6 +16,7 @@ import { requestLog } from './http/middleware/request-log.js';
 import { validationHook } from './http/openapi.js';
 import { accessKeyRoutes } from './http/routes/access-keys.js';
 import { accessReportRoutes } from './http/routes/access-reports.js';
+import { adminRoutes } from './http/routes/admin.js';
 import { bulkRoutes } from './http/routes/bulk.js';
 import { chatbotRoutes } from './http/routes/chatbot.js';
 import { chatRoutes } from './http/routes/chats.js';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', sandboxRoutes(services));
   app.route('/', accessKeyRoutes(services));
   app.route('/', accessReportRoutes(services));
+  app.route('/', adminRoutes(services));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -19,6 +19,7 @@ import { EmbedTokenService } from './services/access/embed-token-service.js';
 import { KeyService } from './services/access/key-service.js';
 import { UsageMeter } from './services/access/usage-meter.js';
 import { UsageService } from './services/access/usage-service.js';
+import { BackupService } from './services/backup/backup-service.js';
 import { ChatbotService } from './services/chatbot/chatbot-service.js';
 import { ChatService } from './services/chats/chat-service.js';
 import { ContactService } from './services/chats/contact-service.js';
@@ -42,7 +43,7 @@ import { SendTracker } from './services/messages/send-tracker.js';
 import { SandboxService } from './services/sandbox-service.js';
 import { SettingsService } from './services/settings/settings-service.js';
 import { SettingsStore } from './services/settings/settings-store.js';
-import { migrate, openDb, type OpenedDb } from './storage/db.js';
+import { DATABASE_FILE, migrate, openDb, type OpenedDb } from './storage/db.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
 
 export interface Hatline {
@@ -96,7 +97,7 @@ function teeEvents(...sinks: EventSink[]): EventSink {
 export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const { config, logger } = opts;
   const now = opts.now ?? Date.now;
-  const database = openDb(opts.dbFile ?? path.join(config.dataDir, 'hatline.db'), (message) => logger.warn(message));
+  const database = openDb(opts.dbFile ?? path.join(config.dataDir, DATABASE_FILE), (message) => logger.warn(message));
   await migrate(database.db);
   const { db, writes } = database;
   const token = loadAdminToken(config.apiToken, config.dataDir);
@@ -215,6 +216,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     }),
     audit,
     metrics,
+    backup: new BackupService({ dataDir: config.dataDir, mediaDir: config.mediaDir, database, version: VERSION, now }),
   };
 
   await instances.restore();

@@ -35,6 +35,9 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   'GET /api/usage': { need: 'key' },
   'GET /api/audit': { need: 'admin' },
 
+  // Operations
+  'POST /api/admin/backup': { need: 'admin' },
+
   // Instances
   'GET /api/engines': read,
   'GET /api/instance': read,

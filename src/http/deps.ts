@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { BackupService } from '../services/backup/backup-service.js';
 import type { ChatbotService } from '../services/chatbot/chatbot-service.js';
 import type { ChatService } from '../services/chats/chat-service.js';
 import type { ContactService } from '../services/chats/contact-service.js';
@@ -37,6 +38,7 @@ export interface Services {
   usage: UsageService;
   audit: AuditTrail;
   metrics: MetricsService;
+  backup: BackupService;
 }
 
 export interface AppDeps {

@@ -12,6 +12,9 @@ export type { Db, DbOrTrx } from './db-types.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
+/** The SQLite database's file name in DATA_DIR. */
+export const DATABASE_FILE = 'hatline.db';
+
 export interface OpenedDb {
   db: Db;
   dialect: DialectName;
