@@ -95,9 +95,11 @@ figures('counts sends, receipts, failures and webhook deliveries exactly, and in
     assert.ok(refused.status >= 400, 'a send WhatsApp refused');
     await eventually('three deliveries', () => receiver.accepted.length === 3);
 
-    const after = await eventually('the deliveries counted', async () => {
+    const after = await eventually('the webhook deliveries and delivery receipts counted', async () => {
       const m = await scrape(s);
-      return value(m, 'hatline_webhook_attempts_total{instance_id="b",result="delivered"}') === 3 ? m : undefined;
+      const hooks = value(m, 'hatline_webhook_attempts_total{instance_id="b",result="delivered"}');
+      const receipts = value(m, 'hatline_message_delivery_seconds_count') - value(before, 'hatline_message_delivery_seconds_count');
+      return hooks === 3 && receipts === 3 ? m : undefined;
     });
     const delta = (series: string) => value(after, series) - value(before, series);
     assert.is(delta('hatline_messages_sent_total{instance_id="a"}'), 3, 'messages out: exactly the three accepted');

@@ -13,7 +13,7 @@ export function metricsRoutes({ metrics }: Pick<Services, 'metrics'>) {
       method: 'get',
       path: '/metrics',
       tags: ['Operations'],
-      summary: 'Prometheus metrics: instances by status, messages, send and webhook latency, webhook backlog, event-loop lag, Chromium memory',
+      summary: 'Prometheus metrics: instances by status, messages, send, delivery and webhook latency, webhook backlog, event-loop lag, Chromium memory',
       description:
         'The Prometheus text format. Read with `Authorization: Bearer <METRICS_TOKEN>` or the admin token; API keys and embed tokens answer 403.',
       security: [{ bearer: [] }],

@@ -8,6 +8,8 @@ import type { InstanceRegistry } from '../instances/instance-registry.js';
 import { treeMemory } from './process-memory.js';
 
 const STATUSES = ['open', 'connecting', 'disconnected'] as const;
+/** Sent messages whose delivery receipt is awaited (for its latency); the oldest are forgotten beyond this. */
+const AWAITING_MAX = 50_000;
 
 let processRegistry: Registry | null = null;
 
@@ -47,6 +49,9 @@ export class MetricsService implements EventSink {
   private readonly sent: Counter<'instance_id'>;
   private readonly failed: Counter<'instance_id'>;
   private readonly sendSeconds: Histogram<'engine' | 'outcome'>;
+  private readonly messageDeliverySeconds: Histogram;
+  /** `instance \0 message id` -> when WhatsApp accepted it, until its delivery receipt. */
+  private readonly awaiting = new Map<string, number>();
   private readonly webhookAttempts: Counter<'instance_id' | 'result'>;
   private readonly deliverySeconds: Histogram;
   private readonly instances: Gauge<'status' | 'engine'>;
@@ -67,6 +72,12 @@ export class MetricsService implements EventSink {
       help: 'How long WhatsApp took to accept (or refuse) a send, from the moment it was asked',
       labelNames: ['engine', 'outcome'],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    });
+    this.messageDeliverySeconds = new Histogram({
+      name: 'hatline_message_delivery_seconds',
+      help: "From WhatsApp accepting a send to the recipient's device receiving it (the delivery receipt)",
+      buckets: [0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600],
       registers,
     });
     this.webhookAttempts = new Counter({
@@ -99,6 +110,12 @@ export class MetricsService implements EventSink {
   }
 
   async record(trx: DbOrTrx, instanceId: string, e: HatlineEvent): Promise<void> {
+    if (e.event === 'message_ack' && e.data.status !== 'failed') {
+      // The first receipt past `sent` (delivered, or read when WhatsApp skipped delivered) ends the wait.
+      const key = `${instanceId}\u0000${e.data.id}`;
+      const sent = e.data.status === 'sent';
+      afterCommit(trx, () => this.receipt(key, sent));
+    }
     let counter: Counter<'instance_id'> | null = null;
     if (e.event === 'message_received') counter = this.received;
     else if (e.event === 'message_ack' && e.data.status === 'sent') counter = this.sent;
@@ -106,6 +123,20 @@ export class MetricsService implements EventSink {
     if (!counter) return;
     const c = counter;
     afterCommit(trx, () => c.inc({ instance_id: instanceId }));
+  }
+
+  /** Times a sent message until its delivery receipt. */
+  private receipt(key: string, sent: boolean): void {
+    const now = this.opts.now();
+    if (sent) {
+      if (this.awaiting.size >= AWAITING_MAX) this.awaiting.delete(this.awaiting.keys().next().value!);
+      this.awaiting.set(key, now);
+      return;
+    }
+    const sentAt = this.awaiting.get(key);
+    if (sentAt === undefined) return; // sent before this server started, or forgotten
+    this.awaiting.delete(key);
+    this.messageDeliverySeconds.observe(Math.max(0, now - sentAt) / 1000);
   }
 
   /** A send WhatsApp answered: how long it took, and whether it was accepted. */
@@ -122,6 +153,7 @@ export class MetricsService implements EventSink {
 
   /** Drops the series of an instance being deleted. */
   forgetInstance(instanceId: string): void {
+    for (const key of this.awaiting.keys()) if (key.startsWith(`${instanceId}\u0000`)) this.awaiting.delete(key);
     for (const metric of [this.received, this.sent, this.failed, this.backlog, this.oldestAge, this.browserMemory, this.browserProcesses]) {
       metric.remove({ instance_id: instanceId });
     }
