@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { createWwebjsEngine } from '../src/engines/wwebjs/index.js';
 import { closesServers, eventually, linkedSandbox, testServer, TOKEN, type TestServer } from './support/app.js';
 import { fakeClientFactory } from './support/fake-wwebjs-client.js';
+import { imitationClientFactory, phone } from './support/wa-imitation/harness.js';
 import { webhookReceiver } from './support/webhook-receiver.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
@@ -170,6 +171,23 @@ figures("reports the memory of a wwebjs instance's browser and its child process
     killTree();
     await s.close();
   }
+});
+
+figures('reports the memory of a real Chromium (whatsapp-web.js against the imitation of WhatsApp Web)', async () => {
+  const clients: import('whatsapp-web.js').Client[] = [];
+  const factory = imitationClientFactory({ shape: '2026-06', library: 'patched', onClient: (c) => clients.push(c) });
+  const s = await testServer({ wwebjs: (ctx) => createWwebjsEngine(ctx, { chromiumPath: null, ffmpegPath: null, clientFactory: factory }) });
+  await s.json('POST', '/api/instance', { id: 'w', engine: 'wwebjs' });
+  await s.json('POST', '/api/instance/w/connect');
+  await eventually('a QR code', async () => (await s.json('GET', '/api/instance/w/qr')).body.qrCode, 20_000);
+  await phone(clients[clients.length - 1]!).scan('905550000001', 'Imitation Phone');
+  await eventually('open', async () => (await s.json('GET', '/api/instance/w/status')).body.accountStatus.status === 'open', 20_000);
+  const m = await scrape(s);
+  assert.ok(value(m, 'hatline_chromium_processes{instance_id="w"}') >= 2, 'the browser and its child processes');
+  assert.ok(value(m, 'hatline_chromium_memory_bytes{instance_id="w"}') > 20_000_000, `${value(m, 'hatline_chromium_memory_bytes{instance_id="w"}')} bytes`);
+  await s.json('DELETE', '/api/instance/w');
+  assert.not.ok((await scrape(s)).has('hatline_chromium_memory_bytes{instance_id="w"}'), 'gone with the instance (and its browser)');
+  await s.close();
 });
 
 figures.run();
