@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { BackupService } from '../services/backup/backup-service.js';
 import type { ChatbotService } from '../services/chatbot/chatbot-service.js';
 import type { ChatService } from '../services/chats/chat-service.js';
 import type { ContactService } from '../services/chats/contact-service.js';
@@ -10,6 +11,7 @@ import type { ScheduledService } from '../services/jobs/scheduled-service.js';
 import type { MediaService } from '../services/media/media-service.js';
 import type { QuickSends } from '../services/messages/quick-sends.js';
 import type { MessageService } from '../services/messages/message-service.js';
+import type { MetricsService } from '../services/metrics/metrics-service.js';
 import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
 import type { EventLog } from '../services/event-log.js';
@@ -41,6 +43,8 @@ export interface Services {
   audit: AuditTrail;
   /** The event log the event stream follows. */
   events: EventLog;
+  metrics: MetricsService;
+  backup: BackupService;
 }
 
 export interface AppDeps {
@@ -49,7 +53,7 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Where requests of API keys are counted. */
   meter: UsageMeter;
-  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl'>;
+  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl' | 'metricsToken'>;
   logger: Logger;
   /** The clock of the rate limiters and the failed-auth throttle (tests move it). */
   now?: () => number;
