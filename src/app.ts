@@ -10,11 +10,13 @@ import { buildGates } from './http/gates.js';
 import { authorize } from './http/middleware/access.js';
 import { loadInstance } from './http/middleware/instance.js';
 import { requireJsonBody } from './http/middleware/json-body.js';
+import { metricsAuth } from './http/middleware/metrics-auth.js';
 import { requestId } from './http/middleware/request-id.js';
 import { requestLog } from './http/middleware/request-log.js';
 import { validationHook } from './http/openapi.js';
 import { accessKeyRoutes } from './http/routes/access-keys.js';
 import { accessReportRoutes } from './http/routes/access-reports.js';
+import { adminRoutes } from './http/routes/admin.js';
 import { bulkRoutes } from './http/routes/bulk.js';
 import { chatbotRoutes } from './http/routes/chatbot.js';
 import { channelLabelRoutes } from './http/routes/channels-labels.js';
@@ -30,6 +32,7 @@ import { mediaLibraryRoutes } from './http/routes/media-library.js';
 import { messageActionRoutes } from './http/routes/message-actions.js';
 import { messageHistoryRoutes } from './http/routes/message-history.js';
 import { messageSendRoutes } from './http/routes/message-sends.js';
+import { metricsRoutes } from './http/routes/metrics.js';
 import { profileRoutes } from './http/routes/profile.js';
 import { sandboxOtherSideRoutes } from './http/routes/sandbox-others.js';
 import { sandboxRoutes } from './http/routes/sandbox.js';
@@ -65,6 +68,8 @@ export function createApp(deps: AppDeps) {
   );
 
   const gates = buildGates(deps);
+  app.use('/metrics', metricsAuth({ metricsToken: deps.config.metricsToken, authenticator: deps.authenticator, throttle: gates.throttle }));
+  app.route('/', metricsRoutes(services));
   // The dialects come first: their routes answer (in their own shapes) before the native
   // middleware below would see the request. They pass the same gates.
   for (const dialect of dialects(services, gates, deps.logger, deps.config, deps.now)) app.route('/', dialect);
@@ -105,6 +110,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', accessKeyRoutes(services));
   app.route('/', accessReportRoutes(services));
   app.route('/', eventRoutes(services, nodeWs.upgradeWebSocket));
+  app.route('/', adminRoutes(services));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

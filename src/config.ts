@@ -33,6 +33,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** WWEBJS_WEB_VERSION: a WhatsApp Web build recorded under DATA_DIR/wwebjs-web-versions to load instead of the live page. */
   readonly wwebjsWebVersion: string | null;
+  /** METRICS_TOKEN: a token that may read /metrics (and nothing else); null: only the admin token may. */
+  readonly metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -163,6 +165,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (wwebjsWebVersion !== null && !/^\d+\.\d+\.\d+(?:-[A-Za-z0-9.]+)?$/.test(wwebjsWebVersion)) {
     throw new ConfigError('WWEBJS_WEB_VERSION', `expected a WhatsApp Web build such as 2.3000.1043220887, got "${wwebjsWebVersion}"`);
   }
+  const metricsToken = value(env, 'METRICS_TOKEN') ?? null;
+  if (metricsToken !== null && metricsToken.length < 16) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
+  }
   const logLevel = oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info');
 
   return Object.freeze({
@@ -182,5 +188,6 @@ export function loadConfig(env: Env = process.env): Config {
     chromiumPath,
     logLevel,
     wwebjsWebVersion,
+    metricsToken,
   });
 }

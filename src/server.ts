@@ -21,6 +21,7 @@ import { EmbedTokenService } from './services/access/embed-token-service.js';
 import { KeyService } from './services/access/key-service.js';
 import { UsageMeter } from './services/access/usage-meter.js';
 import { UsageService } from './services/access/usage-service.js';
+import { BackupService } from './services/backup/backup-service.js';
 import { ChatbotService } from './services/chatbot/chatbot-service.js';
 import { AccountService } from './services/account/account-service.js';
 import { handleCalls } from './services/calls/call-events.js';
@@ -47,11 +48,12 @@ import { storeMessageEvents } from './services/messages/message-events.js';
 import { QuickSends } from './services/messages/quick-sends.js';
 import { MessageService } from './services/messages/message-service.js';
 import { OutgoingMessages } from './services/messages/outgoing.js';
+import { MetricsService } from './services/metrics/metrics-service.js';
 import { SendTracker } from './services/messages/send-tracker.js';
 import { SandboxService } from './services/sandbox-service.js';
 import { SettingsService } from './services/settings/settings-service.js';
 import { SettingsStore } from './services/settings/settings-store.js';
-import { migrate, openDb, type OpenedDb } from './storage/db.js';
+import { DATABASE_FILE, migrate, openDb, type OpenedDb } from './storage/db.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
 
 export interface Hatline {
@@ -107,7 +109,7 @@ function teeEvents(...sinks: EventSink[]): EventSink {
 export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const { config, logger } = opts;
   const now = opts.now ?? Date.now;
-  const database = openDb(opts.dbFile ?? path.join(config.dataDir, 'hatline.db'), (message) => logger.warn(message));
+  const database = openDb(opts.dbFile ?? path.join(config.dataDir, DATABASE_FILE), (message) => logger.warn(message));
   await migrate(database.db);
   const { db, writes } = database;
   const token = loadAdminToken(config.apiToken, config.dataDir);
@@ -120,7 +122,9 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const outbox = new WebhookOutbox(settingsStore, now);
   const usage = new UsageMeter({ db, now, logger: logger.child({ component: 'usage' }) });
   const eventLog = new EventLog({ db, now, retentionMs: config.eventRetentionHours * 3_600_000 });
-  const events: EventSink = opts.events ? teeEvents(outbox, eventLog, usage, opts.events) : teeEvents(outbox, eventLog, usage);
+  // The registry is built below (it records status events through these sinks); metrics read it only once running.
+  const metrics = new MetricsService({ db, registry: () => registry, version: VERSION, now });
+  const events: EventSink = opts.events ? teeEvents(outbox, eventLog, usage, metrics, opts.events) : teeEvents(outbox, eventLog, usage, metrics);
   const audit = new AuditTrail({ db, now, logger: logger.child({ component: 'audit' }) });
   const dispatcher = new WebhookDispatcher({
     db,
@@ -129,6 +133,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     userAgent: `Hatline/${VERSION}`,
     urls,
     now,
+    onAttempt: (instanceId, delivered, latencyMs) => metrics.webhookAttempt(instanceId, delivered, latencyMs),
     ...opts.webhookTimings,
   });
   outbox.onRecorded = (instanceId) => dispatcher.wake(instanceId);
@@ -160,6 +165,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     mediaDir: config.mediaDir,
     replayAck: (instanceId, ack) => inbound.ack(instanceId, ack),
     now,
+    onAnswered: (instanceId, outcome, ms) => metrics.sendAnswered(instanceId, outcome, ms),
   });
   registry.onEngineEvent('message', (instanceId, e) => inbound.message(instanceId, e.message));
   registry.onEngineEvent('ack', (instanceId, e) => inbound.ack(instanceId, e.ack));
@@ -214,6 +220,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       keys.forgetInstance(instanceId);
       embedTokens.forgetInstance(instanceId);
       usage.forgetInstance(instanceId);
+      metrics.forgetInstance(instanceId);
     },
   });
   const services: Services = {
@@ -242,6 +249,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     }),
     audit,
     events: eventLog,
+    metrics,
+    backup: new BackupService({ dataDir: config.dataDir, mediaDir: config.mediaDir, database, version: VERSION, now }),
   };
 
   await instances.restore();

@@ -9,6 +9,9 @@ import type { Requirement } from '../services/access/requirement.js';
  * read: GETs (but not settings, which hold the webhook secret, nor webhook deliveries);
  * send: messages and chat actions; manage: instance lifecycle, settings, webhooks, chatbot, jobs,
  * media deletion, sandbox controls, embed tokens. `embed` marks what embed tokens reach.
+ *
+ * `GET /metrics` is outside /api and has no line: it takes METRICS_TOKEN or the admin token, never
+ * a key or an embed token (middleware/metrics-auth.ts).
  */
 const p = (permission: Permission, extra: { embed?: true; globalScope?: true } = {}): Requirement => ({ need: 'permission', permission, ...extra });
 const read = p('read');
@@ -35,6 +38,9 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   // The event stream (an embed token follows its instances)
   'GET /api/events': embedRead,
   'GET /api/events/ws': embedRead,
+
+  // Operations
+  'POST /api/admin/backup': { need: 'admin' },
 
   // Instances
   'GET /api/engines': read,

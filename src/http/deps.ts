@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { BackupService } from '../services/backup/backup-service.js';
 import type { ChatbotService } from '../services/chatbot/chatbot-service.js';
 import type { AccountService } from '../services/account/account-service.js';
 import type { ChatService } from '../services/chats/chat-service.js';
@@ -13,6 +14,7 @@ import type { MediaService } from '../services/media/media-service.js';
 import type { QuickSends } from '../services/messages/quick-sends.js';
 import type { MessageActions } from '../services/messages/message-actions.js';
 import type { MessageService } from '../services/messages/message-service.js';
+import type { MetricsService } from '../services/metrics/metrics-service.js';
 import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
 import type { EventLog } from '../services/event-log.js';
@@ -50,6 +52,8 @@ export interface Services {
   audit: AuditTrail;
   /** The event log the event stream follows. */
   events: EventLog;
+  metrics: MetricsService;
+  backup: BackupService;
 }
 
 export interface AppDeps {
@@ -58,7 +62,7 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Where requests of API keys are counted. */
   meter: UsageMeter;
-  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl'>;
+  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl' | 'metricsToken'>;
   logger: Logger;
   /** The clock of the rate limiters and the failed-auth throttle (tests move it). */
   now?: () => number;

@@ -60,6 +60,7 @@ const sendResponses = {
   409: errors[409],
   501: errors[501],
   502: errors[502],
+  507: errors[507],
 };
 
 /** One send route: POST .../messages/{name} with the body schema, the Idempotency-Key header and the send answers. */

@@ -22,6 +22,8 @@ export interface DispatcherOptions {
   backoffCapMs?: number;
   /** The clock of due times and give-ups (tests move it). */
   now?: () => number;
+  /** Told of each attempt's result; a delivery with its latency from the event being recorded (metrics). */
+  onAttempt?: (instanceId: string, delivered: boolean, latencyMs?: number) => void;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -179,11 +181,14 @@ export class WebhookDispatcher {
     }
     const attempts = row.attempts + 1;
     if (error === null) {
-      await repo.markDelivered(this.opts.db, row.seq, { attempts, attemptedAt: started, deliveredAt: this.now(), responseCode: code, url });
+      const deliveredAt = this.now();
+      await repo.markDelivered(this.opts.db, row.seq, { attempts, attemptedAt: started, deliveredAt, responseCode: code, url });
+      this.opts.onAttempt?.(row.instance_id, true, deliveredAt - row.created_at);
       return true;
     }
     const next = this.now() + backoffDelay(attempts, this.baseMs, this.capMs);
     await repo.markAttemptFailed(this.opts.db, row.seq, { attempts, attemptedAt: started, nextAttemptAt: next, responseCode: code, error, url });
+    this.opts.onAttempt?.(row.instance_id, false);
     this.opts.logger.debug('webhook attempt failed', { instance: row.instance_id, webhookId: row.webhook_id, attempts, error });
     return false;
   }

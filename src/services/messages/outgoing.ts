@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AckUpdate, SendOptions as EngineSendOptions, OutgoingContent, SentMessage } from '../../engines/engine.js';
 import { AppError, describeError, EngineError, notFound } from '../../errors.js';
-import { saveMedia } from '../../media/media-store.js';
+import { discardMedia, saveMedia } from '../../media/media-store.js';
 import type { Db } from '../../storage/db.js';
 import * as repo from '../../storage/messages-repo.js';
 import type { MessageRow, MessageStatus, NewMessageRow } from '../../storage/schema.js';
@@ -52,6 +52,8 @@ export interface OutgoingOptions {
   /** Applies a receipt that came before its send was stored (the inbound path's serial chain). */
   replayAck: (instanceId: string, ack: AckUpdate) => void;
   now: () => number;
+  /** Told how long WhatsApp took to answer each send, and how (metrics). */
+  onAnswered?: (instanceId: string, outcome: 'sent' | 'failed', ms: number) => void;
 }
 
 /**
@@ -96,15 +98,17 @@ export class OutgoingMessages {
     const state = requireOpen(this.opts.registry, instanceId);
     const tempId = `HL${randomBytes(8).toString('hex').toUpperCase()}`;
     const row = outgoingRow(instanceId, tempId, to, content, state.account, Math.floor(this.opts.now() / 1000), metaOf(options.engine));
+    let written: string | null = null;
     if ('media' in content) {
-      row.media_file =
-        options.libraryFile ??
-        (await saveMedia(this.opts.mediaDir, instanceId, content.media.data, content.media.mimetype, content.media.filename));
+      if (!options.libraryFile) {
+        written = await saveMedia(this.opts.mediaDir, instanceId, content.media.data, content.media.mimetype, content.media.filename);
+      }
+      row.media_file = options.libraryFile ?? written;
       row.media_mimetype = content.media.mimetype;
       row.media_filename = content.media.filename ?? null;
       row.media_size = content.media.data.length;
     }
-    return this.dispatch(instanceId, to, row, options, () => messages.send(to, content, options.engine));
+    return this.dispatch(instanceId, to, row, written, options, () => messages.send(to, content, options.engine));
   }
 
   private async forwardNow(instanceId: string, to: string, original: MessageRow): Promise<SentMessage> {
@@ -112,16 +116,31 @@ export class OutgoingMessages {
     const state = requireOpen(this.opts.registry, instanceId);
     const tempId = `HL${randomBytes(8).toString('hex').toUpperCase()}`;
     const row = forwardedRow(instanceId, tempId, to, original, state.account, Math.floor(this.opts.now() / 1000));
-    return this.dispatch(instanceId, to, row, {}, () => forward(refOf(original), to));
+    return this.dispatch(instanceId, to, row, null, {}, () => forward(refOf(original), to));
   }
 
   /**
    * Stores the message `pending`, asks WhatsApp (`perform`) in its turn of the queue, and marks it
-   * `sent` under WhatsApp's id or `failed` with the reason.
+   * `sent` under WhatsApp's id or `failed` with the reason. `written` is a media file saved for it
+   * alone (removed when the message cannot even be stored).
    */
-  private async dispatch(instanceId: string, to: string, row: NewMessageRow, options: SendOptions, perform: () => Promise<SentMessage>): Promise<SentMessage> {
+  private async dispatch(
+    instanceId: string,
+    to: string,
+    row: NewMessageRow,
+    written: string | null,
+    options: SendOptions,
+    perform: () => Promise<SentMessage>,
+  ): Promise<SentMessage> {
     const tempId = row.id;
-    const seq = await this.opts.writes.run((trx) => repo.insertMessage(trx, row));
+    let seq: number;
+    try {
+      seq = await this.opts.writes.run((trx) => repo.insertMessage(trx, row));
+    } catch (err) {
+      // Not stored (a full disk, say): the file written for it goes too, so nothing points nowhere.
+      if (written) await discardMedia(this.opts.mediaDir, instanceId, written);
+      throw err;
+    }
 
     const { sent, confirmed } = await this.onQueue(instanceId, async () => {
       const current = this.opts.registry.has(instanceId) ? this.opts.registry.get(instanceId) : null;
@@ -144,9 +163,12 @@ export class OutgoingMessages {
       }
       let sent: SentMessage;
       this.opts.tracker.asking(instanceId);
+      const asked = performance.now();
       try {
         sent = await perform();
+        this.opts.onAnswered?.(instanceId, 'sent', performance.now() - asked);
       } catch (err) {
+        this.opts.onAnswered?.(instanceId, 'failed', performance.now() - asked);
         this.opts.tracker.confirmed(instanceId);
         await this.markFailed(instanceId, tempId, to, describeError(err));
         // WhatsApp was asked: a connection lost now leaves the outcome unknown, which is not the
