@@ -121,7 +121,7 @@ export function createApp(deps: AppDeps) {
       title: 'Hatline API',
       version: VERSION,
       description:
-        'Self-hosted WhatsApp HTTP API. Every /api request carries the admin token, an API key or an embed token as `Authorization: Bearer <token>`, `X-API-Key`, `apikey`, `x-embed-token`, `?token=`, `?access_token=` or `?api_key=`. Keys and embed tokens reach only their instances (another answers 404) and what their permissions allow (403 otherwise). Errors are `{ "error": "...", "code": "...", "requestId": "..." }`; every answer carries `X-Request-Id`.',
+        'Self-hosted WhatsApp HTTP API. Every /api request carries the admin token, an API key or an embed token as `Authorization: Bearer <token>`, `X-API-Key`, `apikey`, `x-embed-token`, `?token=`, `?access_token=` or `?api_key=`. Keys and embed tokens reach only their instances (another answers 404) and what their permissions allow (403 otherwise). Errors are `{ "error": "...", "code": "...", "requestId": "..." }`; every answer carries `X-Request-Id`. Bodies are JSON (a body without a Content-Type is read as JSON; another Content-Type is a 400); a JSON body over LARGE_BODY_THRESHOLD_MB (8 MB) may answer 503 `unavailable` with Retry-After while LARGE_BODY_CONCURRENCY (2) others are handled.',
     },
     security: [{ bearer: [] }, { apiKey: [] }, { queryToken: [] }, { embedToken: [] }],
   });

@@ -26,7 +26,13 @@ export function limitJsonBody(gate?: LargeBodyGate): MiddlewareHandler<AppEnv> {
       const declared = Number.parseInt(length, 10) || 0;
       if (declared > JSON_BODY_LIMIT) throw tooLarge();
       if (!gate || declared <= gate.thresholdBytes) return next();
-      const leave = gate.enter();
+      let leave: () => void;
+      try {
+        leave = gate.enter();
+      } catch (busy) {
+        await discard(body.getReader());
+        throw busy;
+      }
       try {
         await next();
       } finally {
@@ -46,7 +52,15 @@ export function limitJsonBody(gate?: LargeBodyGate): MiddlewareHandler<AppEnv> {
           if (done) break;
           size += value.byteLength;
           if (size > JSON_BODY_LIMIT) throw tooLarge();
-          if (gate && !leave && size > gate.thresholdBytes) leave = gate.enter();
+          if (gate && !leave && size > gate.thresholdBytes) {
+            try {
+              leave = gate.enter();
+            } catch (busy) {
+              chunks.length = 0;
+              await discard(reader);
+              throw busy;
+            }
+          }
           chunks.push(value);
         }
       } catch (err) {
@@ -61,12 +75,30 @@ export function limitJsonBody(gate?: LargeBodyGate): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * Reads the rest of a refused body without keeping it: an HTTP/1.1 client reads the answer only
+ * once it has sent its body (and the server closes a connection whose body it stopped reading),
+ * so the 503 and its Retry-After reach the client only this way. At most JSON_BODY_LIMIT bytes.
+ */
+async function discard(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    size += value.byteLength;
+    if (size > JSON_BODY_LIMIT) throw tooLarge();
+  }
+}
+
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\b/i;
 
 /**
- * 400 for a body that is neither JSON nor multipart. An empty body is no body, whatever its
- * Content-Type says: many HTTP clients send `Content-Type: application/json` with nothing after it
- * for a bare POST (`connect`, `restart`, `logout`), which would otherwise be "Malformed JSON".
+ * The body's Content-Type, settled once for every route: JSON (`application/json` or `+json`) and
+ * multipart (uploads) are accepted; a body without a Content-Type is read as JSON (many clients
+ * leave it out); anything else is a 400 naming what is accepted, in the documented error set
+ * (never a 415). An empty body is no body, whatever its Content-Type says: many HTTP clients send
+ * `Content-Type: application/json` with nothing after it for a bare POST (`connect`, `restart`,
+ * `logout`), which would otherwise be "Malformed JSON".
  */
 export function requireJsonBody(): MiddlewareHandler<AppEnv> {
   return async function requireJson(c, next) {
@@ -76,8 +108,12 @@ export function requireJsonBody(): MiddlewareHandler<AppEnv> {
       const headers = new Headers(c.req.raw.headers);
       headers.delete('content-type');
       c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers });
+    } else if (!empty && !type?.trim()) {
+      const headers = new Headers(c.req.raw.headers);
+      headers.set('content-type', 'application/json');
+      c.req.raw = new Request(c.req.raw, { headers });
     } else if (type && !JSON_TYPE.test(type) && !isMultipart(type)) {
-      throw new AppError('bad_request', `Content-Type ${type.split(';')[0]} is not accepted: send JSON with Content-Type: application/json`);
+      throw new AppError('bad_request', `Content-Type ${type.split(';')[0]!.trim() || '(empty)'} is not accepted: send JSON with Content-Type: application/json (or a file upload as multipart/form-data)`);
     }
     await next();
   };
