@@ -1,7 +1,11 @@
 import { AppError } from '../../errors.js';
 
-/** What a refused client is told to wait before trying again. */
-export const LARGE_BODY_RETRY_AFTER_SECONDS = 5;
+/**
+ * What a refused client is told to wait before trying again. Not 5: Node closes an idle keep-alive
+ * connection after 5 s, and a client coming back at that very moment on the same connection would
+ * see it closed under its new body (EPIPE) instead of an answer.
+ */
+export const LARGE_BODY_RETRY_AFTER_SECONDS = 10;
 
 /**
  * How many large request bodies may be held in memory at once. A JSON body carrying media as
