@@ -5,49 +5,65 @@ export interface WorkLease {
   release(): void;
 }
 
+interface Holds {
+  active: number;
+  /** Set once a deletion drains the instance: signals asked for from then on start aborted. */
+  draining: boolean;
+  /** The signals handed out (created only when a lease's work asks for one). */
+  controllers: Set<AbortController>;
+  /** Called once `active` is back to 0. */
+  idle: (() => void)[];
+}
+
 /**
  * The work under way on each instance, so that a deletion can wait for it: the rows of an
  * instance go only once nothing that could still write them (or into its media folder) runs.
- * Work that can end early listens to its lease's signal; the rest finishes.
+ * Work that can end early listens to its lease's signal; the rest finishes. Taking and releasing a
+ * lease is a counter (every request on an instance takes one); a signal is made only when asked for.
  */
 export class InstanceWork {
-  private readonly leases = new Map<string, Set<{ controller: AbortController; finished: Promise<void> }>>();
+  private readonly holds = new Map<string, Holds>();
 
   /** Takes a lease on the instance (the caller has checked that it exists and is not being deleted). */
   enter(instanceId: string): WorkLease {
-    let set = this.leases.get(instanceId);
-    if (!set) this.leases.set(instanceId, (set = new Set()));
-    const controller = new AbortController();
-    let done = () => undefined as void;
-    const finished = new Promise<void>((resolve) => (done = resolve));
-    const entry = { controller, finished };
-    set.add(entry);
+    let h = this.holds.get(instanceId);
+    if (!h) this.holds.set(instanceId, (h = { active: 0, draining: false, controllers: new Set(), idle: [] }));
+    const holds = h;
+    holds.active++;
+    let controller: AbortController | null = null;
     let released = false;
     return {
-      signal: controller.signal,
+      get signal() {
+        if (!controller) {
+          controller = new AbortController();
+          if (holds.draining) controller.abort();
+          else holds.controllers.add(controller);
+        }
+        return controller.signal;
+      },
       release: () => {
         if (released) return;
         released = true;
-        set.delete(entry);
-        if (set.size === 0 && this.leases.get(instanceId) === set) this.leases.delete(instanceId);
-        done();
+        if (controller) holds.controllers.delete(controller);
+        if (--holds.active > 0) return;
+        if (this.holds.get(instanceId) === holds) this.holds.delete(instanceId);
+        for (const done of holds.idle.splice(0)) done();
       },
     };
   }
 
-  /** Aborts the leases of an instance and waits until every one of them (and any taken meanwhile) is released. */
+  /** Aborts the signals of an instance's leases and waits until every lease is released. */
   async drain(instanceId: string): Promise<void> {
-    for (;;) {
-      const set = this.leases.get(instanceId);
-      if (!set || set.size === 0) return;
-      const entries = [...set];
-      for (const e of entries) e.controller.abort();
-      await Promise.all(entries.map((e) => e.finished));
-    }
+    const holds = this.holds.get(instanceId);
+    if (!holds) return;
+    holds.draining = true;
+    for (const c of holds.controllers) c.abort();
+    holds.controllers.clear();
+    if (holds.active > 0) await new Promise<void>((resolve) => holds.idle.push(resolve));
   }
 
   /** How many leases an instance has (tests, diagnostics). */
   count(instanceId: string): number {
-    return this.leases.get(instanceId)?.size ?? 0;
+    return this.holds.get(instanceId)?.active ?? 0;
   }
 }
