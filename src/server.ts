@@ -168,6 +168,11 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     replayAck: (instanceId, ack) => inbound.ack(instanceId, ack),
     now,
     onAnswered: (instanceId, outcome, ms) => metrics.sendAnswered(instanceId, outcome, ms),
+    onTimelock: (instanceId, untilMs) => {
+      registry.noteTimelock(instanceId, untilMs);
+      status.timelock(instanceId, untilMs);
+      logger.warn("WhatsApp's reach-out timelock (463) refuses messages to new contacts", { instance: instanceId, until: new Date(untilMs).toISOString() });
+    },
   });
   registry.onEngineEvent('message', (instanceId, e) => inbound.message(instanceId, e.message));
   registry.onEngineEvent('ack', (instanceId, e) => inbound.ack(instanceId, e.ack));

@@ -24,6 +24,8 @@ export interface MessageAckData {
 
 export interface ConnectionStatusData {
   status: 'connected' | 'connecting' | 'disconnected';
+  /** WhatsApp's reach-out timelock (463) refuses messages to new contacts until then (ISO time). */
+  timelockUntil?: string;
   account?: { id: string; name: string; phone: string };
   error?: string;
 }

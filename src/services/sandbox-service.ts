@@ -77,6 +77,11 @@ export class SandboxService {
     this.engine(instanceId).controls.drop();
   }
 
+  /** WhatsApp's reach-out timelock (463) for `seconds`: sends to new contacts are refused (0 lifts it). */
+  timelock(instanceId: string, seconds: number): void {
+    this.engine(instanceId).controls.timelock(seconds);
+  }
+
   // --- what people on the other side do -------------------------------------------------------
 
   /** The person `from` (phone digits) edits a message they sent to the instance. */

@@ -117,6 +117,18 @@ export async function settleRecipient(
   return Number(r.numUpdatedRows) > 0;
 }
 
+/** Puts a claimed recipient back in the queue (nothing was sent: WhatsApp refused it for now). */
+export async function requeueRecipient(db: DbOrTrx, jobId: number, position: number): Promise<boolean> {
+  const r = await db
+    .updateTable('bulk_recipients')
+    .set({ status: 'pending', message_id: null, error: null, updated_at: Date.now() })
+    .where('job_id', '=', jobId)
+    .where('position', '=', position)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
 /**
  * What a crash can leave between the recipients and the history: recipients still `pending` whose
  * message was stored but never handed to WhatsApp, and recipients `sending` (the outcome unknown),

@@ -75,6 +75,11 @@ export class SandboxControls {
     return this.engine.network.groups.create(me.phone, name, participantPhones);
   }
 
+  /** WhatsApp's reach-out timelock (463): messages to new contacts are refused for `seconds` (0 lifts it). */
+  timelock(seconds: number): void {
+    this.engine.timelockUntil = seconds > 0 ? Date.now() + seconds * 1000 : null;
+  }
+
   /** Simulates a lost connection: `disconnected` now, back to `open` a moment later. */
   drop(): void {
     this.engine.dropConnection();

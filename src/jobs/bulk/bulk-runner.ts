@@ -119,6 +119,7 @@ export class BulkRunner {
         return;
       }
       if (!(await this.untilOpen(job.instance_id, run))) return;
+      if (!(await this.untilNoTimelock(job.instance_id, run))) return;
       const attempted = await this.sendOne(job, next);
       if (run.cancelled) return;
       if (attempted && job.delay > 0 && (await repo.nextPending(db, jobId))) await this.sleep(run, job.delay * 1000, false);
@@ -153,6 +154,11 @@ export class BulkRunner {
       return true;
     } catch (err) {
       if (err instanceof SendCancelled) return false;
+      if (err instanceof AppError && err.code === 'reachout_timelock') {
+        // WhatsApp refuses new contacts for now: nothing was sent; the recipient waits for the timelock to end.
+        await repo.requeueRecipient(db, job.id, r.position);
+        return false;
+      }
       if (!asked && err instanceof AppError && err.code === 'not_connected') return false; // still pending: waits for the instance
       if (!this.opts.registry.has(job.instance_id)) return false;
       // Failed before a message was handed to WhatsApp (its media, say); one that was is settled already.
@@ -174,6 +180,19 @@ export class BulkRunner {
       this.media.set(job.id, m);
     }
     return m;
+  }
+
+  /**
+   * While WhatsApp's reach-out timelock (463) lasts the job waits (its next recipients may be new
+   * contacts); replies and other sends of the instance still go. False when cancelled or deleted.
+   */
+  private async untilNoTimelock(instanceId: string, run: Run): Promise<boolean> {
+    for (;;) {
+      if (run.cancelled || !this.opts.registry.has(instanceId)) return false;
+      const until = this.opts.registry.get(instanceId).timelockUntil;
+      if (until === null) return true;
+      await this.sleep(run, Math.min(Math.max(until - Date.now(), 50), 60_000), false);
+    }
   }
 
   /** Resolves true once the instance is open; false when the run was cancelled or the instance deleted. */

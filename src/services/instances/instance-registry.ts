@@ -97,7 +97,14 @@ export class InstanceRegistry {
 
   /** The live state; 404 when there is no such instance (or it is being deleted). */
   get(instanceId: string): InstanceState {
-    return { ...this.runtime(instanceId).state };
+    const state = this.runtime(instanceId).state;
+    if (state.timelockUntil !== null && state.timelockUntil <= Date.now()) state.timelockUntil = null; // over
+    return { ...state };
+  }
+
+  /** Records that WhatsApp's reach-out timelock refuses new contacts until `untilMs`. */
+  noteTimelock(instanceId: string, untilMs: number): void {
+    if (this.runtimes.has(instanceId)) this.runtime(instanceId).state.timelockUntil = untilMs;
   }
 
   engine(instanceId: string): Engine {
@@ -116,6 +123,7 @@ export class InstanceRegistry {
       pairingCode: null,
       qr: null,
       webVersion: null,
+      timelockUntil: null,
       createdAt: row.created_at,
     };
     const id = row.id;

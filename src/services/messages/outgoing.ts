@@ -67,7 +67,12 @@ export interface OutgoingOptions {
   now: () => number;
   /** Told how long WhatsApp took to answer each send, and how (metrics). */
   onAnswered?: (instanceId: string, outcome: 'sent' | 'failed', ms: number) => void;
+  /** Told when WhatsApp's reach-out timelock (463) refused a send, and until when it lasts (unix ms). */
+  onTimelock?: (instanceId: string, untilMs: number) => void;
 }
+
+/** How long a reach-out timelock is assumed to last when WhatsApp does not say (checked again after). */
+export const TIMELOCK_GUESS_MS = 15 * 60_000;
 
 /**
  * The send path: a message is stored `pending`, sent in its turn of the instance's queue, and
@@ -187,6 +192,15 @@ export class OutgoingMessages {
       } catch (err) {
         this.opts.onAnswered?.(instanceId, 'failed', performance.now() - asked);
         this.opts.tracker.confirmed(instanceId);
+        if (err instanceof EngineError && err.reason === 'reachout_timelock') {
+          const retry = Number(err.headers['Retry-After']);
+          this.opts.onTimelock?.(instanceId, this.opts.now() + (retry > 0 ? retry * 1000 : TIMELOCK_GUESS_MS));
+          if (options.retriedByCaller) {
+            // A job sends it again once the timelock is over: nothing was sent, nothing is kept.
+            await repo.deleteMessage(this.opts.db, instanceId, tempId);
+            throw err;
+          }
+        }
         await this.markFailed(instanceId, tempId, to, describeError(err), options.record);
         // WhatsApp was asked: a connection lost now leaves the outcome unknown, which is not the
         // "nothing was sent" that not_connected means (an Idempotency-Key retry must not resend).
