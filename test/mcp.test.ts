@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MCP_TOOLS } from '../src/mcp/index.js';
+import { MCP_ACCESS, MCP_TOOLS } from '../src/mcp/index.js';
+import { projectRoot } from '../src/paths.js';
 import { createKey } from './support/access.js';
 import { closesServers, linkedSandbox, testServer, TOKEN, type TestServer } from './support/app.js';
 import { track } from './support/cleanup.js';
@@ -189,6 +192,17 @@ t('scheduled messages: create one through the tool, and list it', async () => {
   const past = await call('schedule_message', { instanceId: 'a', recipient: '905551112233', body: 'too late', scheduledAt: '2020-01-01T00:00:00Z' });
   assert.match(past.text, /scheduledAt: .* is not in the future/);
   assert.is((await s.json('GET', '/api/instance/a/scheduled')).body.total, 1);
+});
+
+t("the README's MCP section lists every tool with the permission it needs", () => {
+  const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## MCP'), readme.indexOf('## Typed client'));
+  const rows = [...section.matchAll(/^\| `([a-z_]+)` \| .+ \| `(read|send|manage)` \|$/gm)].map((m) => `${m[1]}: ${m[2]}`);
+  const expected = MCP_TOOLS.map((x) => {
+    const line = MCP_ACCESS[x.name];
+    return `${x.name}: ${line?.need === 'permission' ? line.permission : line?.need}`;
+  });
+  assert.equal(rows.sort(), expected.sort());
 });
 
 t.run();
