@@ -227,6 +227,9 @@ gates('no token or a wrong one is a 401 in JSON-RPC shape; the right one initial
   assert.is((await ok.json()).result.serverInfo.name, 'hatline');
   const get = await fetch(`${url}/mcp`, { headers: { authorization: `Bearer ${TOKEN}`, accept: 'text/event-stream' } });
   assert.is(get.status, 405, 'no server-initiated stream: clients take 405 as "not offered"');
+  const spec = await (await fetch(`${url}/openapi.json`)).json();
+  assert.equal(spec.paths['/mcp'].post.tags, ['MCP'], '/openapi.json documents it');
+  for (const x of MCP_TOOLS) assert.ok(spec.paths['/mcp'].post.description.includes(x.name), x.name);
 });
 
 gates('the rate limit per token applies to /mcp as to the API, and the usage meter counts a key\'s MCP requests', async () => {

@@ -8764,6 +8764,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mcp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The MCP server (streamable HTTP, stateless, JSON answers) for AI assistants
+         * @description JSON-RPC 2.0 messages of the Model Context Protocol, with the same token, scope, permissions and limits as the API (Accept: application/json, text/event-stream). Tools: list_instances, list_chats, read_messages, search_contacts, check_number, list_groups, list_scheduled, send_text, send_media, send_location, send_poll, react, mark_read, schedule_message; a token is offered those its permissions allow. Resource template: hatline://instances/{instanceId}/chats.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["JsonRpcMessage"];
+                };
+            };
+            responses: {
+                /** @description The JSON-RPC answer */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A notification was taken */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Missing or wrong token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JsonRpcError"];
+                    };
+                };
+                /** @description GET or DELETE: no server-initiated stream and no session to end */
+                405: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JsonRpcError"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JsonRpcError"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JsonRpcError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/whatsapp_api/create_instance": {
         parameters: {
             query?: never;
@@ -11528,6 +11616,28 @@ export interface components {
             instances: string[];
             statuses: {
                 [key: string]: components["schemas"]["AccountStatus"];
+            };
+        };
+        JsonRpcError: {
+            error: {
+                code: number;
+                data?: {
+                    code: string;
+                    requestId?: string;
+                };
+                message: string;
+            };
+            id: null;
+            /** @enum {string} */
+            jsonrpc: "2.0";
+        };
+        JsonRpcMessage: {
+            id?: string | number;
+            /** @enum {string} */
+            jsonrpc: "2.0";
+            method: string;
+            params?: {
+                [key: string]: unknown;
             };
         };
         MediaFile: {
