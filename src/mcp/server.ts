@@ -1,6 +1,5 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { AppError } from '../errors.js';
 import { ACCESS_TABLE } from '../http/access-table.js';
 import type { Services } from '../http/deps.js';
 import { toAppError } from '../http/error-answer.js';
@@ -57,22 +56,17 @@ export function buildMcpServer(services: Services, principal: Principal, logger:
   const ctx: ToolContext = { services, principal, instance: (id) => services.instances.get(id, principal) };
 
   for (const t of MCP_TOOLS) {
-    const requirement = MCP_ACCESS[t.name];
-    if (refusal(principal, requirement, t.name) !== null) continue;
-    server.registerTool(
-      t.name,
-      { title: t.title, description: t.description, inputSchema: t.input, annotations: { readOnlyHint: t.readOnly, openWorldHint: !t.readOnly } },
-      async (args: unknown) => {
-        try {
-          // The list above already leaves the tool out; the call is refused here too, by the same rule.
-          const why = refusal(principal, requirement, t.name);
-          if (why) throw new AppError('forbidden', why);
-          return toolResult(await t.run(args as never, ctx));
-        } catch (err) {
-          return toolError(err, logger, t.name);
-        }
-      },
-    );
+    // A tool the principal may not call is not registered: tools/list leaves it out, and a call
+    // to it is refused ("Tool send_text not found") before anything runs.
+    if (refusal(principal, MCP_ACCESS[t.name], t.name) !== null) continue;
+    const annotations = { readOnlyHint: t.readOnly, destructiveHint: t.destructive ?? false, openWorldHint: !t.readOnly };
+    server.registerTool(t.name, { title: t.title, description: t.description, inputSchema: t.input, annotations }, async (args: unknown) => {
+      try {
+        return toolResult(await t.run(args as never, ctx));
+      } catch (err) {
+        return toolError(err, logger, t.name);
+      }
+    });
   }
 
   if (refusal(principal, ACCESS_TABLE[RECENT_CHATS_LINE], 'resources') === null) {

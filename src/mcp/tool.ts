@@ -29,6 +29,8 @@ export interface McpTool<S extends z.ZodObject = z.ZodObject> {
   input: S;
   /** Changes nothing (the readOnlyHint clients show); a tool that sends or writes is not. */
   readOnly: boolean;
+  /** Removes or undoes something (destructiveHint); sends and reads do not. */
+  destructive?: boolean;
   run(args: z.output<S>, ctx: ToolContext): Promise<Record<string, unknown>>;
 }
 
