@@ -37,6 +37,13 @@ module.exports = {
       to: { path: above('http', 'dialects', 'mcp', 'services', 'jobs', 'storage', 'app', 'server', 'main') },
     },
     {
+      name: 'net-is-a-lower-layer',
+      severity: 'error',
+      comment: 'src/net (which addresses outgoing connections may reach) is used by media, services and jobs, and knows none of them.',
+      from: { path: '^src/net/' },
+      to: { path: above('http', 'dialects', 'services', 'jobs', 'storage', 'engines', 'media', 'app', 'server', 'main', 'config') },
+    },
+    {
       name: 'services-below-http-and-jobs',
       severity: 'error',
       comment: 'Services hold the rules; HTTP, dialects, MCP and jobs call them, never the other way (jobs are reached through ports).',

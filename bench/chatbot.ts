@@ -24,7 +24,7 @@ const TEXT = (i: number) => `${'ab '.repeat(1365)}${i}`; // ~4 KB
 
 async function run() {
   const dir = tempDir('hatline-bench-chatbot-');
-  const config = loadConfig({ DATA_DIR: path.join(dir, 'data'), MEDIA_DIR: path.join(dir, 'media'), API_TOKEN: TOKEN, DEFAULT_ENGINE: 'sandbox', RATE_LIMIT_PER_MINUTE: '0' });
+  const config = loadConfig({ DATA_DIR: path.join(dir, 'data'), MEDIA_DIR: path.join(dir, 'media'), API_TOKEN: TOKEN, HOST: '127.0.0.1', ALLOW_PRIVATE_URLS: 'webhook,media', DEFAULT_ENGINE: 'sandbox', RATE_LIMIT_PER_MINUTE: '0' });
   const hatline = await buildHatline({ config, logger: silentLogger, schedulerCron: null });
   const call = async (method: string, url: string, body?: unknown) => {
     const res = await hatline.app.request(url, {

@@ -56,6 +56,8 @@ async function schedulerTick() {
     DATA_DIR: path.join(dir, 'data'),
     MEDIA_DIR: path.join(dir, 'media'),
     API_TOKEN: TOKEN,
+    HOST: '127.0.0.1',
+    ALLOW_PRIVATE_URLS: 'webhook,media',
     DEFAULT_ENGINE: 'sandbox',
     RATE_LIMIT_PER_MINUTE: '0',
   });

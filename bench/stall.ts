@@ -30,7 +30,7 @@ const ID = 'big';
 type Call = (method: string, url: string) => Promise<{ status: number; body: any }>;
 
 async function longestStall(dir: string, work: (call: Call) => Promise<void>) {
-  const config = loadConfig({ DATA_DIR: path.join(dir, 'data'), MEDIA_DIR: path.join(dir, 'media'), API_TOKEN: TOKEN, DEFAULT_ENGINE: 'sandbox', RATE_LIMIT_PER_MINUTE: '0' });
+  const config = loadConfig({ DATA_DIR: path.join(dir, 'data'), MEDIA_DIR: path.join(dir, 'media'), API_TOKEN: TOKEN, HOST: '127.0.0.1', ALLOW_PRIVATE_URLS: 'webhook,media', DEFAULT_ENGINE: 'sandbox', RATE_LIMIT_PER_MINUTE: '0' });
   const hatline = await buildHatline({ config, logger: silentLogger, schedulerCron: null });
   const call: Call = async (method, url) => {
     const res = await hatline.app.request(url, { method, headers: { authorization: `Bearer ${TOKEN}` } });

@@ -6,6 +6,8 @@ import * as m004 from './004_automation.js';
 import * as m005 from './005_message_counts.js';
 import * as m006 from './006_chats_contacts_groups.js';
 import * as m007 from './007_access.js';
+import * as m008 from './008_capabilities.js';
+import * as m009 from './009_url_trust.js';
 import * as m010 from './010_event_log.js';
 
 /**
@@ -20,5 +22,7 @@ export const migrations: Record<string, Migration> = {
   '005_message_counts': m005,
   '006_chats_contacts_groups': m006,
   '007_access': m007,
+  '008_capabilities': m008,
+  '009_url_trust': m009,
   '010_event_log': m010,
 };

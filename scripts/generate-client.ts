@@ -32,6 +32,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
       DATA_DIR: path.join(dir, 'data'),
       MEDIA_DIR: path.join(dir, 'media'),
       API_TOKEN: 'client-generator-token',
+      HOST: '127.0.0.1', // nothing listens; a local host lets the token be short
       DEFAULT_ENGINE: 'sandbox',
       PUBLIC_URL: 'http://localhost:3000',
     });

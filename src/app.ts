@@ -11,21 +11,31 @@ import { buildGates } from './http/gates.js';
 import { authorize } from './http/middleware/access.js';
 import { loadInstance } from './http/middleware/instance.js';
 import { requireJsonBody } from './http/middleware/json-body.js';
+import { metricsAuth } from './http/middleware/metrics-auth.js';
 import { requestId } from './http/middleware/request-id.js';
 import { requestLog } from './http/middleware/request-log.js';
 import { validationHook } from './http/openapi.js';
 import { accessKeyRoutes } from './http/routes/access-keys.js';
 import { accessReportRoutes } from './http/routes/access-reports.js';
+import { adminRoutes } from './http/routes/admin.js';
 import { bulkRoutes } from './http/routes/bulk.js';
 import { chatbotRoutes } from './http/routes/chatbot.js';
+import { channelLabelRoutes } from './http/routes/channels-labels.js';
+import { chatSettingRoutes } from './http/routes/chat-settings.js';
 import { chatRoutes } from './http/routes/chats.js';
 import { eventRoutes } from './http/routes/events.js';
 import { contactRoutes } from './http/routes/contacts.js';
+import { groupAdminRoutes } from './http/routes/group-admin.js';
+import { groupSettingRoutes } from './http/routes/group-settings.js';
 import { groupRoutes } from './http/routes/groups.js';
 import { instanceRoutes } from './http/routes/instances.js';
 import { mediaLibraryRoutes } from './http/routes/media-library.js';
+import { messageActionRoutes } from './http/routes/message-actions.js';
 import { messageHistoryRoutes } from './http/routes/message-history.js';
 import { messageSendRoutes } from './http/routes/message-sends.js';
+import { metricsRoutes } from './http/routes/metrics.js';
+import { profileRoutes } from './http/routes/profile.js';
+import { sandboxOtherSideRoutes } from './http/routes/sandbox-others.js';
 import { sandboxRoutes } from './http/routes/sandbox.js';
 import { scheduledRoutes } from './http/routes/scheduled.js';
 import { settingsRoutes } from './http/routes/settings.js';
@@ -59,6 +69,8 @@ export function createApp(deps: AppDeps) {
   );
 
   const gates = buildGates(deps);
+  app.use('/metrics', metricsAuth({ metricsToken: deps.config.metricsToken, authenticator: deps.authenticator, throttle: gates.throttle }));
+  app.route('/', metricsRoutes(services));
   // The dialects come first: their routes answer (in their own shapes) before the native
   // middleware below would see the request. They pass the same gates.
   for (const dialect of dialects(services, gates, deps.logger, deps.config, deps.now)) app.route('/', dialect);
@@ -80,10 +92,16 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', instanceRoutes(services));
   app.route('/', messageSendRoutes(services));
+  app.route('/', messageActionRoutes(services));
   app.route('/', messageHistoryRoutes(services));
   app.route('/', chatRoutes(services));
+  app.route('/', chatSettingRoutes(services));
   app.route('/', contactRoutes(services));
   app.route('/', groupRoutes(services));
+  app.route('/', groupAdminRoutes(services));
+  app.route('/', groupSettingRoutes(services));
+  app.route('/', profileRoutes(services));
+  app.route('/', channelLabelRoutes(services));
   app.route('/', mediaLibraryRoutes(services));
   app.route('/', settingsRoutes(services));
   app.route('/', webhookRoutes(services));
@@ -91,9 +109,11 @@ export function createApp(deps: AppDeps) {
   app.route('/', bulkRoutes(services));
   app.route('/', scheduledRoutes(services));
   app.route('/', sandboxRoutes(services));
+  app.route('/', sandboxOtherSideRoutes(services));
   app.route('/', accessKeyRoutes(services));
   app.route('/', accessReportRoutes(services));
   app.route('/', eventRoutes(services, nodeWs.upgradeWebSocket));
+  app.route('/', adminRoutes(services));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ENGINE_NAMES, type EngineName } from './engines/registry.js';
 import type { LogLevel } from './logger.js';
+import { isLoopbackHost } from './net/address-rules.js';
+import { URL_TARGETS, type UrlTarget } from './net/url-guard.js';
 
 export type { EngineName };
 
@@ -13,6 +15,10 @@ export interface Config {
   readonly publicUrl: string;
   /** The admin token from API_TOKEN, or null when it is to be generated/kept in DATA_DIR. */
   readonly apiToken: string | null;
+  /** Set when ALLOW_WEAK_TOKEN let a weak API_TOKEN through on a non-loopback HOST: the warning to log at start. */
+  readonly weakTokenWarning: string | null;
+  /** The kinds of URL the admin token and global keys may point at non-public addresses (ALLOW_PRIVATE_URLS). */
+  readonly allowPrivateUrls: readonly UrlTarget[];
   readonly defaultEngine: EngineName;
   /** 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
@@ -27,6 +33,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** WWEBJS_WEB_VERSION: a WhatsApp Web build recorded under DATA_DIR/wwebjs-web-versions to load instead of the live page. */
   readonly wwebjsWebVersion: string | null;
+  /** METRICS_TOKEN: a token that may read /metrics (and nothing else); null: only the admin token may. */
+  readonly metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +90,58 @@ function httpUrl(env: Env, name: string, fallback: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+function flag(env: Env, name: string): boolean {
+  const raw = value(env, name);
+  if (raw === undefined) return false;
+  const lower = raw.toLowerCase();
+  if (['1', 'true', 'yes'].includes(lower)) return true;
+  if (['0', 'false', 'no'].includes(lower)) return false;
+  throw new ConfigError(name, `expected 1 or 0 (true or false), got "${raw}"`);
+}
+
+/** A comma list of URL kinds; `all` and `none` as well. */
+function urlTargets(env: Env, name: string): readonly UrlTarget[] {
+  const raw = value(env, name);
+  if (raw === undefined) return Object.freeze([]);
+  const found = new Set<UrlTarget>();
+  for (const part of raw.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)) {
+    if (part === 'all') URL_TARGETS.forEach((t) => found.add(t));
+    else if (part === 'none') continue;
+    else if ((URL_TARGETS as readonly string[]).includes(part)) found.add(part as UrlTarget);
+    else throw new ConfigError(name, `expected a comma list of ${URL_TARGETS.join(', ')} (or all, none), got "${part}"`);
+  }
+  return Object.freeze([...found]);
+}
+
+/** The fewest characters, and the fewest different characters, of an API_TOKEN on a reachable HOST. */
+export const STRONG_TOKEN_LENGTH = 32;
+const STRONG_TOKEN_DISTINCT = 10;
+
+/**
+ * API_TOKEN is the admin token: whoever guesses it owns every instance. Under 8 characters it is
+ * refused everywhere. On a HOST other than loopback (the default 0.0.0.0 listens on every
+ * interface) it must also be strong: at least 32 characters with at least 10 different ones (a
+ * random token: `openssl rand -hex 32`). ALLOW_WEAK_TOKEN=1 accepts a weak one anyway, with a
+ * warning at every start; answers that warning, or null.
+ */
+function checkToken(token: string | null, host: string, allowWeak: boolean): string | null {
+  if (token === null) return null;
+  if (token.length < 8) throw new ConfigError('API_TOKEN', 'must be at least 8 characters long');
+  const strong = token.length >= STRONG_TOKEN_LENGTH && new Set(token).size >= STRONG_TOKEN_DISTINCT;
+  if (strong || isLoopbackHost(host)) return null;
+  const why =
+    `is weak (${token.length} characters, ${new Set(token).size} different) while the server listens on ${host}, ` +
+    'so anyone who can reach the port can try to guess it';
+  if (!allowWeak) {
+    throw new ConfigError(
+      'API_TOKEN',
+      `${why}. Use at least ${STRONG_TOKEN_LENGTH} random characters (openssl rand -hex 32), or leave API_TOKEN unset to have one generated, ` +
+        'or listen on 127.0.0.1 only (HOST=127.0.0.1), or set ALLOW_WEAK_TOKEN=1 to accept the risk',
+    );
+  }
+  return `API_TOKEN ${why}; ALLOW_WEAK_TOKEN=1 accepts it. Use at least ${STRONG_TOKEN_LENGTH} random characters (openssl rand -hex 32)`;
+}
+
 /** Reads the environment once; a bad value throws a ConfigError naming the variable. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -90,9 +150,8 @@ export function loadConfig(env: Env = process.env): Config {
   const mediaDir = path.resolve(value(env, 'MEDIA_DIR') ?? './media');
   const publicUrl = httpUrl(env, 'PUBLIC_URL', `http://localhost:${port}`);
   const apiToken = value(env, 'API_TOKEN') ?? null;
-  if (apiToken !== null && apiToken.length < 8) {
-    throw new ConfigError('API_TOKEN', 'must be at least 8 characters long');
-  }
+  const weakTokenWarning = checkToken(apiToken, host, flag(env, 'ALLOW_WEAK_TOKEN'));
+  const allowPrivateUrls = urlTargets(env, 'ALLOW_PRIVATE_URLS');
   const defaultEngine = oneOf(env, 'DEFAULT_ENGINE', ENGINE_NAMES, 'wwebjs');
   const rateLimitPerMinute = integer(env, 'RATE_LIMIT_PER_MINUTE', 200, 0, 10_000_000);
   const authFailuresPerMinute = integer(env, 'AUTH_FAILURES_PER_MINUTE', 10, 0, 1_000_000);
@@ -106,6 +165,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (wwebjsWebVersion !== null && !/^\d+\.\d+\.\d+(?:-[A-Za-z0-9.]+)?$/.test(wwebjsWebVersion)) {
     throw new ConfigError('WWEBJS_WEB_VERSION', `expected a WhatsApp Web build such as 2.3000.1043220887, got "${wwebjsWebVersion}"`);
   }
+  const metricsToken = value(env, 'METRICS_TOKEN') ?? null;
+  if (metricsToken !== null && metricsToken.length < 16) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
+  }
   const logLevel = oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info');
 
   return Object.freeze({
@@ -115,6 +178,8 @@ export function loadConfig(env: Env = process.env): Config {
     mediaDir,
     publicUrl,
     apiToken,
+    weakTokenWarning,
+    allowPrivateUrls,
     defaultEngine,
     rateLimitPerMinute,
     authFailuresPerMinute,
@@ -123,5 +188,6 @@ export function loadConfig(env: Env = process.env): Config {
     chromiumPath,
     logLevel,
     wwebjsWebVersion,
+    metricsToken,
   });
 }

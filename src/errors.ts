@@ -7,6 +7,8 @@
 /** Every code a client can see in an error body, with its HTTP status. */
 export const STATUS_BY_CODE = {
   bad_request: 400,
+  /** A media or webhook URL leads to a non-public address (loopback, private, link-local, metadata). */
+  url_refused: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -27,6 +29,8 @@ export const STATUS_BY_CODE = {
   /** The server could not get an answer it needed from WhatsApp or a remote URL. */
   upstream_failed: 502,
   unavailable: 503,
+  /** The disk (or the database) is full: the write failed and nothing of it was kept. */
+  storage_full: 507,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS_BY_CODE;
@@ -66,6 +70,19 @@ export class EngineError extends AppError {
 export const badRequest = (message: string) => new AppError('bad_request', message);
 export const notFound = (message: string) => new AppError('not_found', message);
 export const conflict = (message: string) => new AppError('conflict', message);
+
+/**
+ * A write that failed because the disk is full (ENOSPC), a disk quota ran out (EDQUOT), or SQLite
+ * could not grow the database (SQLITE_FULL), by the error's code (never its text).
+ */
+export function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
+}
+
+/** The answer to a write the full disk refused. */
+export const storageFull = () =>
+  new AppError('storage_full', 'The server is out of disk space: nothing of this request was stored; free some space and try again');
 
 /** The body of every error answer of the native API. */
 export interface ErrorBody {

@@ -21,6 +21,14 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  if (config.weakTokenWarning) {
+    // Loud on purpose: written to stderr too, whatever LOG_LEVEL hides.
+    logger.warn('weak API_TOKEN accepted', { warning: config.weakTokenWarning });
+    process.stderr.write(`\n  WARNING: ${config.weakTokenWarning}.\n\n`);
+  }
+  if (config.allowPrivateUrls.length > 0) {
+    logger.info('URLs given by the admin token and global API keys may reach private addresses', { kinds: config.allowPrivateUrls });
+  }
   // whatsapp-web.js starts promises nobody awaits (inject() on page navigation, destroy() on some
   // state changes); a rejection there must be logged, not end the server (Node exits on them).
   process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { error: describeError(err) }));

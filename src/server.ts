@@ -13,6 +13,7 @@ import { WebhookDispatcher, type DispatcherOptions } from './jobs/webhooks/dispa
 import { WebhookOutbox } from './jobs/webhooks/outbox.js';
 import { EventLog } from './services/event-log.js';
 import type { Logger } from './logger.js';
+import { UrlGuard, type UrlGuardOptions } from './net/url-guard.js';
 import { VERSION } from './paths.js';
 import { AuditTrail } from './services/access/audit.js';
 import { Authenticator } from './services/access/authenticator.js';
@@ -20,11 +21,17 @@ import { EmbedTokenService } from './services/access/embed-token-service.js';
 import { KeyService } from './services/access/key-service.js';
 import { UsageMeter } from './services/access/usage-meter.js';
 import { UsageService } from './services/access/usage-service.js';
+import { BackupService } from './services/backup/backup-service.js';
 import { ChatbotService } from './services/chatbot/chatbot-service.js';
+import { AccountService } from './services/account/account-service.js';
+import { handleCalls } from './services/calls/call-events.js';
 import { ChatService } from './services/chats/chat-service.js';
+import { recordPresenceEvents } from './services/chats/presence-events.js';
 import { ContactService } from './services/chats/contact-service.js';
 import { storeEngineReports } from './services/chats/engine-reports.js';
 import type { EventSink } from './services/events.js';
+import { GroupAdminService } from './services/groups/group-admin.js';
+import { storeGroupEvents } from './services/groups/group-events.js';
 import { GroupService } from './services/groups/group-service.js';
 import { InstanceRegistry } from './services/instances/instance-registry.js';
 import { InstanceService } from './services/instances/instance-service.js';
@@ -36,14 +43,17 @@ import { MediaService } from './services/media/media-service.js';
 import { listLibrary } from './media/media-library.js';
 import { Idempotency } from './services/messages/idempotency.js';
 import { InboundMessages } from './services/messages/inbound.js';
+import { MessageActions } from './services/messages/message-actions.js';
+import { storeMessageEvents } from './services/messages/message-events.js';
 import { QuickSends } from './services/messages/quick-sends.js';
 import { MessageService } from './services/messages/message-service.js';
 import { OutgoingMessages } from './services/messages/outgoing.js';
+import { MetricsService } from './services/metrics/metrics-service.js';
 import { SendTracker } from './services/messages/send-tracker.js';
 import { SandboxService } from './services/sandbox-service.js';
 import { SettingsService } from './services/settings/settings-service.js';
 import { SettingsStore } from './services/settings/settings-store.js';
-import { migrate, openDb, type OpenedDb } from './storage/db.js';
+import { DATABASE_FILE, migrate, openDb, type OpenedDb } from './storage/db.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
 
 export interface Hatline {
@@ -83,6 +93,8 @@ export interface BuildOptions {
   webhookTimings?: Pick<DispatcherOptions, 'timeoutMs' | 'backoffBaseMs' | 'backoffCapMs'>;
   /** The scheduler's node-cron expression; null starts no cron (tests call scheduler.tick()). */
   schedulerCron?: string | null;
+  /** Test seams of the URL guard: names resolved by the test, addresses it counts as public. */
+  urlGuard?: Pick<UrlGuardOptions, 'resolve' | 'treatAsPublic'>;
 }
 
 function teeEvents(...sinks: EventSink[]): EventSink {
@@ -97,10 +109,12 @@ function teeEvents(...sinks: EventSink[]): EventSink {
 export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const { config, logger } = opts;
   const now = opts.now ?? Date.now;
-  const database = openDb(opts.dbFile ?? path.join(config.dataDir, 'hatline.db'), (message) => logger.warn(message));
+  const database = openDb(opts.dbFile ?? path.join(config.dataDir, DATABASE_FILE), (message) => logger.warn(message));
   await migrate(database.db);
   const { db, writes } = database;
   const token = loadAdminToken(config.apiToken, config.dataDir);
+  // Every URL fetched or posted to on a client's word goes through this one gate.
+  const urls = new UrlGuard({ allowPrivate: config.allowPrivateUrls, ...opts.urlGuard });
   const sandbox = new SandboxNetwork({ stateFile: opts.dbFile === ':memory:' ? null : path.join(config.dataDir, 'sandbox-network.json'), now });
 
   // Events and webhooks; usage counts the messages of the events too.
@@ -108,14 +122,18 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const outbox = new WebhookOutbox(settingsStore, now);
   const usage = new UsageMeter({ db, now, logger: logger.child({ component: 'usage' }) });
   const eventLog = new EventLog({ db, now, retentionMs: config.eventRetentionHours * 3_600_000 });
-  const events: EventSink = opts.events ? teeEvents(outbox, eventLog, usage, opts.events) : teeEvents(outbox, eventLog, usage);
+  // The registry is built below (it records status events through these sinks); metrics read it only once running.
+  const metrics = new MetricsService({ db, registry: () => registry, version: VERSION, now });
+  const events: EventSink = opts.events ? teeEvents(outbox, eventLog, usage, metrics, opts.events) : teeEvents(outbox, eventLog, usage, metrics);
   const audit = new AuditTrail({ db, now, logger: logger.child({ component: 'audit' }) });
   const dispatcher = new WebhookDispatcher({
     db,
     settings: settingsStore,
     logger: logger.child({ component: 'webhooks' }),
     userAgent: `Hatline/${VERSION}`,
+    urls,
     now,
+    onAttempt: (instanceId, delivered, latencyMs) => metrics.webhookAttempt(instanceId, delivered, latencyMs),
     ...opts.webhookTimings,
   });
   outbox.onRecorded = (instanceId) => dispatcher.wake(instanceId);
@@ -147,10 +165,14 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     mediaDir: config.mediaDir,
     replayAck: (instanceId, ack) => inbound.ack(instanceId, ack),
     now,
+    onAnswered: (instanceId, outcome, ms) => metrics.sendAnswered(instanceId, outcome, ms),
   });
   registry.onEngineEvent('message', (instanceId, e) => inbound.message(instanceId, e.message));
   registry.onEngineEvent('ack', (instanceId, e) => inbound.ack(instanceId, e.ack));
   storeEngineReports(registry, inbound, db);
+  storeMessageEvents({ writes, registry, inbound, events });
+  storeGroupEvents(registry, inbound, writes, events);
+  recordPresenceEvents(registry, writes, events);
 
   const interrupted = await failInterruptedSends(db, 'the server stopped before WhatsApp confirmed this message; it may or may not have been sent');
   if (interrupted) logger.warn('sends interrupted by the last shutdown marked failed', { count: interrupted });
@@ -160,7 +182,17 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const instances = new InstanceService({ db, registry, status, qr: new QrImages(), defaultEngine: config.defaultEngine, mediaDir: config.mediaDir, logger, now, audit });
   const keys = new KeyService({ db, instanceExists: (id) => registry.has(id), audit, usage, now });
   const embedTokens = new EmbedTokenService({ db, instances: registry, audit, publicUrl: config.publicUrl, now });
-  const media = new MediaService({ registry, publicUrl: config.publicUrl, mediaDir: config.mediaDir });
+  const media = new MediaService({ registry, publicUrl: config.publicUrl, mediaDir: config.mediaDir, urls });
+  handleCalls({
+    registry,
+    inbound,
+    writes,
+    events,
+    settings: settingsStore,
+    send: (instanceId, to, body) => messages.send(instanceId, to, { kind: 'chat', body }),
+    logger: logger.child({ component: 'calls' }),
+    now,
+  });
   const chatbot = new Chatbot({ db, messages, settings: settingsStore, logger: logger.child({ component: 'chatbot' }), now });
   const bulk = new BulkRunner({ db, registry, messages, mediaSources: media.sources, logger: logger.child({ component: 'bulk' }) });
   const scheduler = new Scheduler({
@@ -188,17 +220,21 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       keys.forgetInstance(instanceId);
       embedTokens.forgetInstance(instanceId);
       usage.forgetInstance(instanceId);
+      metrics.forgetInstance(instanceId);
     },
   });
   const services: Services = {
     instances,
     messages,
-    chats: new ChatService({ db, registry, inbound }),
+    messageActions: new MessageActions({ db, registry, outgoing, inbound, now }),
+    chats: new ChatService({ db, registry, inbound, now }),
     contacts: new ContactService({ db, registry, inbound }),
     groups: new GroupService({ db, registry, inbound }),
+    groupAdmin: new GroupAdminService({ db, registry }),
+    account: new AccountService({ db, registry }),
     media,
     sends: new QuickSends(messages, media),
-    settings: new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit }),
+    settings: new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit, urls }),
     chatbot: new ChatbotService({ db, registry, settings: settingsStore, cache: chatbot }),
     bulk: new BulkService({ db, registry, runner: bulk, mediaSources: media.sources }),
     scheduled: new ScheduledService({ db, registry, mediaSources: media.sources, now }),
@@ -213,6 +249,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     }),
     audit,
     events: eventLog,
+    metrics,
+    backup: new BackupService({ dataDir: config.dataDir, mediaDir: config.mediaDir, database, version: VERSION, now }),
   };
 
   await instances.restore();
@@ -266,6 +304,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       await stop();
       await usage.stop();
       await dispatcher.stop();
+      urls.close();
       sandbox.close();
       await database.close();
     },

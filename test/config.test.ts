@@ -20,6 +20,14 @@ test('AUTH_FAILURES_PER_MINUTE defaults to 10, takes 0 (off), and stops start-up
   assert.throws(() => loadConfig({ AUTH_FAILURES_PER_MINUTE: 'many' }), (err: unknown) => err instanceof ConfigError && err.variable === 'AUTH_FAILURES_PER_MINUTE');
 });
 
+test('ALLOW_PRIVATE_URLS is none by default and takes a comma list of webhook and media (or all, none)', () => {
+  assert.equal(loadConfig({}).allowPrivateUrls, []);
+  assert.equal(loadConfig({ ALLOW_PRIVATE_URLS: 'webhook' }).allowPrivateUrls, ['webhook']);
+  assert.equal(loadConfig({ ALLOW_PRIVATE_URLS: ' Webhook , media ' }).allowPrivateUrls, ['webhook', 'media']);
+  assert.equal(loadConfig({ ALLOW_PRIVATE_URLS: 'all' }).allowPrivateUrls, ['webhook', 'media']);
+  assert.equal(loadConfig({ ALLOW_PRIVATE_URLS: 'none' }).allowPrivateUrls, []);
+});
+
 test('PUBLIC_URL defaults to the port and loses a trailing slash', () => {
   assert.is(loadConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
   assert.is(loadConfig({ PUBLIC_URL: 'https://wa.example.com/' }).publicUrl, 'https://wa.example.com');
@@ -33,6 +41,7 @@ for (const [name, value] of [
   ['PUBLIC_URL', 'ftp://x'],
   ['LOG_LEVEL', 'loud'],
   ['API_TOKEN', 'short'],
+  ['ALLOW_PRIVATE_URLS', 'webhooks'],
   ['CHROMIUM_PATH', '/no/such/browser'],
 ] as const) {
   test(`a bad ${name} (${value}) stops start-up with a message naming it`, () => {

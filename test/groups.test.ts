@@ -57,10 +57,12 @@ groups('a member who writes in a group is counted among its participants', async
 groups('GET .../groups/group answers the group with its participants, their admin roles and the owner', async () => {
   const s = await testServer();
   await linkedSandbox(s, 'a', A);
+  const before = now();
   const ekip = await createGroup(s, 'a', 'Ekip', [B, CEM]);
   const res = await s.json('GET', `/api/instance/a/groups/group?groupId=${encodeURIComponent(ekip)}`);
   assert.is(res.status, 200);
-  assert.equal(res.body, {
+  assert.ok(res.body.creation >= before && res.body.creation <= now(), 'creation in unix seconds');
+  assert.equal({ ...res.body, creation: 0 }, {
     id: ekip,
     name: 'Ekip',
     description: null,
@@ -70,6 +72,9 @@ groups('GET .../groups/group answers the group with its participants, their admi
       { id: jid(CEM), admin: null },
     ],
     owner: jid(A),
+    creation: 0,
+    announce: false,
+    locked: false,
   });
   const byDigits = await s.json('GET', `/api/instance/a/groups/group?groupId=${ekip.replace('@g.us', '')}`);
   assert.equal(byDigits.body, res.body, 'the digits alone are accepted');

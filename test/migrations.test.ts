@@ -144,3 +144,20 @@ upgrade('keeps every message in its order and builds chats and contacts from the
 });
 
 upgrade.run();
+
+const unordered = suite('a migration that arrives after later ones ran');
+
+unordered('a database that ran every migration but 008 takes 008 at the next start', async () => {
+  const opened = openDb(':memory:');
+  const db = opened.db as unknown as Kysely<any>;
+  const { '008_capabilities': _later, ...withoutIt } = migrations;
+  const first = await new Migrator({ db, provider: { getMigrations: async () => withoutIt } }).migrateToLatest();
+  assert.not.ok(first.error);
+  assert.ok(first.results?.some((r) => r.migrationName === '010_event_log' && r.status === 'Success'), 'the later ones ran');
+  await migrate(opened.db);
+  const columns = (await db.introspection.getTables()).find((t) => t.name === 'messages')!.columns.map((c) => c.name);
+  assert.ok(columns.includes('edited_at') && columns.includes('starred'), 'migration 008 ran afterwards');
+  await opened.close();
+});
+
+unordered.run();

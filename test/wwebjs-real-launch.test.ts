@@ -42,6 +42,7 @@ test('a wwebjs instance on real Chromium reports that WhatsApp Web cannot be rea
     DATA_DIR: path.join(dir, 'data'),
     MEDIA_DIR: path.join(dir, 'media'),
     API_TOKEN: TOKEN,
+    HOST: '127.0.0.1',
     CHROMIUM_PATH: chromium,
     RATE_LIMIT_PER_MINUTE: '0',
   });

@@ -92,6 +92,8 @@ export async function startServer(opts: StartOptions = {}): Promise<BenchServer>
       RATE_LIMIT_PER_MINUTE: '0',
       DEFAULT_ENGINE: 'sandbox',
       LOG_LEVEL: 'warn',
+      // Benchmarks run their webhook receivers and media servers on 127.0.0.1.
+      ALLOW_PRIVATE_URLS: 'webhook,media',
       DATA_DIR: path.join(dir, 'data'),
       MEDIA_DIR: path.join(dir, 'media'),
       PUBLIC_URL: `http://127.0.0.1:${port}`,

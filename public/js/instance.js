@@ -3,8 +3,10 @@
 // while the instance is connecting and the Overview (where it is shown) is open.
 import { api, ApiError, inst } from './api.js';
 import { announce, fill, h, poll, statusBadge } from './dom.js';
+import { accountTab } from './tabs/account.js';
 import { bulkTab } from './tabs/bulk.js';
 import { chatbotTab } from './tabs/chatbot.js';
+import { groupsTab } from './tabs/groups.js';
 import { messagesTab } from './tabs/messages.js';
 import { overviewTab } from './tabs/overview.js';
 import { scheduledTab } from './tabs/scheduled.js';
@@ -15,6 +17,8 @@ const TABS = [
   ['overview', 'Overview', overviewTab],
   ['send', 'Send', sendTab],
   ['messages', 'Messages', messagesTab],
+  ['groups', 'Groups', groupsTab],
+  ['account', 'Account', accountTab],
   ['chatbot', 'Chatbot', chatbotTab],
   ['bulk', 'Bulk', bulkTab],
   ['scheduled', 'Scheduled', scheduledTab],

@@ -66,6 +66,11 @@ export interface Engine extends Partial<Readonly<Capabilities>> {
   logout(): Promise<void>;
   /** Stops and forgets everything in memory: the instance is being deleted; the engine is not used again. */
   dispose(): Promise<void>;
+  /**
+   * The pid of the browser this connection runs in, while one runs (/metrics reads its memory).
+   * Engines without a browser of their own leave it out.
+   */
+  browserPid?(): number | null;
 }
 
 export interface EngineContext {

@@ -115,6 +115,14 @@ export interface EngineMessage {
   timestamp: number;
   /** The engine's own key of the message, stored with it. */
   nativeKey?: string;
+  /** The id of the message this one replies to (quotes), when it is a reply. */
+  quotedId?: string;
+  /** Users mentioned in it. */
+  mentions?: string[];
+  /** Marked forwarded by WhatsApp. */
+  forwarded?: boolean;
+  /** An image or video that can be opened once. */
+  viewOnce?: boolean;
 }
 
 export interface AckUpdate {
@@ -157,4 +165,8 @@ export interface EngineGroup {
   creation: number | null;
   owner: string | null;
   participants: GroupParticipant[];
+  /** Only admins send messages (left out when the engine does not know). */
+  announce?: boolean;
+  /** Only admins edit the group's info (left out when the engine does not know). */
+  locked?: boolean;
 }

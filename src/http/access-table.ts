@@ -9,6 +9,9 @@ import type { Requirement } from '../services/access/requirement.js';
  * read: GETs (but not settings, which hold the webhook secret, nor webhook deliveries);
  * send: messages and chat actions; manage: instance lifecycle, settings, webhooks, chatbot, jobs,
  * media deletion, sandbox controls, embed tokens. `embed` marks what embed tokens reach.
+ *
+ * `GET /metrics` is outside /api and has no line: it takes METRICS_TOKEN or the admin token, never
+ * a key or an embed token (middleware/metrics-auth.ts).
  */
 const p = (permission: Permission, extra: { embed?: true; globalScope?: true } = {}): Requirement => ({ need: 'permission', permission, ...extra });
 const read = p('read');
@@ -18,7 +21,7 @@ const embedRead = p('read', { embed: true });
 const embedSend = p('send', { embed: true });
 
 const I = '/api/instance/:instanceId';
-const SENDS = ['chat', 'image', 'video', 'document', 'audio', 'voice', 'sticker', 'location', 'contact', 'poll', 'reaction'];
+const SENDS = ['chat', 'image', 'video', 'document', 'audio', 'voice', 'sticker', 'location', 'contact', 'poll', 'reaction', 'link', 'forward', 'read'];
 
 export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze({
   // Access itself
@@ -35,6 +38,9 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   // The event stream (an embed token follows its instances)
   'GET /api/events': embedRead,
   'GET /api/events/ws': embedRead,
+
+  // Operations
+  'POST /api/admin/backup': { need: 'admin' },
 
   // Instances
   'GET /api/engines': read,
@@ -53,6 +59,9 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   // Messages
   ...Object.fromEntries(SENDS.map((name) => [`POST ${I}/messages/${name}`, embedSend])),
   [`POST ${I}/messages/delete`]: send,
+  [`POST ${I}/messages/edit`]: send,
+  [`POST ${I}/messages/star`]: send,
+  [`POST ${I}/messages/unstar`]: send,
   [`GET ${I}/messages`]: embedRead,
   [`GET ${I}/messages/statistics`]: embedRead,
   [`POST ${I}/messages/clear`]: manage,
@@ -67,16 +76,47 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   [`POST ${I}/chats/unarchive`]: send,
   [`POST ${I}/chats/delete`]: send,
   [`DELETE ${I}/chats/delete`]: send,
+  [`POST ${I}/chats/pin`]: send,
+  [`POST ${I}/chats/unpin`]: send,
+  [`POST ${I}/chats/mute`]: send,
+  [`POST ${I}/chats/unmute`]: send,
+  [`POST ${I}/chats/unread`]: embedSend,
+  [`POST ${I}/chats/presence`]: embedSend,
   [`GET ${I}/contacts`]: embedRead,
   [`GET ${I}/contacts/ids`]: embedRead,
   [`GET ${I}/contacts/contact`]: embedRead,
   [`GET ${I}/contacts/check`]: embedRead,
+  [`GET ${I}/contacts/info`]: embedRead,
   [`GET ${I}/contacts/image`]: embedRead,
   [`POST ${I}/contacts/block`]: send,
   [`POST ${I}/contacts/unblock`]: send,
   [`GET ${I}/groups`]: read,
   [`GET ${I}/groups/ids`]: read,
   [`GET ${I}/groups/group`]: read,
+  [`GET ${I}/groups/invite`]: read,
+  [`GET ${I}/groups/requests`]: read,
+  // Running groups changes who is in them and what they are: manage.
+  [`POST ${I}/groups`]: manage,
+  ...Object.fromEntries(
+    ['participants/add', 'participants/remove', 'participants/promote', 'participants/demote', 'invite/revoke', 'join', 'leave', 'requests/approve', 'requests/reject', 'name', 'description', 'picture', 'announce', 'locked'].map(
+      (name) => [`POST ${I}/groups/${name}`, manage],
+    ),
+  ),
+
+  // The account, channels, labels
+  [`GET ${I}/profile`]: read,
+  [`GET ${I}/profile/privacy`]: read,
+  [`POST ${I}/profile/name`]: manage,
+  [`POST ${I}/profile/about`]: manage,
+  [`POST ${I}/profile/picture`]: manage,
+  [`POST ${I}/profile/presence`]: send,
+  [`GET ${I}/channels`]: read,
+  [`POST ${I}/channels/follow`]: manage,
+  [`POST ${I}/channels/unfollow`]: manage,
+  [`GET ${I}/labels`]: read,
+  [`GET ${I}/labels/chat`]: read,
+  [`POST ${I}/labels/add`]: send,
+  [`POST ${I}/labels/remove`]: send,
   [`POST ${I}/media/upload`]: embedSend,
   [`GET ${I}/media/list`]: embedRead,
   [`POST ${I}/media/delete`]: manage,
@@ -110,4 +150,7 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   'POST /api/sandbox/:instanceId/ack': manage,
   'POST /api/sandbox/:instanceId/groups': manage,
   'POST /api/sandbox/:instanceId/drop': manage,
+  ...Object.fromEntries(
+    ['edit', 'revoke', 'react', 'vote', 'presence', 'call', 'call/end', 'group-join', 'group-leave', 'business'].map((name) => [`POST /api/sandbox/:instanceId/${name}`, manage]),
+  ),
 });

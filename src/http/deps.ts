@@ -1,15 +1,20 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { BackupService } from '../services/backup/backup-service.js';
 import type { ChatbotService } from '../services/chatbot/chatbot-service.js';
+import type { AccountService } from '../services/account/account-service.js';
 import type { ChatService } from '../services/chats/chat-service.js';
 import type { ContactService } from '../services/chats/contact-service.js';
+import type { GroupAdminService } from '../services/groups/group-admin.js';
 import type { GroupService } from '../services/groups/group-service.js';
 import type { InstanceService } from '../services/instances/instance-service.js';
 import type { BulkService } from '../services/jobs/bulk-service.js';
 import type { ScheduledService } from '../services/jobs/scheduled-service.js';
 import type { MediaService } from '../services/media/media-service.js';
 import type { QuickSends } from '../services/messages/quick-sends.js';
+import type { MessageActions } from '../services/messages/message-actions.js';
 import type { MessageService } from '../services/messages/message-service.js';
+import type { MetricsService } from '../services/metrics/metrics-service.js';
 import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
 import type { EventLog } from '../services/event-log.js';
@@ -24,9 +29,15 @@ import type { UsageService } from '../services/access/usage-service.js';
 export interface Services {
   instances: InstanceService;
   messages: MessageService;
+  /** React, edit, forward, star, mark read, delete: acting on stored messages. */
+  messageActions: MessageActions;
   chats: ChatService;
   contacts: ContactService;
   groups: GroupService;
+  /** Creating and running groups. */
+  groupAdmin: GroupAdminService;
+  /** The account's profile, presence, channels and labels; contact info. */
+  account: AccountService;
   media: MediaService;
   /** Text and media sends in the shape the dialects ask for them. */
   sends: QuickSends;
@@ -41,6 +52,8 @@ export interface Services {
   audit: AuditTrail;
   /** The event log the event stream follows. */
   events: EventLog;
+  metrics: MetricsService;
+  backup: BackupService;
 }
 
 export interface AppDeps {
@@ -49,7 +62,7 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Where requests of API keys are counted. */
   meter: UsageMeter;
-  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl'>;
+  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl' | 'metricsToken'>;
   logger: Logger;
   /** The clock of the rate limiters and the failed-auth throttle (tests move it). */
   now?: () => number;

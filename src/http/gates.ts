@@ -29,6 +29,8 @@ export interface Gates {
   hourly: MiddlewareHandler<AppEnv>;
   /** 413 for JSON bodies over the limit before they are read. */
   bodyLimit: MiddlewareHandler<AppEnv>;
+  /** The failed-auth throttle (null: off), for other token checks (/metrics) to share. */
+  throttle: FailedAuthThrottle | null;
 }
 
 export const nativeToken = (c: Context<AppEnv>): string | null => presentedToken((n) => c.req.header(n), (n) => c.req.query(n));
@@ -48,5 +50,6 @@ export function buildGates(deps: Pick<AppDeps, 'authenticator' | 'meter' | 'conf
     rate: rateLimit(deps.config.rateLimitPerMinute, deps.now),
     hourly: hourlyKeyLimit(deps.now),
     bodyLimit: limitJsonBody(),
+    throttle,
   };
 }

@@ -34,6 +34,7 @@ export const errors = {
   429: { description: 'Rate limit exceeded', content: errorContent },
   501: { description: "The instance's engine cannot do this (unsupported)", content: errorContent },
   502: { description: 'WhatsApp refused or failed the operation', content: errorContent },
+  507: { description: 'The disk is full (storage_full): nothing of the request was stored', content: errorContent },
 } as const;
 
 /** `limit` and `page` query parameters; a list answers `{ items, page, limit, total }` (pageOf). */

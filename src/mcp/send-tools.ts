@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { chatIdOrThrow } from '../ids.js';
 import { CaptionField, ChatIdField, CreateScheduledSchema, EmojiField, LocationFields, MediaField, PollFields, TextField, ToField } from '../http/schemas.js';
+import { urlTrustOf } from '../services/access/principal.js';
 import type { Outgoing } from '../services/messages/message-service.js';
 import { InstanceIdField } from './read-tools.js';
 import { tool, type ToolContext } from './tool.js';
@@ -40,9 +41,9 @@ export const SEND_TOOLS = [
       filename: z.string().min(1).max(255).optional().describe('The name a document shows'),
       kind: z.enum(['image', 'video', 'audio', 'document']).optional(),
     }),
-    run: async ({ instanceId, to, url, caption, filename, kind }, { services, instance }) => {
+    run: async ({ instanceId, to, url, caption, filename, kind }, { services, principal, instance }) => {
       instance(instanceId);
-      const sent = await services.sends.file(instanceId, chatIdOrThrow('to', to), { field: 'url', url, caption, filename, kind });
+      const sent = await services.sends.file(instanceId, chatIdOrThrow('to', to), { field: 'url', url, caption, filename, kind, trust: urlTrustOf(principal) });
       return { sent: true, id: sent.id, kind: sent.kind };
     },
   }),
@@ -81,7 +82,7 @@ export const SEND_TOOLS = [
     input: z.object({ instanceId: InstanceIdField, chatId: ChatIdField, messageId: z.string().min(1).max(128), emoji: EmojiField }),
     run: async ({ instanceId, chatId, messageId, emoji }, { services, instance }) => {
       instance(instanceId);
-      await services.messages.react(instanceId, chatIdOrThrow('chatId', chatId), messageId, emoji);
+      await services.messageActions.react(instanceId, chatIdOrThrow('chatId', chatId), messageId, emoji);
       return { success: true };
     },
   }),
@@ -111,9 +112,9 @@ export const SEND_TOOLS = [
       scheduledAt: CreateScheduledSchema.shape.scheduledAt.describe('When: ISO 8601 like 2026-12-01T09:00:00+03:00, in the future'),
       mediaUrl: CreateScheduledSchema.shape.mediaUrl.describe('For image and document: an http(s) URL or a media-library URL'),
     }),
-    run: async ({ instanceId, ...b }, { services, instance }) => {
+    run: async ({ instanceId, ...b }, { services, principal, instance }) => {
       instance(instanceId);
-      const id = await services.scheduled.create(instanceId, {
+      const message = {
         recipient: b.recipient,
         recipientName: b.recipientName ?? null,
         messageType: b.messageType,
@@ -121,7 +122,8 @@ export const SEND_TOOLS = [
         mediaUrl: b.mediaUrl ?? null,
         filename: b.filename ?? null,
         scheduledAt: b.scheduledAt,
-      });
+      };
+      const id = await services.scheduled.create(instanceId, message, urlTrustOf(principal));
       return { success: true, id };
     },
   }),

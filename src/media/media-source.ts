@@ -2,6 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaPayload } from '../engines/engine.js';
 import { AppError } from '../errors.js';
+import { guardedGet, type GuardedResponse } from '../net/guarded-get.js';
+import { isUrlRefused, type UrlGuard, type UrlTrust } from '../net/url-guard.js';
 import { mimeOfName } from './mime.js';
 import { instanceMediaDir, isSafeFileName } from './paths.js';
 
@@ -12,6 +14,8 @@ export interface MediaSources {
   /** PUBLIC_URL: URLs under `${publicUrl}/media/` are read from disk, not over HTTP. */
   publicUrl: string;
   mediaDir: string;
+  /** The gate every media URL is fetched through. */
+  urls: UrlGuard;
 }
 
 const bad = (field: string, why: string) => new AppError('bad_request', `${field}: ${why}`);
@@ -76,56 +80,55 @@ async function fromDisk(field: string, sources: MediaSources, where: { instance:
   return { mimetype: mimeOfName(where.file), data: await readFile(full), filename: where.file, library: where };
 }
 
-async function fromHttp(field: string, url: URL): Promise<MediaPayload> {
-  let res: Response;
+/** What a failed fetch says: the same whatever failed (refused, reset, timed out), so it tells nothing of the far side's ports. */
+const COULD_NOT_FETCH = 'could not fetch the media URL';
+
+async function fromHttp(field: string, sources: MediaSources, url: URL, trust: UrlTrust): Promise<MediaPayload> {
+  const signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
+  let res: GuardedResponse;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' });
+    res = await guardedGet(sources.urls, url, 'media', trust, { signal, headers: { 'user-agent': 'Hatline', accept: '*/*' } });
   } catch (err) {
-    const reason = err instanceof Error && err.name === 'TimeoutError' ? 'timed out after 30 s' : describeFetchError(err);
-    throw bad(field, `could not fetch ${url.href}: ${reason}`);
+    if (isUrlRefused(err)) throw refused(field);
+    throw bad(field, COULD_NOT_FETCH);
   }
-  if (!res.ok) {
-    await res.body?.cancel().catch(() => undefined);
-    throw bad(field, `could not fetch ${url.href}: HTTP ${res.status}`);
+  if (res.status < 200 || res.status >= 300) {
+    res.body.destroy();
+    throw bad(field, `${COULD_NOT_FETCH}: the server answered HTTP ${res.status}`);
   }
-  const declared = Number(res.headers.get('content-length') ?? '0');
+  const declared = Number(res.headers['content-length'] ?? '0');
   if (declared > MAX_MEDIA_BYTES) {
-    await res.body?.cancel().catch(() => undefined);
+    res.body.destroy();
     throw bad(field, 'media is larger than 64 MB');
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  if (res.body) {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
       size += chunk.byteLength;
-      if (size > MAX_MEDIA_BYTES) throw bad(field, 'media is larger than 64 MB');
-      chunks.push(Buffer.from(chunk));
+      if (size > MAX_MEDIA_BYTES) {
+        res.body.destroy();
+        throw bad(field, 'media is larger than 64 MB');
+      }
+      chunks.push(chunk);
     }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw bad(field, COULD_NOT_FETCH);
   }
   const name = safeDecode(url.pathname.split('/').pop() ?? '') || undefined;
-  const header = res.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  const header = res.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
   const mimetype =
     header && header !== 'application/octet-stream' && header !== 'binary/octet-stream' ? header : mimeOfName(name ?? '');
   return { mimetype, data: Buffer.concat(chunks), ...(name ? { filename: name } : {}) };
 }
 
-function describeFetchError(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? err.message;
-  }
-  return String(err);
+function refused(field: string): AppError {
+  return new AppError('url_refused', `${field}: refused: the URL leads to a non-public address (this machine, a private network or a metadata service)`);
 }
 
-/**
- * Loads media a client pointed at: a base64 data URI, an uploaded file's URL (read from disk),
- * or an http(s) URL (fetched, at most 64 MB). Anything else is a 400 naming the field.
- */
-export async function resolveMedia(sources: MediaSources, field: string, input: string): Promise<ResolvedMedia> {
-  const value = input.trim();
-  if (value.startsWith('data:')) return fromDataUri(field, value);
-  const local = localMediaPath(sources, value);
-  if (local) return fromDisk(field, sources, local);
+/** An http(s) URL as a client gave it, or a 400 naming the field. */
+function httpUrlOf(field: string, value: string): URL {
   let url: URL | null = null;
   try {
     url = new URL(value);
@@ -135,5 +138,39 @@ export async function resolveMedia(sources: MediaSources, field: string, input: 
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw bad(field, 'expected an http(s) URL, a base64 data URI, or a URL from media/upload');
   }
-  return fromHttp(field, url);
+  return url;
+}
+
+/**
+ * Checks a media URL to be kept for later (a scheduled message) without loading it: its form, and
+ * for an http(s) URL whether its host may be reached (the literal address, and the name's DNS
+ * answer now). It is judged again when it is loaded.
+ */
+export async function checkMediaUrl(sources: MediaSources, field: string, input: string, trust: UrlTrust): Promise<void> {
+  const value = input.trim();
+  if (value.startsWith('data:')) {
+    fromDataUri(field, value);
+    return;
+  }
+  if (localMediaPath(sources, value)) return;
+  try {
+    await sources.urls.check(httpUrlOf(field, value), 'media', trust);
+  } catch (err) {
+    if (isUrlRefused(err)) throw refused(field);
+    throw err;
+  }
+}
+
+/**
+ * Loads media a client pointed at: a base64 data URI, an uploaded file's URL (read from disk),
+ * or an http(s) URL (fetched through the URL guard, at most 64 MB; `trust` says whether the
+ * operator's ALLOW_PRIVATE_URLS applies). Anything else is a 400 naming the field; a URL leading to
+ * a non-public address is a 400 `url_refused`.
+ */
+export async function resolveMedia(sources: MediaSources, field: string, input: string, trust: UrlTrust): Promise<ResolvedMedia> {
+  const value = input.trim();
+  if (value.startsWith('data:')) return fromDataUri(field, value);
+  const local = localMediaPath(sources, value);
+  if (local) return fromDisk(field, sources, local);
+  return fromHttp(field, sources, httpUrlOf(field, value), trust);
 }

@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import multer, { MulterError } from 'multer';
+import multer, { MulterError, type StorageEngine } from 'multer';
 import { AppError, badRequest } from '../errors.js';
 import type { MediaLibraryOptions } from './media-library.js';
 import { MAX_MEDIA_BYTES } from './media-source.js';
-import { storedFileName } from './media-store.js';
+import { mediaDisk, publishFile, temporaryName } from './media-store.js';
 import { mimeOfName } from './mime.js';
 import { instanceMediaDir, mediaUrl } from './paths.js';
 
@@ -54,23 +53,41 @@ function uploadError(err: unknown): Error {
     }
     return badRequest(`file: ${err.message}`);
   }
-  // Errors of the disk (ENOSPC, EACCES, ...) are ours: a 500. Anything else is a body busboy could not read.
+  // Errors of the disk are ours: a full one (ENOSPC) answers 507, others (EACCES, ...) 500. Anything else is a body busboy could not read.
   const code = (err as NodeJS.ErrnoException | null)?.code;
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return err as Error;
   return badRequest(`file: the multipart body could not be read (${err instanceof Error ? err.message : String(err)})`);
 }
 
-/** Moves the finished upload to a generated name, never overwriting a file. */
-async function keep(dir: string, part: WrittenPart): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    const name = storedFileName(part.mimetype, part.originalname);
-    try {
-      await link(part.path, path.join(dir, name));
-      return name;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 5) throw err;
-    }
-  }
+/**
+ * multer's storage: the file part streams into a hidden temporary file of `dir`, through the media
+ * disk writes (mediaDisk), each temporary name remembered so that it is removed whatever happens.
+ */
+function temporaryFiles(dir: string, temporary: Set<string>): StorageEngine {
+  return {
+    _handleFile(_req, file, cb) {
+      const full = path.join(dir, temporaryName('upload'));
+      temporary.add(full);
+      let size = 0;
+      let done = false;
+      const finish = (err: Error | null) => {
+        if (done) return;
+        done = true;
+        if (err) cb(err);
+        else cb(null, { path: full, size });
+      };
+      const out = mediaDisk.createWriteStream(full);
+      out.on('error', (err: Error) => finish(err));
+      out.on('finish', () => finish(null));
+      file.stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+      });
+      file.stream.pipe(out);
+    },
+    _removeFile(_req, file, cb) {
+      rm(file.path, { force: true }).then(() => cb(null), cb);
+    },
+  };
 }
 
 /**
@@ -88,16 +105,8 @@ export async function receiveUpload(opts: MediaLibraryOptions, instanceId: strin
   const dir = instanceMediaDir(opts.mediaDir, instanceId);
   await mkdir(dir, { recursive: true });
   const temporary = new Set<string>();
-  const storage = multer.diskStorage({
-    destination: (_req, _file, cb) => cb(null, dir),
-    filename: (_req, _file, cb) => {
-      const name = `.upload-${randomBytes(8).toString('hex')}`;
-      temporary.add(path.join(dir, name));
-      cb(null, name);
-    },
-  });
   const handler = multer({
-    storage,
+    storage: temporaryFiles(dir, temporary),
     limits: { fileSize: MAX_MEDIA_BYTES, files: 1, fields: 20, parts: 21, fieldSize: 64 * 1024 },
     defParamCharset: 'utf8',
   }).single('file');
@@ -111,7 +120,7 @@ export async function receiveUpload(opts: MediaLibraryOptions, instanceId: strin
     const part = req.file;
     if (!part) throw badRequest('file: is required (multipart field "file")');
     if (part.size === 0) throw badRequest('file: is empty');
-    const filename = await keep(dir, part);
+    const filename = await publishFile(dir, part.path, part.mimetype, part.originalname);
     const mimetype = part.mimetype && part.mimetype !== 'application/octet-stream' ? part.mimetype : mimeOfName(part.originalname);
     return { filename, originalname: part.originalname, mimetype, size: part.size, url: mediaUrl(opts.publicUrl, instanceId, filename) };
   } finally {

@@ -4,7 +4,7 @@ import type { BulkJobRow, BulkRecipientRow, RecipientStatus } from './schema.js'
 import { transact } from './transact.js';
 
 /** A new job: what the client chose; status, counts and times start empty. */
-export type NewBulkJob = Pick<BulkJobRow, 'instance_id' | 'message_type' | 'body' | 'media_url' | 'filename' | 'delay'>;
+export type NewBulkJob = Pick<BulkJobRow, 'instance_id' | 'message_type' | 'body' | 'media_url' | 'media_url_trust' | 'filename' | 'delay'>;
 
 /** Creates the job and its recipients in one transaction; answers the job id. */
 export async function insertJob(db: DbOrTrx, job: NewBulkJob, recipients: { recipient: string; chat_id: string; name: string | null }[]): Promise<number> {

@@ -91,7 +91,7 @@ export async function upsertChats(db: DbOrTrx, instanceId: string, chats: ChatRe
 }
 
 /** A chat as listed: what the list shows, with the names it may be known by. */
-export type ListedChat = Pick<ChatRow, 'chat_id' | 'name' | 'archived' | 'unread_count' | 'last_message_at'> & {
+export type ListedChat = Pick<ChatRow, 'chat_id' | 'name' | 'archived' | 'unread_count' | 'last_message_at' | 'pinned' | 'muted_until' | 'marked_unread'> & {
   group_name: string | null;
   contact_name: string | null;
   contact_notify: string | null;
@@ -103,7 +103,19 @@ export function listChats(db: DbOrTrx, instanceId: string): Promise<ListedChat[]
     .selectFrom('chats as c')
     .leftJoin('chat_groups as g', (j) => j.onRef('g.instance_id', '=', 'c.instance_id').onRef('g.group_id', '=', 'c.chat_id'))
     .leftJoin('contacts as k', (j) => j.onRef('k.instance_id', '=', 'c.instance_id').onRef('k.contact_id', '=', 'c.chat_id'))
-    .select(['c.chat_id', 'c.name', 'c.archived', 'c.unread_count', 'c.last_message_at', 'g.name as group_name', 'k.name as contact_name', 'k.notify as contact_notify'])
+    .select([
+      'c.chat_id',
+      'c.name',
+      'c.archived',
+      'c.unread_count',
+      'c.last_message_at',
+      'c.pinned',
+      'c.muted_until',
+      'c.marked_unread',
+      'g.name as group_name',
+      'k.name as contact_name',
+      'k.notify as contact_notify',
+    ])
     .where('c.instance_id', '=', instanceId)
     .orderBy('c.last_message_at', (ob) => ob.desc().nullsLast())
     .orderBy('c.last_seq', (ob) => ob.desc().nullsLast())
@@ -111,7 +123,23 @@ export function listChats(db: DbOrTrx, instanceId: string): Promise<ListedChat[]
     .execute();
 }
 
-export async function setArchived(db: DbOrTrx, instanceId: string, chatId: string, archived: boolean): Promise<void> {
+/** What an account sets on a chat by hand. */
+export interface ChatFlags {
+  archived?: boolean;
+  pinned?: boolean;
+  /** Unix seconds; null: not muted. */
+  mutedUntil?: number | null;
+  markedUnread?: boolean;
+}
+
+/** Sets flags of a chat, which exists from now on (a chat can be archived or pinned before any message is stored). */
+export async function setChatFlags(db: DbOrTrx, instanceId: string, chatId: string, flags: ChatFlags): Promise<void> {
+  const set = {
+    ...(flags.archived !== undefined ? { archived: flags.archived ? 1 : 0 } : {}),
+    ...(flags.pinned !== undefined ? { pinned: flags.pinned ? 1 : 0 } : {}),
+    ...(flags.mutedUntil !== undefined ? { muted_until: flags.mutedUntil } : {}),
+    ...(flags.markedUnread !== undefined ? { marked_unread: flags.markedUnread ? 1 : 0 } : {}),
+  };
   await db
     .insertInto('chats')
     .values({
@@ -119,18 +147,33 @@ export async function setArchived(db: DbOrTrx, instanceId: string, chatId: strin
       chat_id: chatId,
       is_group: chatId.endsWith('@g.us') ? 1 : 0,
       name: null,
-      archived: archived ? 1 : 0,
+      archived: 0,
       unread_count: 0,
       last_message_at: null,
       last_seq: null,
       updated_at: Date.now(),
+      ...set,
     })
-    .onConflict((oc) => oc.columns(['instance_id', 'chat_id']).doUpdateSet({ archived: archived ? 1 : 0, updated_at: Date.now() }))
+    .onConflict((oc) => oc.columns(['instance_id', 'chat_id']).doUpdateSet({ ...set, updated_at: Date.now() }))
+    .execute();
+}
+
+export function setArchived(db: DbOrTrx, instanceId: string, chatId: string, archived: boolean): Promise<void> {
+  return setChatFlags(db, instanceId, chatId, { archived });
+}
+
+/** One message of the chat was read: one fewer unread (never below 0), and no longer marked unread. */
+export async function readOne(db: DbOrTrx, instanceId: string, chatId: string, wasUnread: boolean): Promise<void> {
+  await db
+    .updateTable('chats')
+    .set({ marked_unread: 0, ...(wasUnread ? { unread_count: sql`CASE WHEN unread_count > 0 THEN unread_count - 1 ELSE 0 END` } : {}) })
+    .where('instance_id', '=', instanceId)
+    .where('chat_id', '=', chatId)
     .execute();
 }
 
 export async function clearUnread(db: DbOrTrx, instanceId: string, chatId?: string): Promise<void> {
-  let q = db.updateTable('chats').set({ unread_count: 0 }).where('instance_id', '=', instanceId);
+  let q = db.updateTable('chats').set({ unread_count: 0, marked_unread: 0 }).where('instance_id', '=', instanceId);
   if (chatId !== undefined) q = q.where('chat_id', '=', chatId);
   await q.execute();
 }

@@ -12,6 +12,9 @@ export type { Db, DbOrTrx } from './db-types.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
+/** The SQLite database's file name in DATA_DIR. */
+export const DATABASE_FILE = 'hatline.db';
+
 export interface OpenedDb {
   db: Db;
   dialect: DialectName;
@@ -33,8 +36,10 @@ const PREPARED_MAX = 2000;
  */
 export function preparedOnce(sqlite: SQLite.Database, max = PREPARED_MAX): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
+  const rollback = rollbackIfActive(sqlite);
   return {
     prepare(sql: string) {
+      if (sql === 'rollback') return rollback;
       let stmt = statements.get(sql);
       if (stmt) {
         statements.delete(sql);
@@ -48,6 +53,19 @@ export function preparedOnce(sqlite: SQLite.Database, max = PREPARED_MAX): Sqlit
     },
     close: () => sqlite.close(),
   };
+}
+
+/**
+ * Kysely's ROLLBACK after a failed statement, run only while a transaction is still open. SQLite
+ * rolls the whole transaction back by itself on some errors (SQLITE_FULL: the disk is full), and
+ * a ROLLBACK then fails with "cannot rollback - no transaction is active", an error that Kysely
+ * throws in place of the one that mattered.
+ */
+function rollbackIfActive(sqlite: SQLite.Database): SQLite.Statement {
+  const statement = sqlite.prepare('rollback');
+  const wrapper = Object.create(statement) as SQLite.Statement;
+  wrapper.run = (...params: unknown[]) => (sqlite.inTransaction ? statement.run(...params) : { changes: 0, lastInsertRowid: 0 });
+  return wrapper;
 }
 
 /** What a long run of writes waits for now and then (see purge.ts), per database. */
@@ -103,6 +121,10 @@ export async function migrate(db: Db): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    // Branches land their migrations in parallel (010 reached main before 008): a database that
+    // ran the later ones takes an earlier one that arrives afterwards instead of refusing to start.
+    // Each migration touches only its own columns and tables, so the order between them is free.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -15,6 +15,10 @@ export interface GroupReport {
   creation: number | null;
   owner: string | null;
   participants: GroupParticipantRow[];
+  /** Only admins send messages (left out: not known, the stored value stays). */
+  announce?: boolean;
+  /** Only admins edit the group's info (left out: not known). */
+  locked?: boolean;
 }
 
 export async function upsertGroups(db: DbOrTrx, instanceId: string, groups: GroupReport[]): Promise<void> {
@@ -27,6 +31,8 @@ export async function upsertGroups(db: DbOrTrx, instanceId: string, groups: Grou
       creation: g.creation,
       participants: JSON.stringify(g.participants),
       updated_at: now,
+      ...(g.announce !== undefined ? { announce: g.announce ? 1 : 0 } : {}),
+      ...(g.locked !== undefined ? { locked: g.locked ? 1 : 0 } : {}),
     };
     await db
       .insertInto('chat_groups')
@@ -34,6 +40,31 @@ export async function upsertGroups(db: DbOrTrx, instanceId: string, groups: Grou
       .onConflict((oc) => oc.columns(['instance_id', 'group_id']).doUpdateSet(row))
       .execute();
   }
+}
+
+/** What a group change tells: the fields given change. */
+export interface GroupPatch {
+  name?: string;
+  description?: string | null;
+  participants?: GroupParticipantRow[];
+  announce?: boolean;
+  locked?: boolean;
+}
+
+export async function updateGroup(db: DbOrTrx, instanceId: string, groupId: string, patch: GroupPatch): Promise<void> {
+  await db
+    .updateTable('chat_groups')
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.participants !== undefined ? { participants: JSON.stringify(patch.participants) } : {}),
+      ...(patch.announce !== undefined ? { announce: patch.announce ? 1 : 0 } : {}),
+      ...(patch.locked !== undefined ? { locked: patch.locked ? 1 : 0 } : {}),
+      updated_at: Date.now(),
+    })
+    .where('instance_id', '=', instanceId)
+    .where('group_id', '=', groupId)
+    .execute();
 }
 
 export async function deleteGroup(db: DbOrTrx, instanceId: string, groupId: string): Promise<void> {

@@ -171,3 +171,51 @@ export async function advanceStatus(
     .returning('chat_id')
     .executeTakeFirst();
 }
+
+/**
+ * A new text for a stored message: the text before its first edit is kept (`original_body`), a
+ * caption changes with the body, and a revoked message stays revoked. Answers whether it changed.
+ */
+export async function applyEdit(db: DbOrTrx, instanceId: string, id: string, body: string, editedAt: number): Promise<boolean> {
+  const result = await db
+    .updateTable('messages')
+    .set({
+      original_body: sql`COALESCE(original_body, body)`,
+      body,
+      caption: sql`CASE WHEN caption IS NULL THEN NULL ELSE ${body} END`,
+      edited_at: editedAt,
+    })
+    .where('instance_id', '=', instanceId)
+    .where('id', '=', id)
+    .where('type', '!=', 'revoked')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** A message deleted for everyone: type `revoked`, its text gone (as WhatsApp shows it). */
+export async function applyRevoke(db: DbOrTrx, instanceId: string, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('messages')
+    .set({ type: 'revoked', body: '', caption: null, original_body: null })
+    .where('instance_id', '=', instanceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function setStarred(db: DbOrTrx, instanceId: string, id: string, starred: boolean): Promise<void> {
+  await db.updateTable('messages').set({ starred: starred ? 1 : 0 }).where('instance_id', '=', instanceId).where('id', '=', id).execute();
+}
+
+/** Marks one incoming message read in the store; answers whether it was unread. */
+export async function markMessageSeen(db: DbOrTrx, instanceId: string, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('messages')
+    .set({ seen: 1 })
+    .where('instance_id', '=', instanceId)
+    .where('id', '=', id)
+    .where('from_me', '=', 0)
+    .where('seen', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

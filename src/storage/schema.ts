@@ -1,4 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ApiKeyInstancesTable, ApiKeysTable, AuditLogTable, EmbedTokenInstancesTable, EmbedTokensTable, InstanceUsageTable } from './schema-access.js';
+
+export * from './schema-access.js';
 
 /**
  * Every table, as the code sees it. Integers 0/1 are booleans; `*_at` times are unix milliseconds
@@ -25,6 +28,8 @@ export interface Database {
   embed_token_instances: EmbedTokenInstancesTable;
   instance_usage: InstanceUsageTable;
   audit_log: AuditLogTable;
+  message_reactions: MessageReactionsTable;
+  poll_votes: PollVotesTable;
   event_log: EventLogTable;
 }
 
@@ -52,6 +57,9 @@ export type InstanceRow = Selectable<InstancesTable>;
 export type NewInstanceRow = Insertable<InstancesTable>;
 export type InstanceUpdate = Updateable<InstancesTable>;
 
+/** Who stands behind a URL kept for later (src/net/url-guard.ts, UrlTrust). */
+export type UrlTrustValue = 'operator' | 'strict';
+
 export interface SettingsTable {
   instance_id: string;
   webhook_url: Generated<string>;
@@ -62,6 +70,11 @@ export interface SettingsTable {
   /** `whsec_` + base64: the Standard Webhooks signing secret. */
   webhook_secret: string;
   chatbot_enabled: Generated<number>;
+  /** Who set webhook_url (migration 009): `strict` URLs reach public addresses only. */
+  webhook_url_trust: Generated<UrlTrustValue>;
+  reject_calls: Generated<number>;
+  /** Sent to a caller whose call was rejected; '' sends nothing. */
+  reject_calls_message: Generated<string>;
 }
 export type SettingsRow = Selectable<SettingsTable>;
 export type SettingsUpdate = Updateable<Omit<SettingsTable, 'instance_id'>>;
@@ -92,6 +105,11 @@ export interface MessagesTable {
   timestamp: number;
   /** The engine's own key of the message (e.g. whatsapp-web.js's serialized key), when it has one. */
   native_key: string | null;
+  /** The text before its first edit; null while it was never edited. */
+  original_body: Generated<string | null>;
+  /** Unix seconds of the last edit. */
+  edited_at: Generated<number | null>;
+  starred: Generated<number>;
 }
 export type MessageRow = Selectable<MessagesTable>;
 export type NewMessageRow = Insertable<MessagesTable>;
@@ -127,6 +145,11 @@ export interface ChatsTable {
   /** `messages.seq` of the newest stored message, or null. */
   last_seq: number | null;
   updated_at: number;
+  pinned: Generated<number>;
+  /** Unix seconds; null: not muted. */
+  muted_until: Generated<number | null>;
+  /** Marked unread by hand (cleared when the chat is read). */
+  marked_unread: Generated<number>;
 }
 export type ChatRow = Selectable<ChatsTable>;
 
@@ -150,6 +173,10 @@ export interface ChatGroupsTable {
   /** JSON array of { id, admin }. */
   participants: string;
   updated_at: number;
+  /** Only admins send messages; null: not known. */
+  announce: Generated<number | null>;
+  /** Only admins edit the group's info; null: not known. */
+  locked: Generated<number | null>;
 }
 export type ChatGroupRow = Selectable<ChatGroupsTable>;
 
@@ -195,6 +222,8 @@ export interface BulkJobsTable {
   message_type: JobMessageType;
   body: string | null;
   media_url: string | null;
+  /** Who made the job (migration 009): a `strict` media_url is loaded from public addresses only. */
+  media_url_trust: Generated<UrlTrustValue>;
   filename: string | null;
   /** Seconds between two recipients. */
   delay: number;
@@ -228,6 +257,8 @@ export interface ScheduledMessagesTable {
   message_type: JobMessageType;
   body: string | null;
   media_url: string | null;
+  /** Who scheduled it (migration 009): a `strict` media_url is loaded from public addresses only. */
+  media_url_trust: Generated<UrlTrustValue>;
   filename: string | null;
   /** Unix milliseconds. */
   scheduled_at: number;
@@ -240,76 +271,31 @@ export interface ScheduledMessagesTable {
 export type ScheduledMessageRow = Selectable<ScheduledMessagesTable>;
 export type NewScheduledMessageRow = Insertable<ScheduledMessagesTable>;
 
-/** An API key: only its SHA-256 is kept; `prefix` (its first characters) finds it and is shown in lists. */
-export interface ApiKeysTable {
-  id: string;
-  name: string;
-  prefix: string;
-  key_hash: string;
-  scope: 'global' | 'instance';
-  /** Comma-separated: read, send, manage. */
-  permissions: string;
-  hourly_limit: number | null;
-  expires_at: number | null;
-  created_at: number;
-  created_by: string;
-  revoked_at: number | null;
-  requests_total: Generated<number>;
-  requests_failed: Generated<number>;
-  /** Microseconds spent answering, summed. */
-  busy_us: Generated<number>;
-  last_used_at: number | null;
-}
-export type ApiKeyRow = Selectable<ApiKeysTable>;
-export type NewApiKeyRow = Insertable<ApiKeysTable>;
-
-export interface ApiKeyInstancesTable {
-  key_id: string;
+/** A reaction to a message, one per person (the account's own too). */
+export interface MessageReactionsTable {
   instance_id: string;
+  message_id: string;
+  chat_id: string;
+  sender: string;
+  emoji: string;
+  from_me: number;
+  /** Unix seconds. */
+  timestamp: number;
 }
+export type MessageReactionRow = Selectable<MessageReactionsTable>;
 
-export interface EmbedTokensTable {
-  id: string;
-  customer_label: string;
-  prefix: string;
-  token_hash: string;
-  permissions: 'read' | 'read_write';
-  expires_at: number;
-  created_at: number;
-  created_by: string;
-  revoked_at: number | null;
-}
-export type EmbedTokenRow = Selectable<EmbedTokensTable>;
-export type NewEmbedTokenRow = Insertable<EmbedTokensTable>;
-
-export interface EmbedTokenInstancesTable {
-  token_id: string;
+/** A vote on a poll, one per voter: the options they selected now. */
+export interface PollVotesTable {
   instance_id: string;
+  poll_id: string;
+  chat_id: string;
+  voter: string;
+  /** JSON array of option names. */
+  selected: string;
+  /** Unix seconds. */
+  timestamp: number;
 }
-
-/** Cumulative message figures per instance, added to by the periodic usage flush. */
-export interface InstanceUsageTable {
-  instance_id: string;
-  messages_sent: number;
-  messages_received: number;
-  updated_at: number;
-}
-export type InstanceUsageRow = Selectable<InstanceUsageTable>;
-
-export interface AuditLogTable {
-  id: Generated<number>;
-  created_at: number;
-  actor_kind: string;
-  actor_id: string;
-  actor_name: string;
-  action: string;
-  instance_id: string | null;
-  target: string | null;
-  /** JSON. */
-  detail: string | null;
-}
-export type AuditLogRow = Selectable<AuditLogTable>;
-export type NewAuditLogRow = Insertable<AuditLogTable>;
+export type PollVoteRow = Selectable<PollVotesTable>;
 
 /** Every event of every instance, kept for a while for the event stream (migration 010). */
 export interface EventLogTable {

@@ -109,3 +109,14 @@ export async function deleteEventBatch(db: DbOrTrx, instanceId: string, limit: n
   const result = await db.deleteFrom('webhook_events').where('seq', 'in', batch).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Per instance with events waiting: how many, and when the oldest of them was recorded (ms). */
+export async function pendingBacklog(db: DbOrTrx): Promise<{ instanceId: string; pending: number; oldestAt: number }[]> {
+  const rows = await db
+    .selectFrom('webhook_events')
+    .select((eb) => ['instance_id', eb.fn.countAll<number>().as('pending'), eb.fn.min('created_at').as('oldest')])
+    .where('status', '=', 'pending')
+    .groupBy('instance_id')
+    .execute();
+  return rows.map((r) => ({ instanceId: r.instance_id, pending: Number(r.pending), oldestAt: Number(r.oldest) }));
+}

@@ -31,6 +31,8 @@ export interface TestServerOptions {
   webhookTimings?: BuildOptions['webhookTimings'];
   /** Where the server logs (silent by default; a RecordingLogger to read what was logged). */
   logger?: Logger;
+  /** The URL guard's test seams (names it resolves, addresses it counts as public). */
+  urlGuard?: BuildOptions['urlGuard'];
 }
 
 export { closesServers } from './cleanup.js';
@@ -48,6 +50,11 @@ export async function testServer(opts: TestServerOptions = {}): Promise<TestServ
     DEFAULT_ENGINE: 'sandbox',
     RATE_LIMIT_PER_MINUTE: '0',
     PUBLIC_URL: 'http://hatline.test',
+    // Tests serve media and receive webhooks on 127.0.0.1; the tests of the URL guard set
+    // ALLOW_PRIVATE_URLS themselves (the server's own default is none).
+    ALLOW_PRIVATE_URLS: 'webhook,media',
+    // No port is opened; loopback keeps the test token acceptable (a strong one is needed on 0.0.0.0).
+    HOST: '127.0.0.1',
     ...opts.env,
   });
   const hatline = await buildHatline({
@@ -58,6 +65,7 @@ export async function testServer(opts: TestServerOptions = {}): Promise<TestServ
     ...(opts.wwebjs ? { wwebjs: opts.wwebjs } : {}),
     ...(opts.events ? { events: opts.events } : {}),
     ...(opts.webhookTimings ? { webhookTimings: opts.webhookTimings } : {}),
+    ...(opts.urlGuard ? { urlGuard: opts.urlGuard } : {}),
     schedulerCron: null,
   });
   const call = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {

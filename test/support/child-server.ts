@@ -17,7 +17,7 @@ export async function startChildServer(env: Record<string, string>, port?: numbe
   const p = port ?? (await closedPort());
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: projectRoot,
-    env: { ...process.env, PORT: String(p), HOST: '127.0.0.1', API_TOKEN: TOKEN, RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', DEFAULT_ENGINE: 'sandbox', ...env },
+    env: { ...process.env, PORT: String(p), HOST: '127.0.0.1', API_TOKEN: TOKEN, RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', DEFAULT_ENGINE: 'sandbox', ALLOW_PRIVATE_URLS: 'webhook,media', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

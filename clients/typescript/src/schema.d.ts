@@ -5,6 +5,90 @@
 // Generated from Hatline's /openapi.json by scripts/generate-client.ts (npm run client:generate).
 
 export interface paths {
+    "/api/admin/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write a consistent backup (database, session folders, media) into DATA_DIR/backups/<time>/
+         * @description The database is copied with SQLite's online backup API while the server keeps working; then the rest of DATA_DIR and MEDIA_DIR, file by file. Answers once the backup is complete. Restore it with `npm run restore` (server stopped). Admin token only.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Written */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Backup"];
+                    };
+                };
+                /** @description Missing or wrong API token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backup is under way */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The data is in PostgreSQL (use pg_dump) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The disk is full (storage_full): nothing of the request was stored */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -1199,6 +1283,275 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instance/{instanceId}/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The channels the account follows */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The channels */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Channel"][];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/channels/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Follow a channel by its id, invite link or code */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description A channel id (...@newsletter), invite link or code
+                         * @example https://whatsapp.com/channel/0029VaHatlineNews01
+                         */
+                        channel: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The channel, followed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Channel"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/channels/unfollow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop following a channel */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example 120363400000000001@newsletter */
+                        channelId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Unfollowed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/instance/{instanceId}/chatbot/rules": {
         parameters: {
             query?: never;
@@ -1841,6 +2194,301 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instance/{instanceId}/chats/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mute a chat until a time, or for good */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description A chat id, or a phone number with country code
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        chatId: string;
+                        /**
+                         * @description When the mute ends: Unix seconds, or ISO 8601 (2026-12-31T09:00:00+03:00); left out: for good
+                         * @example 1767225600
+                         */
+                        until?: number | string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/chats/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pin a chat (WhatsApp pins at most 3: 409 beyond) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description A chat id, or a phone number with country code
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        chatId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/chats/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Show typing, recording a voice note, or stopped (paused) in a chat
+         * @description WhatsApp shows typing or recording for about 25 seconds, or until a message is sent or paused is shown.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description A chat id, or a phone number with country code
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        chatId: string;
+                        /**
+                         * @description typing (or composing), recording, paused
+                         * @enum {string}
+                         */
+                        state: "typing" | "composing" | "recording" | "paused";
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/instance/{instanceId}/chats/read": {
         parameters: {
             query?: never;
@@ -1978,6 +2626,288 @@ export interface paths {
                 };
                 /** @description Conflict: exists already, or the instance is not connected */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/chats/unmute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unmute a chat */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description A chat id, or a phone number with country code
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        chatId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/chats/unpin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unpin a chat */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description A chat id, or a phone number with country code
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        chatId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/chats/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a chat unread (until it is read) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description A chat id, or a phone number with country code
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        chatId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2527,6 +3457,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instance/{instanceId}/contacts/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What WhatsApp tells of a person: name, about, business or not, profile picture */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A phone number with country code, or a user id */
+                    chatId: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The person */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactInfo"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/instance/{instanceId}/contacts/unblock": {
         parameters: {
             query?: never;
@@ -2653,7 +3670,284 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /**
+         * Create a group with this account as its owner
+         * @description Numbers that are not on WhatsApp are left out. Answers the group as `groups/group` does.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example Ekip */
+                        name: string;
+                        /**
+                         * @description Phone numbers or user ids
+                         * @example [
+                         *       "905321234567",
+                         *       "905321234568"
+                         *     ]
+                         */
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The new group */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Group"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/announce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Only admins send messages (true), or everyone (false); admins only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        announce: boolean;
+                        /**
+                         * @description The group id
+                         * @example 120363012345678901@g.us
+                         */
+                        groupId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/description": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the group's description ('' removes it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example Haftalık toplantılar */
+                        description: string;
+                        /**
+                         * @description The group id
+                         * @example 120363012345678901@g.us
+                         */
+                        groupId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2780,6 +4074,1759 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The group's invite link (admins only) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The group id */
+                    groupId: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The invite link */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupInvite"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/invite/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reset the invite link: the old one stops working (admins only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The group id
+                         * @example 120363012345678901@g.us
+                         */
+                        groupId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The new invite link */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupInvite"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join a group by its invite link or code
+         * @description A group whose admins approve new members answers 409 (`rejected`): the request to join waits for them.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The invite link, or its code
+                         * @example https://chat.whatsapp.com/F3kQ9xYz1AbCdEfGhIjK2L
+                         */
+                        link: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Joined */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            groupId: string;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave a group (it leaves the groups list; the chat stays) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The group id
+                         * @example 120363012345678901@g.us
+                         */
+                        groupId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Left */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/locked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Only admins edit the group's info (true), or everyone (false); admins only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The group id
+                         * @example 120363012345678901@g.us
+                         */
+                        groupId: string;
+                        locked: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/name": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the group's name */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The group id
+                         * @example 120363012345678901@g.us
+                         */
+                        groupId: string;
+                        /** @example Ekip 2027 */
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/participants/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add participants (admins only)
+         * @description One result per participant, as GoWA answers: `success` with `Action success`, or `error` with why.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The group id
+                         * @example 120363012345678901@g.us
+                         */
+                        groupId: string;
+                        /**
+                         * @description Phone numbers or user ids
+                         * @example [
+                         *       "905321234567",
+                         *       "905321234568"
+                         *     ]
+                         */
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description One result per participant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ParticipantResults"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/participants/demote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Demote participants (admins only)
+         * @description One result per participant, as GoWA answers: `success` with `Action success`, or `error` with why.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The group id
+                         * @example 120363012345678901@g.us
+                         */
+                        groupId: string;
+                        /**
+                         * @description Phone numbers or user ids
+                         * @example [
+                         *       "905321234567",
+                         *       "905321234568"
+                         *     ]
+                         */
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description One result per participant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ParticipantResults"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/participants/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Promote participants (admins only)
+         * @description One result per participant, as GoWA answers: `success` with `Action success`, or `error` with why.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The group id
+                         * @example 120363012345678901@g.us
+                         */
+                        groupId: string;
+                        /**
+                         * @description Phone numbers or user ids
+                         * @example [
+                         *       "905321234567",
+                         *       "905321234568"
+                         *     ]
+                         */
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description One result per participant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ParticipantResults"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/participants/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove participants (admins only)
+         * @description One result per participant, as GoWA answers: `success` with `Action success`, or `error` with why.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The group id
+                         * @example 120363012345678901@g.us
+                         */
+                        groupId: string;
+                        /**
+                         * @description Phone numbers or user ids
+                         * @example [
+                         *       "905321234567",
+                         *       "905321234568"
+                         *     ]
+                         */
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description One result per participant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ParticipantResults"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/picture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the group's picture (null removes it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The group id
+                         * @example 120363012345678901@g.us
+                         */
+                        groupId: string;
+                        /**
+                         * @description An image: http(s) URL, base64 data URI or a media/upload URL; null removes the picture
+                         * @example https://example.com/logo.jpg
+                         */
+                        picture: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests to join waiting for an admin (groups whose admins approve new members) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The group id */
+                    groupId: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The requests, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @example 905321234567@s.whatsapp.net */
+                            id: string;
+                            /** @description Unix seconds */
+                            requestedAt: number | null;
+                        }[];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/requests/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve requests to join: they become members */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The group id
+                         * @example 120363012345678901@g.us
+                         */
+                        groupId: string;
+                        /**
+                         * @description Phone numbers or user ids
+                         * @example [
+                         *       "905321234567",
+                         *       "905321234568"
+                         *     ]
+                         */
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description One result per participant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ParticipantResults"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/groups/requests/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject requests to join */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The group id
+                         * @example 120363012345678901@g.us
+                         */
+                        groupId: string;
+                        /**
+                         * @description Phone numbers or user ids
+                         * @example [
+                         *       "905321234567",
+                         *       "905321234568"
+                         *     ]
+                         */
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description One result per participant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ParticipantResults"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The business account's labels (501 on an account that is not a business one) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The labels */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Label"][];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/labels/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a label on a chat */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description A chat id, or a phone number with country code
+                         * @example 905321234567
+                         */
+                        chatId: string;
+                        /** @example 1 */
+                        labelId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The chat's labels now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            labels: components["schemas"]["Label"][];
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/labels/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The labels on a chat */
+        get: {
+            parameters: {
+                query: {
+                    /** @description A chat id, or a phone number with country code */
+                    chatId: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The labels */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Label"][];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/labels/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a label off a chat */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description A chat id, or a phone number with country code
+                         * @example 905321234567
+                         */
+                        chatId: string;
+                        /** @example 1 */
+                        labelId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The chat's labels now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            labels: components["schemas"]["Label"][];
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3144,6 +6191,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The disk is full (storage_full): nothing of the request was stored */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3261,104 +6317,17 @@ export interface paths {
                          */
                         audio: string;
                         /**
-                         * @description Phone number (+905..., 905...), user id or group id (...@g.us)
-                         * @example +905321234567
+                         * @description People mentioned (phone numbers or user ids); the text shows each as @<phone>
+                         * @example [
+                         *       "905321234567"
+                         *     ]
                          */
-                        to: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Accepted by WhatsApp */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Sent"];
-                    };
-                };
-                /** @description Missing or invalid parameter */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Instance or resource not found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflict: exists already, or the instance is not connected */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The instance's engine cannot do this (unsupported) */
-                501: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description WhatsApp refused or failed the operation */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/instance/{instanceId}/messages/chat": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Send a text message */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description The same key within 24 h answers the first answer and sends nothing */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Instance id */
-                    instanceId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @example Merhaba! */
-                        body: string;
+                        mentions?: string[];
+                        /**
+                         * @description Reply to this message (the id of a message stored for this instance): it is quoted
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        quotedMessageId?: string;
                         /**
                          * @description Phone number (+905..., 905...), user id or group id (...@g.us)
                          * @example +905321234567
@@ -3415,6 +6384,135 @@ export interface paths {
                 };
                 /** @description WhatsApp refused or failed the operation */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The disk is full (storage_full): nothing of the request was stored */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/messages/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a text message */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The same key within 24 h answers the first answer and sends nothing */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example Merhaba! */
+                        body: string;
+                        /**
+                         * @description People mentioned (phone numbers or user ids); the text shows each as @<phone>
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        mentions?: string[];
+                        /**
+                         * @description Reply to this message (the id of a message stored for this instance): it is quoted
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        quotedMessageId?: string;
+                        /**
+                         * @description Phone number (+905..., 905...), user id or group id (...@g.us)
+                         * @example +905321234567
+                         */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Accepted by WhatsApp */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Sent"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The disk is full (storage_full): nothing of the request was stored */
+                507: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3544,6 +6642,18 @@ export interface paths {
                         /** @example 905321234567 */
                         contact_phone?: string;
                         /**
+                         * @description People mentioned (phone numbers or user ids); the text shows each as @<phone>
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        mentions?: string[];
+                        /**
+                         * @description Reply to this message (the id of a message stored for this instance): it is quoted
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        quotedMessageId?: string;
+                        /**
                          * @description Phone number (+905..., 905...), user id or group id (...@g.us)
                          * @example +905321234567
                          */
@@ -3606,6 +6716,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The disk is full (storage_full): nothing of the request was stored */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3623,7 +6742,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Delete a sent message for everyone */
+        /**
+         * Delete a message for everyone, or (forEveryone false) for this account only
+         * @description For everyone: your own messages (in a group, an admin may delete others' too), within the time WhatsApp allows; the stored message becomes type `revoked`. For me: any message; it is deleted from the store too.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3637,9 +6759,18 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * @description true (default): for everyone, as the seed does; false: from this account only (it leaves the history)
+                         * @default true
+                         */
+                        forEveryone?: boolean;
+                        /**
+                         * @description The message id
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
                         msgId: string;
                         /**
-                         * @description Phone number (+905..., 905...), user id or group id (...@g.us)
+                         * @description The chat the message is in: a phone number, user id or group id
                          * @example +905321234567
                          */
                         to: string;
@@ -3647,7 +6778,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Deleted */
+                /** @description Done */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3747,6 +6878,18 @@ export interface paths {
                         /** @description The name the recipient sees (default "document") */
                         filename?: string;
                         /**
+                         * @description People mentioned (phone numbers or user ids); the text shows each as @<phone>
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        mentions?: string[];
+                        /**
+                         * @description Reply to this message (the id of a message stored for this instance): it is quoted
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        quotedMessageId?: string;
+                        /**
                          * @description Phone number (+905..., 905...), user id or group id (...@g.us)
                          * @example +905321234567
                          */
@@ -3762,6 +6905,227 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Sent"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The disk is full (storage_full): nothing of the request was stored */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/messages/edit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Edit the text (or caption) of a message this account sent
+         * @description WhatsApp allows an edit for 15 minutes after sending (409 after). The stored message keeps its first text as `originalBody` and gets `editedAt`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example Merhaba! (düzeltildi) */
+                        body: string;
+                        /**
+                         * @description The message id
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        msgId: string;
+                        /**
+                         * @description The chat the message is in: a phone number, user id or group id
+                         * @example +905321234567
+                         */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/messages/forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Forward a stored message to another chat
+         * @description Sent through the send queue and stored like any send (marked `forwarded`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The chat the message is in (optional; checked when given) */
+                        chatId?: string;
+                        /**
+                         * @description The message id
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        msgId: string;
+                        /**
+                         * @description Where to forward it: a phone number, user id or group id
+                         * @example +905321234568
+                         */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {boolean} */
+                            sent: true;
+                        };
                     };
                 };
                 /** @description Missing or invalid parameter */
@@ -3850,10 +7214,24 @@ export interface paths {
                          */
                         image: string;
                         /**
+                         * @description People mentioned (phone numbers or user ids); the text shows each as @<phone>
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        mentions?: string[];
+                        /**
+                         * @description Reply to this message (the id of a message stored for this instance): it is quoted
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        quotedMessageId?: string;
+                        /**
                          * @description Phone number (+905..., 905...), user id or group id (...@g.us)
                          * @example +905321234567
                          */
                         to: string;
+                        /** @description The recipient can open it once */
+                        viewOnce?: boolean;
                     };
                 };
             };
@@ -3912,6 +7290,140 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The disk is full (storage_full): nothing of the request was stored */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/messages/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a link with its preview (title, description, image, as WhatsApp makes it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The same key within 24 h answers the first answer and sends nothing */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Text shown above the link */
+                        caption?: string;
+                        /**
+                         * @description People mentioned (phone numbers or user ids); the text shows each as @<phone>
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        mentions?: string[];
+                        /**
+                         * @description Reply to this message (the id of a message stored for this instance): it is quoted
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        quotedMessageId?: string;
+                        /**
+                         * @description Phone number (+905..., 905...), user id or group id (...@g.us)
+                         * @example +905321234567
+                         */
+                        to: string;
+                        /**
+                         * Format: uri
+                         * @example https://hatline.dev/docs
+                         */
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Accepted by WhatsApp */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Sent"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The disk is full (storage_full): nothing of the request was stored */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3951,7 +7463,19 @@ export interface paths {
                         lat: number;
                         /** @example 28.9784 */
                         lng: number;
+                        /**
+                         * @description People mentioned (phone numbers or user ids); the text shows each as @<phone>
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        mentions?: string[];
                         name?: string;
+                        /**
+                         * @description Reply to this message (the id of a message stored for this instance): it is quoted
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        quotedMessageId?: string;
                         /**
                          * @description Phone number (+905..., 905...), user id or group id (...@g.us)
                          * @example +905321234567
@@ -4015,6 +7539,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The disk is full (storage_full): nothing of the request was stored */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4049,8 +7582,20 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * @description People mentioned (phone numbers or user ids); the text shows each as @<phone>
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        mentions?: string[];
                         /** @example Toplantı? */
                         name: string;
+                        /**
+                         * @description Reply to this message (the id of a message stored for this instance): it is quoted
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        quotedMessageId?: string;
                         /**
                          * @description 0 = several answers allowed, 1 = exactly one
                          * @default 0
@@ -4127,6 +7672,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The disk is full (storage_full): nothing of the request was stored */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4158,11 +7712,18 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @example 👍 */
+                        /**
+                         * @description '' removes this account's reaction
+                         * @example 👍
+                         */
                         emoji: string;
+                        /**
+                         * @description The message id
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
                         msgId: string;
                         /**
-                         * @description Phone number (+905..., 905...), user id or group id (...@g.us)
+                         * @description The chat the message is in: a phone number, user id or group id
                          * @example +905321234567
                          */
                         to: string;
@@ -4170,13 +7731,215 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Accepted by WhatsApp */
+                /** @description Done */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Sent"];
+                        "application/json": {
+                            id: string;
+                            /** @enum {boolean} */
+                            sent: true;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/messages/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one incoming message read (its sender sees blue ticks for it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The message id
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        msgId: string;
+                        /**
+                         * @description The chat the message is in: a phone number, user id or group id
+                         * @example +905321234567
+                         */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/messages/star": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Star a message */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The message id
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        msgId: string;
+                        /**
+                         * @description The chat the message is in: a phone number, user id or group id
+                         * @example +905321234567
+                         */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
                     };
                 };
                 /** @description Missing or invalid parameter */
@@ -4318,6 +8081,18 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
+                         * @description People mentioned (phone numbers or user ids); the text shows each as @<phone>
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        mentions?: string[];
+                        /**
+                         * @description Reply to this message (the id of a message stored for this instance): it is quoted
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        quotedMessageId?: string;
+                        /**
                          * @description An http(s) URL, a base64 data URI, or a URL from media/upload
                          * @example https://example.com/sticker.webp
                          */
@@ -4338,6 +8113,114 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Sent"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The disk is full (storage_full): nothing of the request was stored */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/messages/unstar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unstar a message */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The message id
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        msgId: string;
+                        /**
+                         * @description The chat the message is in: a phone number, user id or group id
+                         * @example +905321234567
+                         */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
                     };
                 };
                 /** @description Missing or invalid parameter */
@@ -4421,6 +8304,18 @@ export interface paths {
                     "application/json": {
                         caption?: string;
                         /**
+                         * @description People mentioned (phone numbers or user ids); the text shows each as @<phone>
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        mentions?: string[];
+                        /**
+                         * @description Reply to this message (the id of a message stored for this instance): it is quoted
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        quotedMessageId?: string;
+                        /**
                          * @description Phone number (+905..., 905...), user id or group id (...@g.us)
                          * @example +905321234567
                          */
@@ -4430,6 +8325,8 @@ export interface paths {
                          * @example https://example.com/video.mp4
                          */
                         video: string;
+                        /** @description The recipient can open it once */
+                        viewOnce?: boolean;
                     };
                 };
             };
@@ -4441,6 +8338,313 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Sent"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The disk is full (storage_full): nothing of the request was stored */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/messages/voice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a voice note (push-to-talk; OGG Opus preferred) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The same key within 24 h answers the first answer and sends nothing */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description An http(s) URL, a base64 data URI, or a URL from media/upload
+                         * @example https://example.com/voice.ogg
+                         */
+                        audio: string;
+                        /**
+                         * @description People mentioned (phone numbers or user ids); the text shows each as @<phone>
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        mentions?: string[];
+                        /**
+                         * @description Reply to this message (the id of a message stored for this instance): it is quoted
+                         * @example 3EB0C767D26A1D8B0C2B
+                         */
+                        quotedMessageId?: string;
+                        /**
+                         * @description Phone number (+905..., 905...), user id or group id (...@g.us)
+                         * @example +905321234567
+                         */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Accepted by WhatsApp */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Sent"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The disk is full (storage_full): nothing of the request was stored */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's own profile: name, about, picture */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The profile */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Profile"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/profile/about": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the "about" text */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example Mesai: 09-18 */
+                        about: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
                     };
                 };
                 /** @description Missing or invalid parameter */
@@ -4496,7 +8700,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/instance/{instanceId}/messages/voice": {
+    "/api/instance/{instanceId}/profile/name": {
         parameters: {
             query?: never;
             header?: never;
@@ -4505,14 +8709,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a voice note (push-to-talk; OGG Opus preferred) */
+        /** Change the name others see (the push name) */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description The same key within 24 h answers the first answer and sends nothing */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path: {
                     /** @description Instance id */
                     instanceId: string;
@@ -4522,27 +8723,19 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /**
-                         * @description An http(s) URL, a base64 data URI, or a URL from media/upload
-                         * @example https://example.com/voice.ogg
-                         */
-                        audio: string;
-                        /**
-                         * @description Phone number (+905..., 905...), user id or group id (...@g.us)
-                         * @example +905321234567
-                         */
-                        to: string;
+                        /** @example Ahmet */
+                        name: string;
                     };
                 };
             };
             responses: {
-                /** @description Accepted by WhatsApp */
+                /** @description Done */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Sent"];
+                        "application/json": components["schemas"]["Success"];
                     };
                 };
                 /** @description Missing or invalid parameter */
@@ -4592,6 +8785,275 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/profile/picture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the profile picture (null removes it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description An image: http(s) URL, base64 data URI or a media/upload URL; null removes it
+                         * @example https://example.com/me.jpg
+                         */
+                        picture: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/profile/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Be online (available) or offline (unavailable) for everyone */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "available" | "unavailable";
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{instanceId}/profile/privacy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's privacy settings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Privacy"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's engine cannot do this (unsupported) */
+                501: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description WhatsApp refused or failed the operation */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6350,6 +10812,231 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sandbox/{instanceId}/business": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make the account a WhatsApp Business one (labels work), or a personal one again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        business: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sandbox/{instanceId}/call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The person calls the instance (it rings for 30 seconds) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The phone of the person who does it (a simulated contact or group member)
+                         * @example 905559990001
+                         */
+                        from: string;
+                        /** @default false */
+                        video?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The call id */
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sandbox/{instanceId}/call/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller hangs up */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        callId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sandbox/{instanceId}/drop": {
         parameters: {
             query?: never;
@@ -6382,6 +11069,244 @@ export interface paths {
                             /** @enum {boolean} */
                             success: true;
                         };
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sandbox/{instanceId}/edit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The person edits a message they sent to the instance */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        /**
+                         * @description The phone of the person who does it (a simulated contact or group member)
+                         * @example 905559990001
+                         */
+                        from: string;
+                        /** @example 3EB0C767D26A1D8B0C2B */
+                        msgId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sandbox/{instanceId}/group-join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The person opens the invite link of a group the instance is in: a member at once, or (announce groups) a request for the admins */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The phone of the person who does it (a simulated contact or group member)
+                         * @example 905559990001
+                         */
+                        from: string;
+                        /** @example 120363012345678901@g.us */
+                        groupId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "joined" | "requested";
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sandbox/{instanceId}/group-leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The person leaves a group the instance is in */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The phone of the person who does it (a simulated contact or group member)
+                         * @example 905559990001
+                         */
+                        from: string;
+                        /** @example 120363012345678901@g.us */
+                        groupId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Instance or resource not found */
@@ -6519,6 +11444,8 @@ export interface paths {
                         /** @description A base64 data URI or an http(s) URL */
                         media?: string;
                         name?: string;
+                        /** @description The id of a message of the same chat this one replies to */
+                        quotedId?: string;
                         /**
                          * @description Inferred from the media type when left out
                          * @enum {string}
@@ -6537,6 +11464,243 @@ export interface paths {
                         "application/json": {
                             id: string;
                         };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sandbox/{instanceId}/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The person types, records or stops in their chat (or a group), or comes online or goes offline */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The phone of the person who does it (a simulated contact or group member)
+                         * @example 905559990001
+                         */
+                        from: string;
+                        /** @example 120363012345678901@g.us */
+                        groupId?: string;
+                        /** @enum {string} */
+                        state: "composing" | "recording" | "paused" | "available" | "unavailable";
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sandbox/{instanceId}/react": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The person reacts to a message of their chat or group ('' removes it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        emoji: string;
+                        /**
+                         * @description The phone of the person who does it (a simulated contact or group member)
+                         * @example 905559990001
+                         */
+                        from: string;
+                        /** @example 3EB0C767D26A1D8B0C2B */
+                        msgId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sandbox/{instanceId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The person deletes for everyone a message they sent */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The phone of the person who does it (a simulated contact or group member)
+                         * @example 905559990001
+                         */
+                        from: string;
+                        /** @example 3EB0C767D26A1D8B0C2B */
+                        msgId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
                     };
                 };
                 /** @description Missing or invalid parameter */
@@ -6619,6 +11783,91 @@ export interface paths {
                             /** @enum {boolean} */
                             success: true;
                         };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sandbox/{instanceId}/vote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A vote on a poll: by the person `from` on a poll the instance sent; without `from`, by the instance's own phone on a poll it received */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The phone of the person who does it (a simulated contact or group member)
+                         * @example 905559990001
+                         */
+                        from?: string;
+                        /** @example 3EB0C767D26A1D8B0C2B */
+                        msgId: string;
+                        /**
+                         * @description Option names; [] withdraws the vote
+                         * @example [
+                         *       "Çar"
+                         *     ]
+                         */
+                        selected: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
                     };
                 };
                 /** @description Missing or invalid parameter */
@@ -8846,6 +14095,72 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics: instances by status, messages, send, delivery and webhook latency, webhook backlog, event-loop lag, Chromium memory
+         * @description The Prometheus text format. Read with `Authorization: Bearer <METRICS_TOKEN>` or the admin token; API keys and embed tokens answer 403.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The metrics */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description Missing or wrong API token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limit exceeded */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -11294,6 +16609,35 @@ export interface components {
             /** @description The key or embed token acted on */
             target: string | null;
         };
+        Backup: {
+            createdAt: string;
+            /** @description DATA_DIR besides the database: session folders, the token hash, the sandbox network */
+            data: {
+                bytes: number;
+                files: number;
+                /** @description Entries left out: Chromium's lock links and caches, files removed while the copy ran */
+                skipped: number;
+            };
+            database: {
+                bytes: number;
+                file: string;
+            };
+            /** @example hatline-backup/1 */
+            format: string;
+            media: {
+                bytes: number;
+                files: number;
+                /** @description Entries left out: Chromium's lock links and caches, files removed while the copy ran */
+                skipped: number;
+            };
+            /**
+             * @description The backup folder, on the server
+             * @example /app/data/backups/2026-06-01T10-00-00-000Z
+             */
+            path: string;
+            totalBytes: number;
+            version: string;
+        };
         BulkJob: {
             body: string | null;
             cancelled: number;
@@ -11324,6 +16668,16 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "sending" | "sent" | "failed" | "cancelled";
         };
+        Channel: {
+            description: string | null;
+            /** @example 120363400000000001@newsletter */
+            id: string;
+            /** @example Hatline News */
+            name: string;
+            /** @description The account's role: subscriber, admin, owner; null when not following */
+            role: string | null;
+            subscribers: number | null;
+        };
         Chat: {
             archived: boolean;
             /** @example 905321234567@s.whatsapp.net */
@@ -11333,8 +16687,16 @@ export interface components {
              * @example 1711100000
              */
             lastMessage: number | null;
+            /** @description Marked unread by hand, until the chat is read */
+            markedUnread: boolean;
+            /**
+             * @description Unix seconds the mute ends (muted for good: ten years ahead); null when not muted
+             * @example null
+             */
+            mutedUntil: number | null;
             /** @example Ahmet */
             name: string;
+            pinned: boolean;
             /** @example 3 */
             unreadCount: number;
         };
@@ -11371,6 +16733,13 @@ export interface components {
              * @example Ahmet
              */
             notify: string | null;
+        };
+        ContactInfo: components["schemas"]["Contact"] & {
+            /** @description Their "about" text, when they share it */
+            about: string | null;
+            isBusiness: boolean;
+            /** @description A URL of their profile picture, when they share it */
+            picture: string | null;
         };
         CreateApiKey: {
             /**
@@ -11552,7 +16921,7 @@ export interface components {
              * @example bad_request
              * @enum {string}
              */
-            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "not_connected" | "rejected" | "method_not_allowed" | "payload_too_large" | "rate_limited" | "internal" | "unsupported" | "failed" | "upstream_failed" | "unavailable";
+            code: "bad_request" | "url_refused" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "not_connected" | "rejected" | "method_not_allowed" | "payload_too_large" | "rate_limited" | "internal" | "unsupported" | "failed" | "upstream_failed" | "unavailable" | "storage_full";
             /** @example to: is required */
             error: string;
             /**
@@ -11562,9 +16931,18 @@ export interface components {
             requestId?: string;
         };
         Group: {
+            /** @description Only admins send messages (null: not known) */
+            announce: boolean | null;
+            /**
+             * @description Unix seconds
+             * @example 1700000000
+             */
+            creation: number | null;
             description: string | null;
             /** @example 120363012345678901@g.us */
             id: string;
+            /** @description Only admins edit the group's info (null: not known) */
+            locked: boolean | null;
             /** @example Ekip */
             name: string;
             /** @example 905321234567@s.whatsapp.net */
@@ -11578,6 +16956,12 @@ export interface components {
                 /** @example 905321234567@s.whatsapp.net */
                 id: string;
             }[];
+        };
+        GroupInvite: {
+            /** @example F3kQ9xYz1AbCdEfGhIjK2L */
+            code: string;
+            /** @example https://chat.whatsapp.com/F3kQ9xYz1AbCdEfGhIjK2L */
+            link: string;
         };
         GroupSummary: {
             /**
@@ -11640,6 +17024,14 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        Label: {
+            /** @description WhatsApp's colour index */
+            color: number | null;
+            /** @example 1 */
+            id: string;
+            /** @example New customer */
+            name: string;
+        };
         MediaFile: {
             /** @example 2026-03-22T10:00:00.000Z */
             created: string;
@@ -11653,7 +17045,11 @@ export interface components {
             body: string;
             caption?: string;
             chatId: string;
+            /** @description Unix seconds of the last edit */
+            editedAt?: number;
             error?: string;
+            /** @enum {boolean} */
+            forwarded?: true;
             from: string;
             fromMe: boolean;
             id: string;
@@ -11669,23 +17065,81 @@ export interface components {
                 size: number | null;
                 url: string;
             };
+            /** @description People mentioned */
+            mentions?: string[];
+            /** @description The text before the first edit */
+            originalBody?: string;
             poll?: {
                 name: string;
                 selectableCount: number;
                 values: string[];
             };
+            /** @description The message this one replies to */
+            quotedMessageId?: string;
+            /** @description One reaction per person (this account included) */
+            reactions?: {
+                emoji: string;
+                from: string;
+                fromMe: boolean;
+                timestamp: number;
+            }[];
             senderName?: string;
+            /** @enum {boolean} */
+            starred?: true;
             /** @description pending, sent, delivered, read, played, failed; received for incoming messages */
             status: string;
             /** @description Unix seconds */
             timestamp: number;
             to: string;
             /**
-             * @description chat, image, video, audio, ptt, document, sticker, location, vcard, poll_creation, revoked
+             * @description chat, image, video, audio, ptt, document, sticker, location, vcard, poll_creation, revoked (deleted for everyone)
              * @example chat
              */
             type: string;
             vcard?: string;
+            /**
+             * @description An image or video that can be opened once
+             * @enum {boolean}
+             */
+            viewOnce?: true;
+            /** @description Polls: one vote per voter, with the options chosen */
+            votes?: {
+                selected: string[];
+                timestamp: number;
+                voter: string;
+            }[];
+        };
+        ParticipantResults: {
+            participants: {
+                /**
+                 * @description `Action success`, or why it failed for this participant
+                 * @example Action success
+                 */
+                message: string;
+                /** @example 905321234567@s.whatsapp.net */
+                participant: string;
+                /** @enum {string} */
+                status: "success" | "error";
+            }[];
+        };
+        /** @description WhatsApp's own words: all, contacts, contact_blacklist, none, match_last_seen; null when not known */
+        Privacy: {
+            about: string | null;
+            groupAdd: string | null;
+            lastSeen: string | null;
+            online: string | null;
+            profile: string | null;
+            readReceipts: string | null;
+        };
+        Profile: {
+            /** @example Hey there! I am using WhatsApp. */
+            about: string | null;
+            /** @example 905321234567@s.whatsapp.net */
+            id: string;
+            /** @example Ahmet */
+            name: string;
+            /** @description A URL (the sandbox: a data URI) of the profile picture; null when there is none */
+            picture: string | null;
         };
         SaveChatbotRule: {
             /** @description Seconds (default 1) */
@@ -11731,6 +17185,16 @@ export interface components {
         };
         Settings: {
             /**
+             * @description Incoming calls are declined at once (a string, like webhookEnabled)
+             * @enum {string}
+             */
+            rejectCalls: "true" | "false";
+            /**
+             * @description Sent to the caller of a declined call; '' sends nothing
+             * @example Aramalara cevap veremiyoruz, lütfen yazın.
+             */
+            rejectCallsMessage: string;
+            /**
              * @description Milliseconds between sends, as a string (as in the seed)
              * @example 0
              */
@@ -11741,7 +17205,7 @@ export interface components {
              */
             webhookEnabled: "true" | "false";
             /** @description Events sent to the webhook */
-            webhookEvents: ("message_received" | "message_ack" | "connection_status")[];
+            webhookEvents: ("message_received" | "message_ack" | "connection_status" | "message_edited" | "message_revoked" | "message_reaction" | "poll_vote" | "group_update" | "presence_update" | "call")[];
             /** @description Standard Webhooks signing secret (whsec_...) */
             webhookSecret: string;
             /** @example https://example.com/hooks/whatsapp */
@@ -11752,11 +17216,15 @@ export interface components {
             success: true;
         };
         UpdateSettings: {
+            /** @description Decline incoming calls at once */
+            rejectCalls?: boolean | ("true" | "false");
+            /** @description A text sent to the caller of a declined call; '' sends none */
+            rejectCallsMessage?: string;
             /** @description Milliseconds between two sends */
             sendDelay?: number;
             webhookEnabled?: boolean | ("true" | "false");
-            /** @description Which events to send: any of message_received, message_ack, connection_status (default all) */
-            webhookEvents?: ("message_received" | "message_ack" | "connection_status")[];
+            /** @description Which events to send: any of message_received, message_ack, connection_status, message_edited, message_revoked, message_reaction, poll_vote, group_update, presence_update, call (default the seed's three: message_received, message_ack, connection_status; the others are sent only when listed) */
+            webhookEvents?: ("message_received" | "message_ack" | "connection_status" | "message_edited" | "message_revoked" | "message_reaction" | "poll_vote" | "group_update" | "presence_update" | "call")[];
             webhookUrl?: string;
         };
         Upload: {

@@ -1,4 +1,4 @@
-// Settings: webhook URL, on/off, events and send delay; the signing secret and its rotation; and the
+// Settings: webhook URL, on/off, events, send delay and declining calls; the signing secret and its rotation; and the
 // recent webhook deliveries, with retry (refreshed every 10 s).
 import { api, inst, query } from '../api.js';
 import { act, checkbox, field, fill, h, pager, poll, showNotice, statusBadge, table, when } from '../dom.js';
@@ -7,6 +7,13 @@ const EVENTS = [
   ['message_received', 'Incoming messages (message_received)'],
   ['message_ack', 'Status changes of sent messages (message_ack)'],
   ['connection_status', 'Connection changes (connection_status)'],
+  ['message_edited', 'Messages edited by others (message_edited)'],
+  ['message_revoked', 'Messages deleted for everyone (message_revoked)'],
+  ['message_reaction', 'Reactions (message_reaction)'],
+  ['poll_vote', 'Poll votes (poll_vote)'],
+  ['group_update', 'Group changes (group_update)'],
+  ['presence_update', 'Typing and online (presence_update)'],
+  ['call', 'Incoming calls (call)'],
 ];
 
 export function settingsTab(ctx) {
@@ -17,6 +24,8 @@ export function settingsTab(ctx) {
   const delay = h('input', { type: 'number', name: 'sendDelay', min: '0', max: '3600000', step: '1' });
   const eventBoxes = EVENTS.map(([name]) => h('input', { type: 'checkbox', name: 'webhookEvents', value: name, id: `event-${name}` }));
   const secret = h('input', { type: 'text', name: 'webhookSecret', readOnly: true, class: 'mono', spellcheck: 'false' });
+  const rejectCalls = h('input', { type: 'checkbox', name: 'rejectCalls' });
+  const rejectMessage = h('input', { name: 'rejectCallsMessage', autocomplete: 'off', maxlength: '4096' });
 
   const form = h(
     'form',
@@ -30,6 +39,8 @@ export function settingsTab(ctx) {
       eventBoxes.map((box, i) => h('div', { class: 'field field-check' }, box, h('label', { for: box.id }, EVENTS[i][1]))),
     ),
     field('Delay between two sends (milliseconds)', delay),
+    checkbox('Decline incoming calls', rejectCalls),
+    field('Reply to a declined caller', rejectMessage, 'Sent as a text message; empty sends none.'),
     h('button', { type: 'submit', class: 'primary' }, 'Save settings'),
   );
 
@@ -42,6 +53,8 @@ export function settingsTab(ctx) {
       delay.value = String(s.sendDelay ?? '0');
       for (const box of eventBoxes) box.checked = (s.webhookEvents ?? []).includes(box.value);
       secret.value = s.webhookSecret ?? '';
+      rejectCalls.checked = s.rejectCalls === 'true';
+      rejectMessage.value = s.rejectCallsMessage ?? '';
     } catch (err) {
       errorBox.textContent = `Could not load the settings: ${err.message}`;
     }
@@ -54,6 +67,8 @@ export function settingsTab(ctx) {
       webhookEnabled: enabled.checked,
       sendDelay: Number(delay.value || 0),
       webhookEvents: eventBoxes.filter((b) => b.checked).map((b) => b.value),
+      rejectCalls: rejectCalls.checked,
+      rejectCallsMessage: rejectMessage.value,
     };
     if (await act(form, () => api('POST', inst(id, '/settings'), body), 'Save settings')) {
       showNotice('Settings saved.');

@@ -5,7 +5,7 @@ import type { AppEnv } from '../../http/context.js';
 import type { Services } from '../../http/deps.js';
 import { HourlyLimiter } from '../../http/middleware/rate-limit.js';
 import { chatIdOrThrow } from '../../ids.js';
-import type { Principal } from '../../services/access/principal.js';
+import { urlTrustOf, type Principal } from '../../services/access/principal.js';
 import type { Requirement } from '../../services/access/requirement.js';
 import type { MediaKind } from '../../services/messages/quick-sends.js';
 import { dialectHandlerFactory, dialectRouter, stringParam, validParams, type DialectOptions } from '../kit.js';
@@ -98,11 +98,11 @@ export function conwpDialect(services: Services, opts: ConwpOptions) {
   };
 
   /** One message: its id (`messages.seq`, a number as conwp's) or why it failed. */
-  const sendOne = async (instanceId: string, receiver: string, data: z.output<typeof MessageData>, key?: string) => {
+  const sendOne = async (principal: Principal, instanceId: string, receiver: string, data: z.output<typeof MessageData>, key?: string) => {
     const chatId = chatIdOrThrow('receiver', receiver);
     if (data.media_url) {
       const kind = data.message_type && data.message_type !== 'text' ? (data.message_type as MediaKind) : undefined;
-      return sends.file(instanceId, chatId, { field: 'data.media_url', url: data.media_url, caption: data.message, filename: data.filename, kind }, key);
+      return sends.file(instanceId, chatId, { field: 'data.media_url', url: data.media_url, caption: data.message, filename: data.filename, kind, trust: urlTrustOf(principal) }, key);
     }
     return sends.text(instanceId, chatId, data.message!, key);
   };
@@ -112,7 +112,7 @@ export function conwpDialect(services: Services, opts: ConwpOptions) {
       const b = await validParams(c, SendMessage);
       content(b.data, 'data');
       const instanceId = sender(c.get('principal'), b.device);
-      const sent = await sendOne(instanceId, b.receiver, b.data, c.req.header('idempotency-key'));
+      const sent = await sendOne(c.get('principal'), instanceId, b.receiver, b.data, c.req.header('idempotency-key'));
       return c.json({ success: true, message_id: sent.seq, status: 'sent', wa_message_id: sent.id }, 200);
     },
     'send-bulk-message': async (c) => {
@@ -128,7 +128,7 @@ export function conwpDialect(services: Services, opts: ConwpOptions) {
       const results: { receiver: string; success: boolean; message_id?: number | null; wa_message_id?: string; error?: string }[] = [];
       for (const m of b.messages) {
         try {
-          const sent = await sendOne(instanceId, m.receiver, m.data);
+          const sent = await sendOne(c.get('principal'), instanceId, m.receiver, m.data);
           results.push({ receiver: m.receiver, success: true, message_id: sent.seq, wa_message_id: sent.id });
         } catch (err) {
           results.push({ receiver: m.receiver, success: false, error: err instanceof AppError ? err.message : describeError(err) });

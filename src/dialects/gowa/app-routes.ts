@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { AppError } from '../../errors.js';
 import type { AppEnv } from '../../http/context.js';
 import type { Services } from '../../http/deps.js';
-import { actorOf } from '../../services/access/principal.js';
+import { actorOf, urlTrustOf } from '../../services/access/principal.js';
 import type { InstanceState } from '../../services/instances/instance-state.js';
 import type { QrLinks } from '../../services/instances/qr-links.js';
 import { validParams } from '../kit.js';
@@ -144,7 +144,7 @@ export function appRoutes(route: ReturnType<typeof gowaRoutes>, { services: { in
       const state = await instances.create({ ...(b.device_id ? { id: b.device_id } : {}) }, actor);
       if (b.webhook_url) {
         try {
-          await settings.update(state.id, { webhookUrl: b.webhook_url, webhookEnabled: true }, actor);
+          await settings.update(state.id, { webhookUrl: b.webhook_url, webhookEnabled: true }, actor, urlTrustOf(c.get('principal')));
         } catch (err) {
           await instances.delete(state.id, actor); // nothing half-made: no device without the webhook it was asked with
           throw err;

@@ -13,6 +13,7 @@ export function ok(c: Context<AppEnv>, message: string, results?: unknown): Resp
 
 const GOWA_CODE: Record<ErrorCode, string> = {
   bad_request: 'VALIDATION_ERROR',
+  url_refused: 'URL_REFUSED',
   unauthorized: 'UNAUTHORIZED',
   forbidden: 'FORBIDDEN',
   not_found: 'NOT_FOUND',
@@ -27,6 +28,7 @@ const GOWA_CODE: Record<ErrorCode, string> = {
   failed: 'WHATSAPP_ERROR',
   upstream_failed: 'UPSTREAM_ERROR',
   unavailable: 'SERVICE_UNAVAILABLE',
+  storage_full: 'STORAGE_FULL',
 };
 
 /** An error that carries a GoWA code of its own (DEVICE_ID_REQUIRED, INVALID_GROUP_ID, ...) and maybe results. */

@@ -4,7 +4,7 @@ import { AppError } from '../../errors.js';
 import type { AppEnv } from '../../http/context.js';
 import type { Services } from '../../http/deps.js';
 import { chatIdOrThrow, groupIdOrThrow } from '../../ids.js';
-import { actorOf } from '../../services/access/principal.js';
+import { actorOf, urlTrustOf } from '../../services/access/principal.js';
 import type { Requirement } from '../../services/access/requirement.js';
 import { renderInteractive } from '../../services/messages/interactive-text.js';
 import { dialectHandlerFactory, dialectRouter, paramsOf, stringParam, validParams, type DialectOptions } from '../kit.js';
@@ -127,7 +127,7 @@ export function wonotifyDialect(services: Services, opts: Omit<DialectOptions, '
         const actor = actorOf(c.get('principal'));
         const kept = await settings.get(old.id);
         const fresh = await instances.create({ engine: old.engine, description: old.description }, actor);
-        await settings.update(fresh.id, { webhookUrl: kept.webhookUrl, webhookEnabled: kept.webhookEnabled, webhookEvents: kept.webhookEvents }, actor);
+        await settings.update(fresh.id, { webhookUrl: kept.webhookUrl, webhookEnabled: kept.webhookEnabled, webhookEvents: kept.webhookEvents }, actor, urlTrustOf(c.get('principal')));
         if (old.status === 'open') await instances.logout(old.id);
         await instances.delete(old.id, actor);
         await instances.connect(fresh.id);
@@ -220,7 +220,7 @@ export function wonotifyDialect(services: Services, opts: Omit<DialectOptions, '
       run: async (c) => {
         const b = await validParams(c, WebhookBody);
         const id = instanceOf(c, b.instance_id);
-        const saved = await settings.update(id, { webhookUrl: b.webhook_url, webhookEnabled: b.enable }, actorOf(c.get('principal')));
+        const saved = await settings.update(id, { webhookUrl: b.webhook_url, webhookEnabled: b.enable }, actorOf(c.get('principal')), urlTrustOf(c.get('principal')));
         return ok(c, b.enable ? 'Webhook enabled' : 'Webhook disabled', { instance_id: id, webhook_url: saved.webhookUrl, enable: saved.webhookEnabled });
       },
     },
@@ -240,7 +240,7 @@ export function wonotifyDialect(services: Services, opts: Omit<DialectOptions, '
       return ok(c, 'Message sent', { data: { id: sent.id, ...to, type: 'text' } });
     }
     if (!b.media_url) throw new AppError('bad_request', 'media_url: is required for type media');
-    const sent = await sends.file(instanceId, chatId, { field: 'media_url', url: b.media_url, caption: b.message, filename: b.filename }, key);
+    const sent = await sends.file(instanceId, chatId, { field: 'media_url', url: b.media_url, caption: b.message, filename: b.filename, trust: urlTrustOf(c.get('principal')) }, key);
     return ok(c, 'Message sent', { data: { id: sent.id, ...to, type: 'media', media_type: sent.kind } });
   }
 

@@ -2,22 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isGroupJid, jidToPhone, phoneToJid } from '../../ids.js';
-import type { EngineGroup, EngineMessage, GroupParticipant } from '../engine.js';
+import type { EngineEvent, EngineMessage } from '../engine.js';
+import { SandboxGroups } from './network-groups.js';
+import type { StoredGroup } from './group-records.js';
+import type { SandboxPeer } from './sandbox-peer.js';
 
-/** What the network needs of a sandbox engine to deliver to it. */
-export interface SandboxPeer {
-  readonly instanceId: string;
-  /** The linked phone (digits), or null while not linked. */
-  linkedPhone(): string | null;
-  /** True while the peer is `open` and can take deliveries now. */
-  isOnline(): boolean;
-  /** A message from another sandbox instance; returns false when the peer refused it (blocked). */
-  deliver(message: EngineMessage): boolean;
-  /** A receipt for a message this peer sent. */
-  receipt(messageId: string, chatId: string, status: 'delivered' | 'read'): void;
-  /** A group this peer's phone is in was created or changed. */
-  groupChanged(group: EngineGroup): void;
-}
+export type { PeerProfile, SandboxPeer } from './sandbox-peer.js';
 
 export interface SandboxNetworkOptions {
   /** Where groups are kept across restarts; null keeps them in memory only. */
@@ -26,35 +16,38 @@ export interface SandboxNetworkOptions {
   now?: () => number;
 }
 
-interface StoredGroup {
-  id: string;
-  name: string;
-  description: string | null;
-  creation: number;
-  owner: string;
-  participants: GroupParticipant[];
+/** What the network remembers of a message it carried. */
+export interface CarriedMessage {
+  /** The instance that sent it (null: a simulated contact). */
+  peer: string | null;
+  senderPhone: string;
+  /** The chat as its sender sees it. */
+  chatId: string;
+  timestamp: number;
 }
 
-interface HeldDelivery {
-  from: SandboxPeer;
-  message: EngineMessage;
-}
-
-/** A delivered message's sender, for read receipts; bounded so a long benchmark cannot grow it forever. */
-const SENDER_MEMORY = 200_000;
+/** Carried messages remembered (receipts, edit windows); bounded so a long benchmark cannot grow it forever. */
+const CARRIED_MEMORY = 200_000;
+/** Messages whose content is kept for forwarding (media included, so far fewer). */
+const CONTENT_MEMORY = 500;
 const DELIVERY_DELAY_MS = 100;
 
 /**
  * The simulated WhatsApp network shared by every sandbox instance of one server: who is linked
- * to which phone, the groups, and delivery between linked instances. Groups are kept in a JSON
- * file under DATA_DIR so they survive a restart (links live in each instance's session folder).
+ * to which phone, the groups (network-groups.ts), and delivery between linked instances, of
+ * messages and of everything else a phone is told (held while the phone is offline). Groups are
+ * kept in a JSON file under DATA_DIR so they survive a restart (each phone's own state lives in
+ * its instance's session folder).
  */
 export class SandboxNetwork {
+  readonly groups: SandboxGroups;
   private readonly peers = new Map<string, SandboxPeer>();
-  private readonly groups = new Map<string, StoredGroup>();
-  /** Messages for linked instances that are offline, delivered when they come back. */
-  private readonly held = new Map<string, HeldDelivery[]>();
-  private readonly senders = new Map<string, { peer: string; chatId: string }>();
+  /** What waits for linked phones that are offline, by phone; each tagged with the instance it came from. */
+  private readonly held = new Map<string, { from: string | null; run: () => void }[]>();
+  private readonly carried = new Map<string, CarriedMessage>();
+  private readonly contents = new Map<string, EngineMessage>();
+  /** Linked phones that exchanged messages, both ways (who sees whose online state). */
+  private readonly acquainted = new Map<string, Set<string>>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
   private readonly stateFile: string | null;
@@ -63,15 +56,25 @@ export class SandboxNetwork {
   constructor(options: SandboxNetworkOptions) {
     this.stateFile = options.stateFile;
     this.now = options.now ?? Date.now;
-    const stateFile = this.stateFile;
-    if (stateFile) {
+    let saved: StoredGroup[] = [];
+    if (this.stateFile) {
       try {
-        const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { groups?: StoredGroup[] };
-        for (const g of saved.groups ?? []) this.groups.set(g.id, g);
+        saved = (JSON.parse(readFileSync(this.stateFile, 'utf8')) as { groups?: StoredGroup[] }).groups ?? [];
       } catch {
         // no file yet: an empty network
       }
     }
+    this.groups = new SandboxGroups(
+      {
+        now: this.now,
+        exists: (phone) => this.numberExists(phone),
+        tell: (phones, event, live) => {
+          for (const phone of phones) this.tell(phone, null, event, live);
+        },
+        save: () => this.save(),
+      },
+      saved,
+    );
   }
 
   register(peer: SandboxPeer): void {
@@ -81,7 +84,7 @@ export class SandboxNetwork {
   unregister(instanceId: string): void {
     this.peers.delete(instanceId);
     for (const [phone, list] of this.held) {
-      const kept = list.filter((h) => h.from.instanceId !== instanceId);
+      const kept = list.filter((h) => h.from !== instanceId);
       if (kept.length) this.held.set(phone, kept);
       else this.held.delete(phone);
     }
@@ -91,6 +94,14 @@ export class SandboxNetwork {
   peerByPhone(phone: string): SandboxPeer | undefined {
     for (const peer of this.peers.values()) if (peer.linkedPhone() === phone) return peer;
     return undefined;
+  }
+
+  /** Every peer that is linked, with its phone. */
+  linkedPeers(): { phone: string; peer: SandboxPeer }[] {
+    return [...this.peers.values()].flatMap((peer) => {
+      const phone = peer.linkedPhone();
+      return phone ? [{ phone, peer }] : [];
+    });
   }
 
   /** A made-up phone no peer uses, that exists (its last four digits are not 0000). */
@@ -118,8 +129,10 @@ export class SandboxNetwork {
    * The sender gets `delivered` about 100 ms later when the recipient exists.
    */
   route(from: SandboxPeer, message: EngineMessage): void {
+    const senderPhone = from.linkedPhone() ?? '';
+    this.remember(message, from.instanceId, senderPhone);
     if (isGroupJid(message.to)) {
-      const group = this.groups.get(message.to);
+      const group = this.groups.view(message.to);
       if (!group) return;
       for (const member of group.participants) {
         const phone = jidToPhone(member.id);
@@ -133,24 +146,77 @@ export class SandboxNetwork {
     if (!phone) return;
     const peer = this.peerByPhone(phone);
     if (peer) {
+      this.acquaint(senderPhone, phone);
       this.deliverTo(peer, phone, from, { ...message, chatId: message.from, fromMe: false });
     } else if (this.numberExists(phone)) {
       this.later(() => from.receipt(message.id, message.to, 'delivered'));
     }
   }
 
+  /** A message a simulated contact sent to a peer (remembered, so that it can be forwarded). */
+  carriedIn(message: EngineMessage): void {
+    this.remember(message, null, jidToPhone(message.from) ?? '');
+  }
+
   private deliverTo(peer: SandboxPeer, phone: string, from: SandboxPeer, message: EngineMessage): void {
     if (!peer.isOnline()) {
-      const list = this.held.get(phone) ?? [];
-      list.push({ from, message });
-      this.held.set(phone, list);
+      this.hold(phone, from.instanceId, () => this.deliverTo(peer, phone, from, message));
       return;
     }
     this.later(() => {
       if (!peer.deliver(message)) return;
-      this.remember(message.id, from.instanceId, message.to);
       from.receipt(message.id, message.to, 'delivered');
     });
+  }
+
+  /**
+   * Something (not a message) for the phone `phone` from the peer `from`: handed over after the
+   * network's latency (group metadata at once); held while the phone's instance is offline unless
+   * it is `live` (typing, online state, metadata synced at connecting anyway: worth nothing later).
+   * A phone no instance is linked to is a simulated contact: nothing to hand over.
+   */
+  tell(phone: string, from: string | null, event: EngineEvent, live = false): void {
+    const peer = this.peerByPhone(phone);
+    if (!peer) return;
+    const handOver = () => {
+      if (peer.isOnline()) peer.notify(event);
+      else if (!live) this.hold(phone, from, () => this.tell(phone, from, event));
+    };
+    // Group metadata is synced at once (as the groups' own reads answer it); the rest travels.
+    if (peer.isOnline() && event.type !== 'group_upsert') this.later(handOver);
+    else handOver();
+  }
+
+  /**
+   * What a peer did in a chat reaches the others in it: the other person of a one-to-one chat, or
+   * every other member of a group. `make` builds the event with the chat as each one sees it.
+   */
+  relay(from: SandboxPeer, chatId: string, make: (theirChatId: string) => EngineEvent, live = false): void {
+    const myPhone = from.linkedPhone();
+    if (!myPhone) return;
+    if (isGroupJid(chatId)) {
+      const group = this.groups.view(chatId);
+      if (!group) return;
+      for (const phone of group.participants.map((p) => jidToPhone(p.id))) {
+        if (phone && phone !== myPhone) this.tell(phone, from.instanceId, make(chatId), live);
+      }
+      return;
+    }
+    const phone = jidToPhone(chatId);
+    if (phone) this.tell(phone, from.instanceId, make(phoneToJid(myPhone)), live);
+  }
+
+  /** Everyone who sees a phone's online state: linked phones it exchanged messages with, and its groups' members. */
+  watchersOf(phone: string): string[] {
+    const watchers = new Set(this.acquainted.get(phone) ?? []);
+    for (const group of this.groups.ofPhone(phone)) {
+      for (const member of group.participants) {
+        const p = jidToPhone(member.id);
+        if (p) watchers.add(p);
+      }
+    }
+    watchers.delete(phone);
+    return [...watchers];
   }
 
   /** Called by a peer when it comes online: hands over what was held for it. */
@@ -160,81 +226,48 @@ export class SandboxNetwork {
     const list = this.held.get(phone);
     if (!list) return;
     this.held.delete(phone);
-    for (const h of list) this.deliverTo(peer, phone, h.from, h.message);
+    for (const h of list) h.run();
   }
 
   /** A peer read messages in a chat: their senders get `read` receipts. */
   read(reader: SandboxPeer, messageIds: string[]): void {
     for (const id of messageIds) {
-      const sender = this.senders.get(id);
-      if (!sender || sender.peer === reader.instanceId) continue;
-      const peer = this.peers.get(sender.peer);
-      if (peer) peer.receipt(id, sender.chatId, 'read');
+      const carried = this.carried.get(id);
+      if (!carried?.peer || carried.peer === reader.instanceId) continue;
+      this.peers.get(carried.peer)?.receipt(id, carried.chatId, 'read');
     }
   }
 
-  private remember(messageId: string, senderInstance: string, chatId: string): void {
-    this.senders.set(messageId, { peer: senderInstance, chatId });
-    if (this.senders.size > SENDER_MEMORY) {
-      const oldest = this.senders.keys().next().value;
-      if (oldest !== undefined) this.senders.delete(oldest);
+  /** What the network remembers of a message it carried, if it still does. */
+  carriedMessage(id: string): CarriedMessage | undefined {
+    return this.carried.get(id);
+  }
+
+  /** The content of a recent message, for forwarding. */
+  contentOf(id: string): EngineMessage | undefined {
+    return this.contents.get(id);
+  }
+
+  private remember(message: EngineMessage, peer: string | null, senderPhone: string): void {
+    this.carried.set(message.id, { peer, senderPhone, chatId: message.to, timestamp: message.timestamp });
+    if (this.carried.size > CARRIED_MEMORY) this.carried.delete(this.carried.keys().next().value!);
+    this.contents.set(message.id, message);
+    if (this.contents.size > CONTENT_MEMORY) this.contents.delete(this.contents.keys().next().value!);
+  }
+
+  private acquaint(a: string, b: string): void {
+    if (!a || !b || a === b) return;
+    for (const [x, y] of [[a, b], [b, a]] as const) {
+      let set = this.acquainted.get(x);
+      if (!set) this.acquainted.set(x, (set = new Set()));
+      set.add(y);
     }
   }
 
-  createGroup(owner: string, name: string, participantPhones: string[]): EngineGroup {
-    let id: string;
-    do id = `1203630${String(BigInt('0x' + randomBytes(7).toString('hex'))).slice(0, 11)}@g.us`;
-    while (this.groups.has(id));
-    const members = new Set([owner, ...participantPhones]);
-    const group: StoredGroup = {
-      id,
-      name,
-      description: null,
-      creation: this.nowSeconds(),
-      owner: phoneToJid(owner),
-      participants: [...members].map((p) => ({
-        id: phoneToJid(p),
-        admin: p === owner ? ('superadmin' as const) : null,
-      })),
-    };
-    this.groups.set(id, group);
-    this.save();
-    this.announce(group);
-    return structuredClone(group);
-  }
-
-  /** Adds a phone to a group (a simulated contact writing in it). */
-  join(groupId: string, phone: string): void {
-    const group = this.groups.get(groupId);
-    if (!group || group.participants.some((p) => p.id === phoneToJid(phone))) return;
-    group.participants.push({ id: phoneToJid(phone), admin: null });
-    this.save();
-    this.announce(group);
-  }
-
-  /** Tells every member that is a peer about the group (as WhatsApp syncs group metadata). */
-  private announce(group: StoredGroup): void {
-    for (const member of group.participants) {
-      const phone = jidToPhone(member.id);
-      const peer = phone ? this.peerByPhone(phone) : undefined;
-      peer?.groupChanged(structuredClone(group));
-    }
-  }
-
-  group(id: string): EngineGroup | null {
-    const g = this.groups.get(id);
-    return g ? structuredClone(g) : null;
-  }
-
-  groupsOf(phone: string): EngineGroup[] {
-    const jid = phoneToJid(phone);
-    return [...this.groups.values()]
-      .filter((g) => g.participants.some((p) => p.id === jid))
-      .map((g) => structuredClone(g));
-  }
-
-  isMember(groupId: string, phone: string): boolean {
-    return this.groups.get(groupId)?.participants.some((p) => p.id === phoneToJid(phone)) ?? false;
+  private hold(phone: string, from: string | null, run: () => void): void {
+    const list = this.held.get(phone) ?? [];
+    list.push({ from, run });
+    this.held.set(phone, list);
   }
 
   /** Runs `fn` after the simulated network latency; cancelled by close(). */
@@ -256,7 +289,7 @@ export class SandboxNetwork {
     if (!this.stateFile) return;
     mkdirSync(path.dirname(this.stateFile), { recursive: true });
     const tmp = `${this.stateFile}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ groups: [...this.groups.values()] }));
+    writeFileSync(tmp, JSON.stringify({ groups: this.groups.all() }));
     renameSync(tmp, this.stateFile);
   }
 }

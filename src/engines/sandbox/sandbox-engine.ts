@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { phoneToJid } from '../../ids.js';
 import {
@@ -8,20 +7,17 @@ import {
   type ConnectionStatus,
   type Engine,
   type EngineContext,
-  type EngineGroup,
+  type EngineEvent,
   type EngineMessage,
   type StartOptions,
   type StatusUpdate,
 } from '../engine.js';
 import { sandboxCapabilities } from './sandbox-capabilities.js';
+import { SandboxCalls } from './sandbox-calls.js';
 import { SandboxControls } from './sandbox-controls.js';
-import type { SandboxNetwork, SandboxPeer } from './network.js';
+import { loadSession, newSession, removeSession, saveSession, type SandboxSession } from './sandbox-session.js';
+import type { PeerProfile, SandboxNetwork, SandboxPeer } from './network.js';
 import type { SandboxSelf } from './sandbox-self.js';
-
-interface SandboxSession {
-  phone: string;
-  name: string;
-}
 
 export interface SandboxTimings {
   /** How long a simulated drop stays disconnected before reconnecting. */
@@ -32,9 +28,9 @@ const defaultTimings: SandboxTimings = { reconnectMs: 1500 };
 
 /**
  * A simulated WhatsApp connection. It behaves as the engine seam says a real one does (statuses,
- * QR, sends, acks, upserts), with WhatsApp replaced by the shared SandboxNetwork. The capability
- * groups live in sandbox-capabilities.ts, the controls a test or a trying user drives in
- * sandbox-controls.ts.
+ * QR, sends, acks, upserts, events), with WhatsApp replaced by the shared SandboxNetwork. The
+ * capability groups live in sandbox-capabilities.ts (and the caps-*.ts beside it), the controls a
+ * test or a trying user drives in sandbox-controls.ts, the phone's own state in sandbox-session.ts.
  */
 export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
   readonly name = 'sandbox';
@@ -43,7 +39,12 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
   readonly chats;
   readonly contacts;
   readonly groups;
+  readonly profile;
+  readonly newsletters;
+  readonly labels;
+  readonly calls;
   readonly controls: SandboxControls;
+  readonly ringing: SandboxCalls;
   /** People whose messages this account refuses. */
   readonly blocked = new Set<string>();
   private status: ConnectionStatus = 'disconnected';
@@ -59,8 +60,17 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
   ) {
     this.instanceId = ctx.instanceId;
     this.sessionFile = path.join(ctx.sessionDir, 'sandbox.json');
-    this.session = this.loadSession();
-    ({ messages: this.messages, chats: this.chats, contacts: this.contacts, groups: this.groups } = sandboxCapabilities(this));
+    this.session = loadSession(this.sessionFile);
+    this.ringing = new SandboxCalls((call) => this.ctx.emit({ type: 'call', call }), () => network.nowSeconds());
+    const caps = sandboxCapabilities(this);
+    this.messages = caps.messages;
+    this.chats = caps.chats;
+    this.contacts = caps.contacts;
+    this.groups = caps.groups;
+    this.profile = caps.profile;
+    this.newsletters = caps.newsletters;
+    this.labels = caps.labels;
+    this.calls = caps.calls;
     this.controls = new SandboxControls(this);
     network.register(this);
   }
@@ -85,8 +95,13 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
     this.ctx.emit({ type: 'ack', ack: { id: messageId, chatId, status } });
   }
 
-  groupChanged(group: EngineGroup): void {
-    if (this.isOnline()) this.ctx.emit({ type: 'group_upsert', groups: [group] });
+  notify(event: EngineEvent): void {
+    this.ctx.emit(event);
+  }
+
+  peerProfile(): PeerProfile | null {
+    const s = this.session;
+    return s ? { name: s.name, about: s.about, picture: s.picture, business: s.business, channels: [...s.channels] } : null;
   }
 
   // --- lifecycle ---------------------------------------------------------------------------
@@ -108,6 +123,7 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
 
   async stop(): Promise<void> {
     this.clearTimers();
+    this.ringing.clear();
     this.pairingPhone = null;
     if (this.status !== 'disconnected') {
       this.ctx.emit({ type: 'qr', qr: null });
@@ -118,7 +134,7 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
   async logout(): Promise<void> {
     await this.stop();
     this.session = null;
-    rmSync(this.sessionFile, { force: true });
+    removeSession(this.sessionFile);
   }
 
   async dispose(): Promise<void> {
@@ -142,6 +158,20 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
     return account;
   }
 
+  /** The phone's own state while open. */
+  state(): SandboxSession {
+    this.requireOpen();
+    return this.session!;
+  }
+
+  /** Changes the phone's own state and keeps it; a new name is the account's new name. */
+  update(patch: Partial<Omit<SandboxSession, 'phone'>>): void {
+    const session = this.state();
+    Object.assign(session, patch);
+    saveSession(this.sessionFile, session);
+    if (patch.name !== undefined) this.setStatus('open', { account: this.account()! });
+  }
+
   /** Links the instance to a phone, as a scan of its QR does. */
   link(phone: string | undefined, name: string | undefined): Account {
     if (this.status !== 'connecting' || this.session) {
@@ -152,9 +182,8 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
     if (holder && holder !== this) {
       throw new EngineError('rejected', `phone ${chosen} is already linked to sandbox instance ${holder.instanceId}`);
     }
-    this.session = { phone: chosen, name: name ?? `Sandbox ${chosen.slice(-4)}` };
-    mkdirSync(this.ctx.sessionDir, { recursive: true });
-    writeFileSync(this.sessionFile, JSON.stringify(this.session));
+    this.session = newSession(chosen, name ?? `Sandbox ${chosen.slice(-4)}`);
+    saveSession(this.sessionFile, this.session);
     this.ctx.emit({ type: 'qr', qr: null });
     this.goOnline();
     return this.account()!;
@@ -163,6 +192,7 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
   /** A lost connection: `disconnected` now, back to `open` a moment later. */
   dropConnection(): void {
     this.requireOpen();
+    this.ringing.clear();
     this.setStatus('disconnected', { error: 'connection lost (simulated by the sandbox drop control)' });
     this.after(this.timings.reconnectMs, () => {
       this.setStatus('connecting');
@@ -178,7 +208,7 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
     this.pairingPhone = null;
     this.setStatus('open', { account });
     // What WhatsApp would sync on connecting: the groups this number is in.
-    const groups = this.network.groupsOf(account.phone);
+    const groups = this.network.groups.ofPhone(account.phone);
     if (groups.length) this.ctx.emit({ type: 'group_upsert', groups });
     this.network.flush(this);
   }
@@ -186,15 +216,6 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
   private setStatus(status: ConnectionStatus, extra: Omit<StatusUpdate, 'status'> = {}): void {
     this.status = status;
     this.ctx.emit({ type: 'status', update: { status, ...extra } });
-  }
-
-  private loadSession(): SandboxSession | null {
-    try {
-      const saved = JSON.parse(readFileSync(this.sessionFile, 'utf8')) as SandboxSession;
-      return typeof saved.phone === 'string' && typeof saved.name === 'string' ? saved : null;
-    } catch {
-      return null;
-    }
   }
 
   private after(ms: number, fn: () => void): void {

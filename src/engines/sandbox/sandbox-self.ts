@@ -1,5 +1,7 @@
 import type { Account, EngineContext } from '../engine.js';
 import type { SandboxNetwork, SandboxPeer } from './network.js';
+import type { SandboxCalls } from './sandbox-calls.js';
+import type { SandboxSession } from './sandbox-session.js';
 
 /** What the sandbox's capability groups and controls use of their engine (a peer of the network). */
 export interface SandboxSelf extends SandboxPeer {
@@ -8,8 +10,14 @@ export interface SandboxSelf extends SandboxPeer {
   readonly network: SandboxNetwork;
   /** People whose messages this account refuses. */
   readonly blocked: Set<string>;
+  /** Calls ringing on this phone. */
+  readonly ringing: SandboxCalls;
   /** The account while open; `not_connected` otherwise. */
   requireOpen(): Account;
+  /** The phone's own state while open; `not_connected` otherwise. */
+  state(): SandboxSession;
+  /** Changes the phone's own state and keeps it. */
+  update(patch: Partial<Omit<SandboxSession, 'phone'>>): void;
   /** Links the instance to a phone, as a scan of its QR does. */
   link(phone: string | undefined, name: string | undefined): Account;
   /** A lost connection: `disconnected` now, back to `open` a moment later. */

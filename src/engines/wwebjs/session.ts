@@ -82,6 +82,11 @@ export class WwebjsSession {
     return { client: this.client, account: this.account };
   }
 
+  /** The pid of the current client's Chromium, once puppeteer launched it. */
+  browserPid(): number | null {
+    return this.client?.pupBrowser?.process()?.pid ?? null;
+  }
+
   async start(options: StartOptions = {}): Promise<void> {
     if (this.wanted) return;
     this.wanted = true;

@@ -100,6 +100,10 @@ export class WwebjsEngine implements Engine {
     this.session.calls.clear();
   }
 
+  browserPid(): number | null {
+    return this.session.browserPid();
+  }
+
   /** Runs a library call; its failure becomes an EngineError saying what was being done. */
   private async call<T>(what: string, work: () => Promise<T>): Promise<T> {
     try {

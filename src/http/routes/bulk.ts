@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { urlTrustOf } from '../../services/access/principal.js';
 import { JOB_MESSAGE_TYPES } from '../../services/jobs/job-message.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
@@ -81,7 +82,7 @@ export function bulkRoutes({ bulk }: Pick<Services, 'bulk'>) {
         mediaUrl: b.mediaUrl ?? null,
         filename: b.filename ?? null,
         delay: b.delay,
-      });
+      }, urlTrustOf(c.get('principal')));
       return c.json({ success: true as const, jobId }, 200);
     },
   );

@@ -18,6 +18,9 @@ const ChatSchema = z
     unreadCount: z.number().openapi({ example: 3 }),
     lastMessage: z.number().nullable().openapi({ example: 1711100000, description: 'Unix seconds of the newest message; null when there is none' }),
     archived: z.boolean(),
+    pinned: z.boolean(),
+    mutedUntil: z.number().nullable().openapi({ example: null, description: 'Unix seconds the mute ends (muted for good: ten years ahead); null when not muted' }),
+    markedUnread: z.boolean().openapi({ description: 'Marked unread by hand, until the chat is read' }),
   })
   .openapi('Chat');
 

@@ -17,7 +17,13 @@ const ContactSchema = z
   })
   .openapi('Contact');
 
-export function contactRoutes({ contacts }: Pick<Services, 'contacts'>) {
+const ContactInfoSchema = ContactSchema.extend({
+  about: z.string().nullable().openapi({ description: 'Their "about" text, when they share it' }),
+  isBusiness: z.boolean(),
+  picture: z.string().nullable().openapi({ description: 'A URL of their profile picture, when they share it' }),
+}).openapi('ContactInfo');
+
+export function contactRoutes({ contacts, account }: Pick<Services, 'contacts' | 'account'>) {
   const r = createRouter();
   const middleware = [requireOpenInstance];
 
@@ -65,6 +71,20 @@ export function contactRoutes({ contacts }: Pick<Services, 'contacts'>) {
       responses: { 200: jsonResponse(ContactSchema, 'The contact'), 400: errors[400], 404: errors[404], 409: errors[409] },
     }),
     async (c) => c.json(await contacts.get(c.req.valid('param').instanceId, userIdOrThrow('chatId', c.req.valid('query').chatId)), 200),
+  );
+
+  // GET /api/instance/:instanceId/contacts/info
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: `${base}/info`,
+      tags: tag,
+      middleware,
+      summary: "What WhatsApp tells of a person: name, about, business or not, profile picture",
+      request: { params: InstanceIdParam, query: ChatIdQuery },
+      responses: { 200: jsonResponse(ContactInfoSchema, 'The person'), 400: errors[400], 404: errors[404], 409: errors[409], 501: errors[501], 502: errors[502] },
+    }),
+    async (c) => c.json(await account.contactInfo(c.req.valid('param').instanceId, userIdOrThrow('chatId', c.req.valid('query').chatId)), 200),
   );
 
   // GET /api/instance/:instanceId/contacts/check

@@ -18,7 +18,7 @@ const GroupSummarySchema = z
   })
   .openapi('GroupSummary');
 
-const GroupSchema = z
+export const GroupSchema = z
   .object({
     id: z.string().openapi({ example: GroupIdExample }),
     name: z.string().openapi({ example: 'Ekip' }),
@@ -30,6 +30,9 @@ const GroupSchema = z
       }),
     ),
     owner: z.string().nullable().openapi({ example: '905321234567@s.whatsapp.net' }),
+    creation: z.number().nullable().openapi({ example: 1700000000, description: 'Unix seconds' }),
+    announce: z.boolean().nullable().openapi({ description: 'Only admins send messages (null: not known)' }),
+    locked: z.boolean().nullable().openapi({ description: "Only admins edit the group's info (null: not known)" }),
   })
   .openapi('Group');
 

@@ -58,6 +58,7 @@ export function mediaLibraryRoutes({ media }: Pick<Services, 'media'>) {
         400: errors[400],
         404: errors[404],
         413: errors[413],
+        507: errors[507],
       },
     }),
     async (c) => {

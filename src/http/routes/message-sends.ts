@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { urlTrustOf } from '../../services/access/principal.js';
 import type { Context } from 'hono';
 import { buildVCard } from '../../services/messages/vcard.js';
-import { chatIdOrThrow, phoneOrThrow } from '../../ids.js';
+import { chatIdOrThrow, phoneOrThrow, userIdOrThrow } from '../../ids.js';
 import type { Outgoing } from '../../services/messages/message-service.js';
 import type { AppEnv } from '../context.js';
 import type { Services } from '../deps.js';
@@ -14,6 +15,37 @@ const To = z.string().min(1).openapi({ example: '+905321234567', description: 'P
 const MediaField = (example: string) =>
   z.string().min(1).openapi({ example, description: 'An http(s) URL, a base64 data URI, or a URL from media/upload' });
 const caption = z.string().max(4096).optional();
+
+/** What every send may carry: a reply and mentions. */
+const replyFields = {
+  quotedMessageId: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .openapi({ example: '3EB0C767D26A1D8B0C2B', description: 'Reply to this message (the id of a message stored for this instance): it is quoted' }),
+  mentions: z
+    .array(z.string().min(1))
+    .max(1024)
+    .optional()
+    .openapi({ example: ['905321234567'], description: 'People mentioned (phone numbers or user ids); the text shows each as @<phone>' }),
+};
+const viewOnceField = { viewOnce: z.boolean().optional().openapi({ description: 'The recipient can open it once' }) };
+
+interface SendExtras {
+  quotedMessageId?: string | undefined;
+  mentions?: string[] | undefined;
+  viewOnce?: boolean | undefined;
+}
+
+/** The reply, mentions and view-once of a send body, as the service takes them (400 naming a bad mention). */
+function extrasOf(b: SendExtras): Pick<Outgoing, 'quotedMessageId' | 'mentions' | 'viewOnce'> {
+  return {
+    ...(b.quotedMessageId !== undefined ? { quotedMessageId: b.quotedMessageId } : {}),
+    ...(b.mentions?.length ? { mentions: b.mentions.map((m, i) => userIdOrThrow(`mentions.${i}`, m)) } : {}),
+    ...(b.viewOnce ? { viewOnce: true } : {}),
+  };
+}
 
 const SentSchema = z.object({ sent: z.literal(true), id: z.string().openapi({ example: '3EB0C767D26A1D8B0C2B' }) }).openapi('Sent');
 
@@ -28,6 +60,7 @@ const sendResponses = {
   409: errors[409],
   501: errors[501],
   502: errors[502],
+  507: errors[507],
 };
 
 /** One send route: POST .../messages/{name} with the body schema, the Idempotency-Key header and the send answers. */
@@ -58,45 +91,47 @@ const PollBody = z.object({
     .refine((v) => new Set(v).size === v.length, 'options must be different from each other')
     .openapi({ example: ['Pzt', 'Çar', 'Cum'] }),
   selectableCount: z.union([z.literal(0), z.literal(1)]).default(0).openapi({ description: '0 = several answers allowed, 1 = exactly one' }),
+  ...replyFields,
 });
 
 export function messageSendRoutes({ messages, media }: Pick<Services, 'messages' | 'media'>) {
   const r = createRouter();
 
   /** Runs the send (with the Idempotency-Key rule) and answers `{ sent: true, id }`, or the answer kept for the key. */
-  const answer = async (c: Context<AppEnv>, build: () => Promise<Outgoing>) => {
-    const result = await messages.submit(c.get('instance').id, build, c.req.header('idempotency-key'));
+  const answer = async (c: Context<AppEnv>, b: SendExtras, build: () => Promise<Outgoing>) => {
+    const extras = extrasOf(b);
+    const result = await messages.submit(c.get('instance').id, async () => ({ ...(await build()), ...extras }), c.req.header('idempotency-key'));
     if (result.replayed) c.header('Idempotent-Replayed', 'true');
     return c.json(result.body as { sent: true; id: string }, result.status as 200);
   };
 
   /** A media send's content: the chat and the loaded media (a library file is not copied again). */
-  const withMedia = async (instanceId: string, field: string, to: string, input: string) => {
+  const withMedia = async (c: Context<AppEnv>, field: string, to: string, input: string) => {
     const chatId = chatIdOrThrow('to', to);
-    const m = await media.forSend(instanceId, field, input);
+    const m = await media.forSend(c.get('instance').id, field, input, urlTrustOf(c.get('principal')));
     return { to: chatId, media: m.media, ...(m.libraryFile ? { libraryFile: m.libraryFile } : {}) };
   };
 
   // POST /api/instance/:instanceId/messages/chat
-  r.openapi(sendRoute('chat', 'Send a text message', z.object({ to: To, body: z.string().min(1).max(65536).openapi({ example: 'Merhaba!' }) })), (c) => {
+  r.openapi(sendRoute('chat', 'Send a text message', z.object({ to: To, body: z.string().min(1).max(65536).openapi({ example: 'Merhaba!' }), ...replyFields })), (c) => {
     const b = c.req.valid('json');
-    return answer(c, async () => ({ to: chatIdOrThrow('to', b.to), content: { kind: 'chat', body: b.body } }));
+    return answer(c, b, async () => ({ to: chatIdOrThrow('to', b.to), content: { kind: 'chat', body: b.body } }));
   });
 
   // POST /api/instance/:instanceId/messages/image
-  r.openapi(sendRoute('image', 'Send an image', z.object({ to: To, image: MediaField('https://example.com/photo.jpg'), caption })), (c) => {
+  r.openapi(sendRoute('image', 'Send an image', z.object({ to: To, image: MediaField('https://example.com/photo.jpg'), caption, ...viewOnceField, ...replyFields })), (c) => {
     const b = c.req.valid('json');
-    return answer(c, async () => {
-      const m = await withMedia(c.get('instance').id, 'image', b.to, b.image);
+    return answer(c, b, async () => {
+      const m = await withMedia(c, 'image', b.to, b.image);
       return { to: m.to, content: { kind: 'image', media: m.media, ...(b.caption ? { caption: b.caption } : {}) }, ...(m.libraryFile ? { libraryFile: m.libraryFile } : {}) };
     });
   });
 
   // POST /api/instance/:instanceId/messages/video
-  r.openapi(sendRoute('video', 'Send a video', z.object({ to: To, video: MediaField('https://example.com/video.mp4'), caption })), (c) => {
+  r.openapi(sendRoute('video', 'Send a video', z.object({ to: To, video: MediaField('https://example.com/video.mp4'), caption, ...viewOnceField, ...replyFields })), (c) => {
     const b = c.req.valid('json');
-    return answer(c, async () => {
-      const m = await withMedia(c.get('instance').id, 'video', b.to, b.video);
+    return answer(c, b, async () => {
+      const m = await withMedia(c, 'video', b.to, b.video);
       return { to: m.to, content: { kind: 'video', media: m.media, ...(b.caption ? { caption: b.caption } : {}) }, ...(m.libraryFile ? { libraryFile: m.libraryFile } : {}) };
     });
   });
@@ -111,12 +146,13 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
         document: MediaField('https://example.com/rapor.pdf'),
         filename: z.string().min(1).max(255).optional().openapi({ description: 'The name the recipient sees (default "document")' }),
         caption,
+        ...replyFields,
       }),
     ),
     (c) => {
       const b = c.req.valid('json');
-      return answer(c, async () => {
-        const m = await withMedia(c.get('instance').id, 'document', b.to, b.document);
+      return answer(c, b, async () => {
+        const m = await withMedia(c, 'document', b.to, b.document);
         return {
           to: m.to,
           content: { kind: 'document', media: { ...m.media, filename: b.filename ?? 'document' }, ...(b.caption ? { caption: b.caption } : {}) },
@@ -131,20 +167,20 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
     ['voice', 'ptt', 'Send a voice note (push-to-talk; OGG Opus preferred)'],
   ] as const) {
     // POST /api/instance/:instanceId/messages/audio and .../voice
-    r.openapi(sendRoute(name, summary, z.object({ to: To, audio: MediaField('https://example.com/voice.ogg') })), (c) => {
+    r.openapi(sendRoute(name, summary, z.object({ to: To, audio: MediaField('https://example.com/voice.ogg'), ...replyFields })), (c) => {
       const b = c.req.valid('json');
-      return answer(c, async () => {
-        const m = await withMedia(c.get('instance').id, 'audio', b.to, b.audio);
+      return answer(c, b, async () => {
+        const m = await withMedia(c, 'audio', b.to, b.audio);
         return { to: m.to, content: { kind, media: m.media }, ...(m.libraryFile ? { libraryFile: m.libraryFile } : {}) };
       });
     });
   }
 
   // POST /api/instance/:instanceId/messages/sticker
-  r.openapi(sendRoute('sticker', 'Send a sticker (WebP preferred)', z.object({ to: To, sticker: MediaField('https://example.com/sticker.webp') })), (c) => {
+  r.openapi(sendRoute('sticker', 'Send a sticker (WebP preferred)', z.object({ to: To, sticker: MediaField('https://example.com/sticker.webp'), ...replyFields })), (c) => {
     const b = c.req.valid('json');
-    return answer(c, async () => {
-      const m = await withMedia(c.get('instance').id, 'sticker', b.to, b.sticker);
+    return answer(c, b, async () => {
+      const m = await withMedia(c, 'sticker', b.to, b.sticker);
       return { to: m.to, content: { kind: 'sticker', media: m.media }, ...(m.libraryFile ? { libraryFile: m.libraryFile } : {}) };
     });
   });
@@ -154,11 +190,18 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
     sendRoute(
       'location',
       'Send a map location',
-      z.object({ to: To, lat: coordinate(-90, 90, 41.0082), lng: coordinate(-180, 180, 28.9784), name: z.string().max(256).optional(), address: z.string().max(1024).optional() }),
+      z.object({
+        to: To,
+        lat: coordinate(-90, 90, 41.0082),
+        lng: coordinate(-180, 180, 28.9784),
+        name: z.string().max(256).optional(),
+        address: z.string().max(1024).optional(),
+        ...replyFields,
+      }),
     ),
     (c) => {
       const b = c.req.valid('json');
-      return answer(c, async () => ({
+      return answer(c, b, async () => ({
         to: chatIdOrThrow('to', b.to),
         content: { kind: 'location', location: { lat: b.lat, lng: b.lng, ...(b.name ? { name: b.name } : {}), ...(b.address ? { address: b.address } : {}) } },
       }));
@@ -174,11 +217,12 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
         to: To,
         contact_name: z.string().min(1).max(256).optional().openapi({ example: 'Ahmet', description: 'Default "Contact"' }),
         contact_phone: z.string().optional().openapi({ example: '905321234567' }),
+        ...replyFields,
       }),
     ),
     (c) => {
       const b = c.req.valid('json');
-      return answer(c, async () => {
+      return answer(c, b, async () => {
         const to = chatIdOrThrow('to', b.to);
         const phone = b.contact_phone !== undefined ? phoneOrThrow('contact_phone', b.contact_phone) : undefined;
         const name = b.contact_name ?? 'Contact';
@@ -190,53 +234,31 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
   // POST /api/instance/:instanceId/messages/poll
   r.openapi(sendRoute('poll', 'Send a poll', PollBody), (c) => {
     const b = c.req.valid('json');
-    return answer(c, async () => ({
+    return answer(c, b, async () => ({
       to: chatIdOrThrow('to', b.to),
       content: { kind: 'poll_creation', poll: { name: b.name, values: b.values, selectableCount: b.selectableCount } },
     }));
   });
 
-  // POST /api/instance/:instanceId/messages/reaction
+  // POST /api/instance/:instanceId/messages/link
   r.openapi(
-    createRoute({
-      method: 'post',
-      path: `${base}/reaction`,
-      tags: tag,
-      summary: 'React to a message with an emoji (an empty emoji removes the reaction)',
-      request: {
-        params: InstanceIdParam,
-        body: jsonBody(z.object({ to: To, msgId: z.string().min(1), emoji: z.string().max(32).openapi({ example: '👍' }) })),
-      },
-      responses: sendResponses,
-    }),
-    async (c) => {
+    sendRoute(
+      'link',
+      'Send a link with its preview (title, description, image, as WhatsApp makes it)',
+      z.object({
+        to: To,
+        url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2048).openapi({ example: 'https://hatline.dev/docs' }),
+        caption: z.string().max(4096).optional().openapi({ description: 'Text shown above the link' }),
+        ...replyFields,
+      }),
+    ),
+    (c) => {
       const b = c.req.valid('json');
-      await messages.react(c.get('instance').id, chatIdOrThrow('to', b.to), b.msgId, b.emoji);
-      return c.json({ sent: true as const, id: b.msgId }, 200);
-    },
-  );
-
-  // POST /api/instance/:instanceId/messages/delete
-  r.openapi(
-    createRoute({
-      method: 'post',
-      path: `${base}/delete`,
-      tags: tag,
-      summary: 'Delete a sent message for everyone',
-      request: { params: InstanceIdParam, body: jsonBody(z.object({ to: To, msgId: z.string().min(1) })) },
-      responses: {
-        200: jsonResponse(z.object({ deleted: z.literal(true) }), 'Deleted'),
-        400: errors[400],
-        404: errors[404],
-        409: errors[409],
-        501: errors[501],
-        502: errors[502],
-      },
-    }),
-    async (c) => {
-      const b = c.req.valid('json');
-      await messages.deleteForEveryone(c.get('instance').id, chatIdOrThrow('to', b.to), b.msgId);
-      return c.json({ deleted: true as const }, 200);
+      return answer(c, b, async () => ({
+        to: chatIdOrThrow('to', b.to),
+        content: { kind: 'chat', body: b.caption ? `${b.caption}\n${b.url}` : b.url },
+        linkPreview: true,
+      }));
     },
   );
 

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { urlTrustOf } from '../../services/access/principal.js';
 import { phoneOrThrow } from '../../ids.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse } from '../openapi.js';
@@ -60,6 +61,7 @@ export function sandboxRoutes({ sandbox }: Pick<Services, 'sandbox'>) {
             media: z.string().optional().openapi({ description: 'A base64 data URI or an http(s) URL' }),
             caption: z.string().optional(),
             groupId: z.string().optional().openapi({ example: '120363012345678901@g.us' }),
+            quotedId: z.string().min(1).optional().openapi({ description: 'The id of a message of the same chat this one replies to' }),
           }),
         ),
       },
@@ -72,7 +74,7 @@ export function sandboxRoutes({ sandbox }: Pick<Services, 'sandbox'>) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const id = await sandbox.incoming(c.req.valid('param').instanceId, { ...body, from: phoneOrThrow('from', body.from) });
+      const id = await sandbox.incoming(c.req.valid('param').instanceId, { ...body, from: phoneOrThrow('from', body.from) }, urlTrustOf(c.get('principal')));
       return c.json({ id }, 200);
     },
   );

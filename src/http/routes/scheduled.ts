@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { urlTrustOf } from '../../services/access/principal.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
 import { CreateScheduledSchema, SCHEDULED_STATUSES as STATUSES } from '../schemas.js';
@@ -24,7 +25,6 @@ const ScheduledSchema = z
     sentAt: z.string().nullable(),
   })
   .openapi('ScheduledMessage');
-
 
 export function scheduledRoutes({ scheduled }: Pick<Services, 'scheduled'>) {
   const r = createRouter();
@@ -53,7 +53,7 @@ export function scheduledRoutes({ scheduled }: Pick<Services, 'scheduled'>) {
         mediaUrl: b.mediaUrl ?? null,
         filename: b.filename ?? null,
         scheduledAt: b.scheduledAt,
-      });
+      }, urlTrustOf(c.get('principal')));
       return c.json({ success: true as const, id }, 200);
     },
   );

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { EVENT_NAMES } from '../../services/events.js';
-import { actorOf } from '../../services/access/principal.js';
+import { DEFAULT_EVENT_NAMES, EVENT_NAMES } from '../../services/events.js';
+import { actorOf, urlTrustOf } from '../../services/access/principal.js';
 import type { InstanceSettings } from '../../services/settings/settings-store.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
@@ -15,8 +15,14 @@ const SettingsSchema = z
     sendDelay: z.string().openapi({ example: '0', description: 'Milliseconds between sends, as a string (as in the seed)' }),
     webhookEvents: z.array(z.enum(EVENT_NAMES)).openapi({ description: 'Events sent to the webhook' }),
     webhookSecret: z.string().openapi({ description: 'Standard Webhooks signing secret (whsec_...)' }),
+    rejectCalls: z.enum(['true', 'false']).openapi({ description: 'Incoming calls are declined at once (a string, like webhookEnabled)' }),
+    rejectCallsMessage: z.string().openapi({ example: 'Aramalara cevap veremiyoruz, lütfen yazın.', description: "Sent to the caller of a declined call; '' sends nothing" }),
   })
   .openapi('Settings');
+
+const booleanField = z
+  .union([z.boolean(), z.enum(['true', 'false'])], { error: 'expected true or false' })
+  .transform((v) => v === true || v === 'true');
 
 const UpdateSettingsSchema = z
   .object({
@@ -25,10 +31,7 @@ const UpdateSettingsSchema = z
       .trim()
       .refine((v) => v === '' || /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), 'expected an http(s) URL, or "" to remove it')
       .optional(),
-    webhookEnabled: z
-      .union([z.boolean(), z.enum(['true', 'false'])], { error: 'expected true or false' })
-      .transform((v) => v === true || v === 'true')
-      .optional(),
+    webhookEnabled: booleanField.optional(),
     sendDelay: z
       .union([z.number(), z.string().regex(/^\s*\d+\s*$/, 'expected a whole number of milliseconds').transform(Number)])
       .pipe(z.number().int('expected a whole number of milliseconds').min(0, 'must be 0 or more').max(3_600_000, 'at most 3600000 ms'))
@@ -37,7 +40,11 @@ const UpdateSettingsSchema = z
     webhookEvents: z
       .array(z.enum(EVENT_NAMES))
       .optional()
-      .openapi({ description: `Which events to send: any of ${EVENT_NAMES.join(', ')} (default all)` }),
+      .openapi({
+        description: `Which events to send: any of ${EVENT_NAMES.join(', ')} (default the seed's three: ${DEFAULT_EVENT_NAMES.join(', ')}; the others are sent only when listed)`,
+      }),
+    rejectCalls: booleanField.optional().openapi({ description: 'Decline incoming calls at once' }),
+    rejectCallsMessage: z.string().max(4096).optional().openapi({ description: "A text sent to the caller of a declined call; '' sends none" }),
   })
   .strict()
   .openapi('UpdateSettings');
@@ -49,6 +56,8 @@ function settingsBody(s: InstanceSettings) {
     sendDelay: String(s.sendDelay),
     webhookEvents: s.webhookEvents,
     webhookSecret: s.webhookSecret,
+    rejectCalls: s.rejectCalls ? ('true' as const) : ('false' as const),
+    rejectCallsMessage: s.rejectCallsMessage,
   };
 }
 
@@ -86,7 +95,9 @@ export function settingsRoutes({ settings }: Pick<Services, 'settings'>) {
           ...(body.webhookEnabled !== undefined ? { webhookEnabled: body.webhookEnabled } : {}),
           ...(body.sendDelay !== undefined ? { sendDelay: body.sendDelay } : {}),
           ...(body.webhookEvents !== undefined ? { webhookEvents: body.webhookEvents } : {}),
-        }, actorOf(c.get('principal')));
+          ...(body.rejectCalls !== undefined ? { rejectCalls: body.rejectCalls } : {}),
+          ...(body.rejectCallsMessage !== undefined ? { rejectCallsMessage: body.rejectCallsMessage } : {}),
+        }, actorOf(c.get('principal')), urlTrustOf(c.get('principal')));
         return c.json({ success: true as const }, 200);
       },
     );

@@ -157,7 +157,7 @@ export class BulkRunner {
   private jobMedia(job: BulkJobRow): Promise<{ media: MediaPayload; libraryFile: string }> {
     let m = this.media.get(job.id);
     if (!m) {
-      m = loadJobMedia(this.opts.mediaSources, job.media_url!).then(async (loaded) => {
+      m = loadJobMedia(this.opts.mediaSources, job.media_url!, job.media_url_trust).then(async (loaded) => {
         const media = payloadOf(loaded);
         if (loaded.library?.instance === job.instance_id) return { media, libraryFile: loaded.library.file };
         const libraryFile = await saveMedia(this.opts.mediaSources.mediaDir, job.instance_id, media.data, media.mimetype, media.filename);

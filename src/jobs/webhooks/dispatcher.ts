@@ -1,5 +1,6 @@
 import { describeError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { isUrlRefused, type UrlGuard } from '../../net/url-guard.js';
 import type { InstanceSettings, SettingsStore } from '../../services/settings/settings-store.js';
 import type { Db } from '../../storage/db.js';
 import type { WebhookEventRow } from '../../storage/schema.js';
@@ -12,6 +13,8 @@ export interface DispatcherOptions {
   settings: SettingsStore;
   logger: Logger;
   userAgent: string;
+  /** The gate every delivery goes through (ALLOW_PRIVATE_URLS, and the URL's own trust). */
+  urls: UrlGuard;
   /** Per attempt (the seed says 10 s). */
   timeoutMs?: number;
   /** The first retry comes about this long after a failure; each next one twice as late. */
@@ -19,6 +22,8 @@ export interface DispatcherOptions {
   backoffCapMs?: number;
   /** The clock of due times and give-ups (tests move it). */
   now?: () => number;
+  /** Told of each attempt's result; a delivery with its latency from the event being recorded (metrics). */
+  onAttempt?: (instanceId: string, delivered: boolean, latencyMs?: number) => void;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -164,19 +169,26 @@ export class WebhookDispatcher {
     let error: string | null = null;
     const started = this.now();
     try {
-      code = await postWebhook(url, headers, row.payload, this.timeoutMs, lane.abort.signal);
+      code = await postWebhook(this.opts.urls, url, settings.webhookUrlTrust, headers, row.payload, this.timeoutMs, lane.abort.signal);
       if (code < 200 || code >= 300) error = `HTTP ${code}${code >= 300 && code < 400 ? ' (redirects are not followed)' : ''}`;
     } catch (err) {
       if (this.stopped || lane.dropped) return false; // shutting down: the event stays pending and goes out after the restart
-      error = err instanceof Error && err.name === 'TimeoutError' ? `timed out after ${this.timeoutMs / 1000} s` : fetchReason(err);
+      // What a client reads in the deliveries list: refused, or one message for every way a
+      // connection can fail (refused, reset, timed out), so it tells nothing of the far side's
+      // ports. The reason itself is in the log.
+      error = isUrlRefused(err) ? REFUSED : NO_ANSWER;
+      this.opts.logger.debug('webhook connection failed', { instance: row.instance_id, webhookId: row.webhook_id, reason: fetchReason(err) });
     }
     const attempts = row.attempts + 1;
     if (error === null) {
-      await repo.markDelivered(this.opts.db, row.seq, { attempts, attemptedAt: started, deliveredAt: this.now(), responseCode: code, url });
+      const deliveredAt = this.now();
+      await repo.markDelivered(this.opts.db, row.seq, { attempts, attemptedAt: started, deliveredAt, responseCode: code, url });
+      this.opts.onAttempt?.(row.instance_id, true, deliveredAt - row.created_at);
       return true;
     }
     const next = this.now() + backoffDelay(attempts, this.baseMs, this.capMs);
     await repo.markAttemptFailed(this.opts.db, row.seq, { attempts, attemptedAt: started, nextAttemptAt: next, responseCode: code, error, url });
+    this.opts.onAttempt?.(row.instance_id, false);
     this.opts.logger.debug('webhook attempt failed', { instance: row.instance_id, webhookId: row.webhook_id, attempts, error });
     return false;
   }
@@ -194,7 +206,11 @@ export class WebhookDispatcher {
   }
 }
 
+const REFUSED = 'refused: the webhook URL leads to a non-public address (this machine, a private network or a metadata service)';
+const NO_ANSWER = 'no answer from the receiver (could not connect, the connection failed, or it timed out)';
+
 function fetchReason(err: unknown): string {
+  if (err instanceof Error && err.name === 'TimeoutError') return err.message;
   const e = err as { code?: string; cause?: { code?: string; message?: string } };
   return e?.code ?? e?.cause?.code ?? e?.cause?.message ?? describeError(err);
 }

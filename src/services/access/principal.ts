@@ -3,6 +3,7 @@
  * puts a Principal on every /api request (auth middleware); lists, the instance loader, usage and
  * (later) the event stream all filter with `canSee`.
  */
+import type { UrlTrust } from '../../net/url-guard.js';
 
 export const PERMISSIONS = ['read', 'send', 'manage'] as const;
 /** `read`: GETs; `send`: messages and chat actions; `manage`: lifecycle, settings, webhooks, chatbot, jobs. */
@@ -65,4 +66,13 @@ export function hasPermission(principal: Principal, permission: Permission): boo
 
 export function actorOf(principal: Principal): Actor {
   return { kind: principal.kind, id: principal.id, name: principal.name };
+}
+
+/**
+ * How far a URL this principal gives (media, webhook receiver) may reach: the admin token and global
+ * keys are the operator's own (ALLOW_PRIVATE_URLS applies); an instance-scoped key or an embed token
+ * is a tenant's, kept to public addresses whatever the operator allows.
+ */
+export function urlTrustOf(principal: Principal): UrlTrust {
+  return principal.kind !== 'embed' && principal.scope === 'global' ? 'operator' : 'strict';
 }

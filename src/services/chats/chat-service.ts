@@ -1,10 +1,14 @@
+import type { ChatPresence } from '../../engines/engine.js';
+import { badRequest } from '../../errors.js';
 import { jidToPhone } from '../../ids.js';
 import * as chatsRepo from '../../storage/chats-repo.js';
 import type { Db } from '../../storage/db.js';
 import * as messagesRepo from '../../storage/messages-repo.js';
+import * as votesRepo from '../../storage/poll-votes-repo.js';
 import { purgeMessages } from '../../storage/purge.js';
+import * as reactionsRepo from '../../storage/reactions-repo.js';
 import { transact } from '../../storage/transact.js';
-import { capabilityOf, requireOpen } from '../instances/capability.js';
+import { capabilityOf, operationOf, requireOpen } from '../instances/capability.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 import type { InboundMessages } from '../messages/inbound.js';
 import { refOf } from '../messages/rows.js';
@@ -17,12 +21,21 @@ export interface ChatView {
   /** Unix seconds of the newest message; null for a chat without any (a group just joined). */
   lastMessage: number | null;
   archived: boolean;
+  pinned: boolean;
+  /** Unix seconds the mute ends; null while not muted. */
+  mutedUntil: number | null;
+  /** Marked unread by hand (until the chat is read). */
+  markedUnread: boolean;
 }
+
+/** A mute this far ahead is a mute for good. */
+export const MUTED_FOR_GOOD_AFTER_SECONDS = 10 * 365 * 24 * 60 * 60;
 
 export interface ChatServiceOptions {
   db: Db;
   registry: InstanceRegistry;
   inbound: Pick<InboundMessages, 'settled'>;
+  now: () => number;
 }
 
 /**
@@ -41,12 +54,16 @@ export class ChatService {
     requireOpen(this.opts.registry, instanceId);
     await this.opts.inbound.settled(instanceId);
     const rows = await chatsRepo.listChats(this.opts.db, instanceId);
+    const now = this.nowSeconds();
     return rows.map((r) => ({
       id: r.chat_id,
       name: r.name || r.group_name || r.contact_name || r.contact_notify || jidToPhone(r.chat_id) || r.chat_id,
       unreadCount: r.unread_count,
       lastMessage: r.last_message_at,
       archived: r.archived === 1,
+      pinned: r.pinned === 1,
+      mutedUntil: r.muted_until !== null && r.muted_until > now ? r.muted_until : null,
+      markedUnread: r.marked_unread === 1,
     }));
   }
 
@@ -79,7 +96,41 @@ export class ChatService {
     await this.opts.inbound.settled(instanceId);
     const removed = await purgeMessages(this.opts.db, instanceId, chatId);
     await chatsRepo.deleteChatRow(this.opts.db, instanceId, chatId);
+    await reactionsRepo.deleteReactionsIn(this.opts.db, instanceId, chatId);
+    await votesRepo.deleteVotesIn(this.opts.db, instanceId, chatId);
     return removed;
+  }
+
+  /** Pins or unpins a chat (WhatsApp pins at most three: 409 beyond). */
+  async setPinned(instanceId: string, chatId: string, pinned: boolean): Promise<void> {
+    await operationOf(this.opts.registry, instanceId, 'chats', 'setPinned')(chatId, pinned);
+    await chatsRepo.setChatFlags(this.opts.db, instanceId, chatId, { pinned });
+  }
+
+  /** Mutes until `until` (Unix seconds, in the future; null: for good), or unmutes (`mute` false). */
+  async setMuted(instanceId: string, chatId: string, mute: boolean, until: number | null = null): Promise<number | null> {
+    const setMuted = operationOf(this.opts.registry, instanceId, 'chats', 'setMuted');
+    const now = this.nowSeconds();
+    if (mute && until !== null && until <= now) throw badRequest(`until: ${until} is not in the future (now is ${now}, Unix seconds)`);
+    const end = mute ? (until ?? now + MUTED_FOR_GOOD_AFTER_SECONDS + 1) : null;
+    await setMuted(chatId, end);
+    await chatsRepo.setChatFlags(this.opts.db, instanceId, chatId, { mutedUntil: end });
+    return end;
+  }
+
+  /** Marks a chat unread, as the phone's "mark as unread" does (cleared when the chat is read). */
+  async markUnread(instanceId: string, chatId: string): Promise<void> {
+    await operationOf(this.opts.registry, instanceId, 'chats', 'markUnread')(chatId);
+    await chatsRepo.setChatFlags(this.opts.db, instanceId, chatId, { markedUnread: true });
+  }
+
+  /** Shows typing (composing), recording a voice note, or stopped (paused) in a chat. */
+  async sendPresence(instanceId: string, chatId: string, state: ChatPresence): Promise<void> {
+    await operationOf(this.opts.registry, instanceId, 'chats', 'sendPresence')(chatId, state);
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.opts.now() / 1000);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { EngineGroup } from '../../engines/engine.js';
 import { notFound } from '../../errors.js';
 import type { Db } from '../../storage/db.js';
 import * as groupsRepo from '../../storage/groups-repo.js';
@@ -22,6 +23,25 @@ export interface GroupView {
   description: string | null;
   participants: GroupParticipantRow[];
   owner: string | null;
+  /** Unix seconds. */
+  creation: number | null;
+  /** Only admins send messages (null: not known). */
+  announce: boolean | null;
+  /** Only admins edit the group's info (null: not known). */
+  locked: boolean | null;
+}
+
+export function toGroupView(group: EngineGroup): GroupView {
+  return {
+    id: group.id,
+    name: group.name,
+    description: group.description,
+    participants: group.participants.map((p) => ({ id: p.id, admin: p.admin })),
+    owner: group.owner,
+    creation: group.creation,
+    announce: group.announce ?? null,
+    locked: group.locked ?? null,
+  };
 }
 
 export interface GroupServiceOptions {
@@ -49,12 +69,6 @@ export class GroupService {
     const group = await capabilityOf(this.opts.registry, instanceId, 'groups').getGroup(groupId);
     if (!group) throw notFound(`groupId: no group ${groupId}, or this account is not in it`);
     await groupsRepo.upsertGroups(this.opts.db, instanceId, [group]);
-    return {
-      id: group.id,
-      name: group.name,
-      description: group.description,
-      participants: group.participants.map((p) => ({ id: p.id, admin: p.admin })),
-      owner: group.owner,
-    };
+    return toGroupView(group);
   }
 }

@@ -130,6 +130,12 @@ export class InstanceRegistry {
     }
   }
 
+  /** The linked account's name changed (its profile name was set through the API). */
+  accountRenamed(instanceId: string, name: string): void {
+    const state = this.runtime(instanceId).state;
+    if (state.account) state.account = { ...state.account, name };
+  }
+
   /** Forgets the account of an instance that logged out. */
   loggedOut(instanceId: string): void {
     const state = this.runtime(instanceId).state;

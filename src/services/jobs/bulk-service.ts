@@ -1,6 +1,7 @@
 import { AppError, notFound } from '../../errors.js';
 import { chatIdOrThrow } from '../../ids.js';
 import type { MediaSources } from '../../media/media-source.js';
+import type { UrlTrust } from '../../net/url-guard.js';
 import * as repo from '../../storage/bulk-repo.js';
 import type { Db } from '../../storage/db.js';
 import type { BulkJobRow, BulkJobStatus, BulkRecipientRow, RecipientStatus } from '../../storage/schema.js';
@@ -86,14 +87,15 @@ export interface BulkServiceOptions {
 export class BulkService {
   constructor(private readonly opts: BulkServiceOptions) {}
 
-  async create(instanceId: string, input: NewBulkJob): Promise<number> {
+  /** `trust` is the requester's (urlTrustOf); it is kept with the job and judges its mediaUrl again when the job loads it. */
+  async create(instanceId: string, input: NewBulkJob, trust: UrlTrust): Promise<number> {
     this.opts.registry.get(instanceId);
     const message: JobMessage = { messageType: input.messageType, body: input.body, mediaUrl: input.mediaUrl, filename: input.filename };
     const recipients = input.recipients.map((rec, i) => ({ recipient: rec.id, chat_id: chatIdOrThrow(`recipients.${i}.id`, rec.id), name: rec.name ?? null }));
-    await prepareJobMessage(message, this.opts.mediaSources);
+    await prepareJobMessage(message, this.opts.mediaSources, trust);
     const jobId = await repo.insertJob(
       this.opts.db,
-      { instance_id: instanceId, message_type: message.messageType, body: message.body, media_url: message.mediaUrl, filename: message.filename, delay: input.delay },
+      { instance_id: instanceId, message_type: message.messageType, body: message.body, media_url: message.mediaUrl, media_url_trust: trust, filename: message.filename, delay: input.delay },
       recipients,
     );
     this.opts.runner.start(jobId);

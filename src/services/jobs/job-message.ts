@@ -1,6 +1,7 @@
 import type { MediaPayload, OutgoingContent } from '../../engines/engine.js';
 import { AppError } from '../../errors.js';
-import { resolveMedia, type MediaSources, type ResolvedMedia } from '../../media/media-source.js';
+import { checkMediaUrl, resolveMedia, type MediaSources, type ResolvedMedia } from '../../media/media-source.js';
+import type { UrlTrust } from '../../net/url-guard.js';
 import type { JobMessageType } from '../../storage/schema.js';
 
 export const JOB_MESSAGE_TYPES: readonly JobMessageType[] = ['text', 'image', 'document'];
@@ -15,13 +16,16 @@ export interface JobMessage {
 
 /**
  * The rule bulk and scheduled messages share: text needs a body, image and document a mediaUrl,
- * and the media must load now (a bad URL fails the request, not every recipient later).
+ * and the media must load now (a bad URL fails the request, not every recipient later). A text
+ * message sends no media, but a mediaUrl it carries is kept and shown: its form and address are
+ * checked all the same.
  */
-export async function prepareJobMessage(m: JobMessage, sources: MediaSources): Promise<void> {
+export async function prepareJobMessage(m: JobMessage, sources: MediaSources, trust: UrlTrust): Promise<void> {
   if (!m.body && !m.mediaUrl) throw new AppError('bad_request', 'body: body or mediaUrl is required');
   if (m.messageType === 'text' && !m.body) throw new AppError('bad_request', 'body: is required for a text message');
   if (m.messageType !== 'text' && !m.mediaUrl) throw new AppError('bad_request', `mediaUrl: is required for a ${m.messageType} message`);
-  if (m.mediaUrl && m.messageType !== 'text') await loadJobMedia(sources, m.mediaUrl);
+  if (m.mediaUrl && m.messageType !== 'text') await loadJobMedia(sources, m.mediaUrl, trust);
+  else if (m.mediaUrl) await checkMediaUrl(sources, 'mediaUrl', m.mediaUrl, trust);
 }
 
 /** `{name}` and `{phone}` filled in for one recipient. */
@@ -29,9 +33,9 @@ export function personalise(text: string, vars: { name: string; phone: string })
   return text.replace(/\{(name|phone)\}/g, (_m, key: 'name' | 'phone') => vars[key]);
 }
 
-/** Loads a job's media (`library` is set when it is a file of the media library). */
-export function loadJobMedia(sources: MediaSources, mediaUrl: string): Promise<ResolvedMedia> {
-  return resolveMedia(sources, 'mediaUrl', mediaUrl);
+/** Loads a job's media (`library` is set when it is a file of the media library), judged with the trust of whoever made the job. */
+export function loadJobMedia(sources: MediaSources, mediaUrl: string, trust: UrlTrust): Promise<ResolvedMedia> {
+  return resolveMedia(sources, 'mediaUrl', mediaUrl, trust);
 }
 
 /** The payload without where it came from. */

@@ -1,6 +1,7 @@
 import { AppError, badRequest, notFound } from '../../errors.js';
 import { chatIdOrThrow } from '../../ids.js';
 import type { MediaSources } from '../../media/media-source.js';
+import type { UrlTrust } from '../../net/url-guard.js';
 import type { Db } from '../../storage/db.js';
 import * as repo from '../../storage/scheduled-repo.js';
 import type { ScheduledMessageRow, ScheduledStatus } from '../../storage/schema.js';
@@ -64,7 +65,8 @@ export interface ScheduledServiceOptions {
 export class ScheduledService {
   constructor(private readonly opts: ScheduledServiceOptions) {}
 
-  async create(instanceId: string, input: NewScheduled): Promise<number> {
+  /** `trust` is the requester's (urlTrustOf); it is kept with the message and judges its mediaUrl again at send time. */
+  async create(instanceId: string, input: NewScheduled, trust: UrlTrust): Promise<number> {
     this.opts.registry.get(instanceId);
     const chatId = chatIdOrThrow('recipient', input.recipient);
     const raw = input.scheduledAt.trim();
@@ -73,7 +75,7 @@ export class ScheduledService {
     if (Number.isNaN(at)) throw badRequest(`scheduledAt: "${input.scheduledAt}" is not an ISO 8601 date and time like 2026-12-01T09:00:00+03:00`);
     if (at <= this.opts.now()) throw badRequest(`scheduledAt: ${new Date(at).toISOString()} is not in the future`);
     const message: JobMessage = { messageType: input.messageType, body: input.body, mediaUrl: input.mediaUrl, filename: input.filename };
-    await prepareJobMessage(message, this.opts.mediaSources);
+    await prepareJobMessage(message, this.opts.mediaSources, trust);
     return repo.insertScheduled(this.opts.db, {
       instance_id: instanceId,
       recipient: input.recipient,
@@ -82,6 +84,7 @@ export class ScheduledService {
       message_type: message.messageType,
       body: message.body,
       media_url: message.mediaUrl,
+      media_url_trust: trust,
       filename: message.filename,
       scheduled_at: at,
     });

@@ -1,7 +1,7 @@
 import type { AckUpdate, EngineMessage } from '../../engines/engine.js';
-import { describeError } from '../../errors.js';
+import { describeError, isStorageFull } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { saveMedia } from '../../media/media-store.js';
+import { discardMedia, saveMedia } from '../../media/media-store.js';
 import { mediaUrl } from '../../media/paths.js';
 import type { Db } from '../../storage/db.js';
 import * as repo from '../../storage/messages-repo.js';
@@ -68,7 +68,8 @@ export class InboundMessages {
   private serially(instanceId: string, fn: () => Promise<void>): void {
     const next = (this.chains.get(instanceId) ?? Promise.resolve()).then(fn).catch((err) => {
       if (!this.opts.registry.has(instanceId)) return; // deleted meanwhile
-      this.opts.logger.error('could not store an engine event', { instance: instanceId, error: describeError(err) });
+      const why = isStorageFull(err) ? 'could not store an engine event: the disk is full' : 'could not store an engine event';
+      this.opts.logger.error(why, { instance: instanceId, error: describeError(err) });
     });
     this.chains.set(instanceId, next);
   }
@@ -82,10 +83,12 @@ export class InboundMessages {
       // confirmed, which looks for an echo only when one was announced here).
       this.opts.tracker.rememberEcho(instanceId, m.id);
       if (m.media) row.media_file = await saveMedia(this.opts.mediaDir, instanceId, m.media.data, m.media.mimetype, m.media.filename);
-      await this.opts.writes.run(async (trx) => {
-        const seq = await repo.insertMessageIfNew(trx, row);
-        if (seq !== null) await recordOnChat(trx, instanceId, { ...facts, seq });
-      });
+      await this.opts.writes
+        .run(async (trx) => {
+          const seq = await repo.insertMessageIfNew(trx, row);
+          if (seq !== null) await recordOnChat(trx, instanceId, { ...facts, seq });
+        })
+        .catch((err) => this.unstored(instanceId, row.media_file, err));
       return;
     }
     if (await repo.findMessage(this.opts.db, instanceId, m.id)) return; // a redelivery
@@ -112,10 +115,14 @@ export class InboundMessages {
           ...(m.location ? { location: m.location } : {}),
           ...(m.poll ? { poll: m.poll } : {}),
           ...(m.vcard ? { vcard: m.vcard } : {}),
+          ...(m.quotedId ? { quotedMessageId: m.quotedId } : {}),
+          ...(m.mentions?.length ? { mentions: m.mentions } : {}),
+          ...(m.forwarded ? { forwarded: true } : {}),
+          ...(m.viewOnce ? { viewOnce: true } : {}),
         },
       });
       return true;
-    });
+    }).catch((err) => this.unstored(instanceId, row.media_file, err));
     if (!stored) return;
     for (const listener of this.listeners) {
       try {
@@ -124,6 +131,12 @@ export class InboundMessages {
         this.opts.logger.warn('a stored-message listener failed', { instance: instanceId, error: describeError(err) });
       }
     }
+  }
+
+  /** A message that could not be stored (a full disk, say): the file saved for it goes too, then the error goes on. */
+  private async unstored(instanceId: string, mediaFile: string | null | undefined, err: unknown): Promise<never> {
+    if (mediaFile) await discardMedia(this.opts.mediaDir, instanceId, mediaFile);
+    throw err;
   }
 
   private async applyAck(instanceId: string, ack: AckUpdate): Promise<void> {

@@ -1,24 +1,34 @@
-import type { OutgoingContent, SentMessage } from '../../engines/engine.js';
-import { AppError, EngineError, errorBody, notFound } from '../../errors.js';
-import { isGroupJid } from '../../ids.js';
+import type { SendOptions as EngineSendOptions, OutgoingContent, SentMessage } from '../../engines/engine.js';
+import { AppError, badRequest, EngineError, errorBody, notFound } from '../../errors.js';
 import * as chatsRepo from '../../storage/chats-repo.js';
 import type { Db } from '../../storage/db.js';
 import * as repo from '../../storage/messages-repo.js';
+import * as votesRepo from '../../storage/poll-votes-repo.js';
 import { purgeMessages } from '../../storage/purge.js';
+import * as reactionsRepo from '../../storage/reactions-repo.js';
 import type { MessageStatus } from '../../storage/schema.js';
 import { capabilityOf } from '../instances/capability.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 import type { Idempotency, IdempotentAnswer } from './idempotency.js';
 import type { InboundMessages, StoredListener } from './inbound.js';
-import { rowToMessage, type MessageView } from './message-view.js';
+import { withReactionsAndVotes, type MessageView } from './message-view.js';
 import type { OutgoingMessages, SendOptions } from './outgoing.js';
 import { refOf } from './rows.js';
+import { requireMessage } from './stored-message.js';
 
 /** What a send request builds from its body: the chat, the content, and a library file if any. */
 export interface Outgoing {
   to: string;
   content: OutgoingContent;
   libraryFile?: string;
+  /** Reply to this stored message (it is quoted). */
+  quotedMessageId?: string;
+  /** Users mentioned (their ids). */
+  mentions?: string[];
+  /** Images and videos: can be opened once. */
+  viewOnce?: boolean;
+  /** Text: a preview of the first link. */
+  linkPreview?: boolean;
 }
 
 export interface MessageServiceOptions {
@@ -58,7 +68,8 @@ export class MessageService {
     const attempt = async () => {
       capabilityOf(this.opts.registry, instanceId, 'messages');
       const out = await build();
-      const sent = await this.send(instanceId, out.to, out.content, out.libraryFile ? { libraryFile: out.libraryFile } : {});
+      const engine = await this.engineOptions(instanceId, out);
+      const sent = await this.send(instanceId, out.to, out.content, { ...(out.libraryFile ? { libraryFile: out.libraryFile } : {}), ...(engine ? { engine } : {}) });
       return { status: 200, body: { sent: true as const, id: sent.id } };
     };
     this.opts.registry.get(instanceId); // 404 before anything else
@@ -75,22 +86,6 @@ export class MessageService {
     });
   }
 
-  async react(instanceId: string, chatId: string, messageId: string, emoji: string): Promise<void> {
-    const messages = capabilityOf(this.opts.registry, instanceId, 'messages');
-    const row = await this.requireMessageIn(instanceId, chatId, messageId);
-    await this.opts.outgoing.onQueue(instanceId, () => messages.react(refOf(row), emoji));
-  }
-
-  async deleteForEveryone(instanceId: string, chatId: string, messageId: string): Promise<void> {
-    const messages = capabilityOf(this.opts.registry, instanceId, 'messages');
-    const row = await this.requireMessageIn(instanceId, chatId, messageId);
-    if (row.from_me !== 1 && !isGroupJid(chatId)) {
-      throw new AppError('conflict', `msgId: message ${messageId} was not sent by this account; only your own messages can be deleted for everyone`);
-    }
-    await this.opts.outgoing.onQueue(instanceId, () => messages.revoke(refOf(row)));
-    await repo.updateMessage(this.opts.db, instanceId, messageId, { type: 'revoked' });
-  }
-
   /** A page of history, newest first. Served from the store whatever the instance's status. */
   async history(
     instanceId: string,
@@ -104,7 +99,7 @@ export class MessageService {
     const last = rows.at(-1);
     // The cursor of what follows this page: a client may go on with ?cursor= from any page.
     const nextCursor = last && page * limit < total ? encodeCursor({ timestamp: Number(last.timestamp), seq: Number(last.seq) }) : null;
-    return { items: rows.map((row) => rowToMessage(row, this.opts.publicUrl)), total, nextCursor };
+    return { items: await withReactionsAndVotes(this.opts.db, rows, this.opts.publicUrl), total, nextCursor };
   }
 
   /**
@@ -130,7 +125,7 @@ export class MessageService {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      items: page.map((row) => rowToMessage(row, this.opts.publicUrl)),
+      items: await withReactionsAndVotes(this.opts.db, page, this.opts.publicUrl),
       nextCursor: rows.length > limit && last ? encodeCursor({ timestamp: Number(last.timestamp), seq: Number(last.seq) }) : null,
     };
   }
@@ -153,6 +148,8 @@ export class MessageService {
     await this.opts.inbound.settled(instanceId);
     const removed = await purgeMessages(this.opts.db, instanceId);
     await chatsRepo.forgetStoredMessages(this.opts.db, instanceId);
+    await reactionsRepo.deleteReactionsIn(this.opts.db, instanceId);
+    await votesRepo.deleteVotesIn(this.opts.db, instanceId);
     return removed;
   }
 
@@ -171,13 +168,20 @@ export class MessageService {
     this.opts.inbound.onStored(listener);
   }
 
-  private async requireMessageIn(instanceId: string, chatId: string, messageId: string) {
-    const row = await repo.findMessage(this.opts.db, instanceId, messageId);
-    if (!row || row.chat_id !== chatId) throw notFound(`msgId: no message ${messageId} in chat ${chatId}`);
-    return row;
+  /** The engine's options of a send: the quoted message is a stored one (404 naming quotedMessageId otherwise). */
+  private async engineOptions(instanceId: string, out: Outgoing): Promise<EngineSendOptions | undefined> {
+    if (out.viewOnce && out.content.kind !== 'image' && out.content.kind !== 'video') {
+      throw badRequest(`viewOnce: only images and videos can be sent view once, not ${out.content.kind}`);
+    }
+    const options: EngineSendOptions = {
+      ...(out.quotedMessageId !== undefined ? { quoted: refOf(await requireMessage(this.opts.db, instanceId, out.quotedMessageId, 'quotedMessageId')) } : {}),
+      ...(out.mentions?.length ? { mentions: [...new Set(out.mentions)] } : {}),
+      ...(out.viewOnce ? { viewOnce: true } : {}),
+      ...(out.linkPreview ? { linkPreview: true } : {}),
+    };
+    return Object.keys(options).length ? options : undefined;
   }
 }
-
 
 /** An opaque history cursor: base64url of "timestamp.seq". */
 export function encodeCursor(key: repo.HistoryKey): string {

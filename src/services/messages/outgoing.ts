@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import type { AckUpdate, OutgoingContent, SentMessage } from '../../engines/engine.js';
+import type { AckUpdate, SendOptions as EngineSendOptions, OutgoingContent, SentMessage } from '../../engines/engine.js';
 import { AppError, describeError, EngineError, notFound } from '../../errors.js';
-import { saveMedia } from '../../media/media-store.js';
+import { discardMedia, saveMedia } from '../../media/media-store.js';
 import type { Db } from '../../storage/db.js';
 import * as repo from '../../storage/messages-repo.js';
-import type { MessageStatus } from '../../storage/schema.js';
+import type { MessageRow, MessageStatus, NewMessageRow } from '../../storage/schema.js';
 import type { WriteQueue } from '../../storage/write-batch.js';
 import { recordOnChat } from '../chats/chat-records.js';
 import type { EventSink } from '../events.js';
-import { capabilityOf, requireOpen } from '../instances/capability.js';
+import { capabilityOf, operationOf, requireOpen } from '../instances/capability.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { furthest } from './ack-state.js';
-import { outgoingRow } from './rows.js';
+import { forwardedRow, outgoingRow, refOf, type MessageMeta } from './rows.js';
 import type { SendTracker } from './send-tracker.js';
 import { SendQueue } from './send-queue.js';
 
@@ -30,6 +30,8 @@ export interface SendOptions {
    * that could not even be attempted leaves no `failed` message behind.
    */
   retriedByCaller?: boolean;
+  /** What goes with the message on WhatsApp: a quoted message, mentions, view once, a link preview. */
+  engine?: EngineSendOptions;
 }
 
 /** Thrown by a job's beforeSend when its row was cancelled while the send waited in the queue. */
@@ -50,6 +52,8 @@ export interface OutgoingOptions {
   /** Applies a receipt that came before its send was stored (the inbound path's serial chain). */
   replayAck: (instanceId: string, ack: AckUpdate) => void;
   now: () => number;
+  /** Told how long WhatsApp took to answer each send, and how (metrics). */
+  onAnswered?: (instanceId: string, outcome: 'sent' | 'failed', ms: number) => void;
 }
 
 /**
@@ -64,7 +68,15 @@ export class OutgoingMessages {
   constructor(private readonly opts: OutgoingOptions) {}
 
   send(instanceId: string, to: string, content: OutgoingContent, options: SendOptions = {}): Promise<SentMessage> {
-    const work = this.sendNow(instanceId, to, content, options);
+    return this.track(instanceId, this.sendNow(instanceId, to, content, options));
+  }
+
+  /** Forwards a stored message to `to`: stored, queued and answered as a send, marked forwarded. */
+  forward(instanceId: string, to: string, original: MessageRow): Promise<SentMessage> {
+    return this.track(instanceId, this.forwardNow(instanceId, to, original));
+  }
+
+  private track(instanceId: string, work: Promise<SentMessage>): Promise<SentMessage> {
     let set = this.inflight.get(instanceId);
     if (!set) this.inflight.set(instanceId, (set = new Set()));
     const tracked = work.catch(() => undefined);
@@ -85,16 +97,50 @@ export class OutgoingMessages {
     const messages = capabilityOf(this.opts.registry, instanceId, 'messages');
     const state = requireOpen(this.opts.registry, instanceId);
     const tempId = `HL${randomBytes(8).toString('hex').toUpperCase()}`;
-    const row = outgoingRow(instanceId, tempId, to, content, state.account, Math.floor(this.opts.now() / 1000));
+    const row = outgoingRow(instanceId, tempId, to, content, state.account, Math.floor(this.opts.now() / 1000), metaOf(options.engine));
+    let written: string | null = null;
     if ('media' in content) {
-      row.media_file =
-        options.libraryFile ??
-        (await saveMedia(this.opts.mediaDir, instanceId, content.media.data, content.media.mimetype, content.media.filename));
+      if (!options.libraryFile) {
+        written = await saveMedia(this.opts.mediaDir, instanceId, content.media.data, content.media.mimetype, content.media.filename);
+      }
+      row.media_file = options.libraryFile ?? written;
       row.media_mimetype = content.media.mimetype;
       row.media_filename = content.media.filename ?? null;
       row.media_size = content.media.data.length;
     }
-    const seq = await this.opts.writes.run((trx) => repo.insertMessage(trx, row));
+    return this.dispatch(instanceId, to, row, written, options, () => messages.send(to, content, options.engine));
+  }
+
+  private async forwardNow(instanceId: string, to: string, original: MessageRow): Promise<SentMessage> {
+    const forward = operationOf(this.opts.registry, instanceId, 'messages', 'forward');
+    const state = requireOpen(this.opts.registry, instanceId);
+    const tempId = `HL${randomBytes(8).toString('hex').toUpperCase()}`;
+    const row = forwardedRow(instanceId, tempId, to, original, state.account, Math.floor(this.opts.now() / 1000));
+    return this.dispatch(instanceId, to, row, null, {}, () => forward(refOf(original), to));
+  }
+
+  /**
+   * Stores the message `pending`, asks WhatsApp (`perform`) in its turn of the queue, and marks it
+   * `sent` under WhatsApp's id or `failed` with the reason. `written` is a media file saved for it
+   * alone (removed when the message cannot even be stored).
+   */
+  private async dispatch(
+    instanceId: string,
+    to: string,
+    row: NewMessageRow,
+    written: string | null,
+    options: SendOptions,
+    perform: () => Promise<SentMessage>,
+  ): Promise<SentMessage> {
+    const tempId = row.id;
+    let seq: number;
+    try {
+      seq = await this.opts.writes.run((trx) => repo.insertMessage(trx, row));
+    } catch (err) {
+      // Not stored (a full disk, say): the file written for it goes too, so nothing points nowhere.
+      if (written) await discardMedia(this.opts.mediaDir, instanceId, written);
+      throw err;
+    }
 
     const { sent, confirmed } = await this.onQueue(instanceId, async () => {
       const current = this.opts.registry.has(instanceId) ? this.opts.registry.get(instanceId) : null;
@@ -117,9 +163,12 @@ export class OutgoingMessages {
       }
       let sent: SentMessage;
       this.opts.tracker.asking(instanceId);
+      const asked = performance.now();
       try {
-        sent = await messages.send(to, content);
+        sent = await perform();
+        this.opts.onAnswered?.(instanceId, 'sent', performance.now() - asked);
       } catch (err) {
+        this.opts.onAnswered?.(instanceId, 'failed', performance.now() - asked);
         this.opts.tracker.confirmed(instanceId);
         await this.markFailed(instanceId, tempId, to, describeError(err));
         // WhatsApp was asked: a connection lost now leaves the outcome unknown, which is not the
@@ -179,4 +228,14 @@ export class OutgoingMessages {
   private async sendDelay(instanceId: string): Promise<number> {
     return (await this.opts.settings.get(instanceId))?.sendDelay ?? 0;
   }
+}
+
+/** What of the engine's send options the stored message shows. */
+function metaOf(options: EngineSendOptions | undefined): MessageMeta {
+  if (!options) return {};
+  return {
+    ...(options.quoted ? { quotedId: options.quoted.id } : {}),
+    ...(options.mentions?.length ? { mentions: options.mentions } : {}),
+    ...(options.viewOnce ? { viewOnce: true } : {}),
+  };
 }

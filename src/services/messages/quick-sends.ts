@@ -1,4 +1,5 @@
 import { AppError, type ErrorBody } from '../../errors.js';
+import type { UrlTrust } from '../../net/url-guard.js';
 import type { MediaService } from '../media/media-service.js';
 import type { MessageService } from './message-service.js';
 
@@ -12,6 +13,8 @@ export interface MediaSend {
   caption?: string | undefined;
   /** The name a document shows. */
   filename?: string | undefined;
+  /** Whose request this is: a URL from an instance-scoped key or an embed token may not lead inside. */
+  trust: UrlTrust;
   /** What to send it as; by default what its MIME type says (anything not image, video or audio is a document). */
   kind?: MediaKind | undefined;
 }
@@ -52,7 +55,7 @@ export class QuickSends {
     const answer = await this.messages.submit(
       instanceId,
       async () => {
-        const loaded = await this.media.forSend(instanceId, input.field, input.url);
+        const loaded = await this.media.forSend(instanceId, input.field, input.url, input.trust);
         kind = input.kind ?? kindOfMime(loaded.media.mimetype);
         const media = input.filename ? { ...loaded.media, filename: input.filename } : loaded.media;
         const caption = input.caption && kind !== 'audio' ? { caption: input.caption } : {};

@@ -1,4 +1,5 @@
 import { AppError, notFound } from '../../errors.js';
+import { isUrlRefused, type UrlGuard, type UrlTrust } from '../../net/url-guard.js';
 import type { Db } from '../../storage/db.js';
 import type { DeliveryStatus, WebhookEventRow } from '../../storage/schema.js';
 import * as webhooksRepo from '../../storage/webhooks-repo.js';
@@ -21,6 +22,8 @@ export interface SettingsUpdateInput {
   webhookEnabled?: boolean;
   sendDelay?: number;
   webhookEvents?: EventName[];
+  rejectCalls?: boolean;
+  rejectCallsMessage?: string;
 }
 
 export interface DeliveryView {
@@ -67,9 +70,11 @@ export interface SettingsServiceOptions {
   now: () => number;
   /** Where settings and webhook changes are recorded (the audit log). */
   audit?: AuditRecorder;
+  /** Judges a new webhook URL (the same gate judges every delivery). */
+  urls: UrlGuard;
 }
 
-/** An instance's settings (webhook, send delay, chatbot switch) and its webhook deliveries. */
+/** An instance's settings (webhook, send delay, chatbot switch, rejecting calls) and its webhook deliveries. */
 export class SettingsService {
   constructor(private readonly opts: SettingsServiceOptions) {}
 
@@ -80,8 +85,13 @@ export class SettingsService {
     return s;
   }
 
-  /** Only the fields given change; enabling webhooks needs a URL. */
-  async update(instanceId: string, patch: SettingsUpdateInput, actor: Actor = SYSTEM): Promise<InstanceSettings> {
+  /**
+   * Only the fields given change; enabling webhooks needs a URL. `trust` is the requester's
+   * (urlTrustOf): a new webhook URL must reach a public address unless the operator allows
+   * private webhook receivers for it (ALLOW_PRIVATE_URLS), and is kept with that trust so every
+   * delivery is judged the same way.
+   */
+  async update(instanceId: string, patch: SettingsUpdateInput, actor: Actor, trust: UrlTrust): Promise<InstanceSettings> {
     const current = await this.get(instanceId);
     if (patch.webhookUrl !== undefined && patch.webhookUrl !== '' && !(/^https?:\/\/\S+$/i.test(patch.webhookUrl) && URL.canParse(patch.webhookUrl))) {
       // Every API's webhook setting (native, dialects) comes through here.
@@ -90,11 +100,31 @@ export class SettingsService {
     const url = patch.webhookUrl ?? current.webhookUrl;
     const enabled = patch.webhookEnabled ?? current.webhookEnabled;
     if (enabled && url === '') throw new AppError('bad_request', 'webhookUrl: a URL is needed to enable webhooks');
-    const updated = await this.opts.store.update(instanceId, { ...patch, webhookEnabled: enabled });
+    if (patch.webhookUrl) await this.checkWebhookUrl(patch.webhookUrl, trust);
+    const updated = await this.opts.store.update(instanceId, {
+      ...patch,
+      ...(patch.webhookUrl !== undefined ? { webhookUrlTrust: trust } : {}),
+      webhookEnabled: enabled,
+    });
     this.opts.webhooks.wake(instanceId);
     // The new values of the fields given (a webhook URL says where messages go: worth knowing who set it).
     await this.opts.audit?.record(actor, 'settings.update', { instanceId, detail: { ...patch } });
     return updated;
+  }
+
+  private async checkWebhookUrl(url: string, trust: UrlTrust): Promise<void> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new AppError('bad_request', 'webhookUrl: expected an http(s) URL, or "" to remove it');
+    }
+    try {
+      await this.opts.urls.check(parsed, 'webhook', trust);
+    } catch (err) {
+      if (!isUrlRefused(err)) throw err;
+      throw new AppError('url_refused', 'webhookUrl: refused: the URL leads to a non-public address (this machine, a private network or a metadata service)');
+    }
   }
 
   async rotateSecret(instanceId: string, actor: Actor = SYSTEM): Promise<string> {

@@ -1,10 +1,13 @@
+import type { UrlTrust } from '../../net/url-guard.js';
 import type { Db, DbOrTrx } from '../../storage/db.js';
 import { getSettings, newWebhookSecret, updateSettings } from '../../storage/settings-repo.js';
 import type { SettingsRow, SettingsUpdate } from '../../storage/schema.js';
-import { EVENT_NAMES, type EventName } from '../events.js';
+import { DEFAULT_EVENT_NAMES, EVENT_NAMES, type EventName } from '../events.js';
 
 export interface InstanceSettings {
   webhookUrl: string;
+  /** Who set webhookUrl: a `strict` URL is delivered to public addresses only (urlTrustOf). */
+  webhookUrlTrust: UrlTrust;
   webhookEnabled: boolean;
   /** Milliseconds between two sends of the instance. */
   sendDelay: number;
@@ -13,27 +16,34 @@ export interface InstanceSettings {
   webhookSecret: string;
   /** Whether chatbot rules answer incoming messages. */
   chatbotEnabled: boolean;
+  /** Incoming calls are declined at once. */
+  rejectCalls: boolean;
+  /** Sent to a caller whose call was declined; '' sends nothing. */
+  rejectCallsMessage: string;
 }
 
 export type SettingsPatch = Partial<Omit<InstanceSettings, 'webhookSecret'>>;
 
 function fromRow(row: SettingsRow): InstanceSettings {
-  let events: EventName[] = [...EVENT_NAMES];
+  let events: EventName[] = [...DEFAULT_EVENT_NAMES];
   if (row.webhook_events) {
     try {
       const parsed = JSON.parse(row.webhook_events) as string[];
       events = EVENT_NAMES.filter((e) => parsed.includes(e));
     } catch {
-      // keep every event
+      // keep the default events
     }
   }
   return {
     webhookUrl: row.webhook_url,
+    webhookUrlTrust: row.webhook_url_trust,
     webhookEnabled: row.webhook_enabled === 1,
     sendDelay: row.send_delay,
     webhookEvents: events,
     webhookSecret: row.webhook_secret,
     chatbotEnabled: row.chatbot_enabled === 1,
+    rejectCalls: row.reject_calls === 1,
+    rejectCallsMessage: row.reject_calls_message,
   };
 }
 
@@ -60,12 +70,17 @@ export class SettingsStore {
   async update(instanceId: string, patch: SettingsPatch): Promise<InstanceSettings> {
     const set: SettingsUpdate = {};
     if (patch.webhookUrl !== undefined) set.webhook_url = patch.webhookUrl;
+    if (patch.webhookUrlTrust !== undefined) set.webhook_url_trust = patch.webhookUrlTrust;
     if (patch.webhookEnabled !== undefined) set.webhook_enabled = patch.webhookEnabled ? 1 : 0;
     if (patch.sendDelay !== undefined) set.send_delay = patch.sendDelay;
     if (patch.chatbotEnabled !== undefined) set.chatbot_enabled = patch.chatbotEnabled ? 1 : 0;
+    if (patch.rejectCalls !== undefined) set.reject_calls = patch.rejectCalls ? 1 : 0;
+    if (patch.rejectCallsMessage !== undefined) set.reject_calls_message = patch.rejectCallsMessage;
     if (patch.webhookEvents !== undefined) {
-      const all = EVENT_NAMES.every((e) => patch.webhookEvents!.includes(e));
-      set.webhook_events = all ? null : JSON.stringify(patch.webhookEvents);
+      // null is the default (the seed's three events); anything else is kept as chosen, in EVENT_NAMES order.
+      const chosen = EVENT_NAMES.filter((e) => patch.webhookEvents!.includes(e));
+      const isDefault = chosen.length === DEFAULT_EVENT_NAMES.length && DEFAULT_EVENT_NAMES.every((e) => chosen.includes(e));
+      set.webhook_events = isDefault ? null : JSON.stringify(chosen);
     }
     await updateSettings(this.db, instanceId, set);
     this.cache.delete(instanceId);

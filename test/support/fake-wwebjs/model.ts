@@ -3,6 +3,7 @@
  * the Browser, with the library's names and shapes. What differs between WhatsApp Web builds and
  * between the patched and published library is decided by the `world` they are made in.
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import wwebjs from 'whatsapp-web.js';
@@ -60,11 +61,13 @@ export function idOf(serialized: string): LibId {
 
 export class FakeBrowser extends EventEmitter implements LibBrowser {
   private connected = true;
+  /** A real process a test may stand in for Chromium (its memory in /metrics); none by default. */
+  proc: ChildProcess | null = null;
   isConnected(): boolean {
     return this.connected;
   }
-  process(): null {
-    return null; // no real process: the engine's process-group kill has nothing to do
+  process(): ChildProcess | null {
+    return this.proc; // none by default: the engine's process-group kill has nothing to do
   }
   /** Closes as browser.close() does, or as a crash would: 'disconnected' either way. */
   close(): void {
