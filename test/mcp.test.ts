@@ -166,7 +166,8 @@ t('"what did Ali write today? answer him": search, read today\'s messages, reply
   const all = await call('read_messages', { instanceId: 'shop', chatId: ali });
   assert.is(all.data.messages.length, 2, 'without since, yesterday\'s message is there too');
 
-  const reply = await call('send_text', { instanceId: 'shop', to: ali, body: 'Merhaba Ali, bugün 09:00-19:00 açığız.' });
+  const question = today.data.messages[0].id;
+  const reply = await call('send_text', { instanceId: 'shop', to: ali, body: 'Merhaba Ali, bugün 09:00-19:00 açığız.', quotedMessageId: question });
   assert.not.ok(reply.isError, reply.text);
   const read = await call('mark_read', { instanceId: 'shop', chatId: ali });
   assert.equal(read.data, { success: true, marked: 2 });
@@ -178,6 +179,7 @@ t('"what did Ali write today? answer him": search, read today\'s messages, reply
     ['Dünkü sipariş tamam mı?', false],
   ]);
   assert.is(stored[0].id, reply.data.id);
+  assert.is(stored[0].quotedMessageId, question, 'the reply quotes his question');
 });
 
 t('scheduled messages: create one through the tool, and list it', async () => {
@@ -192,6 +194,35 @@ t('scheduled messages: create one through the tool, and list it', async () => {
   const past = await call('schedule_message', { instanceId: 'a', recipient: '905551112233', body: 'too late', scheduledAt: '2020-01-01T00:00:00Z' });
   assert.match(past.text, /scheduledAt: .* is not in the future/);
   assert.is((await s.json('GET', '/api/instance/a/scheduled')).body.total, 1);
+});
+
+t('groups: create one, add and remove members, list it; a key without manage is not offered these tools', async () => {
+  const { s, url } = await setup();
+  await linkedSandbox(s, 'a', '905321000091');
+  await linkedSandbox(s, 'b', '905321000092');
+  const { call } = await mcp(url, TOKEN);
+  const created = await call('create_group', { instanceId: 'a', name: 'Ekip', participants: ['+905321000092'] });
+  assert.not.ok(created.isError, created.text);
+  const group = created.data.group;
+  assert.equal([group.name, group.participants.map((p: any) => p.id)], ['Ekip', ['905321000091@s.whatsapp.net', '905321000092@s.whatsapp.net']]);
+
+  const added = await call('update_group_participants', { instanceId: 'a', groupId: group.id, action: 'add', participants: ['905559990091', '905559990000'] });
+  assert.equal(added.data.participants, [
+    { participant: '905559990091@s.whatsapp.net', status: 'success', message: 'Action success' },
+    { participant: '905559990000@s.whatsapp.net', status: 'error', message: 'not on WhatsApp' },
+  ]);
+  const removed = await call('update_group_participants', { instanceId: 'a', groupId: group.id, action: 'remove', participants: ['905321000092'] });
+  assert.is(removed.data.participants[0].status, 'success');
+  const stored = await s.json('GET', `/api/instance/a/groups/group?groupId=${encodeURIComponent(group.id)}`);
+  assert.equal(stored.body.participants.map((p: any) => p.id), ['905321000091@s.whatsapp.net', '905559990091@s.whatsapp.net']);
+  assert.equal((await call('list_groups', { instanceId: 'a' })).data.groups.map((g: any) => [g.id, g.name, g.participants]), [[group.id, 'Ekip', 2]]);
+  const badGroup = await call('update_group_participants', { instanceId: 'a', groupId: 'not-a-group', action: 'add', participants: ['905559990091'] });
+  assert.match(badGroup.text, /groupId: "not-a-group" is not a group id/);
+
+  const sender = await mcp(url, (await createKey(s, { name: 'sender', scope: 'global', permissions: ['read', 'send'] })).plain);
+  const offered = await sender.tools();
+  assert.ok(offered.includes('list_groups') && offered.includes('send_text'));
+  assert.not.ok(offered.includes('create_group') || offered.includes('update_group_participants'), 'running groups needs manage, as in the API');
 });
 
 t("the README's MCP section lists every tool with the permission it needs", () => {

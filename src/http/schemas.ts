@@ -80,7 +80,25 @@ export const PollFields = {
   selectableCount: z.union([z.literal(0), z.literal(1)]).default(0).openapi({ description: '0 = several answers allowed, 1 = exactly one' }),
 };
 
-export const EmojiField = z.string().max(32).openapi({ example: '👍' });
+/** A stored message's id (WhatsApp's). */
+export const MessageIdField = z.string().min(1).max(128).openapi({ example: '3EB0C767D26A1D8B0C2B', description: 'The message id' });
+
+export const EmojiField = z.string().max(32).openapi({ example: '👍', description: "'' removes this account's reaction" });
+
+/** What every send may carry: a reply and mentions. */
+export const replyFields = {
+  quotedMessageId: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .openapi({ example: '3EB0C767D26A1D8B0C2B', description: 'Reply to this message (the id of a message stored for this instance): it is quoted' }),
+  mentions: z
+    .array(z.string().min(1))
+    .max(1024)
+    .optional()
+    .openapi({ example: ['905321234567'], description: 'People mentioned (phone numbers or user ids); the text shows each as @<phone>' }),
+};
 
 export const SCHEDULED_STATUSES = ['pending', 'queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
 

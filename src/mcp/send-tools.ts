@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { chatIdOrThrow } from '../ids.js';
-import { CaptionField, ChatIdField, CreateScheduledSchema, EmojiField, LocationFields, MediaField, PollFields, TextField, ToField } from '../http/schemas.js';
+import { CaptionField, ChatIdField, CreateScheduledSchema, EmojiField, LocationFields, MediaField, MessageIdField, PollFields, replyFields, TextField, ToField } from '../http/schemas.js';
 import { urlTrustOf } from '../services/access/principal.js';
 import type { Outgoing } from '../services/messages/message-service.js';
 import { InstanceIdField } from './read-tools.js';
@@ -20,11 +20,17 @@ export const SEND_TOOLS = [
   tool({
     name: 'send_text',
     title: 'Send a text message',
-    description: 'Sends a WhatsApp text message; answers its id once WhatsApp accepted it. It appears in read_messages.',
+    description: 'Sends a WhatsApp text message, as a reply quoting quotedMessageId when given; answers its id once WhatsApp accepted it. It appears in read_messages.',
     endpoint: `POST ${I}/messages/chat`,
     readOnly: false,
-    input: z.object({ instanceId: InstanceIdField, to: To, body: TextField.describe('The text') }),
-    run: ({ instanceId, to, body }, ctx) => submit(ctx, instanceId, async () => ({ to: chatIdOrThrow('to', to), content: { kind: 'chat', body } })),
+    input: z.object({
+      instanceId: InstanceIdField,
+      to: To,
+      body: TextField.describe('The text'),
+      quotedMessageId: replyFields.quotedMessageId.describe('Reply to this message of the chat (an id read_messages shows): it is quoted'),
+    }),
+    run: ({ instanceId, to, body, quotedMessageId }, ctx) =>
+      submit(ctx, instanceId, async () => ({ to: chatIdOrThrow('to', to), content: { kind: 'chat', body }, ...(quotedMessageId ? { quotedMessageId } : {}) })),
   }),
 
   tool({
@@ -79,7 +85,7 @@ export const SEND_TOOLS = [
     description: 'Puts an emoji reaction on a message of a chat (an empty emoji removes it). messageId is the id read_messages shows.',
     endpoint: `POST ${I}/messages/reaction`,
     readOnly: false,
-    input: z.object({ instanceId: InstanceIdField, chatId: ChatIdField, messageId: z.string().min(1).max(128), emoji: EmojiField }),
+    input: z.object({ instanceId: InstanceIdField, chatId: ChatIdField, messageId: MessageIdField.describe('The message id (read_messages shows it)'), emoji: EmojiField.describe("The emoji; '' removes the reaction") }),
     run: async ({ instanceId, chatId, messageId, emoji }, { services, instance }) => {
       instance(instanceId);
       await services.messageActions.react(instanceId, chatIdOrThrow('chatId', chatId), messageId, emoji);

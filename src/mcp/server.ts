@@ -7,12 +7,13 @@ import type { Logger } from '../logger.js';
 import { VERSION } from '../paths.js';
 import type { Principal } from '../services/access/principal.js';
 import { refusal, type Requirement } from '../services/access/requirement.js';
+import { GROUP_TOOLS } from './group-tools.js';
 import { forReader, READ_TOOLS } from './read-tools.js';
 import { SEND_TOOLS } from './send-tools.js';
 import { isoOf, toolError, toolResult, type McpTool, type ToolContext } from './tool.js';
 
 /** Every tool of the MCP server, in the order tools/list shows them. */
-export const MCP_TOOLS: readonly McpTool[] = [...READ_TOOLS, ...SEND_TOOLS];
+export const MCP_TOOLS: readonly McpTool[] = [...READ_TOOLS, ...SEND_TOOLS, ...GROUP_TOOLS];
 
 /**
  * What each tool asks of the caller, by tool name: the line of ACCESS_TABLE of the native

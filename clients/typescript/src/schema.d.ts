@@ -14024,7 +14024,7 @@ export interface paths {
         put?: never;
         /**
          * The MCP server (streamable HTTP, stateless, JSON answers) for AI assistants
-         * @description JSON-RPC 2.0 messages of the Model Context Protocol, with the same token, scope, permissions and limits as the API (Accept: application/json, text/event-stream). Tools: list_instances, list_chats, read_messages, search_contacts, check_number, list_groups, list_scheduled, send_text, send_media, send_location, send_poll, react, mark_read, schedule_message; a token is offered those its permissions allow. Resource template: hatline://instances/{instanceId}/chats.
+         * @description JSON-RPC 2.0 messages of the Model Context Protocol, with the same token, scope, permissions and limits as the API (Accept: application/json, text/event-stream). Tools: list_instances, list_chats, read_messages, search_contacts, check_number, list_groups, list_scheduled, send_text, send_media, send_location, send_poll, react, mark_read, schedule_message, create_group, update_group_participants; a token is offered those its permissions allow. Resource template: hatline://instances/{instanceId}/chats.
          */
         post: {
             parameters: {
