@@ -7,6 +7,7 @@ import { SandboxNetwork } from './engines/sandbox/network.js';
 import { wwebjsPatchStatus, type PatchStatus } from './engines/wwebjs/index.js';
 import type { Services } from './http/deps.js';
 import { BulkRunner } from './jobs/bulk/bulk-runner.js';
+import { reconcileJobsWithHistory } from './jobs/recovery.js';
 import { Chatbot } from './jobs/chatbot/chatbot.js';
 import { Scheduler } from './jobs/scheduler/scheduler.js';
 import { WebhookDispatcher, type DispatcherOptions } from './jobs/webhooks/dispatcher.js';
@@ -174,6 +175,9 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   storeGroupEvents(registry, inbound, writes, events);
   recordPresenceEvents(registry, writes, events);
 
+  // Jobs first: their messages never handed to WhatsApp go instead of ending as failed rows.
+  const reconciled = await reconcileJobsWithHistory(db);
+  if (reconciled.unsent || reconciled.interrupted) logger.warn('job sends interrupted by the last shutdown reconciled with the history', { ...reconciled });
   const interrupted = await failInterruptedSends(db, 'the server stopped before WhatsApp confirmed this message; it may or may not have been sent');
   if (interrupted) logger.warn('sends interrupted by the last shutdown marked failed', { count: interrupted });
 

@@ -1785,10 +1785,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every chat, newest first (kept from WhatsApp and the message store) */
+        /**
+         * Every chat, newest first (kept from WhatsApp and the message store), or a page of them
+         * @description Without limit or page: every chat, as an array (the seed's answer). With limit or page: a page { items, page, limit, total }, in the same order.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Items per page (default 100, at most 1000). With limit or page the answer is a page { items, page, limit, total }; without either, every item as an array. */
+                    limit?: number;
+                    /** @description Page number (default 1). With limit or page the answer is a page { items, page, limit, total }; without either, every item as an array. */
+                    page?: number;
+                };
                 header?: never;
                 path: {
                     /** @description Instance id */
@@ -1798,13 +1806,27 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The chats */
+                /** @description The chats, or a page of them */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Chat"][];
+                        "application/json": components["schemas"]["Chat"][] | {
+                            items: components["schemas"]["Chat"][];
+                            limit: number;
+                            page: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Instance or resource not found */
@@ -3054,10 +3076,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every contact: WhatsApp's, and everyone a message was exchanged with */
+        /**
+         * Every contact: WhatsApp's, and everyone a message was exchanged with; or a page of them
+         * @description By id. Without limit or page: every contact, as an array (the seed's answer). With limit or page: a page { items, page, limit, total }, in the same order.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Items per page (default 100, at most 1000). With limit or page the answer is a page { items, page, limit, total }; without either, every item as an array. */
+                    limit?: number;
+                    /** @description Page number (default 1). With limit or page the answer is a page { items, page, limit, total }; without either, every item as an array. */
+                    page?: number;
+                };
                 header?: never;
                 path: {
                     /** @description Instance id */
@@ -3067,13 +3097,27 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The contacts */
+                /** @description The contacts, or a page of them */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Contact"][];
+                        "application/json": components["schemas"]["Contact"][] | {
+                            items: components["schemas"]["Contact"][];
+                            limit: number;
+                            page: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Instance or resource not found */

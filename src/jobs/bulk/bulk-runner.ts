@@ -134,7 +134,7 @@ export class BulkRunner {
       const phone = jidToPhone(r.chat_id) ?? r.recipient;
       const text = job.body === null ? null : personalise(job.body, { name: r.name ?? phone, phone });
       const content = jobContent({ messageType: job.message_type, body: job.body, mediaUrl: job.media_url, filename: job.filename }, text, media?.media ?? null);
-      const sent = await this.opts.messages.send(job.instance_id, r.chat_id, content, {
+      await this.opts.messages.send(job.instance_id, r.chat_id, content, {
         ...(media ? { libraryFile: media.libraryFile } : {}),
         retriedByCaller: true,
         beforeSend: async () => {
@@ -142,14 +142,21 @@ export class BulkRunner {
           if (!(await repo.claimRecipient(db, job.id, r.position))) throw new SendCancelled();
           asked = true;
         },
+        // The recipient moves with its message, in the same transactions: a crash can never leave
+        // a recipient `failed` whose message is `sent`, and recovery knows which message is whose.
+        record: {
+          stored: (trx, messageId) => repo.linkRecipientMessage(trx, job.id, r.position, messageId),
+          sent: async (trx, sent) => void (await repo.settleRecipient(trx, job.id, r.position, ['sending'], { status: 'sent', message_id: sent.id, error: null })),
+          failed: async (trx, messageId, error) => void (await repo.settleRecipient(trx, job.id, r.position, ['sending'], { status: 'failed', message_id: messageId, error })),
+        },
       });
-      await repo.setRecipient(db, job.id, r.position, { status: 'sent', message_id: sent.id, error: null });
       return true;
     } catch (err) {
       if (err instanceof SendCancelled) return false;
       if (!asked && err instanceof AppError && err.code === 'not_connected') return false; // still pending: waits for the instance
       if (!this.opts.registry.has(job.instance_id)) return false;
-      await repo.setRecipient(db, job.id, r.position, { status: 'failed', error: describeError(err) });
+      // Failed before a message was handed to WhatsApp (its media, say); one that was is settled already.
+      await repo.settleRecipient(db, job.id, r.position, ['pending', 'sending'], { status: 'failed', message_id: null, error: describeError(err) });
       return true;
     }
   }

@@ -5,6 +5,7 @@ import { AppError, describeError, notFound } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { InstanceRow } from '../../storage/schema.js';
 import type { InstanceState } from './instance-state.js';
+import { InstanceWork, type WorkLease } from './instance-work.js';
 import type { StatusRecorder } from './status-recorder.js';
 
 interface Runtime {
@@ -50,6 +51,7 @@ export class InstanceRegistry {
     call: [],
   };
   private readonly log: Logger;
+  private readonly work = new InstanceWork();
   private closing = false;
 
   constructor(private readonly opts: InstanceRegistryOptions) {
@@ -72,6 +74,25 @@ export class InstanceRegistry {
   has(instanceId: string): boolean {
     const rt = this.runtimes.get(instanceId);
     return rt !== undefined && !rt.deleting;
+  }
+
+  /** True from the first step of a deletion until its last (the id is not free yet). */
+  isDeleting(instanceId: string): boolean {
+    return this.runtimes.get(instanceId)?.deleting === true;
+  }
+
+  /**
+   * Takes a lease on the instance for a piece of work (a request); 404 when there is no such
+   * instance or it is being deleted. A deletion waits until every lease is released.
+   */
+  enter(instanceId: string): WorkLease {
+    this.runtime(instanceId);
+    return this.work.enter(instanceId);
+  }
+
+  /** Aborts the leases of an instance being deleted and waits until they are released. */
+  drain(instanceId: string): Promise<void> {
+    return this.work.drain(instanceId);
   }
 
   /** The live state; 404 when there is no such instance (or it is being deleted). */
