@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -7,13 +9,15 @@ import * as assert from 'uvu/assert';
 import { MCP_ACCESS, MCP_TOOLS } from '../src/mcp/index.js';
 import { projectRoot } from '../src/paths.js';
 import { createKey } from './support/access.js';
-import { closesServers, linkedSandbox, testServer, TOKEN, type TestServer } from './support/app.js';
+import { closesServers, eventually, linkedSandbox, testServer, TOKEN, type TestServer } from './support/app.js';
 import { track } from './support/cleanup.js';
 import { listen } from './support/listen.js';
 
 // The MCP server at /mcp (issue 22), driven by the SDK's own client over HTTP.
 
 const WAIT = { timeout: 5000 };
+// A 1x1 PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 /** An MCP client of the SDK connected to `url` with `token`; closed after the test. */
 async function mcp(url: string, token: string) {
@@ -223,6 +227,36 @@ t('groups: create one, add and remove members, list it; a key without manage is 
   const offered = await sender.tools();
   assert.ok(offered.includes('list_groups') && offered.includes('send_text'));
   assert.not.ok(offered.includes('create_group') || offered.includes('update_group_participants'), 'running groups needs manage, as in the API');
+});
+
+t('a tool call holds its instance: deleting the instance waits until the call is done', async () => {
+  const { s, url } = await setup();
+  await linkedSandbox(s, 'a');
+  // A media URL that answers only when the test says so.
+  let release = () => undefined as void;
+  let asked = false;
+  const media = createServer((_req, res) => {
+    asked = true;
+    release = () => res.writeHead(200, { 'content-type': 'image/png', 'content-length': PNG.length }).end(PNG);
+  });
+  await new Promise<void>((resolve) => media.listen(0, '127.0.0.1', resolve));
+  track(async () => {
+    media.closeAllConnections();
+    await new Promise((resolve) => media.close(resolve));
+  });
+  const { call } = await mcp(url, TOKEN);
+  const sending = call('send_media', { instanceId: 'a', to: '905551112233', url: `http://127.0.0.1:${(media.address() as AddressInfo).port}/p.png` });
+  await eventually('the media URL asked for', () => asked);
+
+  const deleting = s.json('DELETE', '/api/instance/a');
+  const early = await Promise.race([deleting.then(() => 'deleted'), new Promise((r) => setTimeout(() => r('waiting'), 200))]);
+  assert.is(early, 'waiting', 'the deletion waits for the tool call');
+  release();
+  const sent = await sending;
+  // The call ends as a native send under way does: the instance it was sending from is going (404).
+  assert.match(sent.text, /instance a not found \(not_found, HTTP 404\)/);
+  assert.equal((await deleting).status, 200, 'and the deletion goes through once the call is done');
+  assert.is((await s.json('GET', '/api/instance/a/status')).status, 404);
 });
 
 t("the README's MCP section lists every tool with the permission it needs", () => {

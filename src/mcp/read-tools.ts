@@ -3,6 +3,7 @@ import { badRequest } from '../errors.js';
 import { chatIdOrThrow, jidToPhone, phoneUserIdOrThrow } from '../ids.js';
 import { cursorQuery } from '../http/openapi.js';
 import { ChatIdField, SCHEDULED_STATUSES } from '../http/schemas.js';
+import type { ChatView } from '../services/chats/chat-service.js';
 import type { MessageView } from '../services/messages/message-view.js';
 import { folded, isoOf, tool } from './tool.js';
 
@@ -55,12 +56,13 @@ export const READ_TOOLS = [
     }),
     run: async ({ instanceId, query, limit }, { services, instance }) => {
       instance(instanceId);
-      const all = await services.chats.list(instanceId);
-      const wanted = query === undefined ? all : all.filter((chat) => folded(`${chat.name} ${chat.id}`).includes(folded(query)));
-      return {
-        chats: wanted.slice(0, limit).map((chat) => ({ ...chat, lastMessageTime: isoOf(chat.lastMessage) })),
-        total: wanted.length,
-      };
+      const shown = (chats: ChatView[]) => chats.map((chat) => ({ ...chat, lastMessageTime: isoOf(chat.lastMessage) }));
+      if (query === undefined) {
+        const { items, total } = await services.chats.page(instanceId, 1, limit);
+        return { chats: shown(items), total };
+      }
+      const wanted = (await services.chats.list(instanceId)).filter((chat) => folded(`${chat.name} ${chat.id}`).includes(folded(query)));
+      return { chats: shown(wanted.slice(0, limit)), total: wanted.length };
     },
   }),
 

@@ -6,6 +6,7 @@ import { toAppError } from '../http/error-answer.js';
 import type { Logger } from '../logger.js';
 import { VERSION } from '../paths.js';
 import type { Principal } from '../services/access/principal.js';
+import type { WorkLease } from '../services/instances/instance-work.js';
 import { refusal, type Requirement } from '../services/access/requirement.js';
 import { GROUP_TOOLS } from './group-tools.js';
 import { forReader, READ_TOOLS } from './read-tools.js';
@@ -40,6 +41,20 @@ const INSTRUCTIONS =
   'People are named by phone number with country code (+905321234567) or chat id (905321234567@s.whatsapp.net); groups by ...@g.us. ' +
   'To answer someone: find them with search_contacts or list_chats, read the chat with read_messages, then send with send_text to the same chatId.';
 
+/**
+ * What one tool call runs with. Loading an instance applies the caller's scope and holds the
+ * instance until the call is done (as a native request does): deleting it waits for the call.
+ */
+function callContext(services: Services, principal: Principal): { ctx: ToolContext; done(): void } {
+  const leases: WorkLease[] = [];
+  const instance = (id: string) => {
+    const state = services.instances.get(id, principal);
+    leases.push(services.instances.enter(id));
+    return state;
+  };
+  return { ctx: { services, principal, instance }, done: () => leases.splice(0).forEach((lease) => lease.release()) };
+}
+
 /** What the caller reaches, said to the model: the tools it is not offered are missing for a reason. */
 function reachOf(principal: Principal): string {
   if (principal.kind === 'admin') return 'This is the admin token: every tool and instance.';
@@ -54,7 +69,6 @@ function reachOf(principal: Principal): string {
  */
 export function buildMcpServer(services: Services, principal: Principal, logger: Logger): McpServer {
   const server = new McpServer({ name: 'hatline', version: VERSION }, { instructions: `${INSTRUCTIONS} ${reachOf(principal)}` });
-  const ctx: ToolContext = { services, principal, instance: (id) => services.instances.get(id, principal) };
 
   for (const t of MCP_TOOLS) {
     // A tool the principal may not call is not registered: tools/list leaves it out, and a call
@@ -62,10 +76,13 @@ export function buildMcpServer(services: Services, principal: Principal, logger:
     if (refusal(principal, MCP_ACCESS[t.name], t.name) !== null) continue;
     const annotations = { readOnlyHint: t.readOnly, destructiveHint: t.destructive ?? false, openWorldHint: !t.readOnly };
     server.registerTool(t.name, { title: t.title, description: t.description, inputSchema: t.input, annotations }, async (args: unknown) => {
+      const call = callContext(services, principal);
       try {
-        return toolResult(await t.run(args as never, ctx));
+        return toolResult(await t.run(args as never, call.ctx));
       } catch (err) {
         return toolError(err, logger, t.name);
+      } finally {
+        call.done();
       }
     });
   }
@@ -85,10 +102,11 @@ export function buildMcpServer(services: Services, principal: Principal, logger:
       }),
       { title: "An instance's recent chats", description: `The ${RECENT} newest chats of an instance, each with its last message`, mimeType: 'application/json' },
       async (uri, variables) => {
+        const call = callContext(services, principal);
         try {
           const instanceId = decodeURIComponent(String(variables.instanceId ?? ''));
-          ctx.instance(instanceId);
-          const chats = (await services.chats.list(instanceId)).slice(0, RECENT);
+          call.ctx.instance(instanceId);
+          const chats = (await services.chats.page(instanceId, 1, RECENT)).items;
           const withLast = await Promise.all(
             chats.map(async (chat) => {
               const last = (await services.messages.historyPage(instanceId, { chatId: chat.id }, {}, 1)).items[0];
@@ -101,6 +119,8 @@ export function buildMcpServer(services: Services, principal: Principal, logger:
           if (!known) throw err;
           // A client's mistake (404, 409, ...) is invalid params; WhatsApp failing (5xx) an internal error.
           throw new McpError(known.status < 500 ? ErrorCode.InvalidParams : ErrorCode.InternalError, known.message, { code: known.code });
+        } finally {
+          call.done();
         }
       },
     );
