@@ -47,6 +47,7 @@ import { InboundMessages } from './services/messages/inbound.js';
 import { MessageActions } from './services/messages/message-actions.js';
 import { storeMessageEvents } from './services/messages/message-events.js';
 import { QuickSends } from './services/messages/quick-sends.js';
+import { SendWaiter } from './services/messages/send-waiter.js';
 import { MessageService } from './services/messages/message-service.js';
 import { OutgoingMessages } from './services/messages/outgoing.js';
 import { MetricsService } from './services/metrics/metrics-service.js';
@@ -182,7 +183,15 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   if (interrupted) logger.warn('sends interrupted by the last shutdown marked failed', { count: interrupted });
 
   // Services, and the jobs that use them.
-  const messages = new MessageService({ db, registry, outgoing, inbound, idempotency: new Idempotency(db, now), publicUrl: config.publicUrl });
+  const messages = new MessageService({
+    db,
+    registry,
+    outgoing,
+    inbound,
+    idempotency: new Idempotency(db, now),
+    publicUrl: config.publicUrl,
+    waiter: new SendWaiter({ db, next: (ms) => eventLog.next(ms) }),
+  });
   const instances = new InstanceService({ db, registry, status, qr: new QrImages(), defaultEngine: config.defaultEngine, mediaDir: config.mediaDir, logger, now, audit });
   const keys = new KeyService({ db, instanceExists: (id) => registry.has(id), audit, usage, now });
   const embedTokens = new EmbedTokenService({ db, instances: registry, audit, publicUrl: config.publicUrl, now });

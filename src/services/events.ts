@@ -18,6 +18,8 @@ export interface MessageAckData {
   chatId: string;
   status: string;
   fromMe: true;
+  /** With `failed`: why (WhatsApp refused the message, or the send failed). */
+  error?: string;
 }
 
 export interface ConnectionStatusData {

@@ -183,11 +183,12 @@ export async function advanceStatus(
   id: string,
   from: MessageStatus[],
   to: MessageStatus,
+  error?: string,
 ): Promise<{ chat_id: string } | undefined> {
   if (from.length === 0) return undefined;
   return db
     .updateTable('messages')
-    .set({ status: to })
+    .set({ status: to, ...(to === 'failed' ? { error: error ?? 'WhatsApp refused the message' } : {}) })
     .where('instance_id', '=', instanceId)
     .where('id', '=', id)
     .where('from_me', '=', 1)

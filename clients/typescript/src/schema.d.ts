@@ -6377,6 +6377,16 @@ export interface paths {
                          * @example +905321234567
                          */
                         to: string;
+                        /**
+                         * @description Answer once the message reached WhatsApp's server (server), the recipient's phone (device) or was read (read), or the timeout passed; the answer says which
+                         * @enum {string}
+                         */
+                        waitFor?: "server" | "device" | "read";
+                        /**
+                         * @description Seconds to wait at most for waitFor (default 10)
+                         * @default 10
+                         */
+                        waitTimeout?: number;
                     };
                 };
             };
@@ -6497,6 +6507,16 @@ export interface paths {
                          * @example +905321234567
                          */
                         to: string;
+                        /**
+                         * @description Answer once the message reached WhatsApp's server (server), the recipient's phone (device) or was read (read), or the timeout passed; the answer says which
+                         * @enum {string}
+                         */
+                        waitFor?: "server" | "device" | "read";
+                        /**
+                         * @description Seconds to wait at most for waitFor (default 10)
+                         * @default 10
+                         */
+                        waitTimeout?: number;
                     };
                 };
             };
@@ -6702,6 +6722,16 @@ export interface paths {
                          * @example +905321234567
                          */
                         to: string;
+                        /**
+                         * @description Answer once the message reached WhatsApp's server (server), the recipient's phone (device) or was read (read), or the timeout passed; the answer says which
+                         * @enum {string}
+                         */
+                        waitFor?: "server" | "device" | "read";
+                        /**
+                         * @description Seconds to wait at most for waitFor (default 10)
+                         * @default 10
+                         */
+                        waitTimeout?: number;
                     };
                 };
             };
@@ -6938,6 +6968,16 @@ export interface paths {
                          * @example +905321234567
                          */
                         to: string;
+                        /**
+                         * @description Answer once the message reached WhatsApp's server (server), the recipient's phone (device) or was read (read), or the timeout passed; the answer says which
+                         * @enum {string}
+                         */
+                        waitFor?: "server" | "device" | "read";
+                        /**
+                         * @description Seconds to wait at most for waitFor (default 10)
+                         * @default 10
+                         */
+                        waitTimeout?: number;
                     };
                 };
             };
@@ -7276,6 +7316,16 @@ export interface paths {
                         to: string;
                         /** @description The recipient can open it once */
                         viewOnce?: boolean;
+                        /**
+                         * @description Answer once the message reached WhatsApp's server (server), the recipient's phone (device) or was read (read), or the timeout passed; the answer says which
+                         * @enum {string}
+                         */
+                        waitFor?: "server" | "device" | "read";
+                        /**
+                         * @description Seconds to wait at most for waitFor (default 10)
+                         * @default 10
+                         */
+                        waitTimeout?: number;
                     };
                 };
             };
@@ -7401,6 +7451,16 @@ export interface paths {
                          * @example https://hatline.dev/docs
                          */
                         url: string;
+                        /**
+                         * @description Answer once the message reached WhatsApp's server (server), the recipient's phone (device) or was read (read), or the timeout passed; the answer says which
+                         * @enum {string}
+                         */
+                        waitFor?: "server" | "device" | "read";
+                        /**
+                         * @description Seconds to wait at most for waitFor (default 10)
+                         * @default 10
+                         */
+                        waitTimeout?: number;
                     };
                 };
             };
@@ -7525,6 +7585,16 @@ export interface paths {
                          * @example +905321234567
                          */
                         to: string;
+                        /**
+                         * @description Answer once the message reached WhatsApp's server (server), the recipient's phone (device) or was read (read), or the timeout passed; the answer says which
+                         * @enum {string}
+                         */
+                        waitFor?: "server" | "device" | "read";
+                        /**
+                         * @description Seconds to wait at most for waitFor (default 10)
+                         * @default 10
+                         */
+                        waitTimeout?: number;
                     };
                 };
             };
@@ -7658,6 +7728,16 @@ export interface paths {
                          *     ]
                          */
                         values: string[];
+                        /**
+                         * @description Answer once the message reached WhatsApp's server (server), the recipient's phone (device) or was read (read), or the timeout passed; the answer says which
+                         * @enum {string}
+                         */
+                        waitFor?: "server" | "device" | "read";
+                        /**
+                         * @description Seconds to wait at most for waitFor (default 10)
+                         * @default 10
+                         */
+                        waitTimeout?: number;
                     };
                 };
             };
@@ -8146,6 +8226,16 @@ export interface paths {
                          * @example +905321234567
                          */
                         to: string;
+                        /**
+                         * @description Answer once the message reached WhatsApp's server (server), the recipient's phone (device) or was read (read), or the timeout passed; the answer says which
+                         * @enum {string}
+                         */
+                        waitFor?: "server" | "device" | "read";
+                        /**
+                         * @description Seconds to wait at most for waitFor (default 10)
+                         * @default 10
+                         */
+                        waitTimeout?: number;
                     };
                 };
             };
@@ -8371,6 +8461,16 @@ export interface paths {
                         video: string;
                         /** @description The recipient can open it once */
                         viewOnce?: boolean;
+                        /**
+                         * @description Answer once the message reached WhatsApp's server (server), the recipient's phone (device) or was read (read), or the timeout passed; the answer says which
+                         * @enum {string}
+                         */
+                        waitFor?: "server" | "device" | "read";
+                        /**
+                         * @description Seconds to wait at most for waitFor (default 10)
+                         * @default 10
+                         */
+                        waitTimeout?: number;
                     };
                 };
             };
@@ -8494,6 +8594,16 @@ export interface paths {
                          * @example +905321234567
                          */
                         to: string;
+                        /**
+                         * @description Answer once the message reached WhatsApp's server (server), the recipient's phone (device) or was read (read), or the timeout passed; the answer says which
+                         * @enum {string}
+                         */
+                        waitFor?: "server" | "device" | "read";
+                        /**
+                         * @description Seconds to wait at most for waitFor (default 10)
+                         * @default 10
+                         */
+                        waitTimeout?: number;
                     };
                 };
             };
@@ -10811,9 +10921,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description With failed: the reason WhatsApp gives */
+                        error?: string;
                         msgId: string;
-                        /** @enum {string} */
-                        status: "delivered" | "read" | "played";
+                        /**
+                         * @description failed: WhatsApp refuses the message after taking it
+                         * @enum {string}
+                         */
+                        status: "delivered" | "read" | "played" | "failed";
                     };
                 };
             };
@@ -17224,8 +17339,15 @@ export interface components {
         Sent: {
             /** @example 3EB0C767D26A1D8B0C2B */
             id: string;
+            /** @description With waitFor: whether it got as far as asked within waitTimeout */
+            reached?: boolean;
             /** @enum {boolean} */
             sent: true;
+            /**
+             * @description With waitFor: the status the message has now
+             * @enum {string}
+             */
+            status?: "pending" | "sent" | "delivered" | "read" | "played";
         };
         Settings: {
             /**

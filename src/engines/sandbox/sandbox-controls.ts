@@ -62,9 +62,12 @@ export class SandboxControls {
     return message.id;
   }
 
-  /** Reports a receipt for a message this instance sent, as its recipient's phone would. */
-  ack(messageId: string, status: Extract<AckStatus, 'delivered' | 'read' | 'played'>): void {
-    this.engine.ctx.emit({ type: 'ack', ack: { id: messageId, status } });
+  /**
+   * Reports a receipt for a message this instance sent, as its recipient's phone would, or
+   * (`failed`) WhatsApp refusing it after it took it, with the reason WhatsApp gives.
+   */
+  ack(messageId: string, status: Extract<AckStatus, 'delivered' | 'read' | 'played' | 'failed'>, error?: string): void {
+    this.engine.ctx.emit({ type: 'ack', ack: { id: messageId, status, ...(status === 'failed' ? { error: error ?? 'WhatsApp refused the message' } : {}) } });
   }
 
   createGroup(name: string, participantPhones: string[]): EngineGroup {

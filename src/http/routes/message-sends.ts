@@ -4,10 +4,12 @@ import type { Context } from 'hono';
 import { buildVCard } from '../../services/messages/vcard.js';
 import { chatIdOrThrow, phoneOrThrow, userIdOrThrow } from '../../ids.js';
 import type { Outgoing } from '../../services/messages/message-service.js';
+import { WAIT_FOR, type WaitFor } from '../../services/messages/send-waiter.js';
+import { AppError } from '../../errors.js';
 import type { AppEnv } from '../context.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse } from '../openapi.js';
-import { CaptionField, LocationFields, MediaField, PollFields, replyFields, TextField, ToField } from '../schemas.js';
+import { CaptionField, LocationFields, MediaField, PollFields, replyFields as replyAndMentions, TextField, ToField } from '../schemas.js';
 
 const tag = ['Messages'];
 const base = '/api/instance/{instanceId}/messages';
@@ -15,9 +17,21 @@ const base = '/api/instance/{instanceId}/messages';
 const To = ToField;
 const caption = CaptionField;
 
+/** Whether the answer waits for WhatsApp's receipts (see README: sends that wait). */
+const waitFields = {
+  waitFor: z
+    .enum(WAIT_FOR)
+    .optional()
+    .openapi({ description: 'Answer once the message reached WhatsApp\'s server (server), the recipient\'s phone (device) or was read (read), or the timeout passed; the answer says which' }),
+  waitTimeout: z.number().int().min(1).max(60).default(10).openapi({ description: 'Seconds to wait at most for waitFor (default 10)' }),
+};
+/** What every send may carry: a reply and mentions (shared with the MCP tools), and how long to wait. */
+const replyFields = { ...replyAndMentions, ...waitFields };
 const viewOnceField = { viewOnce: z.boolean().optional().openapi({ description: 'The recipient can open it once' }) };
 
 interface SendExtras {
+  waitFor?: WaitFor | undefined;
+  waitTimeout?: number | undefined;
   quotedMessageId?: string | undefined;
   mentions?: string[] | undefined;
   viewOnce?: boolean | undefined;
@@ -32,7 +46,14 @@ function extrasOf(b: SendExtras): Pick<Outgoing, 'quotedMessageId' | 'mentions' 
   };
 }
 
-const SentSchema = z.object({ sent: z.literal(true), id: z.string().openapi({ example: '3EB0C767D26A1D8B0C2B' }) }).openapi('Sent');
+const SentSchema = z
+  .object({
+    sent: z.literal(true),
+    id: z.string().openapi({ example: '3EB0C767D26A1D8B0C2B' }),
+    status: z.enum(['pending', 'sent', 'delivered', 'read', 'played']).optional().openapi({ description: 'With waitFor: the status the message has now' }),
+    reached: z.boolean().optional().openapi({ description: 'With waitFor: whether it got as far as asked within waitTimeout' }),
+  })
+  .openapi('Sent');
 
 const IdempotencyHeader = z.object({
   'idempotency-key': z.string().optional().openapi({ description: 'The same key within 24 h answers the first answer and sends nothing' }),
@@ -70,7 +91,14 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
     const extras = extrasOf(b);
     const result = await messages.submit(c.get('instance').id, async () => ({ ...(await build()), ...extras }), c.req.header('idempotency-key'));
     if (result.replayed) c.header('Idempotent-Replayed', 'true');
-    return c.json(result.body as { sent: true; id: string }, result.status as 200);
+    const sent = result.body as { sent: true; id: string };
+    if (!b.waitFor || result.status !== 200) return c.json(sent, result.status as 200);
+    const outcome = await messages.waitFor(c.get('instance').id, sent.id, b.waitFor, (b.waitTimeout ?? 10) * 1000);
+    if (outcome.status === 'failed') {
+      // WhatsApp took the message, then refused it: the send did not happen after all.
+      throw new AppError('failed', `WhatsApp refused message ${sent.id} after accepting it${outcome.error ? `: ${outcome.error}` : ''}`);
+    }
+    return c.json({ ...sent, status: outcome.status as 'sent', reached: outcome.reached }, 200);
   };
 
   /** A media send's content: the chat and the loaded media (a library file is not copied again). */

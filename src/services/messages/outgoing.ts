@@ -239,7 +239,7 @@ export class OutgoingMessages {
   private async markFailed(instanceId: string, tempId: string, chatId: string, error: string, record?: SendRecord): Promise<void> {
     await this.opts.writes.run(async (trx) => {
       await repo.updateMessage(trx, instanceId, tempId, { status: 'failed', error });
-      await this.opts.events.record(trx, instanceId, { event: 'message_ack', data: { id: tempId, chatId, status: 'failed', fromMe: true } });
+      await this.opts.events.record(trx, instanceId, { event: 'message_ack', data: { id: tempId, chatId, status: 'failed', fromMe: true, error } });
       await record?.failed?.(trx, tempId, error);
     });
   }
