@@ -7,6 +7,7 @@ import type { AppDeps } from './http/deps.js';
 import { errorResponse, onError } from './http/error-answer.js';
 import { ACCESS_TABLE } from './http/access-table.js';
 import { dialects } from './dialects/index.js';
+import { mcpRouter } from './mcp/index.js';
 import { buildGates } from './http/gates.js';
 import { authorize } from './http/middleware/access.js';
 import { loadInstance } from './http/middleware/instance.js';
@@ -74,6 +75,8 @@ export function createApp(deps: AppDeps) {
   // The dialects come first: their routes answer (in their own shapes) before the native
   // middleware below would see the request. They pass the same gates.
   for (const dialect of dialects(services, gates, deps.logger, deps.config, deps.now)) app.route('/', dialect);
+  // The MCP server (POST /mcp) for AI assistants: the same keys, scopes, permissions and gates.
+  app.route('/', mcpRouter(services, { gates, logger: deps.logger }));
 
   app.use('/api/*', gates.authenticate());
   app.use('/api/*', gates.meter);

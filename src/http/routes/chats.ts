@@ -4,11 +4,10 @@ import { chatIdOrThrow } from '../../ids.js';
 import type { Services } from '../deps.js';
 import { requireOpenInstance } from '../middleware/instance.js';
 import { createRouter, cursorQuery, errors, historyAnswer, historyPageOf, InstanceIdParam, jsonBody, jsonResponse, optionalPageQuery, pageAsked, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
-import { MessageSchema } from '../schemas.js';
+import { ChatIdField, MessageSchema } from '../schemas.js';
 
 const tag = ['Chats'];
 const base = '/api/instance/{instanceId}/chats';
-const ChatIdField = z.string().min(1).openapi({ example: '905321234567@s.whatsapp.net', description: 'A chat id, or a phone number with country code' });
 const ChatIdBody = z.object({ chatId: ChatIdField });
 
 const ChatSchema = z
