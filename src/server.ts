@@ -56,56 +56,10 @@ import { SandboxService } from './services/sandbox-service.js';
 import { SettingsService } from './services/settings/settings-service.js';
 import { SettingsStore } from './services/settings/settings-store.js';
 import { DATABASE_FILE, migrate, openDb, type OpenedDb } from './storage/db.js';
+import { teeEvents, type BuildOptions, type Hatline } from './hatline.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
 
-export interface Hatline {
-  app: App;
-  services: Services;
-  registry: InstanceRegistry;
-  database: OpenedDb;
-  sandbox: SandboxNetwork;
-  dispatcher: WebhookDispatcher;
-  bulk: BulkRunner;
-  scheduler: Scheduler;
-  /** The admin token when this start generated it (to print once). */
-  generatedToken: string | null;
-  /** Whether whatsapp-web.js carries Hatline's patch set (scripts/patch-wwebjs.mjs). */
-  wwebjsPatches: PatchStatus;
-  /** Usage counters in memory (flushed every 30 s and at close; tests call flush()). */
-  usage: UsageMeter;
-  /**
-   * Stops taking on work: jobs stop and engines close (sends still queued answer 409), while the
-   * database stays open so that requests under way can finish and answer.
-   */
-  stop(): Promise<void>;
-  /** Stops (if not yet) and closes the webhook dispatcher and the database. */
-  close(): Promise<void>;
-}
-
-export interface BuildOptions {
-  config: Config;
-  logger: Logger;
-  /** `:memory:` in tests; defaults to DATA_DIR/hatline.db. */
-  dbFile?: string;
-  wwebjs?: (ctx: EngineContext) => Engine;
-  /** One clock for the rate limiter, the sandbox, the chatbot, webhooks and jobs (tests move it). */
-  now?: () => number;
-  /** Also told of every event (tests); the webhook outbox always is. */
-  events?: EventSink;
-  webhookTimings?: Pick<DispatcherOptions, 'timeoutMs' | 'backoffBaseMs' | 'backoffCapMs'>;
-  /** The scheduler's node-cron expression; null starts no cron (tests call scheduler.tick()). */
-  schedulerCron?: string | null;
-  /** Test seams of the URL guard: names resolved by the test, addresses it counts as public. */
-  urlGuard?: Pick<UrlGuardOptions, 'resolve' | 'treatAsPublic'>;
-}
-
-function teeEvents(...sinks: EventSink[]): EventSink {
-  return {
-    record: async (trx, instanceId, e) => {
-      for (const sink of sinks) await sink.record(trx, instanceId, e);
-    },
-  };
-}
+export type { BuildOptions, Hatline } from './hatline.js';
 
 /** Wires the whole server (db, engines, services, jobs, HTTP app) without opening a port. */
 export async function buildHatline(opts: BuildOptions): Promise<Hatline> {

@@ -11979,6 +11979,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sandbox/{instanceId}/timelock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** WhatsApp's reach-out timelock (error 463): sends to new contacts are refused for `seconds` (0 lifts it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        seconds: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sandbox/{instanceId}/vote": {
         parameters: {
             query?: never;
@@ -16711,6 +16783,8 @@ export interface components {
                 pairingCode?: string;
                 /** @enum {string} */
                 status: "open" | "connecting" | "disconnected";
+                /** @description Hatline addition: WhatsApp's reach-out timelock (463) refuses messages to new contacts until then (ISO time) */
+                timelockUntil?: string;
                 /**
                  * @description Hatline addition: the WhatsApp Web build the session last ran (real engine)
                  * @example 2.3000.1043220887
@@ -17080,7 +17154,7 @@ export interface components {
              * @example bad_request
              * @enum {string}
              */
-            code: "bad_request" | "url_refused" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "not_connected" | "rejected" | "method_not_allowed" | "payload_too_large" | "rate_limited" | "internal" | "unsupported" | "failed" | "upstream_failed" | "unavailable" | "storage_full";
+            code: "bad_request" | "url_refused" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "not_connected" | "rejected" | "method_not_allowed" | "payload_too_large" | "rate_limited" | "reachout_timelock" | "internal" | "unsupported" | "failed" | "upstream_failed" | "unavailable" | "storage_full";
             /** @example to: is required */
             error: string;
             /**
