@@ -72,4 +72,25 @@ t('a bulk job to new contacts waits while the timelock lasts, then sends every o
   assert.is((await s.json('GET', '/api/instance/a/status')).body.accountStatus.timelockUntil, undefined, 'over');
 });
 
+t('a scheduled message to a new contact waits while the timelock lasts, then goes', async () => {
+  const s = await testServer();
+  await linkedSandbox(s, 'a');
+  await s.json('POST', '/api/sandbox/a/timelock', { seconds: 2 });
+  const created = await s.json('POST', '/api/instance/a/scheduled', { recipient: '905550004001', body: 'Hatırlatma', scheduledAt: new Date(Date.now() + 200).toISOString() });
+  assert.is(created.status, 200, JSON.stringify(created.body));
+  const row = async () => ((await s.json('GET', '/api/instance/a/scheduled')).body.items as any[]).find((r) => r.id === created.body.id);
+  assert.is((await s.hatline.scheduler.tick(Date.now() + 1000)).handedOn, 1);
+  await s.hatline.scheduler.settled();
+  // Refused by the timelock: back to pending, nothing failed, and ticks leave it while it lasts.
+  assert.is((await row()).status, 'pending');
+  assert.is((await s.hatline.scheduler.tick(Date.now() + 1000)).handedOn, 0);
+  await eventually('the timelock to end', async () => !(await s.json('GET', '/api/instance/a/status')).body.accountStatus.timelockUntil, 5000);
+  assert.is((await s.hatline.scheduler.tick(Date.now() + 1000)).handedOn, 1);
+  await s.hatline.scheduler.settled();
+  assert.is((await row()).status, 'sent');
+  const history = (await s.json('GET', '/api/instance/a/messages?limit=10')).body.items as any[];
+  assert.is(history.length, 1, 'one message');
+  assert.ok(['sent', 'delivered'].includes(history[0].status), 'never a failed one');
+});
+
 t.run();

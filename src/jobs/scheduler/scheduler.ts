@@ -79,7 +79,9 @@ export class Scheduler {
         now - GIVE_UP_AFTER_MS,
         'not sent: the instance was not connected for 24 hours after the scheduled time',
       );
-      const due = await repo.dueScheduled(this.opts.db, open, now, TICK_BATCH);
+      // While WhatsApp's reach-out timelock (463) lasts, an instance's scheduled messages wait.
+      const unlocked = this.opts.registry.list().filter((s) => s.status === 'open' && s.timelockUntil === null).map((s) => s.id);
+      const due = await repo.dueScheduled(this.opts.db, unlocked, now, TICK_BATCH);
       const claimed: ScheduledMessageRow[] = [];
       await transact(this.opts.db, async (trx) => {
         for (const row of due) {
@@ -135,6 +137,11 @@ export class Scheduler {
       if (err instanceof SendCancelled || !this.opts.registry.has(row.instance_id)) return;
       if (!asked && err instanceof AppError && err.code === 'not_connected') {
         await repo.setScheduled(db, row.id, 'queued', { status: 'pending', message_id: null }); // the next tick tries again
+        return;
+      }
+      if (err instanceof AppError && err.code === 'reachout_timelock') {
+        // Refused for now, nothing sent: it waits for the timelock to end (ticks skip the instance meanwhile).
+        await repo.setScheduled(db, row.id, 'sending', { status: 'pending', message_id: null, error: null });
         return;
       }
       // Failed before a message was handed to WhatsApp (its media, say); one that was is settled already.

@@ -68,7 +68,7 @@ export class InstanceRegistry {
   }
 
   list(): InstanceState[] {
-    return [...this.runtimes.values()].filter((rt) => !rt.deleting).map((rt) => ({ ...rt.state }));
+    return [...this.runtimes.values()].filter((rt) => !rt.deleting).map((rt) => current(rt.state));
   }
 
   has(instanceId: string): boolean {
@@ -97,9 +97,7 @@ export class InstanceRegistry {
 
   /** The live state; 404 when there is no such instance (or it is being deleted). */
   get(instanceId: string): InstanceState {
-    const state = this.runtime(instanceId).state;
-    if (state.timelockUntil !== null && state.timelockUntil <= Date.now()) state.timelockUntil = null; // over
-    return { ...state };
+    return current(this.runtime(instanceId).state);
   }
 
   /** Records that WhatsApp's reach-out timelock refuses new contacts until `untilMs`. */
@@ -239,4 +237,10 @@ export class InstanceRegistry {
     }
     if (accountChanged || statusChanged) this.opts.status.record(id, update, accountChanged, statusChanged);
   }
+}
+
+/** A copy of an instance's state as of now (a reach-out timelock that is over is forgotten). */
+function current(state: InstanceState): InstanceState {
+  if (state.timelockUntil !== null && state.timelockUntil <= Date.now()) state.timelockUntil = null;
+  return { ...state };
 }
