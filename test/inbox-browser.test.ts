@@ -12,6 +12,7 @@ const SHOP = '905321000031';
 const CUST = '905321000032';
 const ALI = '905551230001';
 const jid = (phone: string) => `${phone}@s.whatsapp.net`;
+const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 const t = suite('the inbox in the dashboard');
 closesServers(t);
@@ -121,6 +122,22 @@ t('a reply sent from the composer reaches the other sandbox instance, a reaction
   await eventually('the reaction at the other instance', async () =>
     (await stored(s, 'cust', jid(SHOP))).find((m) => m.id === qid)?.reactions?.some((r: any) => r.emoji === '👍' && r.from === jid(SHOP)),
   );
+
+  // An attachment: uploaded, sent as a picture with the text as its caption, shown inline.
+  await page.getByRole('button', { name: 'Emoji' }).click();
+  await page.getByRole('button', { name: '😀' }).click();
+  const box = page.getByRole('textbox', { name: 'Message to Cem' });
+  assert.is(await box.inputValue(), '😀');
+  await box.fill('Paketiniz 📦');
+  await page.locator('#composer-file').setInputFiles({ name: 'paket.png', mimeType: 'image/png', buffer: Buffer.from(PNG.split(',')[1]!, 'base64') });
+  await page.locator('.composer-file', { hasText: 'paket.png' }).waitFor();
+  await page.keyboard.press('Enter');
+  const picture = await eventually('the picture at the other instance', async () => (await stored(s, 'cust', jid(SHOP))).find((m) => m.type === 'image'));
+  assert.is(picture.caption, 'Paketiniz 📦');
+  await page.waitForFunction((id) => {
+    const img = document.querySelector(`.msg-row[data-id="${id}"] img.msg-image`) as HTMLImageElement | null;
+    return !!img && img.complete && img.naturalWidth > 0;
+  }, picture.id);
   await noReloadNoErrors(page, errors);
 });
 

@@ -72,16 +72,20 @@ export function messageRow(m, ctx) {
     { class: `msg-row ${m.fromMe ? 'out' : 'in'}`, id: rowId(m.id), 'data-id': m.id, 'data-type': m.type },
     h(
       'div',
-      { class: `bubble${revoked ? ' revoked' : ''}${m.status === 'failed' ? ' failed' : ''}` },
-      ctx.group && !m.fromMe ? h('div', { class: 'msg-author' }, authorOf(m)) : null,
-      m.forwarded ? h('div', { class: 'msg-forwarded' }, icon('forward'), ' Forwarded') : null,
-      m.quotedMessageId && !revoked ? quoteBlock(m, ctx) : null,
-      h('div', { class: 'msg-content' }, messageContent(m)),
-      m.status === 'failed' && m.error ? h('div', { class: 'msg-error' }, `Not sent: ${m.error}`) : null,
-      meta(m),
+      { class: 'msg-line' },
+      h(
+        'div',
+        { class: `bubble${revoked ? ' revoked' : ''}${m.status === 'failed' ? ' failed' : ''}` },
+        ctx.group && !m.fromMe ? h('div', { class: 'msg-author' }, authorOf(m)) : null,
+        m.forwarded ? h('div', { class: 'msg-forwarded' }, icon('forward'), ' Forwarded') : null,
+        m.quotedMessageId && !revoked ? quoteBlock(m, ctx) : null,
+        h('div', { class: 'msg-content' }, messageContent(m)),
+        m.status === 'failed' && m.error ? h('div', { class: 'msg-error' }, `Not sent: ${m.error}`) : null,
+        meta(m),
+      ),
+      actions,
     ),
     reactionsRow(m, ctx),
-    actions,
   );
 }
 
