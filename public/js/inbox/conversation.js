@@ -24,7 +24,7 @@ export function conversation(opts) {
 
   const top = h('div', { class: 'conv-top muted' }, 'Loading…');
   const rows = h('div', { class: 'conv-rows' });
-  const scroller = h('div', { class: 'conv-scroll', role: 'log', 'aria-label': `Messages with ${chat.name}`, 'aria-live': 'polite', tabindex: '0' }, top, rows);
+  const scroller = h('div', { class: 'conv-scroll', role: 'log', 'aria-label': `Messages with ${chat.name}`, 'aria-live': 'off', tabindex: '0' }, top, rows);
   const newer = h('button', { type: 'button', class: 'conv-newer', hidden: true, onclick: () => toBottom() }, '↓ New messages');
   const el = h('div', { class: 'conv-body' }, scroller, newer);
 
@@ -125,6 +125,7 @@ export function conversation(opts) {
     for (const m of [...page.items].reverse()) upsert(m);
     setTop();
     toBottom();
+    scroller.setAttribute('aria-live', 'polite'); // from now on, what arrives is read out (not the first page)
   }
 
   async function loadOlder() {

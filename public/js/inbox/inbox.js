@@ -55,6 +55,7 @@ function instanceSession(instance, opts, side, main, onSwitch) {
   let chatsSeq = 0;
   let readTimer = null;
   let unseen = false;
+  let readRefused = false; // a key without `send` may not mark read: said once, then not tried again
 
   const liveBadge = h('span', { class: 'live-state', role: 'status' }, 'Connecting…');
   const statusBadge = h('span', { class: 'badge' });
@@ -96,7 +97,7 @@ function instanceSession(instance, opts, side, main, onSwitch) {
   }
 
   async function markRead(chat) {
-    if (!opts.canSend || stopped || document.hidden) {
+    if (!opts.canSend || readRefused || stopped || document.hidden) {
       unseen = true;
       return;
     }
@@ -105,6 +106,7 @@ function instanceSession(instance, opts, side, main, onSwitch) {
       await api('POST', inst(instanceId, '/chats/read'), { chatId: chat.id });
       scheduleChats();
     } catch (err) {
+      if (err instanceof ApiError && err.status === 403) readRefused = true;
       if (!(err instanceof ApiError && err.status === 409)) showError(err, 'Mark read');
     }
   }
