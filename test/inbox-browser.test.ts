@@ -141,6 +141,33 @@ t('a reply sent from the composer reaches the other sandbox instance, a reaction
   await noReloadNoErrors(page, errors);
 });
 
+t('scrolling up loads older messages by cursor; edits, deletes and reactions of the other side show live', async () => {
+  const { s, page, errors } = await setup();
+  const ids: string[] = [];
+  for (let i = 1; i <= 55; i++) ids.push((await s.json('POST', '/api/sandbox/shop/incoming', { from: ALI, name: 'Ali', body: `mesaj ${i}` })).body.id);
+  const pages: string[] = [];
+  page.on('request', (r) => r.url().includes('/chats/messages') && pages.push(new URL(r.url()).search));
+  await page.locator('.chat-item', { hasText: 'Ali' }).click();
+  await page.locator(`.msg-row[data-id="${ids[54]}"]`).waitFor();
+  assert.is(await page.locator('.msg-row').count(), 40, 'one page first');
+  await page.locator('.conv-scroll').evaluate((el) => (el.scrollTop = 0));
+  await page.locator(`.msg-row[data-id="${ids[0]}"]`).waitFor();
+  await page.locator('.conv-top', { hasText: 'The beginning of the conversation' }).waitFor();
+  assert.is(await page.locator('.msg-row').count(), 55);
+  assert.ok(pages.some((q) => q.includes('cursor=')), `the older page was asked by cursor (${pages.join(' ')})`);
+  const order = await page.locator('.msg-row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.id));
+  assert.equal(order, ids, 'oldest first, each once');
+
+  const last = ids[54]!;
+  assert.is((await s.json('POST', '/api/sandbox/shop/edit', { from: ALI, msgId: last, body: 'mesaj 55 (düzeltildi)' })).status, 200);
+  await page.locator(`.msg-row[data-id="${last}"]`, { hasText: 'düzeltildi' }).locator('.msg-edited').waitFor();
+  assert.is((await s.json('POST', '/api/sandbox/shop/react', { from: ALI, msgId: ids[53], emoji: '❤️' })).status, 200);
+  await page.locator(`.msg-row[data-id="${ids[53]}"] .reaction`, { hasText: '❤️' }).waitFor();
+  assert.is((await s.json('POST', '/api/sandbox/shop/revoke', { from: ALI, msgId: ids[52] })).status, 200);
+  await page.locator(`.msg-row[data-id="${ids[52]}"]`, { hasText: 'This message was deleted' }).waitFor();
+  await noReloadNoErrors(page, errors);
+});
+
 t('the inbox keeps working through a reconnect: EventSource resumes with Last-Event-ID and nothing sent meanwhile is lost', async () => {
   const { s, page, server, errors } = await setup();
   await s.json('POST', '/api/sandbox/shop/incoming', { from: ALI, name: 'Ali', body: 'ilk mesaj' });

@@ -72,8 +72,12 @@ export function conversation(opts) {
     }
   }
 
-  /** Adds or updates a message; its status never moves back (an event may be newer than a page). */
-  function upsert(m) {
+  /**
+   * Adds or updates a message; its status never moves back (an event may be newer than a page).
+   * A new one goes by its time (after others of the same second), or first with `older` (a page
+   * from the cursor: older than everything shown, in the server's order).
+   */
+  function upsert(m, older = false) {
     if (m.chatId && m.chatId !== chat.id) return;
     const known = byId.get(m.id);
     if (known) {
@@ -84,7 +88,7 @@ export function conversation(opts) {
       return;
     }
     const stick = atBottom();
-    let at = list.length;
+    let at = older ? 0 : list.length;
     while (at > 0 && list[at - 1].timestamp > m.timestamp) at -= 1;
     list.splice(at, 0, m);
     byId.set(m.id, m);
@@ -137,7 +141,7 @@ export function conversation(opts) {
       if (stopped) return false;
       const fromBottom = scroller.scrollHeight - scroller.scrollTop;
       nextCursor = page.nextCursor;
-      for (const m of page.items) if (!byId.has(m.id)) upsert(m);
+      for (const m of page.items) if (!byId.has(m.id)) upsert(m, true); // newest first, each before the last
       scroller.scrollTop = scroller.scrollHeight - fromBottom; // the page does not jump
       return true;
     } catch (err) {
