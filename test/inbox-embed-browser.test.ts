@@ -159,11 +159,12 @@ t('an expired, a revoked and an incomplete link each get a page that says so', a
   await page.getByText(/It was valid until/).waitFor();
   assert.is(await page.locator('.inbox').count(), 0);
 
+  // Each link in a fresh document (a change of the fragment alone would not load the page again).
+  await page.goto('about:blank');
   await page.goto(base + embedPath(revoked));
-  await page.reload();
   await page.getByRole('heading', { name: 'This inbox link is not valid' }).waitFor();
+  await page.goto('about:blank');
   await page.goto(`${base}embed/`);
-  await page.reload();
   await page.getByRole('heading', { name: 'This inbox link is incomplete' }).waitFor();
   assert.equal(errors, []);
 });
