@@ -82,6 +82,7 @@ t('a read-only embed token: only its instance, no composer, cannot send, and liv
 
   assert.is(await page.locator('.inbox-instance-select').count(), 0, 'no instance to switch to');
   const text = (await page.locator('body').textContent()) ?? '';
+  assert.ok(await chatOf(s, 'other', jid(VELI)), 'the other instance has a chat (the admin token sees it)');
   assert.not.ok(/Veli|Gizli|other/i.test(text), 'nothing of the other instance');
   assert.is(await page.locator('form.composer').count(), 0, 'no composer');
   assert.is(await page.getByRole('button', { name: 'Reply' }).count(), 0, 'no reply button');
