@@ -133,7 +133,7 @@ export function createApp(deps: AppDeps) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'queryToken', { type: 'apiKey', in: 'query', name: 'token' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'embedToken', { type: 'apiKey', in: 'header', name: 'x-embed-token' });
 
-  app.route('/', staticRoutes({ publicDir, mediaDir: deps.config.mediaDir, instanceExists: (id) => services.instances.exists(id) }));
+  app.route('/', staticRoutes({ publicDir, mediaDir: deps.config.mediaDir, instanceExists: (id) => services.instances.exists(id), embedAllowedOrigins: deps.config.embedAllowedOrigins }));
 
   return Object.assign(app, { injectWebSocket: nodeWs.injectWebSocket });
 }

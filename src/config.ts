@@ -39,6 +39,8 @@ export interface Config {
   readonly wwebjsWebVersion: string | null;
   /** METRICS_TOKEN: a token that may read /metrics (and nothing else); null: only the admin token may. */
   readonly metricsToken: string | null;
+  /** EMBED_ALLOWED_ORIGINS: the origins whose pages may show the embed page in a frame (`*`: any); empty: only Hatline's own. */
+  readonly embedAllowedOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -117,6 +119,33 @@ function urlTargets(env: Env, name: string): readonly UrlTarget[] {
   return Object.freeze([...found]);
 }
 
+/** A comma list of web origins (`https://shop.example`, `http://localhost:8080`), or `*` alone. */
+function origins(env: Env, name: string): readonly string[] {
+  const raw = value(env, name);
+  if (raw === undefined) return Object.freeze([]);
+  const parts = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  if (parts.includes('*')) {
+    if (parts.length > 1) throw new ConfigError(name, '`*` (any origin) stands alone');
+    return Object.freeze(['*']);
+  }
+  const found = new Set<string>();
+  for (const part of parts) {
+    let url: URL | null = null;
+    try {
+      url = new URL(part);
+    } catch {
+      url = null;
+    }
+    // An origin only: scheme, host and port, which is what frame-ancestors compares.
+    const originOnly = url && url.pathname === '/' && !url.username && !url.password && !/[?#]/.test(part);
+    if (!url || !originOnly || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new ConfigError(name, `expected a comma list of origins such as https://shop.example (scheme, host and port, no path), got "${part}"`);
+    }
+    found.add(url.origin);
+  }
+  return Object.freeze([...found]);
+}
+
 /** The fewest characters, and the fewest different characters, of an API_TOKEN on a reachable HOST. */
 export const STRONG_TOKEN_LENGTH = 32;
 const STRONG_TOKEN_DISTINCT = 10;
@@ -175,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (metricsToken !== null && metricsToken.length < 16) {
     throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
   }
+  const embedAllowedOrigins = origins(env, 'EMBED_ALLOWED_ORIGINS');
   const logLevel = oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info');
 
   return Object.freeze({
@@ -197,5 +227,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     wwebjsWebVersion,
     metricsToken,
+    embedAllowedOrigins,
   });
 }

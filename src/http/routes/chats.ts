@@ -20,6 +20,18 @@ const ChatSchema = z
     pinned: z.boolean(),
     mutedUntil: z.number().nullable().openapi({ example: null, description: 'Unix seconds the mute ends (muted for good: ten years ahead); null when not muted' }),
     markedUnread: z.boolean().openapi({ description: 'Marked unread by hand, until the chat is read' }),
+    lastMessagePreview: z
+      .object({
+        id: z.string(),
+        fromMe: z.boolean(),
+        type: z.string().openapi({ example: 'chat' }),
+        body: z.string().openapi({ example: 'Merhaba', description: 'The text or caption (a document: its file name), at most 120 characters; empty for a deleted message' }),
+        status: z.string().openapi({ example: 'read' }),
+        timestamp: z.number().openapi({ example: 1711100000 }),
+        senderName: z.string().optional().openapi({ description: "An incoming message's sender (in a group, who wrote it)" }),
+      })
+      .nullable()
+      .openapi({ description: 'The newest stored message in short, for a chat list; null when none is stored' }),
   })
   .openapi('Chat');
 

@@ -2,6 +2,7 @@ import type { ChatPresence } from '../../engines/engine.js';
 import { badRequest } from '../../errors.js';
 import { jidToPhone } from '../../ids.js';
 import * as chatsRepo from '../../storage/chats-repo.js';
+import type { ListedChat } from '../../storage/chats-repo.js';
 import type { Db } from '../../storage/db.js';
 import * as messagesRepo from '../../storage/messages-repo.js';
 import * as votesRepo from '../../storage/poll-votes-repo.js';
@@ -26,6 +27,37 @@ export interface ChatView {
   mutedUntil: number | null;
   /** Marked unread by hand (until the chat is read). */
   markedUnread: boolean;
+  /** The newest stored message, in short, for a chat list; null when none is stored. */
+  lastMessagePreview: ChatPreview | null;
+}
+
+/** A chat's newest message as a chat list shows it. */
+export interface ChatPreview {
+  id: string;
+  fromMe: boolean;
+  type: string;
+  /** The text or caption (a document's file name when it has neither), cut to PREVIEW_LENGTH characters. */
+  body: string;
+  status: string;
+  timestamp: number;
+  senderName?: string;
+}
+
+export const PREVIEW_LENGTH = 120;
+
+function previewOf(r: ListedChat): ChatPreview | null {
+  if (r.m_id === null) return null;
+  const text = r.m_type === 'revoked' ? '' : r.m_body || r.m_caption || r.m_media_filename || '';
+  const preview: ChatPreview = {
+    id: r.m_id,
+    fromMe: r.m_from_me === 1,
+    type: r.m_type ?? 'chat',
+    body: [...text].length > PREVIEW_LENGTH ? `${[...text].slice(0, PREVIEW_LENGTH - 1).join('')}…` : text,
+    status: r.m_status ?? 'sent',
+    timestamp: r.m_timestamp ?? 0,
+  };
+  if (r.m_sender_name && r.m_from_me !== 1) preview.senderName = r.m_sender_name;
+  return preview;
 }
 
 /** A mute this far ahead is a mute for good. */
@@ -41,6 +73,7 @@ function toChatView(r: chatsRepo.ListedChat, now: number): ChatView {
     pinned: r.pinned === 1,
     mutedUntil: r.muted_until !== null && r.muted_until > now ? r.muted_until : null,
     markedUnread: r.marked_unread === 1,
+    lastMessagePreview: previewOf(r),
   };
 }
 
