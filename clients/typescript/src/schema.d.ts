@@ -16920,6 +16920,24 @@ export interface components {
              * @example 1711100000
              */
             lastMessage: number | null;
+            /** @description The newest stored message in short, for a chat list; null when none is stored */
+            lastMessagePreview: {
+                /**
+                 * @description The text or caption (a document: its file name), at most 120 characters; empty for a deleted message
+                 * @example Merhaba
+                 */
+                body: string;
+                fromMe: boolean;
+                id: string;
+                /** @description An incoming message's sender (in a group, who wrote it) */
+                senderName?: string;
+                /** @example read */
+                status: string;
+                /** @example 1711100000 */
+                timestamp: number;
+                /** @example chat */
+                type: string;
+            } | null;
             /** @description Marked unread by hand, until the chat is read */
             markedUnread: boolean;
             /**
