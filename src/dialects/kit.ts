@@ -4,6 +4,7 @@ import { AppError, describeError } from '../errors.js';
 import type { AppEnv } from '../http/context.js';
 import { toAppError } from '../http/error-answer.js';
 import type { Gates } from '../http/gates.js';
+import { limitFormBody } from '../http/middleware/json-body.js';
 import { describeIssues } from '../http/openapi.js';
 import type { Logger } from '../logger.js';
 import { refusal, type Requirement } from '../services/access/requirement.js';
@@ -53,6 +54,7 @@ export function dialectHandlerFactory(opts: DialectOptions) {
     opts.gates.hourly,
     ...(opts.extraGates ?? []),
   ];
+  const formLimit = limitFormBody();
   return (operation: string, requirement: Requirement | null, handler: DialectHandler) => {
     const final: MiddlewareHandler<AppEnv> = async (c) => {
       const why = requirement ? refusal(c.get('principal'), requirement, operation) : null;
@@ -74,7 +76,9 @@ export function dialectHandlerFactory(opts: DialectOptions) {
         }
       };
       try {
-        await opts.gates.bodyLimit(c, () => dispatch(0));
+        await opts.gates.bodyLimit(c, async () => {
+          await formLimit(c, () => dispatch(0));
+        });
       } catch (err) {
         c.res = answerError(c, err);
       }

@@ -7,6 +7,7 @@ import { dialectHandlerFactory, dialectRouter, type DialectOptions } from '../ki
 import { appRoutes } from './app-routes.js';
 import { errorAnswer } from './envelope.js';
 import { GOWA_BASE, gowaRoutes } from './route.js';
+import { sendRoutes } from './send-routes.js';
 
 export { GOWA_ACCESS, GOWA_BASE } from './route.js';
 
@@ -38,6 +39,7 @@ export function gowaDialect(services: Services, opts: GowaOptions) {
   const route = gowaRoutes(r, handler);
 
   appRoutes(route, { services, qrLinks, publicUrl: opts.publicUrl });
+  sendRoutes(route, { services });
 
   // The QR image behind a qr_link: public while it lasts, as GoWA's static file is.
   r.get(`${GOWA_BASE}/statics/images/qrcode/:name`, (c) => {

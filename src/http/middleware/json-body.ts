@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../../errors.js';
+import { MAX_MEDIA_BYTES } from '../../media/media-source.js';
 import type { AppEnv } from '../context.js';
 
 /** A JSON body may carry a 64 MB file as base64 (about 86 MB); anything larger is refused before it is read. */
@@ -18,6 +19,26 @@ export function limitJsonBody(): MiddlewareHandler<AppEnv> {
   });
   return async function limitJson(c, next) {
     if (isMultipart(c.req.header('content-type'))) return next();
+    return limit(c, next);
+  };
+}
+
+/** A form (a dialect's multipart body) may carry a 64 MB file and the fields beside it. */
+export const FORM_BODY_LIMIT = MAX_MEDIA_BYTES + 1024 * 1024;
+
+/**
+ * 413 for multipart bodies over FORM_BODY_LIMIT, before they are read into memory: the dialects
+ * parse forms whole (files in form fields), so this is their upload limit, like media/upload's.
+ */
+export function limitFormBody(): MiddlewareHandler<AppEnv> {
+  const limit = bodyLimit({
+    maxSize: FORM_BODY_LIMIT,
+    onError: () => {
+      throw new AppError('payload_too_large', 'Request body too large: a form may carry a file of at most 64 MB');
+    },
+  });
+  return async function limitForm(c, next) {
+    if (!isMultipart(c.req.header('content-type'))) return next();
     return limit(c, next);
   };
 }

@@ -155,8 +155,13 @@ export class MessageService {
 
   /** The stored message's place in the history (`messages.seq`), or null when it is not stored. */
   async seqOf(instanceId: string, messageId: string): Promise<number | null> {
+    return (await this.placeOf(instanceId, messageId))?.seq ?? null;
+  }
+
+  /** The stored message's place in the history and its time (Unix seconds), or null when it is not stored. */
+  async placeOf(instanceId: string, messageId: string): Promise<{ seq: number; timestamp: number } | null> {
     const row = await repo.findMessage(this.opts.db, instanceId, messageId);
-    return row ? Number(row.seq) : null;
+    return row ? { seq: Number(row.seq), timestamp: Number(row.timestamp) } : null;
   }
 
   /** Waits until the engine events received so far are stored. */
