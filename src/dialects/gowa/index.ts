@@ -7,6 +7,7 @@ import { dialectHandlerFactory, dialectRouter, type DialectOptions } from '../ki
 import { appRoutes } from './app-routes.js';
 import { errorAnswer } from './envelope.js';
 import { GOWA_BASE, gowaRoutes } from './route.js';
+import { messageRoutes } from './message-routes.js';
 import { sendRoutes } from './send-routes.js';
 
 export { GOWA_ACCESS, GOWA_BASE } from './route.js';
@@ -29,6 +30,8 @@ export function basicAuthToken(c: Context<AppEnv>, native: (c: Context<AppEnv>) 
 
 export interface GowaOptions extends Omit<DialectOptions, 'errorAnswer' | 'tokenOf'> {
   publicUrl: string;
+  /** The clock of GoWA's "server timestamp" in answers. */
+  now?: () => number;
 }
 
 /** go-whatsapp-web-multidevice (seed 002) under /gowa: GoWA's paths, fields, envelope and codes. */
@@ -40,6 +43,7 @@ export function gowaDialect(services: Services, opts: GowaOptions) {
 
   appRoutes(route, { services, qrLinks, publicUrl: opts.publicUrl });
   sendRoutes(route, { services });
+  messageRoutes(route, { services, now: opts.now ?? Date.now });
 
   // The QR image behind a qr_link: public while it lasts, as GoWA's static file is.
   r.get(`${GOWA_BASE}/statics/images/qrcode/:name`, (c) => {
