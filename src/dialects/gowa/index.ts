@@ -9,6 +9,7 @@ import { errorAnswer } from './envelope.js';
 import { GOWA_BASE, gowaRoutes } from './route.js';
 import { messageRoutes } from './message-routes.js';
 import { sendRoutes } from './send-routes.js';
+import { userRoutes } from './user-routes.js';
 
 export { GOWA_ACCESS, GOWA_BASE } from './route.js';
 
@@ -44,6 +45,7 @@ export function gowaDialect(services: Services, opts: GowaOptions) {
   appRoutes(route, { services, qrLinks, publicUrl: opts.publicUrl });
   sendRoutes(route, { services });
   messageRoutes(route, { services, now: opts.now ?? Date.now });
+  userRoutes(route, { services });
 
   // The QR image behind a qr_link: public while it lasts, as GoWA's static file is.
   r.get(`${GOWA_BASE}/statics/images/qrcode/:name`, (c) => {

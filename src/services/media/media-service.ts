@@ -58,13 +58,14 @@ export class MediaService {
 
   /**
    * A file sent in a form field, as media: at most 64 MB (413, like media/upload), not empty, its
-   * MIME type from the part or else from its name.
+   * MIME type from the part or else from its name; `expect: 'image'` for a picture.
    */
-  fromForm(field: string, file: FormFile): MediaPayload {
+  fromForm(field: string, file: FormFile, expect?: 'image'): MediaPayload {
     if (file.data.length > MAX_MEDIA_BYTES) throw new AppError('payload_too_large', `${field}: is larger than 64 MB`);
     if (file.data.length === 0) throw new AppError('bad_request', `${field}: the file is empty`);
     const given = file.mimetype.split(';')[0]!.trim().toLowerCase();
     const mimetype = given && given !== 'application/octet-stream' ? given : mimeOfName(file.filename ?? '');
+    if (expect === 'image' && !mimetype.startsWith('image/')) throw new AppError('bad_request', `${field}: expected an image (JPEG or PNG), got ${mimetype}`);
     return { mimetype, data: file.data, ...(file.filename ? { filename: file.filename } : {}) };
   }
 
