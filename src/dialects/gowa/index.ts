@@ -7,6 +7,8 @@ import { dialectHandlerFactory, dialectRouter, type DialectOptions } from '../ki
 import { appRoutes } from './app-routes.js';
 import { errorAnswer } from './envelope.js';
 import { GOWA_BASE, gowaRoutes } from './route.js';
+import { groupRoutes } from './group-routes.js';
+import { groupSettingRoutes } from './group-setting-routes.js';
 import { messageRoutes } from './message-routes.js';
 import { sendRoutes } from './send-routes.js';
 import { userRoutes } from './user-routes.js';
@@ -46,6 +48,8 @@ export function gowaDialect(services: Services, opts: GowaOptions) {
   sendRoutes(route, { services });
   messageRoutes(route, { services, now: opts.now ?? Date.now });
   userRoutes(route, { services });
+  groupRoutes(route, { services });
+  groupSettingRoutes(route, { services });
 
   // The QR image behind a qr_link: public while it lasts, as GoWA's static file is.
   r.get(`${GOWA_BASE}/statics/images/qrcode/:name`, (c) => {
