@@ -7,6 +7,7 @@ import { dialectHandlerFactory, dialectRouter, type DialectOptions } from '../ki
 import { appRoutes } from './app-routes.js';
 import { errorAnswer } from './envelope.js';
 import { GOWA_BASE, gowaRoutes } from './route.js';
+import { chatRoutes } from './chat-routes.js';
 import { groupRoutes } from './group-routes.js';
 import { groupSettingRoutes } from './group-setting-routes.js';
 import { messageRoutes } from './message-routes.js';
@@ -50,6 +51,7 @@ export function gowaDialect(services: Services, opts: GowaOptions) {
   userRoutes(route, { services });
   groupRoutes(route, { services });
   groupSettingRoutes(route, { services });
+  chatRoutes(route, { services });
 
   // The QR image behind a qr_link: public while it lasts, as GoWA's static file is.
   r.get(`${GOWA_BASE}/statics/images/qrcode/:name`, (c) => {
