@@ -13,6 +13,7 @@ import { groupSettingRoutes } from './group-setting-routes.js';
 import { messageRoutes } from './message-routes.js';
 import { sendRoutes } from './send-routes.js';
 import { userRoutes } from './user-routes.js';
+import { webhookRoutes } from './webhook-routes.js';
 
 export { GOWA_ACCESS, GOWA_BASE } from './route.js';
 
@@ -52,6 +53,7 @@ export function gowaDialect(services: Services, opts: GowaOptions) {
   groupRoutes(route, { services });
   groupSettingRoutes(route, { services });
   chatRoutes(route, { services });
+  webhookRoutes(route, { services });
 
   // The QR image behind a qr_link: public while it lasts, as GoWA's static file is.
   r.get(`${GOWA_BASE}/statics/images/qrcode/:name`, (c) => {
