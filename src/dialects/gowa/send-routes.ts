@@ -154,8 +154,7 @@ export function sendRoutes(route: ReturnType<typeof gowaRoutes>, { services: { i
     run: async (c) => {
       const b = await validParams(c, Document);
       const extras: SendExtras = b.reply_message_id ? { quotedMessageId: b.reply_message_id } : {};
-      const name = b.file?.name || (b.file_url ? decodeURIComponent(new URL(b.file_url, 'http://x').pathname.split('/').pop() ?? '') : '') || 'document';
-      const { chatId, sent } = await media(c, b.phone, 'file', { file: b.file, url: b.file_url }, { kind: 'document', filename: name, caption: b.caption, extras });
+      const { chatId, sent } = await media(c, b.phone, 'file', { file: b.file, url: b.file_url }, { kind: 'document', caption: b.caption, extras });
       return answer(c, sent, 'Document sent to', chatId);
     },
   });

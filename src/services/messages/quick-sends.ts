@@ -110,7 +110,9 @@ export class QuickSends {
           throw new AppError('bad_request', `${input.field}: expected ${KIND_WORD[input.expect]}, got ${loaded.media.mimetype}`);
         }
         kind = input.kind ?? found;
-        const media = input.filename ? { ...loaded.media, filename: input.filename } : loaded.media;
+        // A document shows a name: the one asked for, else the file's own (its form name, its URL's last part), else "document".
+        const filename = input.filename ?? loaded.media.filename ?? (kind === 'document' ? 'document' : undefined);
+        const media = filename ? { ...loaded.media, filename } : loaded.media;
         const caption = input.caption && kind !== 'audio' && kind !== 'ptt' ? { caption: input.caption } : {};
         return {
           to: chatId,
