@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createKey } from './support/access.js';
-import { closesServers, linkedSandbox, testServer, TOKEN, type TestServer } from './support/app.js';
+import { closesServers, linkedSandbox, testServer, TOKEN } from './support/app.js';
 import { gowa } from './support/gowa-client.js';
 import { gowaRequestProblems } from './support/gowa-contract.js';
 

@@ -48,7 +48,7 @@ const Poll = z.object({
   options: list(['Mavi', 'Yeşil', 'Kırmızı'])
     .refine((o) => o.length >= 2 && o.length <= 12, 'a poll needs 2 to 12 options')
     .refine((o) => new Set(o).size === o.length, 'options must be unique'),
-  max_answer: whole1(),
+  max_answer: positiveWhole(),
 });
 const Presence = z.object({ type: z.enum(['available', 'unavailable'], { error: 'must be available or unavailable' }), is_forwarded: isForwarded });
 const ChatPresence = z.object({ phone: required('905321234567@s.whatsapp.net'), action: z.enum(['start', 'stop'], { error: 'must be start or stop' }) });
@@ -57,7 +57,7 @@ function blankOr(what: string) {
   return (issue: { input?: unknown }) => (issue.input === undefined ? 'cannot be blank' : `must be a valid ${what}`);
 }
 
-function whole1() {
+function positiveWhole() {
   return z
     .union([z.number(), z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number)], { error: blankOr('number') })
     .pipe(z.number().int().min(1, 'must be at least 1'))
