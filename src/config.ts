@@ -28,6 +28,10 @@ export interface Config {
   readonly conwpHourlyLimit: number;
   /** How long the event log keeps events for streams to resume from (EVENT_RETENTION_HOURS). */
   readonly eventRetentionHours: number;
+  /** A request body over this many bytes is large (LARGE_BODY_THRESHOLD_MB). */
+  readonly largeBodyBytes: number;
+  /** Large request bodies read at once; past it 503 with Retry-After; 0 turns the gate off (LARGE_BODY_CONCURRENCY). */
+  readonly largeBodyConcurrency: number;
   /** An explicit browser path, or null to auto-detect. */
   readonly chromiumPath: string | null;
   readonly logLevel: LogLevel;
@@ -157,6 +161,8 @@ export function loadConfig(env: Env = process.env): Config {
   const authFailuresPerMinute = integer(env, 'AUTH_FAILURES_PER_MINUTE', 10, 0, 1_000_000);
   const conwpHourlyLimit = integer(env, 'CONWP_HOURLY_LIMIT', 1000, 0, 100_000_000);
   const eventRetentionHours = integer(env, 'EVENT_RETENTION_HOURS', 24, 1, 24 * 365);
+  const largeBodyBytes = integer(env, 'LARGE_BODY_THRESHOLD_MB', 8, 1, 90) * 1024 * 1024;
+  const largeBodyConcurrency = integer(env, 'LARGE_BODY_CONCURRENCY', 2, 0, 1000);
   const chromiumPath = value(env, 'CHROMIUM_PATH') ?? null;
   if (chromiumPath !== null && !existsSync(chromiumPath)) {
     throw new ConfigError('CHROMIUM_PATH', `no file at "${chromiumPath}"`);
@@ -185,6 +191,8 @@ export function loadConfig(env: Env = process.env): Config {
     authFailuresPerMinute,
     conwpHourlyLimit,
     eventRetentionHours,
+    largeBodyBytes,
+    largeBodyConcurrency,
     chromiumPath,
     logLevel,
     wwebjsWebVersion,

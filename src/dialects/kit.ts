@@ -2,9 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import { AppError, describeError } from '../errors.js';
 import type { AppEnv } from '../http/context.js';
-import { toAppError } from '../http/error-answer.js';
+import { abortedAnswer, clientAborted, toAppError } from '../http/error-answer.js';
 import type { Gates } from '../http/gates.js';
-import { limitFormBody } from '../http/middleware/json-body.js';
 import { describeIssues } from '../http/openapi.js';
 import type { Logger } from '../logger.js';
 import { refusal, type Requirement } from '../services/access/requirement.js';
@@ -39,6 +38,7 @@ export function dialectRouter() {
  */
 export function dialectHandlerFactory(opts: DialectOptions) {
   const answerError = (c: Context<AppEnv>, err: unknown): Response => {
+    if (clientAborted(c, err)) return abortedAnswer(opts.logger, c, err);
     const known = toAppError(err);
     if (known) {
       for (const [name, value] of Object.entries(known.headers)) c.header(name, value);
@@ -54,7 +54,6 @@ export function dialectHandlerFactory(opts: DialectOptions) {
     opts.gates.hourly,
     ...(opts.extraGates ?? []),
   ];
-  const formLimit = limitFormBody();
   return (operation: string, requirement: Requirement | null, handler: DialectHandler) => {
     const final: MiddlewareHandler<AppEnv> = async (c) => {
       const why = requirement ? refusal(c.get('principal'), requirement, operation) : null;
@@ -77,7 +76,7 @@ export function dialectHandlerFactory(opts: DialectOptions) {
       };
       try {
         await opts.gates.bodyLimit(c, async () => {
-          await formLimit(c, () => dispatch(0));
+          await opts.gates.formLimit(c, () => dispatch(0));
         });
       } catch (err) {
         c.res = answerError(c, err);

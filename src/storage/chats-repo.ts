@@ -97,9 +97,12 @@ export type ListedChat = Pick<ChatRow, 'chat_id' | 'name' | 'archived' | 'unread
   contact_notify: string | null;
 };
 
-/** Every chat of an instance, newest message first (chats without messages last), with the names to show. */
-export function listChats(db: DbOrTrx, instanceId: string): Promise<ListedChat[]> {
-  return db
+/**
+ * Every chat of an instance, newest message first (chats without messages last), with the names to
+ * show; only those of `window` when given (a page).
+ */
+export function listChats(db: DbOrTrx, instanceId: string, window?: { limit: number; offset: number }): Promise<ListedChat[]> {
+  let q = db
     .selectFrom('chats as c')
     .leftJoin('chat_groups as g', (j) => j.onRef('g.instance_id', '=', 'c.instance_id').onRef('g.group_id', '=', 'c.chat_id'))
     .leftJoin('contacts as k', (j) => j.onRef('k.instance_id', '=', 'c.instance_id').onRef('k.contact_id', '=', 'c.chat_id'))
@@ -119,8 +122,14 @@ export function listChats(db: DbOrTrx, instanceId: string): Promise<ListedChat[]
     .where('c.instance_id', '=', instanceId)
     .orderBy('c.last_message_at', (ob) => ob.desc().nullsLast())
     .orderBy('c.last_seq', (ob) => ob.desc().nullsLast())
-    .orderBy('c.chat_id')
-    .execute();
+    .orderBy('c.chat_id');
+  if (window) q = q.limit(window.limit).offset(window.offset);
+  return q.execute();
+}
+
+export async function countChats(db: DbOrTrx, instanceId: string): Promise<number> {
+  const r = await db.selectFrom('chats').select((eb) => eb.fn.countAll<number>().as('n')).where('instance_id', '=', instanceId).executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
 /** What an account sets on a chat by hand. */

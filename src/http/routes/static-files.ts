@@ -35,13 +35,15 @@ async function fileResponse(dir: string, name: string, type: string, cache: stri
 }
 
 /** The dashboard's files from public/, and received/uploaded media at /media/{instanceId}/{filename}. */
-export function staticRoutes(opts: { publicDir: string; mediaDir: string }) {
+export function staticRoutes(opts: { publicDir: string; mediaDir: string; instanceExists: (instanceId: string) => boolean }) {
   const r = new Hono<AppEnv>();
 
   // GET /media/:instanceId/:filename (no token: stored names are random)
   r.get('/media/:instanceId/:filename', async (c) => {
     const { instanceId, filename } = c.req.param();
     if (!isSafeFileName(instanceId) || !isSafeFileName(filename)) throw new AppError('bad_request', 'invalid media path');
+    // Media of an instance being deleted (or of none: a folder a crash left behind) is not served.
+    if (!opts.instanceExists(instanceId)) throw notFound(`media ${instanceId}/${filename} not found`);
     const res = await fileResponse(instanceMediaDir(opts.mediaDir, instanceId), filename, mimeOfName(filename), 'private, max-age=3600');
     if (!res) throw notFound(`media ${instanceId}/${filename} not found`);
     return res;

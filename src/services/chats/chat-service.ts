@@ -31,6 +31,19 @@ export interface ChatView {
 /** A mute this far ahead is a mute for good. */
 export const MUTED_FOR_GOOD_AFTER_SECONDS = 10 * 365 * 24 * 60 * 60;
 
+function toChatView(r: chatsRepo.ListedChat, now: number): ChatView {
+  return {
+    id: r.chat_id,
+    name: r.name || r.group_name || r.contact_name || r.contact_notify || jidToPhone(r.chat_id) || r.chat_id,
+    unreadCount: r.unread_count,
+    lastMessage: r.last_message_at,
+    archived: r.archived === 1,
+    pinned: r.pinned === 1,
+    mutedUntil: r.muted_until !== null && r.muted_until > now ? r.muted_until : null,
+    markedUnread: r.marked_unread === 1,
+  };
+}
+
 export interface ChatServiceOptions {
   db: Db;
   registry: InstanceRegistry;
@@ -53,18 +66,20 @@ export class ChatService {
   async list(instanceId: string): Promise<ChatView[]> {
     requireOpen(this.opts.registry, instanceId);
     await this.opts.inbound.settled(instanceId);
-    const rows = await chatsRepo.listChats(this.opts.db, instanceId);
     const now = this.nowSeconds();
-    return rows.map((r) => ({
-      id: r.chat_id,
-      name: r.name || r.group_name || r.contact_name || r.contact_notify || jidToPhone(r.chat_id) || r.chat_id,
-      unreadCount: r.unread_count,
-      lastMessage: r.last_message_at,
-      archived: r.archived === 1,
-      pinned: r.pinned === 1,
-      mutedUntil: r.muted_until !== null && r.muted_until > now ? r.muted_until : null,
-      markedUnread: r.marked_unread === 1,
-    }));
+    return (await chatsRepo.listChats(this.opts.db, instanceId)).map((r) => toChatView(r, now));
+  }
+
+  /** A page of the list (in its order), and how many chats there are. */
+  async page(instanceId: string, page: number, limit: number): Promise<{ items: ChatView[]; total: number }> {
+    requireOpen(this.opts.registry, instanceId);
+    await this.opts.inbound.settled(instanceId);
+    const [rows, total] = await Promise.all([
+      chatsRepo.listChats(this.opts.db, instanceId, { limit, offset: (page - 1) * limit }),
+      chatsRepo.countChats(this.opts.db, instanceId),
+    ]);
+    const now = this.nowSeconds();
+    return { items: rows.map((r) => toChatView(r, now)), total };
   }
 
   /** Marks the chat's incoming messages read, on WhatsApp and in the store; answers how many. */
