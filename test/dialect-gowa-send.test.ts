@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { closesServers, linkedSandbox, testServer } from './support/app.js';
+import { closesServers, linkedSandbox, testServer, TOKEN } from './support/app.js';
 import { storedMessage } from './support/caps.js';
 import { track } from './support/cleanup.js';
 import { failure, gowa, PNG_BYTES, success } from './support/gowa-client.js';
@@ -142,6 +142,62 @@ t('a multipart body larger than a 64 MB file and its fields is refused with 413 
   failure(await g('POST', '/send/image', form, { as: 'multipart', headers: { 'content-length': String(70 * 1024 * 1024) } }), 413, 'PAYLOAD_TOO_LARGE', /64 MB/);
   assert.is((await s.json('GET', '/api/instance/a/messages')).body.total, 0);
   success(await g('POST', '/send/image', form, { as: 'multipart' }), /^Message sent to/);
+});
+
+t('large forms share the large-body gate with JSON: past its slots a form answers 503 SERVICE_UNAVAILABLE with Retry-After, in the envelope', async () => {
+  const s = await testServer({ env: { LARGE_BODY_THRESHOLD_MB: '1', LARGE_BODY_CONCURRENCY: '1' } });
+  await linkedSandbox(s, 'a', A);
+  await linkedSandbox(s, 'b', B);
+  /** A multipart send of a 1.5 MB image, as bytes with its Content-Type. */
+  const formBytes = async (name: string) => {
+    const form = new FormData();
+    form.append('phone', B);
+    form.append('image', new File([Buffer.concat([PNG_BYTES, Buffer.alloc(1.5 * 1024 * 1024)])], `${name}.png`, { type: 'image/png' }));
+    const res = new Response(form);
+    return { bytes: new Uint8Array(await res.arrayBuffer()), type: res.headers.get('content-type')! };
+  };
+  /** A POST of the form; without a length, it streams (chunked) and is counted as it comes. */
+  const post = (body: BodyInit, type: string, length: number | null) =>
+    s.hatline.app.request('/gowa/send/image', {
+      method: 'POST',
+      body,
+      headers: { authorization: `Bearer ${TOKEN}`, 'x-device-id': 'a', 'content-type': type, ...(length === null ? {} : { 'content-length': String(length) }) },
+      ...({ duplex: 'half' } as object),
+    });
+  const streamOf = (bytes: Uint8Array) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+  // The first holds the one slot: half of its body arrived, the rest comes later.
+  const held = await formBytes('held');
+  let finish = () => undefined as void;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(held.bytes.subarray(0, 1024 * 1024));
+      finish = () => {
+        controller.enqueue(held.bytes.subarray(1024 * 1024));
+        controller.close();
+      };
+    },
+  });
+  const first = post(stream, held.type, held.bytes.length);
+  const second = await formBytes('second');
+  const refused = await post(second.bytes, second.type, second.bytes.length);
+  assert.is(refused.status, 503, await refused.clone().text());
+  assert.is(refused.headers.get('retry-after'), '10');
+  const body = (await refused.json()) as any;
+  assert.equal([body.code, Object.keys(body).sort()], ['SERVICE_UNAVAILABLE', ['code', 'message']]);
+  const streamed = await post(streamOf(second.bytes), second.type, null);
+  assert.is(streamed.status, 503, 'one without a length too, once it streamed past the threshold');
+  finish();
+  const done = await first;
+  assert.is(done.status, 200, await done.clone().text());
+  const again = await post(second.bytes, second.type, second.bytes.length);
+  assert.is(again.status, 200, 'the slot is free again');
+  assert.is((await post(streamOf(second.bytes), second.type, null)).status, 200, 'and a streamed one is read whole and sent');
 });
 
 t.run();

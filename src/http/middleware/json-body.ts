@@ -111,7 +111,7 @@ export function limitFormBody(gate?: LargeBodyGate): MiddlewareHandler<AppEnv> {
       if (length !== undefined && !c.req.raw.headers.has('transfer-encoding')) {
         const declared = Number.parseInt(length, 10) || 0;
         if (declared > FORM_BODY_LIMIT) throw formTooLarge();
-        if (gate && declared > gate.thresholdBytes) leave = await enterOrDiscard(gate, body.getReader());
+        if (gate && declared > gate.thresholdBytes) leave = await enterOrDiscard(gate, () => body.getReader());
         await next();
         return;
       }
@@ -124,7 +124,7 @@ export function limitFormBody(gate?: LargeBodyGate): MiddlewareHandler<AppEnv> {
           if (done) break;
           size += value.byteLength;
           if (size > FORM_BODY_LIMIT) throw formTooLarge();
-          if (gate && !leave && size > gate.thresholdBytes) leave = await enterOrDiscard(gate, reader);
+          if (gate && !leave && size > gate.thresholdBytes) leave = await enterOrDiscard(gate, () => reader);
           chunks.push(value);
         }
       } catch (err) {
@@ -139,12 +139,15 @@ export function limitFormBody(gate?: LargeBodyGate): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** A slot of the large-body gate, or (busy) the rest of the body read and dropped and the 503 thrown. */
-async function enterOrDiscard(gate: LargeBodyGate, reader: ReadableStreamDefaultReader<Uint8Array>): Promise<() => void> {
+/**
+ * A slot of the large-body gate, or (busy) the rest of the body read and dropped and the 503
+ * thrown. The reader is taken only then: a body admitted whole must stay unread for the handler.
+ */
+async function enterOrDiscard(gate: LargeBodyGate, reader: () => ReadableStreamDefaultReader<Uint8Array>): Promise<() => void> {
   try {
     return gate.enter();
   } catch (busy) {
-    await discard(reader);
+    await discard(reader());
     throw busy;
   }
 }
