@@ -46,7 +46,8 @@ t('create (the seed example), info, participants: list, add, promote, demote, re
     ],
   });
 
-  const added = success(await a('POST', '/group/participants', { group_id, participants: [C, '905321990000'] }), 'Success add participants');
+  // As a multipart form, the list as repeated fields (GoWA binds forms too).
+  const added = success(await a('POST', '/group/participants', { group_id, participants: [C, '905321990000'] }, { as: 'multipart' }), 'Success add participants');
   assert.equal(added, [
     { participant: jid(C), status: 'success', message: 'Action success' },
     { participant: '905321990000@s.whatsapp.net', status: 'error', message: added[1].message },
