@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'instance.delete',
   'settings.update',
   'webhook.secret_rotate',
+  'webhook.secret_set',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
