@@ -39,6 +39,7 @@ import { sandboxRoutes } from './http/routes/sandbox.js';
 import { scheduledRoutes } from './http/routes/scheduled.js';
 import { settingsRoutes } from './http/routes/settings.js';
 import { staticRoutes } from './http/routes/static-files.js';
+import { templateRoutes } from './http/routes/templates.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { publicDir, VERSION } from './paths.js';
 
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', accessReportRoutes(services));
   app.route('/', eventRoutes(services, nodeWs.upgradeWebSocket));
   app.route('/', adminRoutes(services));
+  app.route('/', templateRoutes(services));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -53,6 +53,7 @@ import { SendTracker } from './services/messages/send-tracker.js';
 import { SandboxService } from './services/sandbox-service.js';
 import { SettingsService } from './services/settings/settings-service.js';
 import { SettingsStore } from './services/settings/settings-store.js';
+import { TemplateService } from './services/templates/template-service.js';
 import { DATABASE_FILE, migrate, openDb, type OpenedDb } from './storage/db.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
 
@@ -223,6 +224,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       metrics.forgetInstance(instanceId);
     },
   });
+  const templates = new TemplateService({ db, registry, now });
   const services: Services = {
     instances,
     messages,
@@ -236,8 +238,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     sends: new QuickSends(messages, media),
     settings: new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit, urls }),
     chatbot: new ChatbotService({ db, registry, settings: settingsStore, cache: chatbot }),
-    bulk: new BulkService({ db, registry, runner: bulk, mediaSources: media.sources }),
-    scheduled: new ScheduledService({ db, registry, mediaSources: media.sources, now }),
+    bulk: new BulkService({ db, registry, runner: bulk, mediaSources: media.sources, templates }),
+    scheduled: new ScheduledService({ db, registry, mediaSources: media.sources, now, templates }),
     sandbox: new SandboxService({ db, registry, media, inbound }),
     keys,
     embedTokens,
@@ -251,6 +253,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     events: eventLog,
     metrics,
     backup: new BackupService({ dataDir: config.dataDir, mediaDir: config.mediaDir, database, version: VERSION, now }),
+    templates,
   };
 
   await instances.restore();

@@ -144,6 +144,14 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   [`POST ${I}/scheduled`]: manage,
   [`DELETE ${I}/scheduled/:id`]: manage,
 
+  // Templates (shared ones are written with a global key only: the service says so), campaigns,
+  // analytics, files and instance groups; embed tokens reach none of them.
+  'GET /api/templates': read,
+  'POST /api/templates': manage,
+  'GET /api/templates/:id': read,
+  'PATCH /api/templates/:id': manage,
+  'DELETE /api/templates/:id': manage,
+
   // Sandbox controls (they play the phone and the other side)
   'POST /api/sandbox/:instanceId/scan': manage,
   'POST /api/sandbox/:instanceId/incoming': manage,

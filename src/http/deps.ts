@@ -17,6 +17,7 @@ import type { MessageService } from '../services/messages/message-service.js';
 import type { MetricsService } from '../services/metrics/metrics-service.js';
 import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
+import type { TemplateService } from '../services/templates/template-service.js';
 import type { EventLog } from '../services/event-log.js';
 import type { AuditTrail } from '../services/access/audit.js';
 import type { Authenticator } from '../services/access/authenticator.js';
@@ -54,6 +55,8 @@ export interface Services {
   events: EventLog;
   metrics: MetricsService;
   backup: BackupService;
+  /** Message templates with {variables}. */
+  templates: TemplateService;
 }
 
 export interface AppDeps {

@@ -1,7 +1,9 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ApiKeyInstancesTable, ApiKeysTable, AuditLogTable, EmbedTokenInstancesTable, EmbedTokensTable, InstanceUsageTable } from './schema-access.js';
+import type { InstanceGroupsTable, MessageFileCountsTable, MessageStatsTable, MessageTemplatesTable } from './schema-wafixer.js';
 
 export * from './schema-access.js';
+export * from './schema-wafixer.js';
 
 /**
  * Every table, as the code sees it. Integers 0/1 are booleans; `*_at` times are unix milliseconds
@@ -31,6 +33,10 @@ export interface Database {
   message_reactions: MessageReactionsTable;
   poll_votes: PollVotesTable;
   event_log: EventLogTable;
+  message_templates: MessageTemplatesTable;
+  instance_groups: InstanceGroupsTable;
+  message_stats: MessageStatsTable;
+  message_file_counts: MessageFileCountsTable;
 }
 
 /** Outgoing messages move forward through these (or to failed); incoming ones are `received`. */
@@ -52,6 +58,8 @@ export interface InstancesTable {
   account_phone: string | null;
   created_at: number;
   updated_at: number;
+  /** The instance group it is filed under (migration 013). */
+  group_id: Generated<number | null>;
 }
 export type InstanceRow = Selectable<InstancesTable>;
 export type NewInstanceRow = Insertable<InstancesTable>;
@@ -231,6 +239,12 @@ export interface BulkJobsTable {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** A campaign's name (migration 013); null: a plain bulk job. */
+  name: Generated<string | null>;
+  /** Milliseconds between two recipients; null: `delay` seconds. */
+  delay_ms: Generated<number | null>;
+  /** The template the body was taken from, if any. */
+  template_id: Generated<number | null>;
 }
 export type BulkJobRow = Selectable<BulkJobsTable>;
 export type NewBulkJobRow = Insertable<BulkJobsTable>;
@@ -245,6 +259,8 @@ export interface BulkRecipientsTable {
   message_id: string | null;
   error: string | null;
   updated_at: number | null;
+  /** JSON object of the recipient's own variables (migration 013). */
+  vars: Generated<string | null>;
 }
 export type BulkRecipientRow = Selectable<BulkRecipientsTable>;
 

@@ -3,6 +3,7 @@ import { urlTrustOf } from '../../services/access/principal.js';
 import { JOB_MESSAGE_TYPES } from '../../services/jobs/job-message.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
+import { TemplateIdField, VarsSchema } from './job-schemas.js';
 
 const tag = ['Scheduled'];
 const base = '/api/instance/{instanceId}/scheduled';
@@ -32,7 +33,9 @@ const CreateScheduledSchema = z
     recipient: z.string().min(1).openapi({ example: '+905321234567' }),
     recipientName: z.string().max(256).optional(),
     messageType: z.enum(JOB_MESSAGE_TYPES).default('text'),
-    body: z.string().max(65536).optional(),
+    body: z.string().max(65536).optional().openapi({ description: '{name} (recipientName, or the number), {phone} and vars are filled in' }),
+    templateId: TemplateIdField,
+    vars: VarsSchema.optional(),
     mediaUrl: z.string().min(1).optional(),
     filename: z.string().min(1).max(255).optional(),
     scheduledAt: z.string().openapi({ example: '2026-12-01T09:00:00+03:00', description: 'ISO 8601, in the future; no offset means UTC' }),
@@ -63,6 +66,8 @@ export function scheduledRoutes({ scheduled }: Pick<Services, 'scheduled'>) {
         recipientName: b.recipientName ?? null,
         messageType: b.messageType,
         body: b.body ?? null,
+        templateId: b.templateId,
+        vars: b.vars,
         mediaUrl: b.mediaUrl ?? null,
         filename: b.filename ?? null,
         scheduledAt: b.scheduledAt,
