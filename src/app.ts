@@ -18,6 +18,7 @@ import { accessKeyRoutes } from './http/routes/access-keys.js';
 import { accessReportRoutes } from './http/routes/access-reports.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { bulkRoutes } from './http/routes/bulk.js';
+import { campaignRoutes } from './http/routes/campaigns.js';
 import { chatbotRoutes } from './http/routes/chatbot.js';
 import { channelLabelRoutes } from './http/routes/channels-labels.js';
 import { chatSettingRoutes } from './http/routes/chat-settings.js';
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', eventRoutes(services, nodeWs.upgradeWebSocket));
   app.route('/', adminRoutes(services));
   app.route('/', templateRoutes(services));
+  app.route('/', campaignRoutes(services));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

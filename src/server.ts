@@ -38,6 +38,7 @@ import { InstanceService } from './services/instances/instance-service.js';
 import { QrImages } from './services/instances/qr-image.js';
 import { StatusRecorder } from './services/instances/status-recorder.js';
 import { BulkService } from './services/jobs/bulk-service.js';
+import { CampaignService } from './services/jobs/campaign-service.js';
 import { ScheduledService } from './services/jobs/scheduled-service.js';
 import { MediaService } from './services/media/media-service.js';
 import { listLibrary } from './media/media-library.js';
@@ -254,6 +255,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     metrics,
     backup: new BackupService({ dataDir: config.dataDir, mediaDir: config.mediaDir, database, version: VERSION, now }),
     templates,
+    campaigns: new CampaignService({ db, registry, runner: bulk, mediaSources: media.sources, templates }),
   };
 
   await instances.restore();

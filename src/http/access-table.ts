@@ -151,6 +151,10 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   'GET /api/templates/:id': read,
   'PATCH /api/templates/:id': manage,
   'DELETE /api/templates/:id': manage,
+  'GET /api/campaigns': read,
+  'POST /api/campaigns': manage,
+  'GET /api/campaigns/:id': read,
+  'DELETE /api/campaigns/:id': manage,
 
   // Sandbox controls (they play the phone and the other side)
   'POST /api/sandbox/:instanceId/scan': manage,

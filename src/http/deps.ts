@@ -9,6 +9,7 @@ import type { GroupAdminService } from '../services/groups/group-admin.js';
 import type { GroupService } from '../services/groups/group-service.js';
 import type { InstanceService } from '../services/instances/instance-service.js';
 import type { BulkService } from '../services/jobs/bulk-service.js';
+import type { CampaignService } from '../services/jobs/campaign-service.js';
 import type { ScheduledService } from '../services/jobs/scheduled-service.js';
 import type { MediaService } from '../services/media/media-service.js';
 import type { QuickSends } from '../services/messages/quick-sends.js';
@@ -57,6 +58,8 @@ export interface Services {
   backup: BackupService;
   /** Message templates with {variables}. */
   templates: TemplateService;
+  /** Named bulk sends with variables per recipient. */
+  campaigns: CampaignService;
 }
 
 export interface AppDeps {
