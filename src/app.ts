@@ -17,6 +17,7 @@ import { validationHook } from './http/openapi.js';
 import { accessKeyRoutes } from './http/routes/access-keys.js';
 import { accessReportRoutes } from './http/routes/access-reports.js';
 import { adminRoutes } from './http/routes/admin.js';
+import { analyticsRoutes } from './http/routes/analytics.js';
 import { bulkRoutes } from './http/routes/bulk.js';
 import { campaignRoutes } from './http/routes/campaigns.js';
 import { chatbotRoutes } from './http/routes/chatbot.js';
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', adminRoutes(services));
   app.route('/', templateRoutes(services));
   app.route('/', campaignRoutes(services));
+  app.route('/', analyticsRoutes(services));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -21,6 +21,7 @@ import { EmbedTokenService } from './services/access/embed-token-service.js';
 import { KeyService } from './services/access/key-service.js';
 import { UsageMeter } from './services/access/usage-meter.js';
 import { UsageService } from './services/access/usage-service.js';
+import { AnalyticsService } from './services/analytics/analytics-service.js';
 import { BackupService } from './services/backup/backup-service.js';
 import { ChatbotService } from './services/chatbot/chatbot-service.js';
 import { AccountService } from './services/account/account-service.js';
@@ -256,6 +257,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     backup: new BackupService({ dataDir: config.dataDir, mediaDir: config.mediaDir, database, version: VERSION, now }),
     templates,
     campaigns: new CampaignService({ db, registry, runner: bulk, mediaSources: media.sources, templates }),
+    analytics: new AnalyticsService({ db, registry, now }),
   };
 
   await instances.restore();

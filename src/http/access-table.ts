@@ -155,6 +155,7 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   'POST /api/campaigns': manage,
   'GET /api/campaigns/:id': read,
   'DELETE /api/campaigns/:id': manage,
+  'GET /api/analytics': read,
 
   // Sandbox controls (they play the phone and the other side)
   'POST /api/sandbox/:instanceId/scan': manage,

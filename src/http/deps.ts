@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { AnalyticsService } from '../services/analytics/analytics-service.js';
 import type { BackupService } from '../services/backup/backup-service.js';
 import type { ChatbotService } from '../services/chatbot/chatbot-service.js';
 import type { AccountService } from '../services/account/account-service.js';
@@ -60,6 +61,8 @@ export interface Services {
   templates: TemplateService;
   /** Named bulk sends with variables per recipient. */
   campaigns: CampaignService;
+  /** Message counts over time, from counters. */
+  analytics: AnalyticsService;
 }
 
 export interface AppDeps {

@@ -5,7 +5,7 @@ import * as bulkRepo from '../../storage/bulk-repo.js';
 import * as repo from '../../storage/campaigns-repo.js';
 import type { Db } from '../../storage/db.js';
 import type { BulkJobRow, BulkJobStatus, RecipientStatus } from '../../storage/schema.js';
-import { canSee, type Principal } from '../access/principal.js';
+import { canSee, instancesOf, type Principal } from '../access/principal.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 import type { TemplateService } from '../templates/template-service.js';
 import { rowToJob, type BulkJobRunner } from './bulk-service.js';
@@ -136,7 +136,7 @@ export class CampaignService {
     limit: number,
   ): Promise<{ campaigns: CampaignView[]; total: number }> {
     if (filter.instanceId !== undefined) this.instance(viewer, filter.instanceId);
-    const instances = filter.instanceId !== undefined ? [filter.instanceId] : viewer.scope === 'global' ? 'all' : viewer.instanceIds;
+    const instances = filter.instanceId !== undefined ? [filter.instanceId] : instancesOf(viewer);
     const { rows, total } = await repo.listCampaigns(this.opts.db, { instances, status: filter.status }, limit, (page - 1) * limit);
     const counts = await bulkRepo.countsByJob(this.opts.db, rows.map((r) => r.id));
     return { campaigns: rows.map((r) => rowToCampaign(r, counts.get(r.id))), total };

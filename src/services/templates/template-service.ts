@@ -2,7 +2,7 @@ import { AppError, badRequest, notFound } from '../../errors.js';
 import type { Db } from '../../storage/db.js';
 import type { MessageTemplateRow } from '../../storage/schema.js';
 import * as repo from '../../storage/templates-repo.js';
-import { canSee, type Principal } from '../access/principal.js';
+import { canSee, instancesOf, type Principal } from '../access/principal.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 import { variablesOf } from './variables.js';
 
@@ -60,7 +60,7 @@ export class TemplateService {
 
   async list(viewer: Principal, filter: { instanceId?: string | undefined; category?: string | undefined; q?: string | undefined }): Promise<TemplateView[]> {
     if (filter.instanceId !== undefined) this.instance(viewer, 'instanceId', filter.instanceId);
-    const instances = filter.instanceId !== undefined ? [filter.instanceId] : viewer.scope === 'global' ? 'all' : viewer.instanceIds;
+    const instances = filter.instanceId !== undefined ? [filter.instanceId] : instancesOf(viewer);
     const rows = await repo.listTemplates(this.opts.db, { instances, category: filter.category, q: filter.q });
     return rows.map(rowToTemplate);
   }
