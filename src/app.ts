@@ -25,6 +25,7 @@ import { channelLabelRoutes } from './http/routes/channels-labels.js';
 import { chatSettingRoutes } from './http/routes/chat-settings.js';
 import { chatRoutes } from './http/routes/chats.js';
 import { eventRoutes } from './http/routes/events.js';
+import { fileRoutes } from './http/routes/files.js';
 import { contactRoutes } from './http/routes/contacts.js';
 import { groupAdminRoutes } from './http/routes/group-admin.js';
 import { groupSettingRoutes } from './http/routes/group-settings.js';
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', templateRoutes(services));
   app.route('/', campaignRoutes(services));
   app.route('/', analyticsRoutes(services));
+  app.route('/', fileRoutes(services));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -30,6 +30,7 @@ import { ChatService } from './services/chats/chat-service.js';
 import { recordPresenceEvents } from './services/chats/presence-events.js';
 import { ContactService } from './services/chats/contact-service.js';
 import { storeEngineReports } from './services/chats/engine-reports.js';
+import { FileService } from './services/files/file-service.js';
 import type { EventSink } from './services/events.js';
 import { GroupAdminService } from './services/groups/group-admin.js';
 import { storeGroupEvents } from './services/groups/group-events.js';
@@ -258,6 +259,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     templates,
     campaigns: new CampaignService({ db, registry, runner: bulk, mediaSources: media.sources, templates }),
     analytics: new AnalyticsService({ db, registry, now }),
+    files: new FileService({ db, registry, mediaDir: config.mediaDir, publicUrl: config.publicUrl }),
   };
 
   await instances.restore();

@@ -156,6 +156,8 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   'GET /api/campaigns/:id': read,
   'DELETE /api/campaigns/:id': manage,
   'GET /api/analytics': read,
+  'GET /api/files': read,
+  'GET /api/files/:id/raw': read,
 
   // Sandbox controls (they play the phone and the other side)
   'POST /api/sandbox/:instanceId/scan': manage,

@@ -6,6 +6,7 @@ import type { ChatbotService } from '../services/chatbot/chatbot-service.js';
 import type { AccountService } from '../services/account/account-service.js';
 import type { ChatService } from '../services/chats/chat-service.js';
 import type { ContactService } from '../services/chats/contact-service.js';
+import type { FileService } from '../services/files/file-service.js';
 import type { GroupAdminService } from '../services/groups/group-admin.js';
 import type { GroupService } from '../services/groups/group-service.js';
 import type { InstanceService } from '../services/instances/instance-service.js';
@@ -63,6 +64,8 @@ export interface Services {
   campaigns: CampaignService;
   /** Message counts over time, from counters. */
   analytics: AnalyticsService;
+  /** The media files of every message. */
+  files: FileService;
 }
 
 export interface AppDeps {
