@@ -31,6 +31,8 @@ import { groupAdminRoutes } from './http/routes/group-admin.js';
 import { groupSettingRoutes } from './http/routes/group-settings.js';
 import { groupRoutes } from './http/routes/groups.js';
 import { instanceRoutes } from './http/routes/instances.js';
+import { instanceEditRoutes } from './http/routes/instance-edits.js';
+import { instanceGroupRoutes } from './http/routes/instance-groups.js';
 import { mediaLibraryRoutes } from './http/routes/media-library.js';
 import { messageActionRoutes } from './http/routes/message-actions.js';
 import { messageHistoryRoutes } from './http/routes/message-history.js';
@@ -92,6 +94,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', authorize(ACCESS_TABLE));
 
   app.route('/', instanceRoutes(services));
+  app.route('/', instanceEditRoutes(services));
   app.route('/', messageSendRoutes(services));
   app.route('/', messageActionRoutes(services));
   app.route('/', messageHistoryRoutes(services));
@@ -119,6 +122,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', campaignRoutes(services));
   app.route('/', analyticsRoutes(services));
   app.route('/', fileRoutes(services));
+  app.route('/', instanceGroupRoutes(services));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

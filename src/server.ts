@@ -36,6 +36,8 @@ import { GroupAdminService } from './services/groups/group-admin.js';
 import { storeGroupEvents } from './services/groups/group-events.js';
 import { GroupService } from './services/groups/group-service.js';
 import { InstanceRegistry } from './services/instances/instance-registry.js';
+import { InstanceData } from './services/instances/instance-data.js';
+import { InstanceGroupService } from './services/instances/instance-groups.js';
 import { InstanceService } from './services/instances/instance-service.js';
 import { QrImages } from './services/instances/qr-image.js';
 import { StatusRecorder } from './services/instances/status-recorder.js';
@@ -228,6 +230,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     },
   });
   const templates = new TemplateService({ db, registry, now });
+  const settings = new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit, urls });
   const services: Services = {
     instances,
     messages,
@@ -239,7 +242,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     account: new AccountService({ db, registry }),
     media,
     sends: new QuickSends(messages, media),
-    settings: new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit, urls }),
+    settings,
     chatbot: new ChatbotService({ db, registry, settings: settingsStore, cache: chatbot }),
     bulk: new BulkService({ db, registry, runner: bulk, mediaSources: media.sources, templates }),
     scheduled: new ScheduledService({ db, registry, mediaSources: media.sources, now, templates }),
@@ -260,6 +263,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     campaigns: new CampaignService({ db, registry, runner: bulk, mediaSources: media.sources, templates }),
     analytics: new AnalyticsService({ db, registry, now }),
     files: new FileService({ db, registry, mediaDir: config.mediaDir, publicUrl: config.publicUrl }),
+    instanceGroups: new InstanceGroupService({ db, registry, now }),
+    instanceData: new InstanceData({ db, registry, messages, settings, chatbot, mediaDir: config.mediaDir, audit }),
   };
 
   await instances.restore();

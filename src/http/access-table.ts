@@ -47,6 +47,8 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   'GET /api/instance': read,
   'POST /api/instance': p('manage', { globalScope: true }),
   [`DELETE ${I}`]: manage,
+  // Filing an instance under a group changes how the operator's instances are organised: a global key.
+  [`PATCH ${I}`]: p('manage', { globalScope: true }),
   [`GET ${I}/status`]: read,
   [`GET ${I}/qr`]: read,
   [`GET ${I}/qrcode`]: read,
@@ -158,6 +160,10 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   'GET /api/analytics': read,
   'GET /api/files': read,
   'GET /api/files/:id/raw': read,
+  'GET /api/instance-groups': read,
+  'POST /api/instance-groups': p('manage', { globalScope: true }),
+  'PATCH /api/instance-groups/:id': p('manage', { globalScope: true }),
+  'DELETE /api/instance-groups/:id': p('manage', { globalScope: true }),
 
   // Sandbox controls (they play the phone and the other side)
   'POST /api/sandbox/:instanceId/scan': manage,

@@ -9,6 +9,8 @@ import type { ContactService } from '../services/chats/contact-service.js';
 import type { FileService } from '../services/files/file-service.js';
 import type { GroupAdminService } from '../services/groups/group-admin.js';
 import type { GroupService } from '../services/groups/group-service.js';
+import type { InstanceData } from '../services/instances/instance-data.js';
+import type { InstanceGroupService } from '../services/instances/instance-groups.js';
 import type { InstanceService } from '../services/instances/instance-service.js';
 import type { BulkService } from '../services/jobs/bulk-service.js';
 import type { CampaignService } from '../services/jobs/campaign-service.js';
@@ -66,6 +68,9 @@ export interface Services {
   analytics: AnalyticsService;
   /** The media files of every message. */
   files: FileService;
+  instanceGroups: InstanceGroupService;
+  /** Deleting an instance's data but keeping the instance. */
+  instanceData: InstanceData;
 }
 
 export interface AppDeps {

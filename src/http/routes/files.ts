@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { createRoute, z } from '@hono/zod-openapi';
-import { FILE_KINDS } from '../../storage/schema.js';
+import { FILE_KINDS } from '../../services/files/file-service.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, jsonResponse } from '../openapi.js';
 

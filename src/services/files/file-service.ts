@@ -7,6 +7,8 @@ import { instanceMediaDir, isSafeFileName, mediaUrl } from '../../media/paths.js
 import type { Db } from '../../storage/db.js';
 import * as repo from '../../storage/files-repo.js';
 import type { FileKind, MessageRow } from '../../storage/schema.js';
+
+export { FILE_KINDS, type FileKind } from '../../storage/schema.js';
 import { canSee, instancesOf, type Principal } from '../access/principal.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 

@@ -14,6 +14,8 @@ export interface InstanceState {
   /** The WhatsApp Web build the session last ran (real engines), once it was open. */
   webVersion: string | null;
   createdAt: number;
+  /** The instance group it is filed under (GET /api/instance-groups), or null. */
+  groupId: number | null;
 }
 
 /** Instance ids: what a URL path and a session folder can both hold. */
