@@ -1,7 +1,12 @@
-// The dashboard's entry point: sign-in, the hash router (#/, #/access and #/instance/{id}/{tab}) and the
+// The dashboard's entry point: sign-in, the hash router (#/, #/access, #/campaigns[/{id}], #/templates,
+// #/analytics, #/files and #/instance/{id}/{tab}) and the
 // page frame. Views are functions that render into <main> and answer { stop, update? }.
 import { api, onUnauthorized, token } from './api.js';
 import { accessView } from './access.js';
+import { analyticsView } from './analytics.js';
+import { campaignsView } from './campaigns.js';
+import { filesView } from './files.js';
+import { templatesView } from './templates.js';
 import { clearErrors, fill, h, showError } from './dom.js';
 import { instanceView } from './instance.js';
 import { instancesView } from './instances.js';
@@ -24,6 +29,8 @@ function parseRoute() {
     });
   if (parts[0] === 'instance' && parts[1]) return { name: 'instance', id: parts[1], tab: parts[2] || 'overview' };
   if (parts[0] === 'access') return { name: 'access' };
+  if (parts[0] === 'campaigns') return { name: 'campaigns', id: parts[1] ?? null };
+  if (['templates', 'analytics', 'files'].includes(parts[0])) return { name: parts[0] };
   return { name: 'list' };
 }
 
@@ -47,7 +54,15 @@ function render() {
   if (current?.update?.(route)) return;
   stopCurrent();
   fill(main);
-  current = route.name === 'instance' ? instanceView(main, route) : route.name === 'access' ? accessView(main) : instancesView(main);
+  const views = {
+    instance: () => instanceView(main, route),
+    access: () => accessView(main),
+    campaigns: () => campaignsView(main, route),
+    templates: () => templatesView(main),
+    analytics: () => analyticsView(main),
+    files: () => filesView(main),
+  };
+  current = (views[route.name] ?? (() => instancesView(main)))();
   if (!firstRender) main.querySelector('h1')?.focus();
   firstRender = false;
 }
