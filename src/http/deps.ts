@@ -79,7 +79,7 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Where requests of API keys are counted. */
   meter: UsageMeter;
-  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl' | 'metricsToken'>;
+  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl' | 'metricsToken' | 'largeBodyBytes' | 'largeBodyConcurrency' | 'embedAllowedOrigins'>;
   logger: Logger;
   /** The clock of the rate limiters and the failed-auth throttle (tests move it). */
   now?: () => number;

@@ -33,5 +33,7 @@ export interface RecipientView {
 }
 
 export function rowToRecipient(r: BulkRecipientRow): RecipientView {
-  return { position: r.position, id: r.recipient, name: r.name, chatId: r.chat_id, vars: parseVars(r.vars), status: r.status, messageId: r.message_id, error: r.error };
+  // Only a settled recipient names its message (a waiting one's stored row may still go).
+  const settled = r.status === 'sent' || r.status === 'failed';
+  return { position: r.position, id: r.recipient, name: r.name, chatId: r.chat_id, vars: parseVars(r.vars), status: r.status, messageId: settled ? r.message_id : null, error: r.error };
 }
