@@ -22,7 +22,7 @@ async function listen(s: TestServer): Promise<{ server: ServerType; base: string
 
 const closeServer = (server: ServerType) => new Promise<void>((resolve) => server.close(() => resolve()));
 
-test('the Templates and Campaigns pages: write a template with variables, start a campaign from it with values per recipient, follow it to the end, delete it', async () => {
+test('the Templates and Campaigns pages: write a template with variables, start a campaign from it with values per recipient, follow it to the end, delete it; the bulk form takes values per recipient too', async () => {
   const s = await testServer();
   await linkedSandbox(s, 'shop', A);
   await linkedSandbox(s, 'b', B);
@@ -99,6 +99,17 @@ test('the Templates and Campaigns pages: write a template with variables, start 
     await page.getByRole('button', { name: 'Delete Kampanya' }).click();
     await page.getByText('Template "Kampanya" deleted.').waitFor();
     assert.is((await s.json('GET', `/api/templates/${template.id}`)).status, 404);
+
+    // The seed-001 bulk form takes variables per recipient too.
+    await page.goto(`${base}#/instance/shop/bulk`);
+    await page.getByLabel('Recipients: one a line, "phone" or "phone, name"').fill(`${C}, Cem, order=O-9`);
+    await page.getByLabel('Text (the caption for media)').fill('{name}: sipariş {order}');
+    await page.getByLabel('Delay between messages (seconds)').fill('0');
+    await page.getByRole('button', { name: 'Start sending' }).click();
+    await page.getByText(/Bulk job \d+ started\./).waitFor();
+    await eventually('C received the bulk message', async () => (await s.json('GET', '/api/instance/c/messages')).body.items.some((m: any) => !m.fromMe && m.body === 'Cem: sipariş O-9'));
+    const bulkJob = (await s.json('GET', '/api/instance/shop/bulk')).body.items[0];
+    assert.equal((await s.json('GET', `/api/instance/shop/bulk/${bulkJob.id}`)).body.recipients[0].vars, { order: 'O-9' });
 
     assert.equal(pageErrors, [], 'no script errors on the page');
   } finally {

@@ -18,8 +18,8 @@ export function parseCampaignRecipients(text) {
       const r = { phone };
       const vars = {};
       for (const part of rest) {
-        const eq = part.indexOf('=');
-        if (eq > 0) vars[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+        const pair = /^([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(part);
+        if (pair) vars[pair[1]] = pair[2].trim();
         else if (part && r.name === undefined) r.name = part;
       }
       if (Object.keys(vars).length) r.vars = vars;
