@@ -3,6 +3,14 @@ import type { Generated, Selectable } from 'kysely';
 // The tables of templates, instance groups and the analytics and file counters (issue 17,
 // migrations 013 and 014). Part of `Database` in schema.ts, kept apart as schema-access.ts is.
 
+/** These tables, as `Database` (schema.ts) takes them in. */
+export interface WafixerTables {
+  message_templates: MessageTemplatesTable;
+  instance_groups: InstanceGroupsTable;
+  message_stats: MessageStatsTable;
+  message_file_counts: MessageFileCountsTable;
+}
+
 /** A message template; `{name}`-style variables in its body are filled per recipient. */
 export interface MessageTemplatesTable {
   id: Generated<number>;

@@ -1,6 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ApiKeyInstancesTable, ApiKeysTable, AuditLogTable, EmbedTokenInstancesTable, EmbedTokensTable, InstanceUsageTable } from './schema-access.js';
-import type { InstanceGroupsTable, MessageFileCountsTable, MessageStatsTable, MessageTemplatesTable } from './schema-wafixer.js';
+import type { WafixerTables } from './schema-wafixer.js';
 
 export * from './schema-access.js';
 export * from './schema-wafixer.js';
@@ -10,7 +10,7 @@ export * from './schema-wafixer.js';
  * (`bigint` columns) except `timestamp` and `last_message_at`, which are unix seconds as WhatsApp
  * reports them. Status columns are the literal unions below.
  */
-export interface Database {
+export interface Database extends WafixerTables {
   instances: InstancesTable;
   settings: SettingsTable;
   messages: MessagesTable;
@@ -33,10 +33,6 @@ export interface Database {
   message_reactions: MessageReactionsTable;
   poll_votes: PollVotesTable;
   event_log: EventLogTable;
-  message_templates: MessageTemplatesTable;
-  instance_groups: InstanceGroupsTable;
-  message_stats: MessageStatsTable;
-  message_file_counts: MessageFileCountsTable;
 }
 
 /** Outgoing messages move forward through these (or to failed); incoming ones are `received`. */
