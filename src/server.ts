@@ -81,7 +81,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
 
   // Events and webhooks; usage counts the messages of the events too.
   const settingsStore = new SettingsStore(db);
-  const outbox = new WebhookOutbox(settingsStore, now);
+  // The registry is built below; the outbox asks it for an account's JID only once events flow.
+  const outbox = new WebhookOutbox(settingsStore, now, (id) => (registry.has(id) ? (registry.get(id).account?.id ?? null) : null));
   const usage = new UsageMeter({ db, now, logger: logger.child({ component: 'usage' }) });
   const eventLog = new EventLog({ db, now, retentionMs: config.eventRetentionHours * 3_600_000 });
   // The registry is built below (it records status events through these sinks); metrics read it only once running.

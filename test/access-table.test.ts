@@ -43,6 +43,28 @@ table("every dialect operation has its line in the dialect's table, and is serve
   await s.close();
 });
 
+table('GoWA: sends and message actions need send, reads read, GETs that act or show the webhook secret manage; every route is in /openapi.json', async () => {
+  const p = (permission: string) => ({ need: 'permission', permission });
+  // GETs that are not reads: GoWA logs in and out by GET, and the webhook answer holds the signing secret.
+  const actingGets = new Set(['GET /app/login', 'GET /app/login-with-code', 'GET /app/logout', 'GET /app/reconnect', 'GET /devices/:device_id/login', 'GET /devices/:device_id/webhook']);
+  for (const [line, requirement] of Object.entries(GOWA_ACCESS)) {
+    if (/^POST \/(send|message)\//.test(line) || /^POST \/chat\//.test(line)) assert.equal(requirement, p('send'), line);
+    else if (line.startsWith('GET ') && !actingGets.has(line)) assert.equal(requirement, p('read'), line);
+    else if (line === 'POST /devices') assert.equal(requirement, { ...p('manage'), globalScope: true }, line);
+    else assert.equal(requirement, p('manage'), line);
+  }
+  assert.ok(Object.keys(GOWA_ACCESS).length >= 65, `${Object.keys(GOWA_ACCESS).length} GoWA operations`);
+  const s = await testServer();
+  const spec = await (await s.hatline.app.request('/openapi.json')).json();
+  for (const line of Object.keys(GOWA_ACCESS)) {
+    const [method, path] = line.split(' ') as [string, string];
+    const op = spec.paths[`${GOWA_BASE}${path.replace(/:(\w+)/g, '{$1}')}`]?.[method.toLowerCase()];
+    assert.ok(op, `${line} is in /openapi.json`);
+    assert.equal(op.tags, ['GoWA (seed 002)'], line);
+  }
+  await s.close();
+});
+
 table("every MCP tool has its line, the one of the native endpoint it stands for: reads need read, the rest send or manage", () => {
   assert.equal(Object.keys(MCP_ACCESS).sort(), MCP_TOOLS.map((t) => t.name).sort(), 'every tool has its line, and every line a tool');
   for (const t of MCP_TOOLS) {

@@ -1,32 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createKey } from './support/access.js';
-import { closesServers, linkedSandbox, testServer, TOKEN, type TestServer } from './support/app.js';
+import { closesServers, linkedSandbox, testServer, TOKEN } from './support/app.js';
+import { gowa } from './support/gowa-client.js';
 import { gowaRequestProblems } from './support/gowa-contract.js';
 
 // GoWA (seed 002) under /gowa: logging in, devices, device selection, auth and the envelope.
-
-/** A GoWA client: HTTP Basic auth with the key as the password, requests checked against GoWA's document. */
-function gowa(s: TestServer, key = TOKEN, device?: string) {
-  return async (method: string, path: string, body?: Record<string, unknown>, headers: Record<string, string> = {}) => {
-    assert.equal(gowaRequestProblems(method, path, body), [], `${method} ${path} is a request GoWA documents`);
-    const h: Record<string, string> = { authorization: `Basic ${Buffer.from(`admin:${key}`).toString('base64')}`, ...(device ? { 'x-device-id': device } : {}), ...headers };
-    const init: RequestInit = { method, headers: h };
-    if (body !== undefined) {
-      init.body = JSON.stringify(body);
-      h['content-type'] = 'application/json';
-    }
-    const res = await s.hatline.app.request(`/gowa${path}`, init);
-    const text = await res.text();
-    let json: any = text;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      // not JSON
-    }
-    return { status: res.status, body: json, res };
-  };
-}
 
 const t = suite('GoWA dialect: app and devices');
 closesServers(t);

@@ -8,7 +8,7 @@ import { wonotifyDialect } from './wonotify/index.js';
 /** Every dialect's router, in the order they are mounted (before the native middleware). */
 export function dialects(services: Services, gates: Gates, logger: Logger, config: { conwpHourlyLimit: number; publicUrl: string }, now?: () => number) {
   return [
-    gowaDialect(services, { gates, logger, publicUrl: config.publicUrl }),
+    gowaDialect(services, { gates, logger, publicUrl: config.publicUrl, ...(now ? { now } : {}) }),
     wonotifyDialect(services, { gates, logger }),
     conwpDialect(services, { gates, logger, hourlyLimit: config.conwpHourlyLimit, ...(now ? { now } : {}) }),
   ];

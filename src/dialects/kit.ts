@@ -75,7 +75,9 @@ export function dialectHandlerFactory(opts: DialectOptions) {
         }
       };
       try {
-        await opts.gates.bodyLimit(c, () => dispatch(0));
+        await opts.gates.bodyLimit(c, async () => {
+          await opts.gates.formLimit(c, () => dispatch(0));
+        });
       } catch (err) {
         c.res = answerError(c, err);
       }
@@ -89,7 +91,8 @@ const isForm = (type: string) => /^(application\/x-www-form-urlencoded|multipart
 
 /**
  * The request's parameters as these APIs take them: the query string, and over it the body (a JSON
- * object, a urlencoded or a multipart form). Parsed once per request and kept on the request.
+ * object, a urlencoded or a multipart form; a form field given more than once is a list). Parsed
+ * once per request and kept on the request.
  */
 export async function paramsOf(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   const cached = PARAMS.get(c.req.raw);
@@ -111,7 +114,7 @@ export async function paramsOf(c: Context<AppEnv>): Promise<Record<string, unkno
         Object.assign(params, body);
       }
     } else if (isForm(type)) {
-      Object.assign(params, await c.req.parseBody());
+      Object.assign(params, await c.req.parseBody({ all: true }));
     } else {
       throw new AppError('bad_request', `Content-Type ${type.split(';')[0]} is not accepted: send JSON, a urlencoded or a multipart form, or query parameters`);
     }

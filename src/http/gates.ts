@@ -4,7 +4,7 @@ import type { AppDeps } from './deps.js';
 import { meterUsage } from './middleware/access.js';
 import { auth, presentedToken } from './middleware/auth.js';
 import { FailedAuthThrottle } from './middleware/auth-throttle.js';
-import { limitJsonBody } from './middleware/json-body.js';
+import { limitFormBody, limitJsonBody } from './middleware/json-body.js';
 import { LargeBodyGate } from './middleware/large-body-gate.js';
 import { hourlyKeyLimit, rateLimit } from './middleware/rate-limit.js';
 
@@ -30,6 +30,8 @@ export interface Gates {
   hourly: MiddlewareHandler<AppEnv>;
   /** 413 for JSON bodies over the limit before they are read; 503 past the large bodies read at once. */
   bodyLimit: MiddlewareHandler<AppEnv>;
+  /** The same for the multipart forms the dialects parse whole (a file of at most 64 MB), sharing the large-body gate. */
+  formLimit: MiddlewareHandler<AppEnv>;
   /** The failed-auth throttle (null: off), for other token checks (/metrics) to share. */
   throttle: FailedAuthThrottle | null;
 }
@@ -44,13 +46,15 @@ export function buildGates(deps: Pick<AppDeps, 'authenticator' | 'meter' | 'conf
           deps.logger.warn('repeated failed authentication: address throttled', { address, failures, retryAfterSeconds: retry }),
         )
       : null;
+  const largeBodies = new LargeBodyGate(deps.config.largeBodyBytes, deps.config.largeBodyConcurrency);
   return {
     nativeToken,
     authenticate: (tokenOf = nativeToken) => auth({ authenticator: deps.authenticator, throttle, tokenOf }),
     meter: meterUsage(deps.meter),
     rate: rateLimit(deps.config.rateLimitPerMinute, deps.now),
     hourly: hourlyKeyLimit(deps.now),
-    bodyLimit: limitJsonBody(new LargeBodyGate(deps.config.largeBodyBytes, deps.config.largeBodyConcurrency)),
+    bodyLimit: limitJsonBody(largeBodies),
+    formLimit: limitFormBody(largeBodies),
     throttle,
   };
 }

@@ -64,6 +64,9 @@ export type InstanceUpdate = Updateable<InstancesTable>;
 /** Who stands behind a URL kept for later (src/net/url-guard.ts, UrlTrust). */
 export type UrlTrustValue = 'operator' | 'strict';
 
+/** The body a webhook receiver gets (migration 011): the seed's envelope, or GoWA's. */
+export type WebhookFormatValue = 'native' | 'gowa';
+
 export interface SettingsTable {
   instance_id: string;
   webhook_url: Generated<string>;
@@ -79,6 +82,8 @@ export interface SettingsTable {
   reject_calls: Generated<number>;
   /** Sent to a caller whose call was rejected; '' sends nothing. */
   reject_calls_message: Generated<string>;
+  /** The webhook body and signature (migration 011). */
+  webhook_format: Generated<WebhookFormatValue>;
 }
 export type SettingsRow = Selectable<SettingsTable>;
 export type SettingsUpdate = Updateable<Omit<SettingsTable, 'instance_id'>>;
@@ -200,6 +205,8 @@ export interface WebhookEventsTable {
   last_error: string | null;
   response_code: number | null;
   url: string | null;
+  /** The format `payload` was built in, which says how it is signed (migration 011). */
+  format: Generated<WebhookFormatValue>;
 }
 export type WebhookEventRow = Selectable<WebhookEventsTable>;
 export type NewWebhookEventRow = Insertable<WebhookEventsTable>;

@@ -159,7 +159,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    action?: "key.create" | "key.revoke" | "embed_token.create" | "embed_token.revoke" | "instance.create" | "instance.delete" | "instance.data_delete" | "settings.update" | "webhook.secret_rotate";
+                    action?: "key.create" | "key.revoke" | "embed_token.create" | "embed_token.revoke" | "instance.create" | "instance.delete" | "instance.data_delete" | "settings.update" | "webhook.secret_rotate" | "webhook.secret_set";
                     instanceId?: string;
                     /** @description Items per page (default 50, at most 500) */
                     limit?: number;
@@ -14517,6 +14517,366 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/gowa/chat/{chat_jid}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a chat, or unarchive it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    chat_jid: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        archived: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/chat/{chat_jid}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A chat's messages, newest first, by limit and offset */
+        get: {
+            parameters: {
+                query?: {
+                    end_time?: string;
+                    is_from_me?: boolean;
+                    limit?: number;
+                    media_only?: boolean;
+                    offset?: number;
+                    search?: string;
+                    start_time?: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    chat_jid: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/chat/{chat_jid}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pin a chat (WhatsApp pins at most 3), or unpin it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    chat_jid: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        pinned: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The chats, newest first (search by name, archived or not) */
+        get: {
+            parameters: {
+                query?: {
+                    archived?: boolean;
+                    has_media?: boolean;
+                    limit?: number;
+                    offset?: number;
+                    search?: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/gowa/devices": {
         parameters: {
             query?: never;
@@ -14607,9 +14967,19 @@ export interface paths {
                 content: {
                     "application/json": {
                         device_id?: string;
+                        /**
+                         * @description GoWA's event names, comma-separated; empty: every event GoWA has
+                         * @example message,message.ack
+                         */
                         webhook_events?: string;
-                        webhook_insecure_skip_verify?: boolean | string;
+                        /** @description Accepted; TLS certificates are always verified */
+                        webhook_insecure_skip_verify?: boolean;
+                        /** @description Your own signing secret (16 characters or more; GoWA's default "secret" is refused); left out: the device's own */
                         webhook_secret?: string;
+                        /**
+                         * @description Where events go; empty turns the webhook off
+                         * @example https://example.com/webhook
+                         */
                         webhook_url?: string;
                     };
                 };
@@ -15247,6 +15617,4552 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/devices/{device_id}/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A device's webhook: URL, signing secret, events (GoWA's names) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    device_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set a device's webhook, in GoWA's format (body, event names, X-Hub-Signature-256) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    device_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description GoWA's event names, comma-separated; empty: every event GoWA has
+                         * @example message,message.ack
+                         */
+                        webhook_events?: string;
+                        /** @description Accepted; TLS certificates are always verified */
+                        webhook_insecure_skip_verify?: boolean;
+                        /** @description Your own signing secret (16 characters or more; GoWA's default "secret" is refused); left out: the device's own */
+                        webhook_secret?: string;
+                        /**
+                         * @description Where events go; empty turns the webhook off
+                         * @example https://example.com/webhook
+                         */
+                        webhook_url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/gowa/group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a group with this account as its owner */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @example [
+                         *       "905321234567",
+                         *       "905321234568"
+                         *     ]
+                         */
+                        participants: string[];
+                        /** @example Yeni Grup */
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/announce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Only admins send messages (true), or everyone (false) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        announce: boolean;
+                        /** @example 120363024512399999@g.us */
+                        group_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A group's metadata, fresh from WhatsApp (whatsmeow's GroupInfo shape) */
+        get: {
+            parameters: {
+                query?: {
+                    group_id?: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/invite-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The group's invite link (reset=true: a new one, the old one stops working); admins only */
+        get: {
+            parameters: {
+                query?: {
+                    group_id?: string;
+                    reset?: boolean;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/join-with-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join a group by its invite link (409 while its admins must approve the request) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example https://chat.whatsapp.com/INVITE_LINK */
+                        link: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave a group */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example 120363024512399999@g.us */
+                        group_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/locked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Only admins edit the group's info (true), or everyone (false) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example 120363024512399999@g.us */
+                        group_id: string;
+                        locked: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/name": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the group's name */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example 120363024512399999@g.us */
+                        group_id: string;
+                        /** @example Yeni Grup Adı */
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/participant-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who asks to join a group (admins only) */
+        get: {
+            parameters: {
+                query?: {
+                    group_id?: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/participant-requests/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let in people who asked to join (admins only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example 120363024512399999@g.us */
+                        group_id: string;
+                        /**
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/participant-requests/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn away people who asked to join (admins only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example 120363024512399999@g.us */
+                        group_id: string;
+                        /**
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A group's members and their roles */
+        get: {
+            parameters: {
+                query?: {
+                    group_id?: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add members (admins only): one { participant, status, message } per participant */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example 120363024512399999@g.us */
+                        group_id: string;
+                        /**
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/participants/demote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take admin rights away (admins only): one { participant, status, message } per participant */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example 120363024512399999@g.us */
+                        group_id: string;
+                        /**
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/participants/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make members admins (admins only): one { participant, status, message } per participant */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example 120363024512399999@g.us */
+                        group_id: string;
+                        /**
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/participants/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove members (admins only): one { participant, status, message } per participant */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example 120363024512399999@g.us */
+                        group_id: string;
+                        /**
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the group's picture (an image in the form field photo; none removes it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        /** @example 120363024512399999@g.us */
+                        group_id: string;
+                        /** Format: binary */
+                        photo?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/group/topic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the group's description (its topic); empty removes it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example 120363024512399999@g.us */
+                        group_id: string;
+                        /** @description Empty or left out: the description is removed */
+                        topic?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/message/{message_id}/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete a message for this account only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    message_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The chat the message is in
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/message/{message_id}/forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forward a stored message to another chat (phone) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    message_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description Disappearing after (0, 86400, 604800 or 7776000 s): accepted, not applied (see the README) */
+                        duration?: number;
+                        force_reupload?: boolean;
+                        /**
+                         * @description Where the copy goes
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/message/{message_id}/reaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** React to a message (an empty emoji removes the reaction) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    message_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Empty or left out: the reaction is removed
+                         * @example 👍
+                         */
+                        emoji?: string;
+                        /**
+                         * @description The chat the message is in
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/message/{message_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the read receipt of an incoming message */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    message_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The chat the message is in
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/message/{message_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete a message for everyone */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    message_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The chat the message is in
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/message/{message_id}/star": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Star a message */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    message_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The chat the message is in
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/message/{message_id}/unstar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unstar a message */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    message_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The chat the message is in
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/message/{message_id}/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the text of a message this account sent */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    message_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example Düzenlenmiş mesaj içeriği. */
+                        message: string;
+                        /**
+                         * @description The chat the message is in
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/newsletter/unfollow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop following a channel */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example 120363024512399999@newsletter */
+                        newsletter_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/send/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an audio file (ptt: as a voice note): the file in audio, or audio_url */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        /** Format: binary */
+                        audio?: string;
+                        audio_url?: string;
+                        /** @description Disappearing after (0, 86400, 604800 or 7776000 s): accepted, not applied (see the README) */
+                        duration?: number;
+                        /** @description Accepted, not applied (see the README) */
+                        is_forwarded?: boolean;
+                        /** @example 905321234567@s.whatsapp.net */
+                        phone: string;
+                        ptt?: boolean;
+                        reply_message_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/send/chat-presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Show typing in a chat (start), or stop */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "start" | "stop";
+                        /** @example 905321234567@s.whatsapp.net */
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/send/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a contact card */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example Ahmet Yılmaz */
+                        contact_name: string;
+                        /** @example 905321234567 */
+                        contact_phone: string;
+                        /** @description Disappearing after (0, 86400, 604800 or 7776000 s): accepted, not applied (see the README) */
+                        duration?: number;
+                        /** @description Accepted, not applied (see the README) */
+                        is_forwarded?: boolean;
+                        /** @example 905321234567@s.whatsapp.net */
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/send/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a document: the file in file, or file_url */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        caption?: string;
+                        /** @description Disappearing after (0, 86400, 604800 or 7776000 s): accepted, not applied (see the README) */
+                        duration?: number;
+                        /** Format: binary */
+                        file?: string;
+                        file_url?: string;
+                        /** @description Accepted, not applied (see the README) */
+                        is_forwarded?: boolean;
+                        /** @example 905321234567@s.whatsapp.net */
+                        phone: string;
+                        reply_message_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/send/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an image: the file in the form field image, or image_url */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        caption?: string;
+                        compress?: boolean;
+                        /** @description Disappearing after (0, 86400, 604800 or 7776000 s): accepted, not applied (see the README) */
+                        duration?: number;
+                        hd?: boolean;
+                        /** Format: binary */
+                        image?: string;
+                        image_url?: string;
+                        /** @description Accepted, not applied (see the README) */
+                        is_forwarded?: boolean;
+                        /** @example 905321234567@s.whatsapp.net */
+                        phone: string;
+                        reply_message_id?: string;
+                        view_once?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/send/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a link with its preview (the caption above it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        caption?: string;
+                        /** @description Disappearing after (0, 86400, 604800 or 7776000 s): accepted, not applied (see the README) */
+                        duration?: number;
+                        /** @description Accepted, not applied (see the README) */
+                        is_forwarded?: boolean;
+                        /** Format: uri */
+                        link: string;
+                        /** @example 905321234567@s.whatsapp.net */
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/send/location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a map location (latitude and longitude as strings or numbers) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description Disappearing after (0, 86400, 604800 or 7776000 s): accepted, not applied (see the README) */
+                        duration?: number;
+                        /** @description Accepted, not applied (see the README) */
+                        is_forwarded?: boolean;
+                        /** @description A string or a number */
+                        latitude: string;
+                        /** @description A string or a number */
+                        longitude: string;
+                        /** @example 905321234567@s.whatsapp.net */
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/send/message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a text (a reply with reply_message_id; mentions by phone, or @everyone in a group) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description Disappearing after (0, 86400, 604800 or 7776000 s): accepted, not applied (see the README) */
+                        duration?: number;
+                        /** @description Accepted, not applied (see the README) */
+                        is_forwarded?: boolean;
+                        /**
+                         * @example [
+                         *       "905321234567"
+                         *     ]
+                         */
+                        mentions?: string[];
+                        /** @example Merhaba, bu bir test mesajıdır. */
+                        message: string;
+                        /** @example 905321234567@s.whatsapp.net */
+                        phone: string;
+                        reply_message_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/send/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a poll (max_answer 1: one answer; more: several) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description Disappearing after (0, 86400, 604800 or 7776000 s): accepted, not applied (see the README) */
+                        duration?: number;
+                        /** @description Accepted, not applied (see the README) */
+                        is_forwarded?: boolean;
+                        /** @example 1 */
+                        max_answer: number;
+                        /**
+                         * @example [
+                         *       "Mavi",
+                         *       "Yeşil",
+                         *       "Kırmızı"
+                         *     ]
+                         */
+                        options: string[];
+                        /** @example 905321234567@s.whatsapp.net */
+                        phone: string;
+                        /** @example En sevdiğiniz renk hangisi? */
+                        question: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/send/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Be online (available) or offline (unavailable) for everyone */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description Accepted, not applied (see the README) */
+                        is_forwarded?: boolean;
+                        /** @enum {string} */
+                        type: "available" | "unavailable";
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/send/video": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a video: the file in video, or video_url */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        caption?: string;
+                        compress?: boolean;
+                        /** @description Disappearing after (0, 86400, 604800 or 7776000 s): accepted, not applied (see the README) */
+                        duration?: number;
+                        gif_playback?: boolean;
+                        hd?: boolean;
+                        /** @description Accepted, not applied (see the README) */
+                        is_forwarded?: boolean;
+                        /** @example 905321234567@s.whatsapp.net */
+                        phone: string;
+                        reply_message_id?: string;
+                        /** Format: binary */
+                        video?: string;
+                        video_url?: string;
+                        view_once?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/user/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's or a group's profile picture URL (empty when they have none or hide it) */
+        get: {
+            parameters: {
+                query: {
+                    is_community?: boolean;
+                    is_preview?: boolean;
+                    phone: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Change the account's profile picture (an image in the form field avatar) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        /** Format: binary */
+                        avatar?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/user/business-profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A business account's profile (Hatline knows whether it is one; the rest is empty) */
+        get: {
+            parameters: {
+                query: {
+                    phone: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/user/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a phone number is on WhatsApp */
+        get: {
+            parameters: {
+                query: {
+                    phone: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/user/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's name, about text and whether they are a business */
+        get: {
+            parameters: {
+                query: {
+                    phone: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/user/my/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's contacts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/user/my/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's groups, in whatsmeow's GroupInfo shape (PascalCase keys) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/user/my/newsletters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The channels the account follows */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/user/my/privacy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's privacy settings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/user/pushname": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the name others see (the push name) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @example Yeni Isim */
+                        push_name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -17881,7 +22797,7 @@ export interface components {
         };
         AuditEntry: {
             /**
-             * @description key.create, key.revoke, embed_token.create, embed_token.revoke, instance.create, instance.delete, instance.data_delete, settings.update, webhook.secret_rotate
+             * @description key.create, key.revoke, embed_token.create, embed_token.revoke, instance.create, instance.delete, instance.data_delete, settings.update, webhook.secret_rotate, webhook.secret_set
              * @example key.create
              */
             action: string;
@@ -18754,6 +23670,11 @@ export interface components {
             webhookEnabled: "true" | "false";
             /** @description Events sent to the webhook */
             webhookEvents: ("message_received" | "message_ack" | "connection_status" | "message_edited" | "message_revoked" | "message_reaction" | "poll_vote" | "group_update" | "presence_update" | "call")[];
+            /**
+             * @description The webhook body: `native` (the seed's envelope, Standard Webhooks signatures) or `gowa` (GoWA's, with X-Hub-Signature-256)
+             * @enum {string}
+             */
+            webhookFormat: "native" | "gowa";
             /** @description Standard Webhooks signing secret (whsec_...) */
             webhookSecret: string;
             /** @example https://example.com/hooks/whatsapp */
@@ -18809,6 +23730,11 @@ export interface components {
             webhookEnabled?: boolean | ("true" | "false");
             /** @description Which events to send: any of message_received, message_ack, connection_status, message_edited, message_revoked, message_reaction, poll_vote, group_update, presence_update, call (default the seed's three: message_received, message_ack, connection_status; the others are sent only when listed) */
             webhookEvents?: ("message_received" | "message_ack" | "connection_status" | "message_edited" | "message_revoked" | "message_reaction" | "poll_vote" | "group_update" | "presence_update" | "call")[];
+            /**
+             * @description `native` (default) or `gowa`: GoWA's body, event names and X-Hub-Signature-256 (README: Coming from GoWA)
+             * @enum {string}
+             */
+            webhookFormat?: "native" | "gowa";
             webhookUrl?: string;
         };
         UpdateTemplate: {

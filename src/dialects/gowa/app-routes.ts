@@ -3,12 +3,13 @@ import type { Context } from 'hono';
 import { AppError } from '../../errors.js';
 import type { AppEnv } from '../../http/context.js';
 import type { Services } from '../../http/deps.js';
-import { actorOf, urlTrustOf } from '../../services/access/principal.js';
+import { actorOf } from '../../services/access/principal.js';
 import type { InstanceState } from '../../services/instances/instance-state.js';
 import type { QrLinks } from '../../services/instances/qr-links.js';
 import { validParams } from '../kit.js';
-import { deviceOf, GowaError } from './device.js';
+import { deviceOf, GowaError, namedDevice } from './device.js';
 import { ok } from './envelope.js';
+import { applyGowaWebhook, DeviceWebhook } from './webhook-routes.js';
 import { GOWA_BASE, manage, read, type gowaRoutes } from './route.js';
 
 /** How long a QR link answers, and the `qr_duration` GoWA clients count down (seconds). */
@@ -16,13 +17,7 @@ const QR_SECONDS = 30;
 const LINK_WAIT_MS = 10_000;
 
 const LoginCode = z.object({ phone: z.string({ error: 'cannot be blank' }).regex(/^\+?[0-9]{1,15}$/, 'must be an international phone number (digits, optional +)') });
-const NewDevice = z.object({
-  device_id: z.string().max(64).optional(),
-  webhook_url: z.string().max(2048).optional(),
-  webhook_secret: z.string().optional(),
-  webhook_events: z.string().optional(),
-  webhook_insecure_skip_verify: z.union([z.boolean(), z.string()]).optional(),
-});
+const NewDevice = DeviceWebhook.partial().extend({ device_id: z.string().max(64).optional() });
 
 /** A GoWA device's state: logged_in when open, else connecting or disconnected. */
 const stateOf = (s: InstanceState) => (s.status === 'open' ? 'logged_in' : s.status);
@@ -122,15 +117,7 @@ export function appRoutes(route: ReturnType<typeof gowaRoutes>, { services: { in
   });
 
   // Devices are instances.
-  const device = (c: Context<AppEnv>) => {
-    const id = c.req.param('device_id')!;
-    try {
-      return instances.get(id, c.get('principal'));
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'not_found') throw new GowaError('not_found', 'DEVICE_NOT_FOUND', `device ${id} not found`, { device_id: id });
-      throw err;
-    }
-  };
+  const device = (c: Context<AppEnv>) => namedDevice(c, instances);
   route({ method: 'GET', path: '/devices', summary: 'List devices', requirement: read, run: async (c) => ok(c, 'List devices', instances.list(c.get('principal')).map(deviceInfo)) });
   route({
     method: 'POST',
@@ -144,7 +131,7 @@ export function appRoutes(route: ReturnType<typeof gowaRoutes>, { services: { in
       const state = await instances.create({ ...(b.device_id ? { id: b.device_id } : {}) }, actor);
       if (b.webhook_url) {
         try {
-          await settings.update(state.id, { webhookUrl: b.webhook_url, webhookEnabled: true }, actor, urlTrustOf(c.get('principal')));
+          await applyGowaWebhook(c, settings, state.id, { ...b, webhook_url: b.webhook_url, webhook_insecure_skip_verify: false });
         } catch (err) {
           await instances.delete(state.id, actor); // nothing half-made: no device without the webhook it was asked with
           throw err;

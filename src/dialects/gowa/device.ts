@@ -42,3 +42,14 @@ export function deviceOf(c: Context<AppEnv>, instances: Pick<InstanceService, 'l
   }
   return found;
 }
+
+/** The device a `/devices/{device_id}/...` path names: DEVICE_NOT_FOUND when unknown or outside the key's scope. */
+export function namedDevice(c: Context<AppEnv>, instances: Pick<InstanceService, 'get'>): InstanceState {
+  const id = c.req.param('device_id') ?? '';
+  try {
+    return instances.get(id, c.get('principal'));
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'not_found') throw new GowaError('not_found', 'DEVICE_NOT_FOUND', `device ${id} not found`, { device_id: id });
+    throw err;
+  }
+}

@@ -7,6 +7,13 @@ import { dialectHandlerFactory, dialectRouter, type DialectOptions } from '../ki
 import { appRoutes } from './app-routes.js';
 import { errorAnswer } from './envelope.js';
 import { GOWA_BASE, gowaRoutes } from './route.js';
+import { chatRoutes } from './chat-routes.js';
+import { groupRoutes } from './group-routes.js';
+import { groupSettingRoutes } from './group-setting-routes.js';
+import { messageRoutes } from './message-routes.js';
+import { sendRoutes } from './send-routes.js';
+import { userRoutes } from './user-routes.js';
+import { webhookRoutes } from './webhook-routes.js';
 
 export { GOWA_ACCESS, GOWA_BASE } from './route.js';
 
@@ -28,6 +35,8 @@ export function basicAuthToken(c: Context<AppEnv>, native: (c: Context<AppEnv>) 
 
 export interface GowaOptions extends Omit<DialectOptions, 'errorAnswer' | 'tokenOf'> {
   publicUrl: string;
+  /** The clock of GoWA's "server timestamp" in answers. */
+  now?: () => number;
 }
 
 /** go-whatsapp-web-multidevice (seed 002) under /gowa: GoWA's paths, fields, envelope and codes. */
@@ -38,6 +47,13 @@ export function gowaDialect(services: Services, opts: GowaOptions) {
   const route = gowaRoutes(r, handler);
 
   appRoutes(route, { services, qrLinks, publicUrl: opts.publicUrl });
+  sendRoutes(route, { services });
+  messageRoutes(route, { services, now: opts.now ?? Date.now });
+  userRoutes(route, { services });
+  groupRoutes(route, { services });
+  groupSettingRoutes(route, { services });
+  chatRoutes(route, { services });
+  webhookRoutes(route, { services });
 
   // The QR image behind a qr_link: public while it lasts, as GoWA's static file is.
   r.get(`${GOWA_BASE}/statics/images/qrcode/:name`, (c) => {

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../../errors.js';
+import { MAX_MEDIA_BYTES } from '../../media/media-source.js';
 import type { AppEnv } from '../context.js';
 import type { LargeBodyGate } from './large-body-gate.js';
 
@@ -87,6 +88,67 @@ async function discard(reader: ReadableStreamDefaultReader<Uint8Array>): Promise
     if (done) return;
     size += value.byteLength;
     if (size > JSON_BODY_LIMIT) throw tooLarge();
+  }
+}
+
+/** A form (a dialect's multipart body) may carry a 64 MB file and the fields beside it. */
+export const FORM_BODY_LIMIT = MAX_MEDIA_BYTES + 1024 * 1024;
+
+const formTooLarge = () => new AppError('payload_too_large', 'Request body too large: a form may carry a file of at most 64 MB');
+
+/**
+ * The dialects parse multipart forms whole (files in form fields), so this is their upload limit,
+ * like media/upload's: 413 over FORM_BODY_LIMIT, judged by Content-Length before a byte is read
+ * (counted as it streams when there is none), and the same large-body gate as JSON bodies.
+ */
+export function limitFormBody(gate?: LargeBodyGate): MiddlewareHandler<AppEnv> {
+  return async function limitForm(c, next) {
+    const body = c.req.raw.body;
+    if (!body || !isMultipart(c.req.header('content-type'))) return next();
+    const length = c.req.header('content-length');
+    let leave: (() => void) | null = null;
+    try {
+      if (length !== undefined && !c.req.raw.headers.has('transfer-encoding')) {
+        const declared = Number.parseInt(length, 10) || 0;
+        if (declared > FORM_BODY_LIMIT) throw formTooLarge();
+        if (gate && declared > gate.thresholdBytes) leave = await enterOrDiscard(gate, () => body.getReader());
+        await next();
+        return;
+      }
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      const reader = body.getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          size += value.byteLength;
+          if (size > FORM_BODY_LIMIT) throw formTooLarge();
+          if (gate && !leave && size > gate.thresholdBytes) leave = await enterOrDiscard(gate, () => reader);
+          chunks.push(value);
+        }
+      } catch (err) {
+        await reader.cancel().catch(() => undefined);
+        throw err;
+      }
+      c.req.raw = new Request(c.req.raw, { body: Buffer.concat(chunks, size) });
+      await next();
+    } finally {
+      leave?.();
+    }
+  };
+}
+
+/**
+ * A slot of the large-body gate, or (busy) the rest of the body read and dropped and the 503
+ * thrown. The reader is taken only then: a body admitted whole must stay unread for the handler.
+ */
+async function enterOrDiscard(gate: LargeBodyGate, reader: () => ReadableStreamDefaultReader<Uint8Array>): Promise<() => void> {
+  try {
+    return gate.enter();
+  } catch (busy) {
+    await discard(reader());
+    throw busy;
   }
 }
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { DEFAULT_EVENT_NAMES, EVENT_NAMES } from '../../services/events.js';
 import { actorOf, urlTrustOf } from '../../services/access/principal.js';
-import type { InstanceSettings } from '../../services/settings/settings-store.js';
+import { WEBHOOK_FORMATS, type InstanceSettings } from '../../services/settings/settings-store.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
 
@@ -17,6 +17,7 @@ const SettingsSchema = z
     webhookSecret: z.string().openapi({ description: 'Standard Webhooks signing secret (whsec_...)' }),
     rejectCalls: z.enum(['true', 'false']).openapi({ description: 'Incoming calls are declined at once (a string, like webhookEnabled)' }),
     rejectCallsMessage: z.string().openapi({ example: 'Aramalara cevap veremiyoruz, lütfen yazın.', description: "Sent to the caller of a declined call; '' sends nothing" }),
+    webhookFormat: z.enum(WEBHOOK_FORMATS).openapi({ description: "The webhook body: `native` (the seed's envelope, Standard Webhooks signatures) or `gowa` (GoWA's, with X-Hub-Signature-256)" }),
   })
   .openapi('Settings');
 
@@ -45,6 +46,7 @@ const UpdateSettingsSchema = z
       }),
     rejectCalls: booleanField.optional().openapi({ description: 'Decline incoming calls at once' }),
     rejectCallsMessage: z.string().max(4096).optional().openapi({ description: "A text sent to the caller of a declined call; '' sends none" }),
+    webhookFormat: z.enum(WEBHOOK_FORMATS).optional().openapi({ description: "`native` (default) or `gowa`: GoWA's body, event names and X-Hub-Signature-256 (README: Coming from GoWA)" }),
   })
   .strict()
   .openapi('UpdateSettings');
@@ -58,6 +60,7 @@ function settingsBody(s: InstanceSettings) {
     webhookSecret: s.webhookSecret,
     rejectCalls: s.rejectCalls ? ('true' as const) : ('false' as const),
     rejectCallsMessage: s.rejectCallsMessage,
+    webhookFormat: s.webhookFormat,
   };
 }
 
@@ -97,6 +100,7 @@ export function settingsRoutes({ settings }: Pick<Services, 'settings'>) {
           ...(body.webhookEvents !== undefined ? { webhookEvents: body.webhookEvents } : {}),
           ...(body.rejectCalls !== undefined ? { rejectCalls: body.rejectCalls } : {}),
           ...(body.rejectCallsMessage !== undefined ? { rejectCallsMessage: body.rejectCallsMessage } : {}),
+          ...(body.webhookFormat !== undefined ? { webhookFormat: body.webhookFormat } : {}),
         }, actorOf(c.get('principal')), urlTrustOf(c.get('principal')));
         return c.json({ success: true as const }, 200);
       },

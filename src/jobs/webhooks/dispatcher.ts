@@ -6,7 +6,7 @@ import type { Db } from '../../storage/db.js';
 import type { WebhookEventRow } from '../../storage/schema.js';
 import * as repo from '../../storage/webhooks-repo.js';
 import { postWebhook } from './post.js';
-import { signedHeaders } from './signature.js';
+import { hubSignatureHeaders, signedHeaders } from './signature.js';
 
 export interface DispatcherOptions {
   db: Db;
@@ -163,7 +163,8 @@ export class WebhookDispatcher {
     const headers = {
       'content-type': 'application/json',
       'user-agent': this.opts.userAgent,
-      ...signedHeaders(settings.webhookSecret, row.webhook_id, row.payload),
+      // Signed as its body was built: a GoWA body as GoWA signs, the seed's per Standard Webhooks.
+      ...(row.format === 'gowa' ? hubSignatureHeaders(settings.webhookSecret, row.payload) : signedHeaders(settings.webhookSecret, row.webhook_id, row.payload)),
     };
     let code: number | null = null;
     let error: string | null = null;

@@ -18,3 +18,12 @@ export function signedHeaders(secret: string, webhookId: string, body: string, n
     'webhook-signature': sign(secret, webhookId, timestamp, body),
   };
 }
+
+/**
+ * GoWA's signature (go-whatsapp-web-multidevice): `X-Hub-Signature-256: sha256=<hex>`, the
+ * HMAC-SHA256 of the body keyed with the secret's own characters (UTF-8), as a GoWA receiver
+ * checks it with the secret it was given.
+ */
+export function hubSignatureHeaders(secret: string, body: string): Record<string, string> {
+  return { 'x-hub-signature-256': `sha256=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(body).digest('hex')}` };
+}

@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'instance.data_delete',
   'settings.update',
   'webhook.secret_rotate',
+  'webhook.secret_set',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

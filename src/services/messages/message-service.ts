@@ -105,13 +105,23 @@ export class MessageService {
     page: number,
     limit: number,
   ): Promise<{ items: MessageView[]; total: number; nextCursor: string | null }> {
-    this.opts.registry.get(instanceId);
-    if (filter.chatId) await this.opts.inbound.settled(instanceId);
-    const { rows, total } = await repo.listMessages(this.opts.db, instanceId, filter, limit, (page - 1) * limit);
+    const { rows, total } = await this.rowsAt(instanceId, filter, (page - 1) * limit, limit);
     const last = rows.at(-1);
     // The cursor of what follows this page: a client may go on with ?cursor= from any page.
     const nextCursor = last && page * limit < total ? encodeCursor({ timestamp: Number(last.timestamp), seq: Number(last.seq) }) : null;
     return { items: await withReactionsAndVotes(this.opts.db, rows, this.opts.publicUrl), total, nextCursor };
+  }
+
+  /** `limit` messages of the history from `offset` (newest first), and how many there are: for APIs that page by offset. */
+  async slice(instanceId: string, filter: { status?: MessageStatus; chatId?: string }, offset: number, limit: number): Promise<{ items: MessageView[]; total: number }> {
+    const { rows, total } = await this.rowsAt(instanceId, filter, offset, limit);
+    return { items: await withReactionsAndVotes(this.opts.db, rows, this.opts.publicUrl), total };
+  }
+
+  private async rowsAt(instanceId: string, filter: { status?: MessageStatus; chatId?: string }, offset: number, limit: number) {
+    this.opts.registry.get(instanceId);
+    if (filter.chatId) await this.opts.inbound.settled(instanceId);
+    return repo.listMessages(this.opts.db, instanceId, filter, limit, offset);
   }
 
   /**
@@ -167,8 +177,13 @@ export class MessageService {
 
   /** The stored message's place in the history (`messages.seq`), or null when it is not stored. */
   async seqOf(instanceId: string, messageId: string): Promise<number | null> {
+    return (await this.placeOf(instanceId, messageId))?.seq ?? null;
+  }
+
+  /** The stored message's place in the history and its time (Unix seconds), or null when it is not stored. */
+  async placeOf(instanceId: string, messageId: string): Promise<{ seq: number; timestamp: number } | null> {
     const row = await repo.findMessage(this.opts.db, instanceId, messageId);
-    return row ? Number(row.seq) : null;
+    return row ? { seq: Number(row.seq), timestamp: Number(row.timestamp) } : null;
   }
 
   /** Waits until the engine events received so far are stored. */

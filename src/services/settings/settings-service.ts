@@ -7,7 +7,7 @@ import type { AuditRecorder } from '../access/audit.js';
 import { SYSTEM, type Actor } from '../access/principal.js';
 import type { EventName } from '../events.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
-import type { InstanceSettings, SettingsStore } from './settings-store.js';
+import type { InstanceSettings, SettingsStore, WebhookFormat } from './settings-store.js';
 
 /** How long an event is retried before it is given up (`failed`). */
 export const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -24,6 +24,16 @@ export interface SettingsUpdateInput {
   webhookEvents?: EventName[];
   rejectCalls?: boolean;
   rejectCallsMessage?: string;
+  webhookFormat?: WebhookFormat;
+}
+
+/** GoWA's default webhook secret, which every GoWA install that kept it shares: never accepted. */
+const WELL_KNOWN_SECRETS = new Set(['secret']);
+
+/** The rule of a secret a client chooses (SettingsService.setSecret); a 400 naming `field` otherwise. Check before changing anything else. */
+export function checkChosenSecret(secret: string, field: string): void {
+  if (WELL_KNOWN_SECRETS.has(secret.trim().toLowerCase())) throw new AppError('bad_request', `${field}: "${secret}" is a default secret anyone knows; choose your own (16 characters or more)`);
+  if (secret.length < 16 || secret.length > 256) throw new AppError('bad_request', `${field}: must be 16 to 256 characters`);
 }
 
 export interface DeliveryView {
@@ -132,6 +142,17 @@ export class SettingsService {
     const secret = await this.opts.store.rotateSecret(instanceId);
     await this.opts.audit?.record(actor, 'webhook.secret_rotate', { instanceId });
     return secret;
+  }
+
+  /**
+   * A signing secret the client chose (GoWA clients set their own): at least 16 characters and not
+   * a default everyone knows (GoWA's "secret"). Deliveries from now on are signed with it.
+   */
+  async setSecret(instanceId: string, secret: string, actor: Actor = SYSTEM, field = 'webhookSecret'): Promise<void> {
+    await this.get(instanceId);
+    checkChosenSecret(secret, field);
+    await this.opts.store.setSecret(instanceId, secret);
+    await this.opts.audit?.record(actor, 'webhook.secret_set', { instanceId });
   }
 
   async deliveries(instanceId: string, status: DeliveryStatus | undefined, page: number, limit: number): Promise<{ items: DeliveryView[]; total: number }> {

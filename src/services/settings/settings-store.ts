@@ -1,7 +1,7 @@
 import type { UrlTrust } from '../../net/url-guard.js';
 import type { Db, DbOrTrx } from '../../storage/db.js';
 import { getSettings, newWebhookSecret, updateSettings } from '../../storage/settings-repo.js';
-import type { SettingsRow, SettingsUpdate } from '../../storage/schema.js';
+import type { SettingsRow, SettingsUpdate, WebhookFormatValue } from '../../storage/schema.js';
 import { DEFAULT_EVENT_NAMES, EVENT_NAMES, type EventName } from '../events.js';
 
 export interface InstanceSettings {
@@ -20,7 +20,12 @@ export interface InstanceSettings {
   rejectCalls: boolean;
   /** Sent to a caller whose call was declined; '' sends nothing. */
   rejectCallsMessage: string;
+  /** The body and signature webhooks are sent with: the seed's envelope (Standard Webhooks), or GoWA's. */
+  webhookFormat: WebhookFormat;
 }
+
+export type WebhookFormat = WebhookFormatValue;
+export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['native', 'gowa'];
 
 export type SettingsPatch = Partial<Omit<InstanceSettings, 'webhookSecret'>>;
 
@@ -44,6 +49,7 @@ function fromRow(row: SettingsRow): InstanceSettings {
     chatbotEnabled: row.chatbot_enabled === 1,
     rejectCalls: row.reject_calls === 1,
     rejectCallsMessage: row.reject_calls_message,
+    webhookFormat: row.webhook_format,
   };
 }
 
@@ -76,6 +82,7 @@ export class SettingsStore {
     if (patch.chatbotEnabled !== undefined) set.chatbot_enabled = patch.chatbotEnabled ? 1 : 0;
     if (patch.rejectCalls !== undefined) set.reject_calls = patch.rejectCalls ? 1 : 0;
     if (patch.rejectCallsMessage !== undefined) set.reject_calls_message = patch.rejectCallsMessage;
+    if (patch.webhookFormat !== undefined) set.webhook_format = patch.webhookFormat;
     if (patch.webhookEvents !== undefined) {
       // null is the default (the seed's three events); anything else is kept as chosen, in EVENT_NAMES order.
       const chosen = EVENT_NAMES.filter((e) => patch.webhookEvents!.includes(e));
@@ -90,7 +97,10 @@ export class SettingsStore {
   }
 
   async rotateSecret(instanceId: string): Promise<string> {
-    const secret = newWebhookSecret();
+    return this.setSecret(instanceId, newWebhookSecret());
+  }
+
+  async setSecret(instanceId: string, secret: string): Promise<string> {
     await updateSettings(this.db, instanceId, { webhook_secret: secret });
     this.cache.delete(instanceId);
     return secret;
