@@ -103,6 +103,14 @@ export function eventRoutes(services: Pick<Services, 'events' | 'instances'>, up
   );
 
   // GET /api/events/ws (WebSocket): the same events as JSON text frames.
+  r.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/events/ws',
+    tags: tag,
+    summary: 'The event stream as a WebSocket: the same events as JSON text frames, resumable with ?since=',
+    request: { query: StreamQuery },
+    responses: { 101: { description: 'Switching protocols' }, 400: errors[400], 401: errors[401], 404: errors[404] },
+  });
   r.get(
     '/api/events/ws',
     async (c, next) => {
