@@ -19,17 +19,22 @@ import { validationHook } from './http/openapi.js';
 import { accessKeyRoutes } from './http/routes/access-keys.js';
 import { accessReportRoutes } from './http/routes/access-reports.js';
 import { adminRoutes } from './http/routes/admin.js';
+import { analyticsRoutes } from './http/routes/analytics.js';
 import { bulkRoutes } from './http/routes/bulk.js';
+import { campaignRoutes } from './http/routes/campaigns.js';
 import { chatbotRoutes } from './http/routes/chatbot.js';
 import { channelLabelRoutes } from './http/routes/channels-labels.js';
 import { chatSettingRoutes } from './http/routes/chat-settings.js';
 import { chatRoutes } from './http/routes/chats.js';
 import { eventRoutes } from './http/routes/events.js';
+import { fileRoutes } from './http/routes/files.js';
 import { contactRoutes } from './http/routes/contacts.js';
 import { groupAdminRoutes } from './http/routes/group-admin.js';
 import { groupSettingRoutes } from './http/routes/group-settings.js';
 import { groupRoutes } from './http/routes/groups.js';
 import { instanceRoutes } from './http/routes/instances.js';
+import { instanceEditRoutes } from './http/routes/instance-edits.js';
+import { instanceGroupRoutes } from './http/routes/instance-groups.js';
 import { mediaLibraryRoutes } from './http/routes/media-library.js';
 import { messageActionRoutes } from './http/routes/message-actions.js';
 import { messageHistoryRoutes } from './http/routes/message-history.js';
@@ -41,6 +46,7 @@ import { sandboxRoutes } from './http/routes/sandbox.js';
 import { scheduledRoutes } from './http/routes/scheduled.js';
 import { settingsRoutes } from './http/routes/settings.js';
 import { staticRoutes } from './http/routes/static-files.js';
+import { templateRoutes } from './http/routes/templates.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { publicDir, VERSION } from './paths.js';
 
@@ -94,6 +100,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', authorize(ACCESS_TABLE));
 
   app.route('/', instanceRoutes(services));
+  app.route('/', instanceEditRoutes(services));
   app.route('/', messageSendRoutes(services));
   app.route('/', messageActionRoutes(services));
   app.route('/', messageHistoryRoutes(services));
@@ -117,6 +124,11 @@ export function createApp(deps: AppDeps) {
   app.route('/', accessReportRoutes(services));
   app.route('/', eventRoutes(services, nodeWs.upgradeWebSocket));
   app.route('/', adminRoutes(services));
+  app.route('/', templateRoutes(services));
+  app.route('/', campaignRoutes(services));
+  app.route('/', analyticsRoutes(services));
+  app.route('/', fileRoutes(services));
+  app.route('/', instanceGroupRoutes(services));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -22,6 +22,7 @@ import { EmbedTokenService } from './services/access/embed-token-service.js';
 import { KeyService } from './services/access/key-service.js';
 import { UsageMeter } from './services/access/usage-meter.js';
 import { UsageService } from './services/access/usage-service.js';
+import { AnalyticsService } from './services/analytics/analytics-service.js';
 import { BackupService } from './services/backup/backup-service.js';
 import { ChatbotService } from './services/chatbot/chatbot-service.js';
 import { AccountService } from './services/account/account-service.js';
@@ -30,15 +31,19 @@ import { ChatService } from './services/chats/chat-service.js';
 import { recordPresenceEvents } from './services/chats/presence-events.js';
 import { ContactService } from './services/chats/contact-service.js';
 import { storeEngineReports } from './services/chats/engine-reports.js';
+import { FileService } from './services/files/file-service.js';
 import type { EventSink } from './services/events.js';
 import { GroupAdminService } from './services/groups/group-admin.js';
 import { storeGroupEvents } from './services/groups/group-events.js';
 import { GroupService } from './services/groups/group-service.js';
 import { InstanceRegistry } from './services/instances/instance-registry.js';
+import { InstanceData } from './services/instances/instance-data.js';
+import { InstanceGroupService } from './services/instances/instance-groups.js';
 import { InstanceService } from './services/instances/instance-service.js';
 import { QrImages } from './services/instances/qr-image.js';
 import { StatusRecorder } from './services/instances/status-recorder.js';
 import { BulkService } from './services/jobs/bulk-service.js';
+import { CampaignService } from './services/jobs/campaign-service.js';
 import { ScheduledService } from './services/jobs/scheduled-service.js';
 import { MediaService } from './services/media/media-service.js';
 import { listLibrary } from './media/media-library.js';
@@ -55,6 +60,7 @@ import { SendTracker } from './services/messages/send-tracker.js';
 import { SandboxService } from './services/sandbox-service.js';
 import { SettingsService } from './services/settings/settings-service.js';
 import { SettingsStore } from './services/settings/settings-store.js';
+import { TemplateService } from './services/templates/template-service.js';
 import { DATABASE_FILE, migrate, openDb, type OpenedDb } from './storage/db.js';
 import { teeEvents, type BuildOptions, type Hatline } from './hatline.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
@@ -196,6 +202,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       metrics.forgetInstance(instanceId);
     },
   });
+  const templates = new TemplateService({ db, registry, now });
+  const settings = new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit, urls });
   const services: Services = {
     instances,
     messages,
@@ -207,10 +215,10 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     account: new AccountService({ db, registry }),
     media,
     sends: new QuickSends(messages, media),
-    settings: new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit, urls }),
+    settings,
     chatbot: new ChatbotService({ db, registry, settings: settingsStore, cache: chatbot }),
-    bulk: new BulkService({ db, registry, runner: bulk, mediaSources: media.sources }),
-    scheduled: new ScheduledService({ db, registry, mediaSources: media.sources, now }),
+    bulk: new BulkService({ db, registry, runner: bulk, mediaSources: media.sources, templates }),
+    scheduled: new ScheduledService({ db, registry, mediaSources: media.sources, now, templates }),
     sandbox: new SandboxService({ db, registry, media, inbound }),
     keys,
     embedTokens,
@@ -224,6 +232,12 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     events: eventLog,
     metrics,
     backup: new BackupService({ dataDir: config.dataDir, mediaDir: config.mediaDir, database, version: VERSION, now }),
+    templates,
+    campaigns: new CampaignService({ db, registry, runner: bulk, mediaSources: media.sources, templates }),
+    analytics: new AnalyticsService({ db, registry, now }),
+    files: new FileService({ db, registry, mediaDir: config.mediaDir, publicUrl: config.publicUrl }),
+    instanceGroups: new InstanceGroupService({ db, registry, now }),
+    instanceData: new InstanceData({ db, registry, messages, settings, chatbot, mediaDir: config.mediaDir, audit }),
   };
 
   await instances.restore();

@@ -198,6 +198,12 @@ t('scheduled messages: create one through the tool, and list it', async () => {
   const past = await call('schedule_message', { instanceId: 'a', recipient: '905551112233', body: 'too late', scheduledAt: '2020-01-01T00:00:00Z' });
   assert.match(past.text, /scheduledAt: .* is not in the future/);
   assert.is((await s.json('GET', '/api/instance/a/scheduled')).body.total, 1);
+  // From a template, with the recipient's values.
+  const template = (await s.json('POST', '/api/templates', { title: 'T', body: '{name}: {order}' })).body.template;
+  const fromTemplate = await call('schedule_message', { instanceId: 'a', recipient: '905551112233', recipientName: 'Ali', templateId: template.id, vars: { order: 'A-7' }, scheduledAt: at });
+  assert.not.ok(fromTemplate.isError, fromTemplate.text);
+  const items = (await s.json('GET', '/api/instance/a/scheduled')).body.items;
+  assert.is(items.find((i: any) => i.id === fromTemplate.data.id).body, '{name}: A-7');
 });
 
 t('groups: create one, add and remove members, list it; a key without manage is not offered these tools', async () => {

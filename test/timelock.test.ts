@@ -72,6 +72,35 @@ t('a bulk job to new contacts waits while the timelock lasts, then sends every o
   assert.is((await s.json('GET', '/api/instance/a/status')).body.accountStatus.timelockUntil, undefined, 'over');
 });
 
+t('a campaign to new contacts waits while the timelock lasts, then sends every recipient, with nothing failed', async () => {
+  const s = await testServer();
+  await linkedSandbox(s, 'a');
+  await s.json('POST', '/api/sandbox/a/timelock', { seconds: 2 });
+  const res = await s.json('POST', '/api/campaigns', {
+    name: 'timelock',
+    instanceId: 'a',
+    body: 'Merhaba {name}',
+    delayMs: 500,
+    recipients: [{ phone: '905550004001', name: 'Ada' }, { phone: '905550004002', name: 'Can' }],
+  });
+  assert.is(res.status, 200, JSON.stringify(res.body));
+  const id = res.body.campaign.id;
+  await eventually('the timelock to be known', async () => (await s.json('GET', '/api/instance/a/status')).body.accountStatus.timelockUntil);
+  const waiting = (await s.json('GET', `/api/campaigns/${id}`)).body.campaign;
+  assert.is(waiting.failed, 0, 'a refused recipient is not failed');
+  const done = await eventually(
+    'the campaign to finish',
+    async () => {
+      const c = (await s.json('GET', `/api/campaigns/${id}`)).body.campaign;
+      return c.status === 'completed' ? c : false;
+    },
+    10_000,
+  );
+  assert.equal([done.sent, done.failed], [2, 0]);
+  const history = (await s.json('GET', '/api/instance/a/messages?limit=10')).body.items as any[];
+  assert.equal(history.map((m) => [m.body, m.status === 'failed']).sort(), [['Merhaba Ada', false], ['Merhaba Can', false]]);
+});
+
 t('a scheduled message to a new contact waits while the timelock lasts, then goes', async () => {
   const s = await testServer();
   await linkedSandbox(s, 'a');

@@ -1,7 +1,12 @@
-// The dashboard's entry point: sign-in, the hash router (#/, #/inbox/{id}, #/access and #/instance/{id}/{tab}) and the
+// The dashboard's entry point: sign-in, the hash router (#/, #/inbox/{id}, #/access, #/campaigns[/{id}],
+// #/templates, #/analytics, #/files and #/instance/{id}/{tab}) and the
 // page frame. Views are functions that render into <main> and answer { stop, update? }.
 import { api, onUnauthorized, token } from './api.js';
 import { accessView } from './access.js';
+import { analyticsView } from './analytics.js';
+import { campaignsView } from './campaigns.js';
+import { filesView } from './files.js';
+import { templatesView } from './templates.js';
 import { clearErrors, fill, h, showError } from './dom.js';
 import { inboxView } from './inbox-page.js';
 import { instanceView } from './instance.js';
@@ -26,6 +31,8 @@ function parseRoute() {
   if (parts[0] === 'instance' && parts[1]) return { name: 'instance', id: parts[1], tab: parts[2] || 'overview' };
   if (parts[0] === 'access') return { name: 'access' };
   if (parts[0] === 'inbox') return { name: 'inbox', id: parts[1] };
+  if (parts[0] === 'campaigns') return { name: 'campaigns', id: parts[1] ?? null };
+  if (['templates', 'analytics', 'files'].includes(parts[0])) return { name: parts[0] };
   return { name: 'list' };
 }
 
@@ -49,7 +56,16 @@ function render() {
   if (current?.update?.(route)) return;
   stopCurrent();
   fill(main);
-  const views = { instance: instanceView, access: accessView, inbox: inboxView, list: instancesView };
+  const views = {
+    instance: instanceView,
+    access: accessView,
+    inbox: inboxView,
+    campaigns: campaignsView,
+    templates: templatesView,
+    analytics: analyticsView,
+    files: filesView,
+    list: instancesView,
+  };
   current = views[route.name](main, route);
   if (!firstRender) main.querySelector('h1')?.focus();
   firstRender = false;

@@ -1,15 +1,39 @@
-// #/ — every instance with its live status (polled every 3 s while the page is visible), and the
-// form that creates one.
+// #/ — every instance with its live status (polled every 3 s while the page is visible), grouped
+// and filtered by instance group, the form that creates one, and the instance groups.
 import { api, inst } from './api.js';
 import { act, announce, field, fill, h, poll, showNotice, statusBadge, table, when } from './dom.js';
+import { groupLabel, groupPicker, groupsCard } from './instance-groups.js';
 
 export function instancesView(root) {
   const listBox = h('div', { id: 'instance-list' }, h('p', { class: 'empty' }, 'Loading…'));
   let lastJson = '';
   let lastStatuses = {};
 
+  let groups = [];
+  const groupFilter = h('select', { name: 'group', id: 'group-filter' }, h('option', { value: 'all' }, 'All groups'));
+  groupFilter.addEventListener('change', () => {
+    lastJson = '';
+    poller.now();
+  });
+  const groupCard = groupsCard(() => {
+    lastJson = '';
+    poller.now();
+  });
+
+  function showGroups() {
+    const chosen = groupFilter.value;
+    fill(groupFilter, h('option', { value: 'all' }, 'All groups'), groups.map((g) => h('option', { value: String(g.id) }, g.name)), h('option', { value: 'none' }, 'No group'));
+    groupFilter.value = [...groupFilter.options].some((o) => o.value === chosen) ? chosen : 'all';
+    groupCard.show(groups);
+  }
+
   async function load() {
-    const data = await api('GET', 'api/instance');
+    const [data, g] = await Promise.all([api('GET', 'api/instance'), api('GET', 'api/instance-groups')]);
+    if (JSON.stringify(g.groups) !== JSON.stringify(groups)) {
+      groups = g.groups;
+      lastJson = '';
+      showGroups();
+    }
     const json = JSON.stringify(data);
     if (json === lastJson) return;
     lastJson = json;
@@ -24,7 +48,8 @@ export function instancesView(root) {
   function renderList(data) {
     // Keep keyboard focus on the same control across a refresh of the table.
     const focusKey = document.activeElement?.dataset?.key;
-    const rows = data.instances.map((id) => {
+    const groupOf = (id) => data.details?.[id]?.groupId ?? null;
+    const row = (id) => {
       const status = data.statuses[id]?.accountStatus ?? { status: 'disconnected' };
       const d = data.details?.[id] ?? {};
       const account = d.account ? `${d.account.name || ''} ${d.account.phone ? `+${d.account.phone}` : ''}`.trim() : '—';
@@ -43,14 +68,26 @@ export function instancesView(root) {
         d.engine || '—',
         h('span', { class: 'status-cell' }, statusBadge(status.status), status.error ? h('small', { class: 'muted' }, ` ${status.error}`) : null),
         account,
+        groupPicker(id, groups, groupOf(id), () => poller.now()),
         when(d.createdAt),
         actions,
       ];
-    });
-    fill(
-      listBox,
-      table('Instances', ['Instance', 'Description', 'Engine', 'Status', 'Account', 'Created', 'Actions'], rows, 'No instances yet: create one above.'),
-    );
+    };
+    const columns = ['Instance', 'Description', 'Engine', 'Status', 'Account', 'Group', 'Created', 'Actions'];
+    if (data.instances.length === 0) {
+      fill(listBox, table('Instances', columns, [], 'No instances yet: create one above.'));
+    } else {
+      // One table per group (in the groups' order), then the instances in none; the filter keeps one.
+      const sections = [...groups.map((g) => [String(g.id), groupLabel(g), data.instances.filter((id) => groupOf(id) === g.id)]), ['none', 'No group', data.instances.filter((id) => groupOf(id) === null)]];
+      const shown = sections.filter(([key, , ids]) => ids.length > 0 && (groupFilter.value === 'all' || groupFilter.value === key));
+      fill(
+        listBox,
+        shown.length === 0 ? h('p', { class: 'empty' }, 'No instances in this group.') : null,
+        shown.map(([key, title, ids]) =>
+          h('section', { class: 'instance-group', dataset: { group: key }, 'aria-label': typeof title === 'string' ? title : title.textContent }, groups.length ? h('h3', null, title, ` (${ids.length})`) : null, table('Instances', columns, ids.map(row))),
+        ),
+      );
+    }
     if (focusKey) listBox.querySelector(`[data-key="${CSS.escape(focusKey)}"]`)?.focus();
   }
 
@@ -113,7 +150,13 @@ export function instancesView(root) {
     h('h1', { tabindex: '-1' }, 'Instances'),
     h('p', { class: 'lead' }, 'Each instance is one WhatsApp account. Create one, connect it, and scan its QR code with the phone.'),
     form,
-    h('section', { class: 'card', 'aria-labelledby': 'list-title' }, h('h2', { id: 'list-title' }, 'Your instances'), listBox),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'list-title' },
+      h('div', { class: 'card-head' }, h('h2', { id: 'list-title' }, 'Your instances'), field('Show', groupFilter)),
+      listBox,
+    ),
+    groupCard.el,
   );
 
   document.title = 'Instances — Hatline';

@@ -47,6 +47,8 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   'GET /api/instance': read,
   'POST /api/instance': p('manage', { globalScope: true }),
   [`DELETE ${I}`]: manage,
+  // Filing an instance under a group changes how the operator's instances are organised: a global key.
+  [`PATCH ${I}`]: p('manage', { globalScope: true }),
   [`GET ${I}/status`]: read,
   [`GET ${I}/qr`]: read,
   [`GET ${I}/qrcode`]: read,
@@ -143,6 +145,25 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   [`GET ${I}/scheduled`]: read,
   [`POST ${I}/scheduled`]: manage,
   [`DELETE ${I}/scheduled/:id`]: manage,
+
+  // Templates (shared ones are written with a global key only: the service says so), campaigns,
+  // analytics, files and instance groups; embed tokens reach none of them.
+  'GET /api/templates': read,
+  'POST /api/templates': manage,
+  'GET /api/templates/:id': read,
+  'PATCH /api/templates/:id': manage,
+  'DELETE /api/templates/:id': manage,
+  'GET /api/campaigns': read,
+  'POST /api/campaigns': manage,
+  'GET /api/campaigns/:id': read,
+  'DELETE /api/campaigns/:id': manage,
+  'GET /api/analytics': read,
+  'GET /api/files': read,
+  'GET /api/files/:id/raw': read,
+  'GET /api/instance-groups': read,
+  'POST /api/instance-groups': p('manage', { globalScope: true }),
+  'PATCH /api/instance-groups/:id': p('manage', { globalScope: true }),
+  'DELETE /api/instance-groups/:id': p('manage', { globalScope: true }),
 
   // Sandbox controls (they play the phone and the other side)
   'POST /api/sandbox/:instanceId/scan': manage,

@@ -1,14 +1,19 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { AnalyticsService } from '../services/analytics/analytics-service.js';
 import type { BackupService } from '../services/backup/backup-service.js';
 import type { ChatbotService } from '../services/chatbot/chatbot-service.js';
 import type { AccountService } from '../services/account/account-service.js';
 import type { ChatService } from '../services/chats/chat-service.js';
 import type { ContactService } from '../services/chats/contact-service.js';
+import type { FileService } from '../services/files/file-service.js';
 import type { GroupAdminService } from '../services/groups/group-admin.js';
 import type { GroupService } from '../services/groups/group-service.js';
+import type { InstanceData } from '../services/instances/instance-data.js';
+import type { InstanceGroupService } from '../services/instances/instance-groups.js';
 import type { InstanceService } from '../services/instances/instance-service.js';
 import type { BulkService } from '../services/jobs/bulk-service.js';
+import type { CampaignService } from '../services/jobs/campaign-service.js';
 import type { ScheduledService } from '../services/jobs/scheduled-service.js';
 import type { MediaService } from '../services/media/media-service.js';
 import type { QuickSends } from '../services/messages/quick-sends.js';
@@ -17,6 +22,7 @@ import type { MessageService } from '../services/messages/message-service.js';
 import type { MetricsService } from '../services/metrics/metrics-service.js';
 import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
+import type { TemplateService } from '../services/templates/template-service.js';
 import type { EventLog } from '../services/event-log.js';
 import type { AuditTrail } from '../services/access/audit.js';
 import type { Authenticator } from '../services/access/authenticator.js';
@@ -54,6 +60,17 @@ export interface Services {
   events: EventLog;
   metrics: MetricsService;
   backup: BackupService;
+  /** Message templates with {variables}. */
+  templates: TemplateService;
+  /** Named bulk sends with variables per recipient. */
+  campaigns: CampaignService;
+  /** Message counts over time, from counters. */
+  analytics: AnalyticsService;
+  /** The media files of every message. */
+  files: FileService;
+  instanceGroups: InstanceGroupService;
+  /** Deleting an instance's data but keeping the instance. */
+  instanceData: InstanceData;
 }
 
 export interface AppDeps {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { JOB_MESSAGE_TYPES } from '../services/jobs/job-message.js';
+import { TemplateIdField, VarsSchema } from './routes/job-schemas.js';
 
 /** A stored message as the API shows it (history, chat messages; webhooks carry the same fields). */
 export const MessageSchema = z
@@ -107,7 +108,9 @@ export const CreateScheduledSchema = z
     recipient: z.string().min(1).openapi({ example: '+905321234567' }),
     recipientName: z.string().max(256).optional(),
     messageType: z.enum(JOB_MESSAGE_TYPES).default('text'),
-    body: z.string().max(65536).optional(),
+    body: z.string().max(65536).optional().openapi({ description: '{name} (recipientName, or the number), {phone} and vars are filled in' }),
+    templateId: TemplateIdField,
+    vars: VarsSchema.optional(),
     mediaUrl: z.string().min(1).optional(),
     filename: z.string().min(1).max(255).optional(),
     scheduledAt: z.string().openapi({ example: '2026-12-01T09:00:00+03:00', description: 'ISO 8601, in the future; no offset means UTC' }),

@@ -125,6 +125,8 @@ export const SEND_TOOLS = [
         recipientName: b.recipientName ?? null,
         messageType: b.messageType,
         body: b.body ?? null,
+        templateId: b.templateId,
+        vars: b.vars,
         mediaUrl: b.mediaUrl ?? null,
         filename: b.filename ?? null,
         scheduledAt: b.scheduledAt,

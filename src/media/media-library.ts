@@ -67,3 +67,30 @@ export async function deleteLibraryFile(opts: MediaLibraryOptions, instanceId: s
     throw err;
   }
 }
+
+/** Deletes every file of the instance's folder (uploads being written too); answers how many, and their bytes. */
+export async function clearLibrary(mediaDir: string, instanceId: string): Promise<{ files: number; bytes: number }> {
+  const dir = instanceMediaDir(mediaDir, instanceId);
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { files: 0, bytes: 0 };
+    throw err;
+  }
+  let files = 0;
+  let bytes = 0;
+  for (const e of entries) {
+    if (!e.isFile() || !isSafeFileName(e.name)) continue;
+    const full = path.join(dir, e.name);
+    try {
+      const { size } = await lstat(full);
+      await unlink(full);
+      files++;
+      bytes += size;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // gone meanwhile
+    }
+  }
+  return { files, bytes };
+}

@@ -3,11 +3,20 @@ import type { DbOrTrx } from './db.js';
 import type { BulkJobRow, BulkRecipientRow, RecipientStatus } from './schema.js';
 import { transact } from './transact.js';
 
-/** A new job: what the client chose; status, counts and times start empty. */
-export type NewBulkJob = Pick<BulkJobRow, 'instance_id' | 'message_type' | 'body' | 'media_url' | 'media_url_trust' | 'filename' | 'delay'>;
+/** A new job: what the client chose; status, counts and times start empty. A campaign has a name and `delay_ms`. */
+export type NewBulkJob = Pick<BulkJobRow, 'instance_id' | 'message_type' | 'body' | 'media_url' | 'media_url_trust' | 'filename' | 'delay'> &
+  Partial<Pick<BulkJobRow, 'name' | 'delay_ms' | 'template_id'>>;
+
+export interface NewRecipient {
+  recipient: string;
+  chat_id: string;
+  name: string | null;
+  /** JSON of the recipient's own variables, or null. */
+  vars: string | null;
+}
 
 /** Creates the job and its recipients in one transaction; answers the job id. */
-export async function insertJob(db: DbOrTrx, job: NewBulkJob, recipients: { recipient: string; chat_id: string; name: string | null }[]): Promise<number> {
+export async function insertJob(db: DbOrTrx, job: NewBulkJob, recipients: NewRecipient[]): Promise<number> {
   const write = async (trx: DbOrTrx) => {
     const { id } = await trx
       .insertInto('bulk_jobs')
@@ -25,18 +34,20 @@ export async function insertJob(db: DbOrTrx, job: NewBulkJob, recipients: { reci
   return db.isTransaction ? write(db) : transact(db, write);
 }
 
+/** A plain bulk job of the instance (campaigns are found with campaigns-repo). */
 export function findJob(db: DbOrTrx, instanceId: string, id: number): Promise<BulkJobRow | undefined> {
-  return db.selectFrom('bulk_jobs').selectAll().where('instance_id', '=', instanceId).where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('bulk_jobs').selectAll().where('instance_id', '=', instanceId).where('id', '=', id).where('name', 'is', null).executeTakeFirst();
 }
 
 export function jobById(db: DbOrTrx, id: number): Promise<BulkJobRow | undefined> {
   return db.selectFrom('bulk_jobs').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The plain bulk jobs of an instance, newest first. */
 export async function listJobs(db: DbOrTrx, instanceId: string, limit: number, offset: number): Promise<{ rows: BulkJobRow[]; total: number }> {
   const [rows, count] = await Promise.all([
-    db.selectFrom('bulk_jobs').selectAll().where('instance_id', '=', instanceId).orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-    db.selectFrom('bulk_jobs').select(sql<number>`count(*)`.as('n')).where('instance_id', '=', instanceId).executeTakeFirstOrThrow(),
+    db.selectFrom('bulk_jobs').selectAll().where('instance_id', '=', instanceId).where('name', 'is', null).orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+    db.selectFrom('bulk_jobs').select(sql<number>`count(*)`.as('n')).where('instance_id', '=', instanceId).where('name', 'is', null).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }

@@ -88,6 +88,9 @@ export function openDb(file: string, log: (message: string) => void = () => unde
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // SQLite's own lower() folds ASCII only; PostgreSQL's folds every letter. Searches that ignore
+  // case (text-search.ts) then find "Ürün" from "ürün" on both.
+  sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
   let checkpointer: Checkpointer | null = null;
   if (onDisk) {
     sqlite.pragma('wal_autocheckpoint = 0');

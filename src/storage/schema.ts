@@ -1,14 +1,16 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ApiKeyInstancesTable, ApiKeysTable, AuditLogTable, EmbedTokenInstancesTable, EmbedTokensTable, InstanceUsageTable } from './schema-access.js';
+import type { WafixerTables } from './schema-wafixer.js';
 
 export * from './schema-access.js';
+export * from './schema-wafixer.js';
 
 /**
  * Every table, as the code sees it. Integers 0/1 are booleans; `*_at` times are unix milliseconds
  * (`bigint` columns) except `timestamp` and `last_message_at`, which are unix seconds as WhatsApp
  * reports them. Status columns are the literal unions below.
  */
-export interface Database {
+export interface Database extends WafixerTables {
   instances: InstancesTable;
   settings: SettingsTable;
   messages: MessagesTable;
@@ -52,6 +54,8 @@ export interface InstancesTable {
   account_phone: string | null;
   created_at: number;
   updated_at: number;
+  /** The instance group it is filed under (migration 013). */
+  group_id: Generated<number | null>;
 }
 export type InstanceRow = Selectable<InstancesTable>;
 export type NewInstanceRow = Insertable<InstancesTable>;
@@ -238,6 +242,12 @@ export interface BulkJobsTable {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** A campaign's name (migration 013); null: a plain bulk job. */
+  name: Generated<string | null>;
+  /** Milliseconds between two recipients; null: `delay` seconds. */
+  delay_ms: Generated<number | null>;
+  /** The template the body was taken from, if any. */
+  template_id: Generated<number | null>;
 }
 export type BulkJobRow = Selectable<BulkJobsTable>;
 export type NewBulkJobRow = Insertable<BulkJobsTable>;
@@ -252,6 +262,8 @@ export interface BulkRecipientsTable {
   message_id: string | null;
   error: string | null;
   updated_at: number | null;
+  /** JSON object of the recipient's own variables (migration 013). */
+  vars: Generated<string | null>;
 }
 export type BulkRecipientRow = Selectable<BulkRecipientsTable>;
 

@@ -89,6 +89,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages sent, received, failed, delivered and read over time, with totals and the busiest instances */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description One instance; left out: every instance the token sees */
+                    instanceId?: string;
+                    /** @description 24h (hourly points), 7d, 30d or 90d (daily points, UTC); default 7d */
+                    range?: "24h" | "7d" | "30d" | "90d";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The series */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Analytics"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -100,7 +159,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    action?: "key.create" | "key.revoke" | "embed_token.create" | "embed_token.revoke" | "instance.create" | "instance.delete" | "settings.update" | "webhook.secret_rotate" | "webhook.secret_set";
+                    action?: "key.create" | "key.revoke" | "embed_token.create" | "embed_token.revoke" | "instance.create" | "instance.delete" | "instance.data_delete" | "settings.update" | "webhook.secret_rotate" | "webhook.secret_set";
                     instanceId?: string;
                     /** @description Items per page (default 50, at most 500) */
                     limit?: number;
@@ -159,6 +218,232 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns, newest first (of the instances the token sees) */
+        get: {
+            parameters: {
+                query?: {
+                    instanceId?: string;
+                    /** @description Items per page (default 50, at most 200) */
+                    limit?: number;
+                    /** @description Page number (default 1) */
+                    page?: number;
+                    status?: "queued" | "running" | "completed" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Campaigns */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaigns: components["schemas"]["Campaign"][];
+                            limit: number;
+                            page: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a campaign and start it in the background */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateCampaign"];
+                };
+            };
+            responses: {
+                /** @description Started */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaign: components["schemas"]["Campaign"];
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign with each recipient's status, message id and error */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The campaign */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaign: components["schemas"]["Campaign"] & {
+                                recipients: components["schemas"]["CampaignRecipient"][];
+                            };
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Cancel a queued or running campaign (action "cancelled"); delete a finished one (action "deleted") */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Cancelled or deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            action: "cancelled" | "deleted";
+                            /** @enum {boolean} */
+                            ok: true;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -770,6 +1055,137 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every media file of every message, in and out, newest first, with the counts per kind */
+        get: {
+            parameters: {
+                query?: {
+                    instanceId?: string;
+                    limit?: number;
+                    /** @description Text in the file name or caption (any case) */
+                    q?: string;
+                    type?: "all" | "image" | "video" | "audio" | "document";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Files */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Files per kind (of the instance asked for, or of every instance the token sees), whatever type and q say */
+                            counts: {
+                                all: number;
+                                audio: number;
+                                document: number;
+                                image: number;
+                                video: number;
+                            };
+                            items: components["schemas"]["File"][];
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/{id}/raw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file itself; ?download=1 to save it under its name */
+        get: {
+            parameters: {
+                query?: {
+                    download?: "0" | "1";
+                    /** @description With message:{messageId}: the instance whose message it is */
+                    instanceId?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description A file id, or message:{messageId} */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file, with its MIME type */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/get_qrcode": {
         parameters: {
             query?: never;
@@ -1058,7 +1474,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/instance/{instanceId}": {
+    "/api/instance-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Instance groups with their instances (a key scoped to instances: the groups they are in) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Groups */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            groups: components["schemas"]["InstanceGroup"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an instance group */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateInstanceGroup"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            group: components["schemas"]["InstanceGroup"];
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance-groups/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1068,14 +1568,13 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete an instance with its messages, media and session */
+        /** Delete an instance group: its instances stay, without a group */
         delete: {
             parameters: {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Instance id */
-                    instanceId: string;
+                    id: number;
                 };
                 cookie?: never;
             };
@@ -1088,6 +1587,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Instance or resource not found */
@@ -1103,7 +1620,200 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Rename an instance group or change its colour */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateInstanceGroup"];
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            group: components["schemas"]["InstanceGroup"];
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/instance/{instanceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an instance with its messages, media and session; or, with scope "data", only the data asked for */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["DeleteInstance"];
+                };
+            };
+            responses: {
+                /** @description Deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description When scope was given
+                             * @enum {boolean}
+                             */
+                            ok?: true;
+                            /**
+                             * @description When scope was given
+                             * @enum {string}
+                             */
+                            scope?: "instance" | "data";
+                            /** @enum {boolean} */
+                            success: true;
+                            summary?: components["schemas"]["DataSummary"];
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** File the instance under an instance group (groupId null: none) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateInstance"];
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            instance: {
+                                groupId: number | null;
+                                id: string;
+                            };
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/instance/{instanceId}/bulk": {
@@ -13026,6 +13736,305 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Message templates: the shared ones and those of the instances the token sees */
+        get: {
+            parameters: {
+                query?: {
+                    category?: string;
+                    /** @description Only what this instance can use: shared templates and its own */
+                    instanceId?: string;
+                    /** @description Text in the title, body or shortcut (any case) */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Templates */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            templates: components["schemas"]["Template"][];
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a template */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateTemplate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            template: components["schemas"]["Template"];
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One template */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The template */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            template: components["schemas"]["Template"];
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a template (bulk jobs, campaigns and scheduled messages made from it keep their text) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a template (the fields given) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateTemplate"];
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            template: components["schemas"]["Template"];
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/usage": {
         parameters: {
             query?: never;
@@ -21774,6 +22783,55 @@ export interface components {
                 webVersion?: string;
             };
         };
+        Analytics: {
+            /**
+             * @description hour for 24h; day (UTC) for 7d, 30d and 90d
+             * @enum {string}
+             */
+            granularity: "hour" | "day";
+            instanceId: string | null;
+            /** @enum {string} */
+            range: "24h" | "7d" | "30d" | "90d";
+            series: {
+                /** @example 2026-03-01T00:00:00.000Z */
+                at: string;
+                /** @description Outgoing messages delivered to the phone (or read, or played) */
+                delivered: number;
+                failed: number;
+                /** @description Outgoing messages read (or played) */
+                read: number;
+                received: number;
+                /** @description Outgoing messages WhatsApp accepted */
+                sent: number;
+                /** @description Unix seconds */
+                t: number;
+            }[];
+            /** @description At most 5, busiest first */
+            topInstances: {
+                /** @description Outgoing messages delivered to the phone (or read, or played) */
+                delivered: number;
+                failed: number;
+                instanceId: string;
+                /** @description Outgoing messages read (or played) */
+                read: number;
+                received: number;
+                /** @description Outgoing messages WhatsApp accepted */
+                sent: number;
+                total: number;
+            }[];
+            totals: {
+                /** @description Outgoing messages delivered to the phone (or read, or played) */
+                delivered: number;
+                failed: number;
+                /** @description Outgoing messages read (or played) */
+                read: number;
+                received: number;
+                /** @description Outgoing messages WhatsApp accepted */
+                sent: number;
+                /** @description sent + received */
+                total: number;
+            };
+        };
         ApiKey: {
             createdAt: string;
             /** @description "admin", or the id of the key that created it */
@@ -21805,7 +22863,7 @@ export interface components {
         };
         AuditEntry: {
             /**
-             * @description key.create, key.revoke, embed_token.create, embed_token.revoke, instance.create, instance.delete, settings.update, webhook.secret_rotate, webhook.secret_set
+             * @description key.create, key.revoke, embed_token.create, embed_token.revoke, instance.create, instance.delete, instance.data_delete, settings.update, webhook.secret_rotate, webhook.secret_set
              * @example key.create
              */
             action: string;
@@ -21871,6 +22929,8 @@ export interface components {
             startedAt: string | null;
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "cancelled";
+            /** @description The template the body was taken from */
+            templateId: number | null;
             total: number;
         };
         BulkRecipient: {
@@ -21882,6 +22942,46 @@ export interface components {
             position: number;
             /** @enum {string} */
             status: "pending" | "sending" | "sent" | "failed" | "cancelled";
+            vars: {
+                [key: string]: string;
+            } | null;
+        };
+        Campaign: {
+            body: string | null;
+            cancelled: number;
+            createdAt: string;
+            /** @description Milliseconds between two recipients */
+            delayMs: number;
+            failed: number;
+            filename: string | null;
+            finishedAt: string | null;
+            id: number;
+            instanceId: string;
+            mediaUrl: string | null;
+            messageType: string;
+            /** @example Bahar indirimi */
+            name: string;
+            /** @description Not sent yet (includes one being sent) */
+            pending: number;
+            sent: number;
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "cancelled";
+            templateId: number | null;
+            total: number;
+        };
+        CampaignRecipient: {
+            chatId: string;
+            error: string | null;
+            messageId: string | null;
+            name: string | null;
+            phone: string;
+            position: number;
+            /** @enum {string} */
+            status: "pending" | "sending" | "sent" | "failed" | "cancelled";
+            vars: {
+                [key: string]: string;
+            } | null;
         };
         Channel: {
             description: string | null;
@@ -22010,7 +23110,7 @@ export interface components {
         };
         CreateBulk: {
             /**
-             * @description {name} and {phone} are filled per recipient
+             * @description {name}, {phone} and the recipient's vars are filled per recipient
              * @example Merhaba {name}!
              */
             body?: string;
@@ -22033,7 +23133,67 @@ export interface components {
                 id: string;
                 /** @example Ali */
                 name?: string;
+                /**
+                 * @description Fills {order}, {tracking}, ... in the text for this recipient ({name} and {phone} are always there)
+                 * @example {
+                 *       "order": "A-1042",
+                 *       "tracking": "TR123"
+                 *     }
+                 */
+                vars?: {
+                    [key: string]: string | number | boolean;
+                };
             }[];
+            /**
+             * @description Instead of body: the body of this template (shared, or of this instance)
+             * @example 3
+             */
+            templateId?: number;
+        };
+        CreateCampaign: {
+            /**
+             * @description {name}, {phone} and each recipient's vars are filled in
+             * @example Merhaba {name}, {code} kodu ile %20 indirim!
+             */
+            body?: string;
+            /**
+             * @description Milliseconds between two recipients, 500-60000 (default 3000)
+             * @default 3000
+             */
+            delayMs: number;
+            filename?: string;
+            /** @example sales */
+            instanceId: string;
+            mediaUrl?: string;
+            /**
+             * @description text (default), or image/document with mediaUrl (body is the caption)
+             * @default text
+             * @enum {string}
+             */
+            messageType: "text" | "image" | "document";
+            /** @example Bahar indirimi */
+            name: string;
+            recipients: {
+                /** @example Ali */
+                name?: string;
+                /** @example 905321234567 */
+                phone: string;
+                /**
+                 * @description Fills {order}, {tracking}, ... in the text for this recipient ({name} and {phone} are always there)
+                 * @example {
+                 *       "order": "A-1042",
+                 *       "tracking": "TR123"
+                 *     }
+                 */
+                vars?: {
+                    [key: string]: string | number | boolean;
+                };
+            }[];
+            /**
+             * @description Instead of body: the body of this template (shared, or of this instance)
+             * @example 3
+             */
+            templateId?: number;
         };
         CreatedEmbedToken: {
             customerLabel: string;
@@ -22090,7 +23250,18 @@ export interface components {
              */
             id?: string;
         };
+        CreateInstanceGroup: {
+            /**
+             * @description grape, peach, wagreen, sky, rose or cream (default wagreen)
+             * @example sky
+             * @enum {string}
+             */
+            color?: "grape" | "peach" | "wagreen" | "sky" | "rose" | "cream";
+            /** @example Sales */
+            name: string;
+        };
         CreateScheduled: {
+            /** @description {name} (recipientName, or the number), {phone} and vars are filled in */
             body?: string;
             filename?: string;
             mediaUrl?: string;
@@ -22107,6 +23278,79 @@ export interface components {
              * @example 2026-12-01T09:00:00+03:00
              */
             scheduledAt: string;
+            /**
+             * @description Instead of body: the body of this template (shared, or of this instance)
+             * @example 3
+             */
+            templateId?: number;
+            /**
+             * @description Fills {order}, {tracking}, ... in the text for this recipient ({name} and {phone} are always there)
+             * @example {
+             *       "order": "A-1042",
+             *       "tracking": "TR123"
+             *     }
+             */
+            vars?: {
+                [key: string]: string | number | boolean;
+            };
+        };
+        CreateTemplate: {
+            /**
+             * @description {name}, {phone} and the recipient's own vars are filled per recipient
+             * @example Hello {name}, your order {order} is on its way.
+             */
+            body: string;
+            /** @example Orders */
+            category?: string | null;
+            /** @description The instance it belongs to; left out: shared by every instance (needs a global key) */
+            instanceId?: string | null;
+            /**
+             * @description Unique among the shared templates, or among one instance's
+             * @example /shipped
+             */
+            shortcut?: string | null;
+            /** @example Order shipped */
+            title: string;
+        };
+        /** @description With scope "data": what was removed */
+        DataSummary: {
+            chats?: number;
+            contacts?: number;
+            /** @description Stored details of WhatsApp groups, removed with the chats */
+            groups?: number;
+            integrations?: {
+                chatbotRules: number;
+                webhook: boolean;
+            };
+            /** @description Always 0: labels live in WhatsApp, Hatline keeps none */
+            labels?: number;
+            media?: {
+                bytes: number;
+                files: number;
+            };
+            messages?: number;
+        };
+        DeleteInstance: {
+            /**
+             * @description With scope "data": the parts to remove (left out: all of them)
+             * @example {
+             *       "messages": true,
+             *       "media": true
+             *     }
+             */
+            includes?: {
+                chats?: boolean;
+                contacts?: boolean;
+                integrations?: boolean;
+                labels?: boolean;
+                media?: boolean;
+                messages?: boolean;
+            };
+            /**
+             * @description instance (default): the instance and everything of it; data: only its data, the instance stays
+             * @enum {string}
+             */
+            scope?: "instance" | "data";
         };
         EmbedStatus: {
             customerLabel: string;
@@ -22163,6 +23407,35 @@ export interface components {
              */
             requestId?: string;
         };
+        File: {
+            caption: string | null;
+            chatId: string;
+            filename: string;
+            fromMe: boolean;
+            /**
+             * @description For /api/files/{id}/raw
+             * @example 10452
+             */
+            id: string;
+            instanceId: string;
+            /**
+             * @description By MIME type: image (stickers too), video, audio (voice notes too), document (anything else)
+             * @enum {string}
+             */
+            kind: "image" | "video" | "audio" | "document";
+            messageId: string;
+            /** @example image */
+            messageType: string;
+            /** @example image/jpeg */
+            mimetype: string;
+            /** @example /api/files/10452/raw */
+            rawUrl: string;
+            size: number | null;
+            /** @description Unix seconds of the message */
+            timestamp: number;
+            /** @description PUBLIC_URL/media/{instanceId}/{file}, served without a token */
+            url: string;
+        };
         Group: {
             /** @description Only admins send messages (null: not known) */
             announce: boolean | null;
@@ -22214,14 +23487,31 @@ export interface components {
              */
             participants: number;
         };
+        InstanceGroup: {
+            /**
+             * @description grape, peach, wagreen, sky, rose or cream (default wagreen)
+             * @example sky
+             * @enum {string}
+             */
+            color: "grape" | "peach" | "wagreen" | "sky" | "rose" | "cream";
+            createdAt: string;
+            id: number;
+            /** @description The instances filed under it (of those the token sees) */
+            instanceIds: string[];
+            /** @example Sales */
+            name: string;
+            updatedAt: string;
+        };
         InstanceList: {
-            /** @description Hatline addition: description, engine and account of each instance */
+            /** @description Hatline addition: description, engine, account and group of each instance */
             details: {
                 [key: string]: {
                     account: components["schemas"]["Account"];
                     createdAt: number;
                     description: string;
                     engine: string;
+                    /** @description The instance group it is filed under (PATCH /api/instance/{id}) */
+                    groupId: number | null;
                 };
             };
             /**
@@ -22460,6 +23750,42 @@ export interface components {
             /** @enum {boolean} */
             success: true;
         };
+        Template: {
+            /** @example Hello {name}, your order {order} is on its way. */
+            body: string;
+            /** @example Orders */
+            category: string | null;
+            createdAt: string;
+            id: number;
+            /** @description null: shared by every instance */
+            instanceId: string | null;
+            /** @example /shipped */
+            shortcut: string | null;
+            /** @example Order shipped */
+            title: string;
+            updatedAt: string;
+            /**
+             * @description The {variables} the body uses
+             * @example [
+             *       "name",
+             *       "order"
+             *     ]
+             */
+            variables: string[];
+        };
+        UpdateInstance: {
+            groupId: number | null;
+        };
+        UpdateInstanceGroup: {
+            /**
+             * @description grape, peach, wagreen, sky, rose or cream (default wagreen)
+             * @example sky
+             * @enum {string}
+             */
+            color?: "grape" | "peach" | "wagreen" | "sky" | "rose" | "cream";
+            /** @example Sales */
+            name?: string;
+        };
         UpdateSettings: {
             /** @description Decline incoming calls at once */
             rejectCalls?: boolean | ("true" | "false");
@@ -22476,6 +23802,22 @@ export interface components {
              */
             webhookFormat?: "native" | "gowa";
             webhookUrl?: string;
+        };
+        UpdateTemplate: {
+            /**
+             * @description {name}, {phone} and the recipient's own vars are filled per recipient
+             * @example Hello {name}, your order {order} is on its way.
+             */
+            body?: string;
+            /** @example Orders */
+            category?: string | null;
+            /**
+             * @description Unique among the shared templates, or among one instance's
+             * @example /shipped
+             */
+            shortcut?: string | null;
+            /** @example Order shipped */
+            title?: string;
         };
         Upload: {
             file: {

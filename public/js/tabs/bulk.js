@@ -3,7 +3,9 @@
 import { api, inst, query, upload } from '../api.js';
 import { act, field, fill, h, pager, poll, showNotice, statusBadge, table, when } from '../dom.js';
 
-/** "905321234567, Ahmet" lines -> [{ id, name? }]. */
+const VAR_PAIR = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/;
+
+/** "905321234567, Ahmet, order=A-1" lines -> [{ id, name?, vars? }]: key=value parts are the recipient's variables. */
 export function parseRecipients(text) {
   return text
     .split('\n')
@@ -11,8 +13,15 @@ export function parseRecipients(text) {
     .filter(Boolean)
     .map((line) => {
       const [idPart, ...rest] = line.split(/[,;\t]/);
-      const name = rest.join(',').trim();
-      return name ? { id: idPart.trim(), name } : { id: idPart.trim() };
+      const vars = {};
+      const nameParts = [];
+      for (const part of rest) {
+        const pair = VAR_PAIR.exec(part);
+        if (pair) vars[pair[1]] = pair[2].trim();
+        else nameParts.push(part);
+      }
+      const name = nameParts.join(',').trim();
+      return { id: idPart.trim(), ...(name ? { name } : {}), ...(Object.keys(vars).length ? { vars } : {}) };
     });
 }
 
@@ -150,7 +159,7 @@ export function bulkTab(ctx) {
     'form',
     { 'aria-label': 'New bulk job' },
     h('h3', null, 'New bulk job'),
-    field('Recipients: one a line, "phone" or "phone, name"', recipients, '{name} and {phone} in the text are filled in for each recipient.'),
+    field('Recipients: one a line, "phone" or "phone, name"', recipients, '{name} and {phone} in the text are filled in for each recipient, and any {variable} given after the name as key=value (905321234567, Ali, order=A-1).'),
     message.el,
     field('Delay between messages (seconds)', delay),
     h('button', { type: 'submit', class: 'primary' }, 'Start sending'),

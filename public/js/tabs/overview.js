@@ -1,8 +1,9 @@
 // Overview: connect and link (QR image that follows the server's QR, or a pairing code by phone
-// number), restart, log out, delete; the linked account; message counts; and for sandbox
+// number), restart, log out, delete (the instance, or only its data); the linked account; message counts; and for sandbox
 // instances, buttons that play the phone's part (scan, incoming message).
 import { api, inst, sandbox } from '../api.js';
 import { act, field, fill, h, showNotice, statusBadge, when } from '../dom.js';
+import { deleteDataCard } from './delete-data.js';
 
 export function overviewTab(ctx) {
   const { id } = ctx;
@@ -231,6 +232,6 @@ export function overviewTab(ctx) {
   update();
   loadStats();
 
-  const el = h('div', { class: 'grid' }, h('div', { class: 'col' }, connection, sandboxCard), h('div', { class: 'col' }, account, stats, details));
+  const el = h('div', { class: 'grid' }, h('div', { class: 'col' }, connection, sandboxCard), h('div', { class: 'col' }, account, stats, details, deleteDataCard(id, () => loadStats())));
   return { el, stop: unsubscribe };
 }

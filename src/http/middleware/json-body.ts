@@ -165,7 +165,11 @@ const JSON_TYPE = /^application\/([\w.-]+\+)?json\b/i;
 export function requireJsonBody(): MiddlewareHandler<AppEnv> {
   return async function requireJson(c, next) {
     const type = c.req.header('content-type');
-    const empty = c.req.raw.body === null || c.req.header('content-length') === '0';
+    // HTTP/1.1: a request with neither Content-Length nor Transfer-Encoding has no body (a bare
+    // DELETE from fetch, say), even though the Node adapter hands us a body stream for it. Only
+    // without a Content-Type: a Request built in-process carries a body with no framing headers.
+    const framed = c.req.header('content-length') !== undefined || c.req.header('transfer-encoding') !== undefined;
+    const empty = c.req.raw.body === null || c.req.header('content-length') === '0' || (!type && !framed);
     if (empty && type) {
       const headers = new Headers(c.req.raw.headers);
       headers.delete('content-type');

@@ -3,6 +3,7 @@ import { urlTrustOf } from '../../services/access/principal.js';
 import { JOB_MESSAGE_TYPES } from '../../services/jobs/job-message.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
+import { TemplateIdField, VarsSchema, VarsView } from './job-schemas.js';
 
 const tag = ['Bulk'];
 const base = '/api/instance/{instanceId}/bulk';
@@ -17,6 +18,7 @@ const JobSchema = z
     mediaUrl: z.string().nullable(),
     filename: z.string().nullable(),
     delay: z.number().openapi({ description: 'Seconds between recipients' }),
+    templateId: z.number().nullable().openapi({ description: 'The template the body was taken from' }),
     total: z.number(),
     sent: z.number(),
     failed: z.number(),
@@ -34,6 +36,7 @@ const RecipientSchema = z
     id: z.string(),
     name: z.string().nullable(),
     chatId: z.string(),
+    vars: VarsView,
     status: z.enum(['pending', 'sending', 'sent', 'failed', 'cancelled']),
     messageId: z.string().nullable(),
     error: z.string().nullable(),
@@ -43,11 +46,18 @@ const RecipientSchema = z
 const CreateBulkSchema = z
   .object({
     recipients: z
-      .array(z.object({ id: z.string().min(1).openapi({ example: '905321234567' }), name: z.string().max(256).optional().openapi({ example: 'Ali' }) }))
+      .array(
+        z.object({
+          id: z.string().min(1).openapi({ example: '905321234567' }),
+          name: z.string().max(256).optional().openapi({ example: 'Ali' }),
+          vars: VarsSchema.optional(),
+        }),
+      )
       .min(1, 'at least one recipient is needed')
       .max(MAX_RECIPIENTS, `at most ${MAX_RECIPIENTS} recipients per job`),
     messageType: z.enum(JOB_MESSAGE_TYPES).default('text'),
-    body: z.string().max(65536).optional().openapi({ example: 'Merhaba {name}!', description: '{name} and {phone} are filled per recipient' }),
+    body: z.string().max(65536).optional().openapi({ example: 'Merhaba {name}!', description: "{name}, {phone} and the recipient's vars are filled per recipient" }),
+    templateId: TemplateIdField,
     mediaUrl: z.string().min(1).optional().openapi({ description: 'For image and document: an http(s) URL, a data URI, or a media/upload URL' }),
     filename: z.string().min(1).max(255).optional().openapi({ description: 'Document file name (default "document")' }),
     delay: z.number().min(0).max(3600).default(3).openapi({ description: 'Seconds between two recipients (default 3)' }),
@@ -79,6 +89,7 @@ export function bulkRoutes({ bulk }: Pick<Services, 'bulk'>) {
         recipients: b.recipients,
         messageType: b.messageType,
         body: b.body ?? null,
+        templateId: b.templateId,
         mediaUrl: b.mediaUrl ?? null,
         filename: b.filename ?? null,
         delay: b.delay,

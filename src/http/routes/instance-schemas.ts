@@ -37,9 +37,15 @@ export const InstanceListSchema = z
     details: z
       .record(
         z.string(),
-        z.object({ description: z.string(), engine: z.string(), createdAt: z.number(), account: AccountSchema.nullable() }),
+        z.object({
+          description: z.string(),
+          engine: z.string(),
+          createdAt: z.number(),
+          account: AccountSchema.nullable(),
+          groupId: z.number().nullable().openapi({ description: 'The instance group it is filed under (PATCH /api/instance/{id})' }),
+        }),
       )
-      .openapi({ description: 'Hatline addition: description, engine and account of each instance' }),
+      .openapi({ description: 'Hatline addition: description, engine, account and group of each instance' }),
   })
   .openapi('InstanceList');
 

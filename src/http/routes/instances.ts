@@ -52,7 +52,7 @@ export function instanceRoutes({ instances, messages }: Pick<Services, 'instance
           instances: all.map((s) => s.id),
           statuses: Object.fromEntries(all.map((s) => [s.id, statusBody(s)])),
           details: Object.fromEntries(
-            all.map((s) => [s.id, { description: s.description, engine: s.engine, createdAt: s.createdAt, account: s.account }]),
+            all.map((s) => [s.id, { description: s.description, engine: s.engine, createdAt: s.createdAt, account: s.account, groupId: s.groupId }]),
           ),
         },
         200,
@@ -78,22 +78,6 @@ export function instanceRoutes({ instances, messages }: Pick<Services, 'instance
     async (c) => {
       const state = await instances.create(c.req.valid('json'), actorOf(c.get('principal')));
       return c.json({ success: true as const, instanceId: state.id }, 200);
-    },
-  );
-
-  // DELETE /api/instance/:instanceId
-  r.openapi(
-    createRoute({
-      method: 'delete',
-      path,
-      tags: tag,
-      summary: 'Delete an instance with its messages, media and session',
-      request: { params: InstanceIdParam },
-      responses: { 200: jsonResponse(SuccessSchema, 'Deleted'), 404: errors[404] },
-    }),
-    async (c) => {
-      await instances.delete(c.req.valid('param').instanceId, actorOf(c.get('principal')));
-      return c.json({ success: true as const }, 200);
     },
   );
 

@@ -50,6 +50,8 @@ export function scheduledRoutes({ scheduled }: Pick<Services, 'scheduled'>) {
         recipientName: b.recipientName ?? null,
         messageType: b.messageType,
         body: b.body ?? null,
+        templateId: b.templateId,
+        vars: b.vars,
         mediaUrl: b.mediaUrl ?? null,
         filename: b.filename ?? null,
         scheduledAt: b.scheduledAt,

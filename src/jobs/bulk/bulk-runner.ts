@@ -8,6 +8,7 @@ import type { InstanceRegistry } from '../../services/instances/instance-registr
 import { jobContent, loadJobMedia, payloadOf, personalise } from '../../services/jobs/job-message.js';
 import type { MessageService } from '../../services/messages/message-service.js';
 import { SendCancelled } from '../../services/messages/outgoing.js';
+import { parseVars } from '../../services/templates/variables.js';
 import * as repo from '../../storage/bulk-repo.js';
 import type { Db } from '../../storage/db.js';
 import type { BulkJobRow, BulkRecipientRow } from '../../storage/schema.js';
@@ -31,7 +32,7 @@ interface Run {
 
 /**
  * Runs bulk jobs in the background, one recipient after another through the instance's send
- * queue, `delay` seconds apart. Each recipient is marked `sending` in the send's turn, right
+ * queue, `delay` seconds (a campaign's `delay_ms`) apart. Each recipient is marked `sending` in the send's turn, right
  * before WhatsApp is asked; a crash after that leaves it `failed` at the next start, never resent.
  * While the instance is not open the job waits; it goes on when the instance is open again.
  */
@@ -122,7 +123,8 @@ export class BulkRunner {
       if (!(await this.untilNoTimelock(job.instance_id, run))) return;
       const attempted = await this.sendOne(job, next);
       if (run.cancelled) return;
-      if (attempted && job.delay > 0 && (await repo.nextPending(db, jobId))) await this.sleep(run, job.delay * 1000, false);
+      const delayMs = job.delay_ms ?? job.delay * 1000;
+      if (attempted && delayMs > 0 && (await repo.nextPending(db, jobId))) await this.sleep(run, delayMs, false);
     }
   }
 
@@ -133,7 +135,7 @@ export class BulkRunner {
     try {
       const media = job.media_url && job.message_type !== 'text' ? await this.jobMedia(job) : null;
       const phone = jidToPhone(r.chat_id) ?? r.recipient;
-      const text = job.body === null ? null : personalise(job.body, { name: r.name ?? phone, phone });
+      const text = job.body === null ? null : personalise(job.body, { name: r.name, phone, vars: parseVars(r.vars) });
       const content = jobContent({ messageType: job.message_type, body: job.body, mediaUrl: job.media_url, filename: job.filename }, text, media?.media ?? null);
       await this.opts.messages.send(job.instance_id, r.chat_id, content, {
         ...(media ? { libraryFile: media.libraryFile } : {}),

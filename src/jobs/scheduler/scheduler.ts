@@ -114,7 +114,7 @@ export class Scheduler {
     try {
       const loaded = row.media_url && row.message_type !== 'text' ? await loadJobMedia(this.opts.mediaSources, row.media_url, row.media_url_trust) : null;
       const phone = jidToPhone(row.chat_id) ?? row.recipient;
-      const text = row.body === null ? null : personalise(row.body, { name: row.recipient_name ?? phone, phone });
+      const text = row.body === null ? null : personalise(row.body, { name: row.recipient_name, phone });
       const content = jobContent({ messageType: row.message_type, body: row.body, mediaUrl: row.media_url, filename: row.filename }, text, loaded ? payloadOf(loaded) : null);
       const libraryFile = loaded?.library?.instance === row.instance_id ? loaded.library.file : undefined;
       await this.opts.messages.send(row.instance_id, row.chat_id, content, {

@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'embed_token.revoke',
   'instance.create',
   'instance.delete',
+  'instance.data_delete',
   'settings.update',
   'webhook.secret_rotate',
   'webhook.secret_set',

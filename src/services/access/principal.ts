@@ -52,6 +52,11 @@ export function visibleTo<T>(principal: Principal, items: readonly T[], instance
   return principal.scope === 'global' ? [...items] : items.filter((item) => canSee(principal, instanceOf(item)));
 }
 
+/** The instances whose rows a principal sees, for a query: 'all' for a global principal. */
+export function instancesOf(principal: Principal): readonly string[] | 'all' {
+  return principal.scope === 'global' ? 'all' : principal.instanceIds;
+}
+
 /**
  * The filter for events a principal's holder may receive (the event stream, and anything else
  * that forwards events to a key's holder): only events of instances it can see.

@@ -123,6 +123,7 @@ export class InstanceRegistry {
       webVersion: null,
       timelockUntil: null,
       createdAt: row.created_at,
+      groupId: row.group_id === null ? null : Number(row.group_id),
     };
     const id = row.id;
     const ctx: EngineContext = { instanceId: id, sessionDir: this.sessionDir(id), emit: (event) => this.dispatch(id, state, event) };
@@ -155,6 +156,11 @@ export class InstanceRegistry {
       rt.state.error = describeError(err);
       throw new AppError('upstream_failed', `instance ${instanceId} could not start: ${rt.state.error}`);
     }
+  }
+
+  /** The instance was filed under another group (or none). */
+  regroup(instanceId: string, groupId: number | null): void {
+    this.runtime(instanceId).state.groupId = groupId;
   }
 
   /** The linked account's name changed (its profile name was set through the API). */

@@ -110,6 +110,7 @@ export class InstanceService {
       account_phone: null,
       created_at: now,
       updated_at: now,
+      group_id: null,
     };
     try {
       await instancesRepo.insertInstance(this.opts.db, row);

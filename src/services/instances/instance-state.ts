@@ -16,6 +16,8 @@ export interface InstanceState {
   /** Until when (unix ms) WhatsApp's reach-out timelock (463) refuses messages to new contacts; null: none known. */
   timelockUntil: number | null;
   createdAt: number;
+  /** The instance group it is filed under (GET /api/instance-groups), or null. */
+  groupId: number | null;
 }
 
 /** Instance ids: what a URL path and a session folder can both hold. */

@@ -1,18 +1,23 @@
 import { AppError, notFound } from '../../errors.js';
-import { chatIdOrThrow } from '../../ids.js';
 import type { MediaSources } from '../../media/media-source.js';
 import type { UrlTrust } from '../../net/url-guard.js';
 import * as repo from '../../storage/bulk-repo.js';
 import type { Db } from '../../storage/db.js';
-import type { BulkJobRow, BulkJobStatus, BulkRecipientRow, RecipientStatus } from '../../storage/schema.js';
+import type { BulkJobRow, BulkJobStatus, RecipientStatus } from '../../storage/schema.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
-import { prepareJobMessage, type JobMessage } from './job-message.js';
+import type { TemplateService } from '../templates/template-service.js';
+import { bodyOf, prepareJobMessage, type JobMessage } from './job-message.js';
+import { recipientRows, rowToRecipient, type RecipientInput, type RecipientView } from './job-recipients.js';
+
+export type { RecipientView } from './job-recipients.js';
 
 /** What runs bulk jobs in the background. */
 export interface BulkJobRunner {
   start(jobId: number): void;
   /** Cancels an unfinished job; false when it had finished. */
   cancel(jobId: number): Promise<boolean>;
+  /** Waits until the job's run (if any) has ended. */
+  settled(jobId: number): Promise<void>;
 }
 
 export interface BulkJobView {
@@ -23,6 +28,8 @@ export interface BulkJobView {
   mediaUrl: string | null;
   filename: string | null;
   delay: number;
+  /** The template the body came from, if any. */
+  templateId: number | null;
   total: number;
   sent: number;
   failed: number;
@@ -33,25 +40,17 @@ export interface BulkJobView {
   finishedAt: string | null;
 }
 
-export interface RecipientView {
-  position: number;
-  id: string;
-  name: string | null;
-  chatId: string;
-  status: RecipientStatus;
-  messageId: string | null;
-  error: string | null;
-}
-
 export interface NewBulkJob extends JobMessage {
-  recipients: { id: string; name?: string | undefined }[];
+  recipients: RecipientInput[];
+  /** Instead of `body`: the body of this template. */
+  templateId?: number | undefined;
   /** Seconds between two recipients. */
   delay: number;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function rowToJob(job: BulkJobRow, counts: Partial<Record<RecipientStatus, number>> = {}): BulkJobView {
+export function rowToJob(job: BulkJobRow, counts: Partial<Record<RecipientStatus, number>> = {}): BulkJobView {
   const n = (s: RecipientStatus) => counts[s] ?? 0;
   return {
     id: job.id,
@@ -61,6 +60,7 @@ function rowToJob(job: BulkJobRow, counts: Partial<Record<RecipientStatus, numbe
     mediaUrl: job.media_url,
     filename: job.filename,
     delay: job.delay,
+    templateId: job.template_id,
     total: job.total,
     sent: n('sent'),
     failed: n('failed'),
@@ -72,17 +72,12 @@ function rowToJob(job: BulkJobRow, counts: Partial<Record<RecipientStatus, numbe
   };
 }
 
-function rowToRecipient(r: BulkRecipientRow): RecipientView {
-  // Only a settled recipient names its message (a waiting one's stored row may still go).
-  const settled = r.status === 'sent' || r.status === 'failed';
-  return { position: r.position, id: r.recipient, name: r.name, chatId: r.chat_id, status: r.status, messageId: settled ? r.message_id : null, error: r.error };
-}
-
 export interface BulkServiceOptions {
   db: Db;
   registry: InstanceRegistry;
   runner: BulkJobRunner;
   mediaSources: MediaSources;
+  templates: Pick<TemplateService, 'bodyFor'>;
 }
 
 /** Bulk jobs: the same message to many recipients, in the background. */
@@ -92,12 +87,22 @@ export class BulkService {
   /** `trust` is the requester's (urlTrustOf); it is kept with the job and judges its mediaUrl again when the job loads it. */
   async create(instanceId: string, input: NewBulkJob, trust: UrlTrust): Promise<number> {
     this.opts.registry.get(instanceId);
-    const message: JobMessage = { messageType: input.messageType, body: input.body, mediaUrl: input.mediaUrl, filename: input.filename };
-    const recipients = input.recipients.map((rec, i) => ({ recipient: rec.id, chat_id: chatIdOrThrow(`recipients.${i}.id`, rec.id), name: rec.name ?? null }));
+    const recipients = recipientRows(input.recipients);
+    const { body, templateId } = await bodyOf(this.opts.templates, instanceId, input);
+    const message: JobMessage = { messageType: input.messageType, body, mediaUrl: input.mediaUrl, filename: input.filename };
     await prepareJobMessage(message, this.opts.mediaSources, trust);
     const jobId = await repo.insertJob(
       this.opts.db,
-      { instance_id: instanceId, message_type: message.messageType, body: message.body, media_url: message.mediaUrl, media_url_trust: trust, filename: message.filename, delay: input.delay },
+      {
+        instance_id: instanceId,
+        message_type: message.messageType,
+        body: message.body,
+        media_url: message.mediaUrl,
+        media_url_trust: trust,
+        filename: message.filename,
+        delay: input.delay,
+        template_id: templateId,
+      },
       recipients,
     );
     this.opts.runner.start(jobId);

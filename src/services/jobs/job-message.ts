@@ -3,6 +3,8 @@ import { AppError } from '../../errors.js';
 import { checkMediaUrl, resolveMedia, type MediaSources, type ResolvedMedia } from '../../media/media-source.js';
 import type { UrlTrust } from '../../net/url-guard.js';
 import type { JobMessageType } from '../../storage/schema.js';
+import type { TemplateService } from '../templates/template-service.js';
+import { fillVariables, recipientVars, type Vars } from '../templates/variables.js';
 
 export const JOB_MESSAGE_TYPES: readonly JobMessageType[] = ['text', 'image', 'document'];
 
@@ -28,9 +30,9 @@ export async function prepareJobMessage(m: JobMessage, sources: MediaSources, tr
   else if (m.mediaUrl) await checkMediaUrl(sources, 'mediaUrl', m.mediaUrl, trust);
 }
 
-/** `{name}` and `{phone}` filled in for one recipient. */
-export function personalise(text: string, vars: { name: string; phone: string }): string {
-  return text.replace(/\{(name|phone)\}/g, (_m, key: 'name' | 'phone') => vars[key]);
+/** The text for one recipient: `{name}`, `{phone}` and the recipient's own variables filled in (templates/variables.ts). */
+export function personalise(text: string, recipient: { phone: string; name: string | null; vars?: Vars | null }): string {
+  return fillVariables(text, recipientVars(recipient.phone, recipient.name, recipient.vars ?? null));
 }
 
 /** Loads a job's media (`library` is set when it is a file of the media library), judged with the trust of whoever made the job. */
@@ -49,4 +51,21 @@ export function jobContent(m: JobMessage, text: string | null, media: MediaPaylo
   const caption = text ? { caption: text } : {};
   if (m.messageType === 'image') return { kind: 'image', media, ...caption };
   return { kind: 'document', media: { ...media, filename: m.filename ?? media.filename ?? 'document' }, ...caption };
+}
+
+/** Where a job's text comes from: `body` as given, or the body of template `templateId` (one of them). */
+export interface BodySource {
+  body: string | null;
+  templateId?: number | undefined;
+}
+
+/** The text of a job: the body given, or its template's; 400 when both are given. */
+export async function bodyOf(
+  templates: Pick<TemplateService, 'bodyFor'>,
+  instanceId: string,
+  source: BodySource,
+): Promise<{ body: string | null; templateId: number | null }> {
+  if (source.templateId === undefined) return { body: source.body, templateId: null };
+  if (source.body) throw new AppError('bad_request', 'body, templateId: give the text or a template, not both');
+  return templates.bodyFor(instanceId, source.templateId);
 }

@@ -6,7 +6,9 @@ import type { Db } from '../../storage/db.js';
 import * as repo from '../../storage/scheduled-repo.js';
 import type { ScheduledMessageRow, ScheduledStatus } from '../../storage/schema.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
-import { prepareJobMessage, type JobMessage } from './job-message.js';
+import type { TemplateService } from '../templates/template-service.js';
+import { fillVariables, toVars } from '../templates/variables.js';
+import { bodyOf, prepareJobMessage, type JobMessage } from './job-message.js';
 
 export interface ScheduledView {
   id: number;
@@ -30,6 +32,10 @@ export interface NewScheduled extends JobMessage {
   recipientName: string | null;
   /** ISO 8601; without an offset it is UTC. */
   scheduledAt: string;
+  /** Instead of `body`: the body of this template. */
+  templateId?: number | undefined;
+  /** Variables filled in when the message is created ({name} and {phone} are filled when it is sent). */
+  vars?: Readonly<Record<string, string | number | boolean>> | undefined;
 }
 
 // ISO 8601 with a date and a time; a missing offset means UTC (stated so clients are not surprised).
@@ -59,6 +65,7 @@ export interface ScheduledServiceOptions {
   registry: InstanceRegistry;
   mediaSources: MediaSources;
   now: () => number;
+  templates: Pick<TemplateService, 'bodyFor'>;
 }
 
 /** Messages to send later; the scheduler's tick hands them on when due. */
@@ -74,7 +81,10 @@ export class ScheduledService {
     const at = ISO.test(raw) ? Date.parse(hasOffset ? raw : `${raw}Z`) : NaN;
     if (Number.isNaN(at)) throw badRequest(`scheduledAt: "${input.scheduledAt}" is not an ISO 8601 date and time like 2026-12-01T09:00:00+03:00`);
     if (at <= this.opts.now()) throw badRequest(`scheduledAt: ${new Date(at).toISOString()} is not in the future`);
-    const message: JobMessage = { messageType: input.messageType, body: input.body, mediaUrl: input.mediaUrl, filename: input.filename };
+    const source = await bodyOf(this.opts.templates, instanceId, input);
+    const vars = toVars(input.vars);
+    const body = source.body !== null && vars ? fillVariables(source.body, vars) : source.body;
+    const message: JobMessage = { messageType: input.messageType, body, mediaUrl: input.mediaUrl, filename: input.filename };
     await prepareJobMessage(message, this.opts.mediaSources, trust);
     return repo.insertScheduled(this.opts.db, {
       instance_id: instanceId,
