@@ -30,11 +30,15 @@ const KINDS = new Set<MessageKind>([
   'chat', 'image', 'video', 'audio', 'ptt', 'document', 'sticker', 'location', 'vcard', 'poll_creation', 'revoked',
 ]);
 
-/** System entries WhatsApp Web keeps in the message list; they are not messages anyone wrote. */
-const NOT_MESSAGES = new Set([
+/**
+ * System entries WhatsApp Web keeps in the message list; they are not messages anyone wrote (the
+ * page reads of the history capability skip them too, so their limits count messages only).
+ */
+export const NOT_MESSAGE_TYPES: readonly string[] = [
   'e2e_notification', 'notification', 'notification_template', 'gp2', 'group_notification', 'protocol',
   'call_log', 'ciphertext', 'debug', 'broadcast_notification', 'reaction', 'pinned_message', 'keep_in_chat',
-]);
+];
+const NOT_MESSAGES = new Set(NOT_MESSAGE_TYPES);
 
 export function messageKind(type: string): MessageKind {
   if (type === 'multi_vcard') return 'vcard';

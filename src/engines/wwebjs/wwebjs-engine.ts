@@ -1,7 +1,8 @@
 /**
  * The Engine over whatsapp-web.js. The session (session.ts) owns the connection and its
  * supervision; the capability groups (capabilities/) turn each operation into library calls on the
- * open client; store-sync.ts reports what WhatsApp Web holds (chats, contacts, groups) once open.
+ * open client (or reads of WhatsApp Web's page, as history.ts does); store-sync.ts reports what
+ * WhatsApp Web holds (chats, contacts, groups) once open.
  */
 import type { Logger } from '../../logger.js';
 import { EngineError, type Engine, type EngineContext, type StartOptions } from '../engine.js';
@@ -9,6 +10,7 @@ import { callsCapability } from './capabilities/calls.js';
 import { chatsCapability } from './capabilities/chats.js';
 import { contactsCapability } from './capabilities/contacts.js';
 import { groupsCapability } from './capabilities/groups.js';
+import { historyCapability } from './capabilities/history.js';
 import { labelsCapability } from './capabilities/labels.js';
 import { messagesCapability } from './capabilities/messages.js';
 import { newslettersCapability } from './capabilities/newsletters.js';
@@ -41,6 +43,7 @@ export class WwebjsEngine implements Engine {
   readonly newsletters;
   readonly labels;
   readonly calls;
+  readonly history;
   private readonly session: WwebjsSession;
   private disposed = false;
 
@@ -66,6 +69,8 @@ export class WwebjsEngine implements Engine {
       log,
       classes: opts.classes,
       ffmpegPath: opts.ffmpegPath,
+      media,
+      pageTimeoutMs: timings.healthTimeoutMs,
       call: (what, work) => this.call(what, work),
     };
     this.messages = messagesCapability(ops);
@@ -76,6 +81,7 @@ export class WwebjsEngine implements Engine {
     this.newsletters = newslettersCapability(ops);
     this.labels = labelsCapability(ops);
     this.calls = callsCapability(ops);
+    this.history = historyCapability(ops);
   }
 
   async start(options: StartOptions = {}): Promise<void> {

@@ -101,6 +101,15 @@ export class FakeWwebjsClient extends FakeAccount implements WwebjsClient {
   revokeWindowSec = 2 * 24 * 60 * 60;
   destroyed = false;
   loggedOut = false;
+  /**
+   * The library's event path is broken (see deafen()): `listeners` its Msg listeners are gone,
+   * `binding` the function they call is; null while it works.
+   */
+  deaf: 'listeners' | 'binding' | null = null;
+  /** evaluate() never answers (a hung page). */
+  pageHangs = false;
+  /** What evaluate() throws now besides a reload or a closed browser (a page error), or null. */
+  pageFault: string | null = null;
   /** Whether this client ever showed a QR code (a restored session does not). */
   qrShown = false;
   private state = 'UNLAUNCHED';
@@ -126,8 +135,10 @@ export class FakeWwebjsClient extends FakeAccount implements WwebjsClient {
     this.pupPage = new FakePage({
       chats: this.chats,
       messageByKey: (key) => this.messages.get(key),
-      pageError: () => (!browser.isConnected() ? 'Protocol error: Session closed' : this.reloading ? RELOADING : null),
+      pageError: () => (!browser.isConnected() ? 'Protocol error: Session closed' : this.reloading ? RELOADING : this.pageFault),
       injected: () => this.injected,
+      bridge: () => ({ listening: this.deaf !== 'listeners', bound: this.deaf !== 'binding' }),
+      hangs: () => this.pageHangs,
       account: () => ({
         pushname: this.info?.pushname ?? '',
         labels: this.labels,
@@ -240,7 +251,32 @@ export class FakeWwebjsClient extends FakeAccount implements WwebjsClient {
     this.lids.set(lid, `${phone}@c.us`);
   }
 
-  /** A contact (or a LID-only sender) writes; the library emits message_create, then message. */
+  /**
+   * The library stops hearing WhatsApp Web (its listeners were not attached again after a reload,
+   * or the function they call is gone): messages keep arriving in the page, without events.
+   */
+  deafen(how: 'listeners' | 'binding' = 'listeners'): void {
+    this.deaf = how;
+  }
+
+  /** An older message of a chat, kept in "IndexedDB" until the page loads it (loadEarlierMsgs). */
+  storeOlder(from: string, body: string, timestamp: number): FakeMessage {
+    const me = this.requireReady();
+    const remote = from.includes('@') ? from : `${from}@c.us`;
+    const msg = new FakeMessage({ fromMe: false, remote, from: remote, to: me._serialized, type: 'chat', body, timestamp }, this.world);
+    this.messages.set(msg.key, msg);
+    let chat = this.chats.get(remote);
+    if (!chat) {
+      chat = new FakeChat(idOf(remote));
+      this.chats.set(remote, chat);
+    }
+    chat.older.push(msg);
+    chat.older.sort((a, b) => a.timestamp - b.timestamp);
+    chat.timestamp = Math.max(chat.timestamp, timestamp);
+    return msg;
+  }
+
+  /** A contact (or a LID-only sender) writes; the library emits message_create, then message (not when deaf). */
   receive(from: string, body: string, extra: Partial<FakeMessageInit> & { groupId?: string } = {}): FakeMessage {
     const me = this.requireReady();
     const fromId = from.includes('@') ? from : `${from}@c.us`;
@@ -259,6 +295,7 @@ export class FakeWwebjsClient extends FakeAccount implements WwebjsClient {
       this.world,
     );
     this.store(msg, remote);
+    if (this.deaf) return msg;
     this.emit('message_create', msg);
     this.emit('message', msg);
     return msg;
@@ -270,7 +307,7 @@ export class FakeWwebjsClient extends FakeAccount implements WwebjsClient {
     const remote = `${toPhone}@c.us`;
     const msg = new FakeMessage({ fromMe: true, remote, from: me._serialized, to: remote, type: 'chat', body }, this.world);
     this.store(msg, remote);
-    this.emit('message_create', msg);
+    if (!this.deaf) this.emit('message_create', msg);
     return msg;
   }
 
@@ -504,7 +541,7 @@ export class FakeWwebjsClient extends FakeAccount implements WwebjsClient {
       this.chats.set(remote, chat);
     }
     chat.messages.push(msg);
-    chat.timestamp = msg.timestamp;
+    chat.timestamp = Math.max(chat.timestamp, msg.timestamp);
     if (!msg.fromMe) chat.unreadCount += 1;
     if (!msg.fromMe && !remote.endsWith('@g.us') && !this.contacts.has(remote)) {
       this.contacts.set(remote, new FakeContact(idOf(remote), undefined, msg.rawData && 'notifyName' in msg.rawData ? String(msg.rawData.notifyName) : undefined));

@@ -94,6 +94,8 @@ export interface FakeMessageInit {
   declaredSize?: number;
   /** downloadMedia() never answers (a stalled CDN fetch in the page). */
   downloadStalls?: boolean;
+  /** When it was sent (Unix seconds); now by default. */
+  timestamp?: number;
 }
 
 export class FakeMessage implements LibMessage {
@@ -156,6 +158,7 @@ export class FakeMessage implements LibMessage {
       raw.size = init.declaredSize ?? Buffer.byteLength(init.media.data, 'base64');
     }
     this.downloadStalls = init.downloadStalls ?? false;
+    if (init.timestamp !== undefined) this.timestamp = init.timestamp;
     if (init.poll) {
       this.pollName = init.poll.name;
       // What WhatsApp Web hands the library: option objects, not the strings index.d.ts promises.
@@ -164,6 +167,11 @@ export class FakeMessage implements LibMessage {
       raw.pollSelectableOptionsCount = init.poll.selectable;
     }
     this.rawData = raw;
+  }
+
+  /** As WhatsApp Web's model names the time, for the page's reads (page.ts). */
+  get t(): number {
+    return this.timestamp;
   }
 
   /** The unpatched library looks the message up by `this.id._serialized` (undefined since July 2026). */
@@ -229,12 +237,28 @@ export class FakeChat implements LibChat {
       this.mute.expiration = 0;
     },
   };
+  /** The messages WhatsApp Web has loaded, oldest first. */
   readonly messages: FakeMessage[] = [];
+  /** Older messages kept in "IndexedDB", oldest first, until the page loads them (loadEarlier). */
+  readonly older: FakeMessage[] = [];
   constructor(
     readonly id: LibId,
     name?: string,
   ) {
     this.name = name ?? `+${id.user}`;
+  }
+  /** As WhatsApp Web's chat model, for the page's reads (page.ts): last activity, loaded messages. */
+  get t(): number {
+    return this.timestamp;
+  }
+  get msgs(): { getModelsArray(): FakeMessage[]; msgLoadState: { noEarlierMsgs: boolean } } {
+    return { getModelsArray: () => [...this.messages], msgLoadState: { noEarlierMsgs: this.older.length === 0 } };
+  }
+  /** WAWebChatLoadMessages.loadEarlierMsgs: up to `batch` older messages join the loaded ones. */
+  loadEarlier(batch = 2): FakeMessage[] {
+    const loaded = this.older.splice(Math.max(0, this.older.length - batch));
+    this.messages.unshift(...loaded);
+    return loaded;
   }
   async sendSeen(): Promise<boolean> {
     this.seen += 1;

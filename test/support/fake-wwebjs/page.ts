@@ -30,6 +30,18 @@ export interface PageBacking {
   pageError(): string | null;
   /** Whether the library's helpers (window.WWebJS) are injected. */
   injected(): boolean;
+  /**
+   * The library's event path in the page (Client.attachEventListeners): its `Msg.on('add')` listener,
+   * and the function it exposed for it (`window.onAddMessageEvent`).
+   */
+  bridge(): { listening: boolean; bound: boolean };
+  /** evaluate() never answers (a hung page). */
+  hangs(): boolean;
+}
+
+/** What the library's `Msg.on('add')` listener looks like in the page (its source names the binding it calls). */
+function libraryAddListener(this: { onAddMessageEvent(msg: unknown): void }, msg: { isNewMsg?: boolean }): void {
+  if (msg.isNewMsg) this.onAddMessageEvent(msg);
 }
 
 export class FakePage implements LibPage {
@@ -40,6 +52,7 @@ export class FakePage implements LibPage {
   /** As puppeteer's evaluate(string): the expression runs with only the page's globals in scope. */
   async evaluate(expression: string): Promise<unknown> {
     this.evaluations += 1;
+    if (this.backing.hangs()) return new Promise<never>(() => undefined);
     const error = this.backing.pageError();
     if (error) throw new Error(error);
     const run = new Function('window', `return ${expression};`) as (w: unknown) => unknown;
@@ -80,6 +93,7 @@ export class FakePage implements LibPage {
       const url = account.picture(String(id));
       return url ? { img: url, imgFull: url } : undefined;
     };
+    const bridge = this.backing.bridge();
     const canEdit = (msg: FakeMessage) => msg.fromMe && !msg.revoked && Date.now() / 1000 - msg.timestamp <= EDIT_WINDOW_SEC;
     const modules: Record<string, object> = {
       WAWebCollections: {
@@ -90,7 +104,12 @@ export class FakePage implements LibPage {
         Msg: {
           get: (key: string) => messageByKey(key),
           getMessagesById: async (keys: string[]) => ({ messages: keys.map(messageByKey).filter(Boolean) }),
+          // Backbone-like listeners by event name, as the imitation keeps them (wa-imitation/page/01-runtime.js).
+          _events: new Map([['add', bridge.listening ? [{ fn: libraryAddListener }] : []]]),
         },
+      },
+      WAWebChatLoadMessages: {
+        loadEarlierMsgs: async ({ chat }: { chat: FakeChat }) => chat.loadEarlier(),
       },
       WAWebCmd: {
         Cmd: {
@@ -127,6 +146,7 @@ export class FakePage implements LibPage {
     };
     const injected = this.backing.injected();
     return {
+      ...(bridge.bound ? { onAddMessageEvent: () => undefined } : {}),
       require: (name: string) => {
         const found = modules[name];
         if (!found) throw new Error(`Requiring unknown module "${name}"`);

@@ -57,6 +57,8 @@ export interface IncomingSpec {
   mediaStage?: string;
   /** A migrated sender's message tells its phone unless this is false. */
   learnPn?: boolean;
+  /** When it was sent (Unix seconds); now by default. */
+  t?: number;
 }
 
 export interface OutboxEntry {
@@ -166,6 +168,8 @@ export interface Phone {
   receive(spec: IncomingSpec): Promise<ImitationMessage>;
   holdMessages(): Promise<void>;
   release(): Promise<ImitationMessage[]>;
+  /** The library stops hearing the page: its Msg listeners dropped, or (`binding`) the function they call removed. */
+  deafen(options?: { binding?: boolean }): Promise<{ dropped: number; binding: string }>;
   ack(ref: string, level: 1 | 2 | 3 | 4): Promise<ImitationMessage>;
   age(ref: string, seconds: number): Promise<ImitationMessage>;
   message(ref: string): Promise<ImitationMessage | null>;
@@ -210,7 +214,7 @@ type Page = NonNullable<WAWebJS.Client['pupPage']>;
 
 const CONTROL_METHODS: readonly (keyof Phone)[] = [
   'shape', 'version', 'state', 'me', 'world', 'configure', 'showQr', 'qrRef', 'rotateQr', 'idle', 'scan', 'completeSync', 'reload', 'logout', 'disconnect',
-  'receive', 'holdMessages', 'release', 'ack', 'age', 'message', 'cdn', 'chats', 'chat', 'blocklist', 'knownLids', 'messageCount',
+  'receive', 'holdMessages', 'release', 'deafen', 'ack', 'age', 'message', 'cdn', 'chats', 'chat', 'blocklist', 'knownLids', 'messageCount',
   'outbox', 'reactions', 'revoked', 'deletedForMe', 'seen', 'archived', 'deletedChats', 'blocks', 'stats', 'modulesRequired', 'missingModules',
   'edit', 'revoke', 'react', 'vote', 'votes', 'group', 'groupEvent', 'requestJoin', 'call', 'calls', 'profile', 'channels', 'chatSettings', 'log',
 ];

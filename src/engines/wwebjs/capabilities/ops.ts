@@ -1,6 +1,7 @@
 import type { Logger } from '../../../logger.js';
 import { EngineError } from '../../engine.js';
 import { toLibraryId } from '../ids.js';
+import type { MediaLimits } from '../incoming-media.js';
 import type { ContentClasses, LibChat, LibGroupChat } from '../library-types.js';
 import type { Recipients } from '../recipients.js';
 import type { WwebjsSession } from '../session.js';
@@ -15,6 +16,10 @@ export interface WwebjsOps {
   classes: () => ContentClasses;
   /** ffmpeg, when the server has it (stickers from video need it). */
   ffmpegPath: string | null;
+  /** Incoming media: what is downloaded, as for live messages. */
+  media: MediaLimits;
+  /** How long a read of the page may take before it counts as hung (the health probe's timeout). */
+  pageTimeoutMs: number;
   /** Runs a library call; its failure becomes an EngineError saying what was being done. */
   call<T>(what: string, work: () => Promise<T>): Promise<T>;
 }

@@ -211,6 +211,27 @@
     return out.map(I.describe);
   };
 
+  /**
+   * whatsapp-web.js stops hearing WhatsApp Web while the page goes on: its listeners on Msg (the
+   * ones that call `window.on...Event`, Client.attachEventListeners) are dropped, as when they were
+   * not attached again after a reload; or, with `binding`, the function its `add` listener calls is
+   * gone. Messages keep reaching the store and the chats; no event reaches Node.
+   */
+  I.deafen = ({ binding = false } = {}) => {
+    if (binding) {
+      delete window.onAddMessageEvent;
+      return { dropped: 0, binding: typeof window.onAddMessageEvent };
+    }
+    let dropped = 0;
+    const events = Msg._events ?? new Map();
+    for (const [name, list] of events) {
+      const kept = list.filter((l) => !/window\.on\w+Event/.test(String(l.fn)));
+      dropped += list.length - kept.length;
+      events.set(name, kept);
+    }
+    return { dropped, binding: typeof window.onAddMessageEvent };
+  };
+
   I.findMessage = (ref) => {
     const byKey = Msg.get(ref);
     if (byKey) return byKey;

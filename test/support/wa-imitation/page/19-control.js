@@ -53,6 +53,7 @@
       I.holding = true;
     },
     release: () => I.release(),
+    deafen: (options) => I.deafen(options),
     ack(ref, level) {
       const msg = I.findMessage(ref);
       if (!msg.id.fromMe) throw new Error('only messages sent from this account get acks');
