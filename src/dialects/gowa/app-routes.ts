@@ -14,7 +14,6 @@ import { GOWA_BASE, manage, read, type gowaRoutes } from './route.js';
 
 /** How long a QR link answers, and the `qr_duration` GoWA clients count down (seconds). */
 const QR_SECONDS = 30;
-const LINK_WAIT_MS = 10_000;
 
 const LoginCode = z.object({ phone: z.string({ error: 'cannot be blank' }).regex(/^\+?[0-9]{1,15}$/, 'must be an international phone number (digits, optional +)') });
 const NewDevice = DeviceWebhook.partial().extend({ device_id: z.string().max(64).optional() });
@@ -45,7 +44,7 @@ export function appRoutes(route: ReturnType<typeof gowaRoutes>, { services: { in
 
   const login = async (id: string) => {
     if (instances.get(id).status === 'open') throw alreadyLoggedIn();
-    const state = await instances.linking(id, {}, LINK_WAIT_MS);
+    const state = await instances.linking(id);
     if (state.status === 'open') throw alreadyLoggedIn();
     const png = await instances.qrPng(id);
     if (!png) throw new AppError('unavailable', `no QR code yet (status: ${state.status}${state.error ? `: ${state.error}` : ''}); try again in a few seconds`, { 'Retry-After': '5' });
@@ -56,7 +55,7 @@ export function appRoutes(route: ReturnType<typeof gowaRoutes>, { services: { in
   const loginWithCode = async (c: Context<AppEnv>, id: string) => {
     const { phone } = await validParams(c, LoginCode);
     if (instances.get(id).status === 'open') throw alreadyLoggedIn();
-    const state = await instances.linking(id, { pairingPhone: phone.replace(/^\+/, '') }, LINK_WAIT_MS);
+    const state = await instances.linking(id, { pairingPhone: phone.replace(/^\+/, '') });
     if (state.status === 'open') throw alreadyLoggedIn();
     if (!state.pairingCode) throw new AppError('unavailable', `no pairing code yet (status: ${state.status}${state.error ? `: ${state.error}` : ''}); try again in a few seconds`, { 'Retry-After': '5' });
     return { device_id: id, pair_code: state.pairingCode };

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { DEFAULT_EVENT_NAMES, EVENT_NAMES } from '../../services/events.js';
 import { actorOf, urlTrustOf } from '../../services/access/principal.js';
 import { WEBHOOK_FORMATS, type InstanceSettings } from '../../services/settings/settings-store.js';
+import { isWebhookUrlOrEmpty } from '../../services/settings/settings-service.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
 
@@ -30,7 +31,7 @@ const UpdateSettingsSchema = z
     webhookUrl: z
       .string()
       .trim()
-      .refine((v) => v === '' || /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), 'expected an http(s) URL, or "" to remove it')
+      .refine(isWebhookUrlOrEmpty, 'expected an http(s) URL, or "" to remove it')
       .optional(),
     webhookEnabled: booleanField.optional(),
     sendDelay: z

@@ -36,6 +36,11 @@ export function checkChosenSecret(secret: string, field: string): void {
   if (secret.length < 16 || secret.length > 256) throw new AppError('bad_request', `${field}: must be 16 to 256 characters`);
 }
 
+/** The one rule of a webhook URL, for every API that sets one: an http(s) URL, or '' (none). */
+export function isWebhookUrlOrEmpty(value: string): boolean {
+  return value === '' || (/^https?:\/\/\S+$/i.test(value) && URL.canParse(value));
+}
+
 export interface DeliveryView {
   id: number;
   webhookId: string;
@@ -103,7 +108,7 @@ export class SettingsService {
    */
   async update(instanceId: string, patch: SettingsUpdateInput, actor: Actor, trust: UrlTrust): Promise<InstanceSettings> {
     const current = await this.get(instanceId);
-    if (patch.webhookUrl !== undefined && patch.webhookUrl !== '' && !(/^https?:\/\/\S+$/i.test(patch.webhookUrl) && URL.canParse(patch.webhookUrl))) {
+    if (patch.webhookUrl !== undefined && !isWebhookUrlOrEmpty(patch.webhookUrl)) {
       // Every API's webhook setting (native, dialects) comes through here.
       throw new AppError('bad_request', 'webhookUrl: expected an http(s) URL, or "" to remove it');
     }
