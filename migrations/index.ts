@@ -9,6 +9,7 @@ import * as m007 from './007_access.js';
 import * as m008 from './008_capabilities.js';
 import * as m009 from './009_url_trust.js';
 import * as m010 from './010_event_log.js';
+import * as m012 from './012_evolution.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '008_capabilities': m008,
   '009_url_trust': m009,
   '010_event_log': m010,
+  '012_evolution': m012,
 };

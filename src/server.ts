@@ -29,6 +29,7 @@ import { ChatService } from './services/chats/chat-service.js';
 import { recordPresenceEvents } from './services/chats/presence-events.js';
 import { ContactService } from './services/chats/contact-service.js';
 import { storeEngineReports } from './services/chats/engine-reports.js';
+import { EvolutionService } from './services/evolution/evolution-service.js';
 import type { EventSink } from './services/events.js';
 import { GroupAdminService } from './services/groups/group-admin.js';
 import { storeGroupEvents } from './services/groups/group-events.js';
@@ -223,6 +224,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       metrics.forgetInstance(instanceId);
     },
   });
+  const settings = new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit, urls });
   const services: Services = {
     instances,
     messages,
@@ -234,7 +236,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     account: new AccountService({ db, registry }),
     media,
     sends: new QuickSends(messages, media),
-    settings: new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit, urls }),
+    settings,
     chatbot: new ChatbotService({ db, registry, settings: settingsStore, cache: chatbot }),
     bulk: new BulkService({ db, registry, runner: bulk, mediaSources: media.sources }),
     scheduled: new ScheduledService({ db, registry, mediaSources: media.sources, now }),
@@ -251,6 +253,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     events: eventLog,
     metrics,
     backup: new BackupService({ dataDir: config.dataDir, mediaDir: config.mediaDir, database, version: VERSION, now }),
+    evolution: new EvolutionService({ instances, keys, settings, store: settingsStore, logger: logger.child({ component: 'evolution' }) }),
   };
 
   await instances.restore();

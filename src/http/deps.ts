@@ -18,6 +18,7 @@ import type { MetricsService } from '../services/metrics/metrics-service.js';
 import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
 import type { EventLog } from '../services/event-log.js';
+import type { EvolutionService } from '../services/evolution/evolution-service.js';
 import type { AuditTrail } from '../services/access/audit.js';
 import type { Authenticator } from '../services/access/authenticator.js';
 import type { EmbedTokenService } from '../services/access/embed-token-service.js';
@@ -54,6 +55,8 @@ export interface Services {
   events: EventLog;
   metrics: MetricsService;
   backup: BackupService;
+  /** Instance tokens and their exposure, as Evolution API's clients expect them. */
+  evolution: EvolutionService;
 }
 
 export interface AppDeps {
@@ -62,7 +65,7 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Where requests of API keys are counted. */
   meter: UsageMeter;
-  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl' | 'metricsToken'>;
+  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl' | 'metricsToken' | 'evolutionPrefix'>;
   logger: Logger;
   /** The clock of the rate limiters and the failed-auth throttle (tests move it). */
   now?: () => number;

@@ -75,6 +75,16 @@ export interface SettingsTable {
   reject_calls: Generated<number>;
   /** Sent to a caller whose call was rejected; '' sends nothing. */
   reject_calls_message: Generated<string>;
+  /** The webhook's payload format: `native` or a dialect's (migration 012: `evolution`). */
+  webhook_format: Generated<string>;
+  /** Evolution's webhook options (migration 012): JSON event ids (null: all), by-event URLs, base64 media, headers. */
+  evolution_events: string | null;
+  evolution_by_events: Generated<number>;
+  evolution_base64: Generated<number>;
+  evolution_headers: string | null;
+  /** The instance token the owner chose to expose (webhooks' `apikey`, fetchInstances' `token`), and its key id. */
+  evolution_apikey: string | null;
+  evolution_apikey_id: string | null;
 }
 export type SettingsRow = Selectable<SettingsTable>;
 export type SettingsUpdate = Updateable<Omit<SettingsTable, 'instance_id'>>;

@@ -64,6 +64,25 @@ export class GroupService {
       .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   }
 
+  /** Every group with its members as last stored (no question to WhatsApp per group), by name. */
+  async listDetailed(instanceId: string): Promise<GroupView[]> {
+    requireOpen(this.opts.registry, instanceId);
+    await this.opts.inbound.settled(instanceId);
+    const rows = await groupsRepo.listGroups(this.opts.db, instanceId);
+    return rows
+      .map((g) => ({
+        id: g.group_id,
+        name: g.name,
+        description: g.description,
+        participants: groupsRepo.participantsOf(g),
+        owner: g.owner,
+        creation: g.creation,
+        announce: g.announce === null ? null : g.announce === 1,
+        locked: g.locked === null ? null : g.locked === 1,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  }
+
   /** One group with its participants; 404 when the account is not in it. What WhatsApp says is stored too. */
   async get(instanceId: string, groupId: string): Promise<GroupView> {
     const group = await capabilityOf(this.opts.registry, instanceId, 'groups').getGroup(groupId);

@@ -86,15 +86,23 @@ export class MessageService {
     });
   }
 
+  /** One stored message; 404 naming `field` when the instance has none with this id. */
+  async get(instanceId: string, messageId: string, field = 'id'): Promise<MessageView> {
+    this.opts.registry.get(instanceId);
+    await this.opts.inbound.settled(instanceId);
+    const row = await requireMessage(this.opts.db, instanceId, messageId, field);
+    return (await withReactionsAndVotes(this.opts.db, [row], this.opts.publicUrl))[0]!;
+  }
+
   /** A page of history, newest first. Served from the store whatever the instance's status. */
   async history(
     instanceId: string,
-    filter: { status?: MessageStatus; chatId?: string },
+    filter: repo.MessageFilter,
     page: number,
     limit: number,
   ): Promise<{ items: MessageView[]; total: number; nextCursor: string | null }> {
     this.opts.registry.get(instanceId);
-    if (filter.chatId) await this.opts.inbound.settled(instanceId);
+    if (filter.chatId || filter.fromMe !== undefined) await this.opts.inbound.settled(instanceId);
     const { rows, total } = await repo.listMessages(this.opts.db, instanceId, filter, limit, (page - 1) * limit);
     const last = rows.at(-1);
     // The cursor of what follows this page: a client may go on with ?cursor= from any page.
