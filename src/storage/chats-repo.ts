@@ -186,3 +186,9 @@ export async function forgetStoredMessages(db: DbOrTrx, instanceId: string): Pro
 export async function deleteChatRow(db: DbOrTrx, instanceId: string, chatId: string): Promise<void> {
   await db.deleteFrom('chats').where('instance_id', '=', instanceId).where('chat_id', '=', chatId).execute();
 }
+
+/** How many chats the instance has stored. */
+export async function countChats(db: DbOrTrx, instanceId: string): Promise<number> {
+  const row = await db.selectFrom('chats').select((eb) => eb.fn.countAll<number>().as('n')).where('instance_id', '=', instanceId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -2,6 +2,7 @@ import type { ChatPresence } from '../../engines/engine.js';
 import { badRequest } from '../../errors.js';
 import { jidToPhone } from '../../ids.js';
 import * as chatsRepo from '../../storage/chats-repo.js';
+import { countContacts } from '../../storage/contacts-repo.js';
 import type { Db } from '../../storage/db.js';
 import * as messagesRepo from '../../storage/messages-repo.js';
 import * as votesRepo from '../../storage/poll-votes-repo.js';
@@ -65,6 +66,12 @@ export class ChatService {
       mutedUntil: r.muted_until !== null && r.muted_until > now ? r.muted_until : null,
       markedUnread: r.marked_unread === 1,
     }));
+  }
+
+  /** How many chats and contacts are stored (whatever the connection). */
+  async counts(instanceId: string): Promise<{ chats: number; contacts: number }> {
+    this.opts.registry.get(instanceId);
+    return { chats: await chatsRepo.countChats(this.opts.db, instanceId), contacts: await countContacts(this.opts.db, instanceId) };
   }
 
   /** Marks the chat's incoming messages read, on WhatsApp and in the store; answers how many. */

@@ -32,12 +32,18 @@ export class EvolutionService {
    */
   async createInstance(name: string, settings: SettingsUpdateInput, actor: Actor, trust: UrlTrust): Promise<{ state: InstanceState; token: string }> {
     const state = await this.opts.instances.create({ id: name, description: 'created through the Evolution API dialect' }, actor);
+    let keyId: string | null = null;
     try {
-      const { plain } = await this.opts.keys.create({ name: `Evolution token of ${name}`, scope: 'instance', instanceIds: [name], permissions: ['read', 'send', 'manage'] }, actor);
+      const { key, plain } = await this.opts.keys.create({ name: `Evolution token of ${name}`, scope: 'instance', instanceIds: [name], permissions: ['read', 'send', 'manage'] }, actor);
+      keyId = key.id;
       if (Object.keys(settings).length) await this.opts.settings.update(name, settings, actor, trust);
       return { state, token: plain };
     } catch (err) {
-      await this.opts.instances.delete(name, actor).catch((e) => this.opts.logger.warn('could not remove a half-made instance', { instance: name, error: describeError(e) }));
+      const undo = async () => {
+        if (keyId) await this.opts.keys.revoke(keyId, actor);
+        await this.opts.instances.delete(name, actor);
+      };
+      await undo().catch((e) => this.opts.logger.warn('could not remove a half-made instance', { instance: name, error: describeError(e) }));
       throw err;
     }
   }
@@ -56,6 +62,13 @@ export class EvolutionService {
       if (current.apikeyId) await this.opts.keys.revoke(current.apikeyId, actor).catch(() => undefined);
     }
     return exposed;
+  }
+
+  /** Deletes the instance; the token exposed for it goes too. */
+  async deleteInstance(instanceId: string, actor: Actor): Promise<void> {
+    const exposed = (await this.opts.settings.get(instanceId)).evolution.apikeyId;
+    await this.opts.instances.delete(instanceId, actor);
+    if (exposed) await this.opts.keys.revoke(exposed, actor).catch(() => undefined);
   }
 
   /** The exposed token of an instance, or null (not chosen). */
