@@ -42,22 +42,30 @@ export function errorAnswer(c: Context<AppEnv>, err: AppError): Response {
   return c.json({ status: err.status, error: PHRASE[err.status] ?? 'Error', response: { message } }, err.status);
 }
 
+/** The value at a path of the parameters (undefined when any step is missing). */
+function valueAt(params: unknown, path: readonly PropertyKey[]): unknown {
+  let at = params;
+  for (const step of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PropertyKey, unknown>)[step];
+  }
+  return at;
+}
+
 /** Evolution's words for a schema failure: `instance requires property "text"` for a missing field, else `field: why`. */
-function issueText(issue: z.core.$ZodIssue): string {
+function issueText(issue: z.core.$ZodIssue, params: unknown): string {
   const field = issue.path.map(String).join('.');
-  if (/received undefined$/.test(issue.message)) return `instance requires property "${field}"`;
+  if (field && valueAt(params, issue.path) === undefined && issue.code !== 'custom') return `instance requires property "${field}"`;
   return `${field || 'body'}: ${issue.message}`;
 }
 
 /** The request's parameters (query, then the JSON or form body) checked against a schema; a nested 400 otherwise. */
 export async function evolutionParams<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
-  const result = schema.safeParse(await paramsOf(c));
+  const params = await paramsOf(c);
+  const result = schema.safeParse(params);
   if (!result.success) {
-    const messages = result.error.issues.slice(0, 10).map(issueText);
+    const messages = result.error.issues.slice(0, 10).map((issue) => issueText(issue, params));
     throw new EvolutionError('bad_request', messages.join('; '), [messages]);
   }
   return result.data;
 }
-
-/** A 400 in Evolution's words for one field (outside the schema: a rule that needs more than its shape). */
-export const badField = (message: string) => new EvolutionError('bad_request', message, [message]);
