@@ -11,6 +11,8 @@ import { Chatbot } from './jobs/chatbot/chatbot.js';
 import { Scheduler } from './jobs/scheduler/scheduler.js';
 import { WebhookDispatcher, type DispatcherOptions } from './jobs/webhooks/dispatcher.js';
 import { WebhookOutbox } from './jobs/webhooks/outbox.js';
+import { EvolutionFormat } from './jobs/webhooks/formats/evolution.js';
+import { recordEvolutionQrCodes } from './jobs/webhooks/formats/evolution-qr.js';
 import { EventLog } from './services/event-log.js';
 import type { Logger } from './logger.js';
 import { UrlGuard, type UrlGuardOptions } from './net/url-guard.js';
@@ -120,7 +122,14 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
 
   // Events and webhooks; usage counts the messages of the events too.
   const settingsStore = new SettingsStore(db);
-  const outbox = new WebhookOutbox(settingsStore, now);
+  // Evolution API's webhook format, for instances that choose it (its envelope names the account: read once running).
+  const evolutionFormat = new EvolutionFormat({
+    publicUrl: config.publicUrl,
+    mediaDir: config.mediaDir,
+    senderOf: (id) => (registry.has(id) ? (registry.get(id).account?.id ?? null) : null),
+    now,
+  });
+  const outbox = new WebhookOutbox(settingsStore, now, evolutionFormat);
   const usage = new UsageMeter({ db, now, logger: logger.child({ component: 'usage' }) });
   const eventLog = new EventLog({ db, now, retentionMs: config.eventRetentionHours * 3_600_000 });
   // The registry is built below (it records status events through these sinks); metrics read it only once running.
@@ -174,13 +183,15 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   storeMessageEvents({ writes, registry, inbound, events });
   storeGroupEvents(registry, inbound, writes, events);
   recordPresenceEvents(registry, writes, events);
+  const qrImages = new QrImages();
+  recordEvolutionQrCodes({ registry, db, settings: settingsStore, outbox, format: evolutionFormat, qr: qrImages, logger: logger.child({ component: 'webhooks' }) });
 
   const interrupted = await failInterruptedSends(db, 'the server stopped before WhatsApp confirmed this message; it may or may not have been sent');
   if (interrupted) logger.warn('sends interrupted by the last shutdown marked failed', { count: interrupted });
 
   // Services, and the jobs that use them.
   const messages = new MessageService({ db, registry, outgoing, inbound, idempotency: new Idempotency(db, now), publicUrl: config.publicUrl });
-  const instances = new InstanceService({ db, registry, status, qr: new QrImages(), defaultEngine: config.defaultEngine, mediaDir: config.mediaDir, logger, now, audit });
+  const instances = new InstanceService({ db, registry, status, qr: qrImages, defaultEngine: config.defaultEngine, mediaDir: config.mediaDir, logger, now, audit });
   const keys = new KeyService({ db, instanceExists: (id) => registry.has(id), audit, usage, now });
   const embedTokens = new EmbedTokenService({ db, instances: registry, audit, publicUrl: config.publicUrl, now });
   const media = new MediaService({ registry, publicUrl: config.publicUrl, mediaDir: config.mediaDir, urls });

@@ -5,6 +5,7 @@ import type { SettingsStore } from '../../services/settings/settings-store.js';
 import type { DbOrTrx } from '../../storage/db.js';
 import { afterCommit } from '../../storage/transact.js';
 import * as repo from '../../storage/webhooks-repo.js';
+import type { EvolutionFormat } from './formats/evolution.js';
 
 /**
  * The webhook outbox: `record` runs inside the transaction of the state change that caused the
@@ -19,17 +20,29 @@ export class WebhookOutbox implements EventSink {
   constructor(
     private readonly settings: SettingsStore,
     private readonly now: () => number = Date.now,
+    /** Evolution API's format, for instances that chose it (webhookFormat `evolution`). */
+    private readonly evolution?: EvolutionFormat,
   ) {}
 
   async record(trx: DbOrTrx, instanceId: string, e: HatlineEvent): Promise<void> {
     const s = await this.settings.get(instanceId, trx);
-    if (!s || !s.webhookEnabled || !s.webhookUrl || !s.webhookEvents.includes(e.event)) return;
+    if (!s || !s.webhookEnabled || !s.webhookUrl) return;
+    if (s.webhookFormat === 'evolution' && this.evolution) {
+      for (const f of await this.evolution.format(trx, instanceId, s, e)) await this.insert(trx, instanceId, f.event, f.payload);
+      return;
+    }
+    if (!s.webhookEvents.includes(e.event)) return;
+    const payload = JSON.stringify({ event: e.event, data: e.data, timestamp: Math.floor(this.now() / 1000), instance_id: instanceId });
+    await this.insert(trx, instanceId, e.event, payload);
+  }
+
+  /** Writes one event, its payload already made (by a format), to be delivered once the transaction commits. */
+  async insert(trx: DbOrTrx, instanceId: string, event: string, payload: string): Promise<void> {
     const now = this.now();
-    const payload = JSON.stringify({ event: e.event, data: e.data, timestamp: Math.floor(now / 1000), instance_id: instanceId });
     await repo.insertEvent(trx, {
       instance_id: instanceId,
       webhook_id: `msg_${randomBytes(12).toString('hex')}`,
-      event: e.event,
+      event,
       payload,
       status: 'pending',
       created_at: now,
