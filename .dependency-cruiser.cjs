@@ -1,5 +1,5 @@
 /**
- * The layer rules (docs/ARCHITECTURE.md): http and dialects -> services -> storage and engines.
+ * The layer rules (docs/ARCHITECTURE.md): http, dialects and mcp -> services -> storage and engines.
  * Engines and storage never import upward; ids, errors, the logger and paths sit at the bottom.
  * Checked by `npm run lint:deps` and by test/architecture.test.ts (so CI fails on a violation).
  */
@@ -20,21 +20,21 @@ module.exports = {
       severity: 'error',
       comment: 'Storage knows tables and SQL, nothing above it.',
       from: { path: '^(src/storage|migrations)/' },
-      to: { path: above('http', 'dialects', 'services', 'jobs', 'engines', 'media', 'app', 'server', 'main', 'config') },
+      to: { path: above('http', 'dialects', 'mcp', 'services', 'jobs', 'engines', 'media', 'app', 'server', 'main', 'config') },
     },
     {
       name: 'engines-below-services',
       severity: 'error',
       comment: 'Engines talk to WhatsApp (or simulate it) and report through emit(); they never reach into storage or the layers above.',
       from: { path: '^src/engines/' },
-      to: { path: above('http', 'dialects', 'services', 'jobs', 'storage', 'media', 'app', 'server', 'main', 'config') },
+      to: { path: above('http', 'dialects', 'mcp', 'services', 'jobs', 'storage', 'media', 'app', 'server', 'main', 'config') },
     },
     {
       name: 'media-is-storage',
       severity: 'error',
       comment: 'The media folder is file storage: it knows files, not services, jobs or HTTP.',
       from: { path: '^src/media/' },
-      to: { path: above('http', 'dialects', 'services', 'jobs', 'storage', 'app', 'server', 'main') },
+      to: { path: above('http', 'dialects', 'mcp', 'services', 'jobs', 'storage', 'app', 'server', 'main') },
     },
     {
       name: 'net-is-a-lower-layer',
@@ -46,21 +46,21 @@ module.exports = {
     {
       name: 'services-below-http-and-jobs',
       severity: 'error',
-      comment: 'Services hold the rules; HTTP, dialects and jobs call them, never the other way (jobs are reached through ports).',
+      comment: 'Services hold the rules; HTTP, dialects, MCP and jobs call them, never the other way (jobs are reached through ports).',
       from: { path: '^src/services/' },
-      to: { path: above('http', 'dialects', 'jobs', 'app', 'server', 'main') },
+      to: { path: above('http', 'dialects', 'mcp', 'jobs', 'app', 'server', 'main') },
     },
     {
       name: 'jobs-below-http',
       severity: 'error',
       from: { path: '^src/jobs/' },
-      to: { path: above('http', 'dialects', 'app', 'server', 'main') },
+      to: { path: above('http', 'dialects', 'mcp', 'app', 'server', 'main') },
     },
     {
       name: 'http-through-services',
       severity: 'error',
-      comment: 'Routes and dialects translate; they reach data and WhatsApp only through services.',
-      from: { path: '^src/(http|dialects)/' },
+      comment: 'Routes, dialects and the MCP server translate; they reach data and WhatsApp only through services.',
+      from: { path: '^src/(http|dialects|mcp)/' },
       to: { path: above('storage', 'jobs', 'engines', 'server', 'main'), pathNot: '^src/engines/registry\\.ts$' },
     },
     {

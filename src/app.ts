@@ -1,11 +1,13 @@
 import { createNodeWebSocket } from '@hono/node-ws';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { AppError } from './errors.js';
 import type { AppEnv } from './http/context.js';
 import type { AppDeps } from './http/deps.js';
 import { errorResponse, onError } from './http/error-answer.js';
 import { ACCESS_TABLE } from './http/access-table.js';
 import { dialects } from './dialects/index.js';
+import { mcpRouter } from './mcp/index.js';
 import { buildGates } from './http/gates.js';
 import { authorize } from './http/middleware/access.js';
 import { loadInstance } from './http/middleware/instance.js';
@@ -73,6 +75,8 @@ export function createApp(deps: AppDeps) {
   // The dialects come first: their routes answer (in their own shapes) before the native
   // middleware below would see the request. They pass the same gates.
   for (const dialect of dialects(services, gates, deps.logger, deps.config, deps.now)) app.route('/', dialect);
+  // The MCP server (POST /mcp) for AI assistants: the same keys, scopes, permissions and gates.
+  app.route('/', mcpRouter(services, { gates, logger: deps.logger }));
 
   app.use('/api/*', gates.authenticate());
   app.use('/api/*', gates.meter);
@@ -81,9 +85,11 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', gates.bodyLimit);
   app.use('/api/*', requireJsonBody());
   // Scope: an unknown instance, or one outside the principal's scope, answers 404 here.
-  app.use('/api/instance/:instanceId/*', loadInstance(services.instances));
-  app.use('/api/instance/:instanceId', loadInstance(services.instances));
-  app.use('/api/sandbox/:instanceId/*', loadInstance(services.instances));
+  // Every request on an instance holds it while it runs, but its deletion (which waits for them).
+  const holds = { holds: (c: Context<AppEnv>) => !(c.req.method === 'DELETE' && /^\/api\/instance\/[^/]+\/?$/.test(c.req.path)) };
+  app.use('/api/instance/:instanceId/*', loadInstance(services.instances, holds));
+  app.use('/api/instance/:instanceId', loadInstance(services.instances, holds));
+  app.use('/api/sandbox/:instanceId/*', loadInstance(services.instances, holds));
   // Permissions: 403 here, from the one table.
   app.use('/api/*', authorize(ACCESS_TABLE));
 
@@ -118,7 +124,7 @@ export function createApp(deps: AppDeps) {
       title: 'Hatline API',
       version: VERSION,
       description:
-        'Self-hosted WhatsApp HTTP API. Every /api request carries the admin token, an API key or an embed token as `Authorization: Bearer <token>`, `X-API-Key`, `apikey`, `x-embed-token`, `?token=`, `?access_token=` or `?api_key=`. Keys and embed tokens reach only their instances (another answers 404) and what their permissions allow (403 otherwise). Errors are `{ "error": "...", "code": "...", "requestId": "..." }`; every answer carries `X-Request-Id`.',
+        'Self-hosted WhatsApp HTTP API. Every /api request carries the admin token, an API key or an embed token as `Authorization: Bearer <token>`, `X-API-Key`, `apikey`, `x-embed-token`, `?token=`, `?access_token=` or `?api_key=`. Keys and embed tokens reach only their instances (another answers 404) and what their permissions allow (403 otherwise). Errors are `{ "error": "...", "code": "...", "requestId": "..." }`; every answer carries `X-Request-Id`. Bodies are JSON (a body without a Content-Type is read as JSON; another Content-Type is a 400); a JSON body over LARGE_BODY_THRESHOLD_MB (8 MB) may answer 503 `unavailable` with Retry-After while LARGE_BODY_CONCURRENCY (2) others are handled.',
     },
     security: [{ bearer: [] }, { apiKey: [] }, { queryToken: [] }, { embedToken: [] }],
   });
@@ -127,7 +133,7 @@ export function createApp(deps: AppDeps) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'queryToken', { type: 'apiKey', in: 'query', name: 'token' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'embedToken', { type: 'apiKey', in: 'header', name: 'x-embed-token' });
 
-  app.route('/', staticRoutes({ publicDir, mediaDir: deps.config.mediaDir }));
+  app.route('/', staticRoutes({ publicDir, mediaDir: deps.config.mediaDir, instanceExists: (id) => services.instances.exists(id), embedAllowedOrigins: deps.config.embedAllowedOrigins }));
 
   return Object.assign(app, { injectWebSocket: nodeWs.injectWebSocket });
 }

@@ -28,6 +28,10 @@ export interface Config {
   readonly conwpHourlyLimit: number;
   /** How long the event log keeps events for streams to resume from (EVENT_RETENTION_HOURS). */
   readonly eventRetentionHours: number;
+  /** A request body over this many bytes is large (LARGE_BODY_THRESHOLD_MB). */
+  readonly largeBodyBytes: number;
+  /** Large request bodies read at once; past it 503 with Retry-After; 0 turns the gate off (LARGE_BODY_CONCURRENCY). */
+  readonly largeBodyConcurrency: number;
   /** An explicit browser path, or null to auto-detect. */
   readonly chromiumPath: string | null;
   readonly logLevel: LogLevel;
@@ -37,6 +41,8 @@ export interface Config {
   readonly metricsToken: string | null;
   /** EVOLUTION_PREFIX: where Evolution API's own paths are served (`/evolution`; '' is the root). */
   readonly evolutionPrefix: string;
+  /** EMBED_ALLOWED_ORIGINS: the origins whose pages may show the embed page in a frame (`*`: any); empty: only Hatline's own. */
+  readonly embedAllowedOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -116,7 +122,7 @@ function urlTargets(env: Env, name: string): readonly UrlTarget[] {
 }
 
 /** First path segments the server answers itself: Evolution's paths may not live under them. */
-const TAKEN_SEGMENTS = ['api', 'gowa', 'media', 'whatsapp_api', 'yonetim', 'health', 'metrics', 'docs', 'openapi.json', 'js'];
+const TAKEN_SEGMENTS = ['api', 'gowa', 'media', 'whatsapp_api', 'yonetim', 'health', 'metrics', 'docs', 'openapi.json', 'js', 'embed', 'mcp'];
 
 /**
  * EVOLUTION_PREFIX: a path like `/evolution` or `/wa/evolution` (no trailing slash); '' or '/'
@@ -135,6 +141,33 @@ function evolutionPrefix(env: Env): string {
     throw new ConfigError('EVOLUTION_PREFIX', `"${prefix}" is under /${first}, which the server answers itself; choose another path`);
   }
   return prefix;
+}
+
+/** A comma list of web origins (`https://shop.example`, `http://localhost:8080`), or `*` alone. */
+function origins(env: Env, name: string): readonly string[] {
+  const raw = value(env, name);
+  if (raw === undefined) return Object.freeze([]);
+  const parts = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  if (parts.includes('*')) {
+    if (parts.length > 1) throw new ConfigError(name, '`*` (any origin) stands alone');
+    return Object.freeze(['*']);
+  }
+  const found = new Set<string>();
+  for (const part of parts) {
+    let url: URL | null = null;
+    try {
+      url = new URL(part);
+    } catch {
+      url = null;
+    }
+    // An origin only: scheme, host and port, which is what frame-ancestors compares.
+    const originOnly = url && url.pathname === '/' && !url.username && !url.password && !/[?#]/.test(part);
+    if (!url || !originOnly || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new ConfigError(name, `expected a comma list of origins such as https://shop.example (scheme, host and port, no path), got "${part}"`);
+    }
+    found.add(url.origin);
+  }
+  return Object.freeze([...found]);
 }
 
 /** The fewest characters, and the fewest different characters, of an API_TOKEN on a reachable HOST. */
@@ -181,6 +214,8 @@ export function loadConfig(env: Env = process.env): Config {
   const authFailuresPerMinute = integer(env, 'AUTH_FAILURES_PER_MINUTE', 10, 0, 1_000_000);
   const conwpHourlyLimit = integer(env, 'CONWP_HOURLY_LIMIT', 1000, 0, 100_000_000);
   const eventRetentionHours = integer(env, 'EVENT_RETENTION_HOURS', 24, 1, 24 * 365);
+  const largeBodyBytes = integer(env, 'LARGE_BODY_THRESHOLD_MB', 8, 1, 90) * 1024 * 1024;
+  const largeBodyConcurrency = integer(env, 'LARGE_BODY_CONCURRENCY', 2, 0, 1000);
   const chromiumPath = value(env, 'CHROMIUM_PATH') ?? null;
   if (chromiumPath !== null && !existsSync(chromiumPath)) {
     throw new ConfigError('CHROMIUM_PATH', `no file at "${chromiumPath}"`);
@@ -193,6 +228,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (metricsToken !== null && metricsToken.length < 16) {
     throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
   }
+  const embedAllowedOrigins = origins(env, 'EMBED_ALLOWED_ORIGINS');
   const logLevel = oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info');
 
   return Object.freeze({
@@ -209,10 +245,13 @@ export function loadConfig(env: Env = process.env): Config {
     authFailuresPerMinute,
     conwpHourlyLimit,
     eventRetentionHours,
+    largeBodyBytes,
+    largeBodyConcurrency,
     chromiumPath,
     logLevel,
     wwebjsWebVersion,
     metricsToken,
+    embedAllowedOrigins,
     evolutionPrefix: evolutionPrefix(env),
   });
 }

@@ -21,6 +21,8 @@ export const STATUS_BY_CODE = {
   method_not_allowed: 405,
   payload_too_large: 413,
   rate_limited: 429,
+  /** WhatsApp's reach-out timelock (its error 463): no messages to new contacts for a while. */
+  reachout_timelock: 429,
   internal: 500,
   /** The instance's engine cannot do this. */
   unsupported: 501,
@@ -54,15 +56,16 @@ export class AppError extends Error {
 }
 
 /** The reasons an engine gives when its state or WhatsApp refuses an operation (a subset of ErrorCode). */
-export type EngineReason = Extract<ErrorCode, 'not_connected' | 'not_found' | 'rejected' | 'unsupported' | 'failed'>;
+export type EngineReason = Extract<ErrorCode, 'not_connected' | 'not_found' | 'rejected' | 'unsupported' | 'failed' | 'reachout_timelock'>;
 
 /** An AppError thrown by an engine; `reason` is its code. */
 export class EngineError extends AppError {
   constructor(
     readonly reason: EngineReason,
     message: string,
+    headers: Readonly<Record<string, string>> = {},
   ) {
-    super(reason, message);
+    super(reason, message, headers);
     this.name = 'EngineError';
   }
 }

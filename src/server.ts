@@ -7,6 +7,7 @@ import { SandboxNetwork } from './engines/sandbox/network.js';
 import { wwebjsPatchStatus, type PatchStatus } from './engines/wwebjs/index.js';
 import type { Services } from './http/deps.js';
 import { BulkRunner } from './jobs/bulk/bulk-runner.js';
+import { reconcileJobsWithHistory } from './jobs/recovery.js';
 import { Chatbot } from './jobs/chatbot/chatbot.js';
 import { Scheduler } from './jobs/scheduler/scheduler.js';
 import { WebhookDispatcher, type DispatcherOptions } from './jobs/webhooks/dispatcher.js';
@@ -49,6 +50,7 @@ import { InboundMessages } from './services/messages/inbound.js';
 import { MessageActions } from './services/messages/message-actions.js';
 import { storeMessageEvents } from './services/messages/message-events.js';
 import { QuickSends } from './services/messages/quick-sends.js';
+import { SendWaiter } from './services/messages/send-waiter.js';
 import { MessageService } from './services/messages/message-service.js';
 import { OutgoingMessages } from './services/messages/outgoing.js';
 import { MetricsService } from './services/metrics/metrics-service.js';
@@ -57,56 +59,10 @@ import { SandboxService } from './services/sandbox-service.js';
 import { SettingsService } from './services/settings/settings-service.js';
 import { SettingsStore } from './services/settings/settings-store.js';
 import { DATABASE_FILE, migrate, openDb, type OpenedDb } from './storage/db.js';
+import { teeEvents, type BuildOptions, type Hatline } from './hatline.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
 
-export interface Hatline {
-  app: App;
-  services: Services;
-  registry: InstanceRegistry;
-  database: OpenedDb;
-  sandbox: SandboxNetwork;
-  dispatcher: WebhookDispatcher;
-  bulk: BulkRunner;
-  scheduler: Scheduler;
-  /** The admin token when this start generated it (to print once). */
-  generatedToken: string | null;
-  /** Whether whatsapp-web.js carries Hatline's patch set (scripts/patch-wwebjs.mjs). */
-  wwebjsPatches: PatchStatus;
-  /** Usage counters in memory (flushed every 30 s and at close; tests call flush()). */
-  usage: UsageMeter;
-  /**
-   * Stops taking on work: jobs stop and engines close (sends still queued answer 409), while the
-   * database stays open so that requests under way can finish and answer.
-   */
-  stop(): Promise<void>;
-  /** Stops (if not yet) and closes the webhook dispatcher and the database. */
-  close(): Promise<void>;
-}
-
-export interface BuildOptions {
-  config: Config;
-  logger: Logger;
-  /** `:memory:` in tests; defaults to DATA_DIR/hatline.db. */
-  dbFile?: string;
-  wwebjs?: (ctx: EngineContext) => Engine;
-  /** One clock for the rate limiter, the sandbox, the chatbot, webhooks and jobs (tests move it). */
-  now?: () => number;
-  /** Also told of every event (tests); the webhook outbox always is. */
-  events?: EventSink;
-  webhookTimings?: Pick<DispatcherOptions, 'timeoutMs' | 'backoffBaseMs' | 'backoffCapMs'>;
-  /** The scheduler's node-cron expression; null starts no cron (tests call scheduler.tick()). */
-  schedulerCron?: string | null;
-  /** Test seams of the URL guard: names resolved by the test, addresses it counts as public. */
-  urlGuard?: Pick<UrlGuardOptions, 'resolve' | 'treatAsPublic'>;
-}
-
-function teeEvents(...sinks: EventSink[]): EventSink {
-  return {
-    record: async (trx, instanceId, e) => {
-      for (const sink of sinks) await sink.record(trx, instanceId, e);
-    },
-  };
-}
+export type { BuildOptions, Hatline } from './hatline.js';
 
 /** Wires the whole server (db, engines, services, jobs, HTTP app) without opening a port. */
 export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
@@ -176,6 +132,11 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     replayAck: (instanceId, ack) => inbound.ack(instanceId, ack),
     now,
     onAnswered: (instanceId, outcome, ms) => metrics.sendAnswered(instanceId, outcome, ms),
+    onTimelock: (instanceId, untilMs) => {
+      registry.noteTimelock(instanceId, untilMs);
+      status.timelock(instanceId, untilMs);
+      logger.warn("WhatsApp's reach-out timelock (463) refuses messages to new contacts", { instance: instanceId, until: new Date(untilMs).toISOString() });
+    },
   });
   registry.onEngineEvent('message', (instanceId, e) => inbound.message(instanceId, e.message));
   registry.onEngineEvent('ack', (instanceId, e) => inbound.ack(instanceId, e.ack));
@@ -186,11 +147,22 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const qrImages = new QrImages();
   recordEvolutionQrCodes({ registry, db, settings: settingsStore, outbox, format: evolutionFormat, qr: qrImages, logger: logger.child({ component: 'webhooks' }) });
 
+  // Jobs first: their messages never handed to WhatsApp go instead of ending as failed rows.
+  const reconciled = await reconcileJobsWithHistory(db);
+  if (reconciled.unsent || reconciled.interrupted) logger.warn('job sends interrupted by the last shutdown reconciled with the history', { ...reconciled });
   const interrupted = await failInterruptedSends(db, 'the server stopped before WhatsApp confirmed this message; it may or may not have been sent');
   if (interrupted) logger.warn('sends interrupted by the last shutdown marked failed', { count: interrupted });
 
   // Services, and the jobs that use them.
-  const messages = new MessageService({ db, registry, outgoing, inbound, idempotency: new Idempotency(db, now), publicUrl: config.publicUrl });
+  const messages = new MessageService({
+    db,
+    registry,
+    outgoing,
+    inbound,
+    idempotency: new Idempotency(db, now),
+    publicUrl: config.publicUrl,
+    waiter: new SendWaiter({ db, next: (ms) => eventLog.next(ms) }),
+  });
   const instances = new InstanceService({ db, registry, status, qr: qrImages, defaultEngine: config.defaultEngine, mediaDir: config.mediaDir, logger, now, audit });
   const keys = new KeyService({ db, instanceExists: (id) => registry.has(id), audit, usage, now });
   const embedTokens = new EmbedTokenService({ db, instances: registry, audit, publicUrl: config.publicUrl, now });

@@ -5,6 +5,7 @@ import { EVOLUTION_ACCESS, WAFIXER_BASE } from '../src/dialects/evolution/index.
 import { GOWA_ACCESS, GOWA_BASE } from '../src/dialects/gowa/index.js';
 import { WONOTIFY_ACCESS, WONOTIFY_BASES } from '../src/dialects/wonotify/index.js';
 import { ACCESS_TABLE } from '../src/http/access-table.js';
+import { MCP_ACCESS, MCP_TOOLS } from '../src/mcp/index.js';
 import { ADMIN, canSee, eventFilterFor, visibleTo, type Principal } from '../src/services/access/principal.js';
 import { refusal } from '../src/services/access/requirement.js';
 import { closesServers, testServer } from './support/app.js';
@@ -54,6 +55,22 @@ table("every dialect operation has its line in the dialect's table, and is serve
   assert.equal(WONOTIFY_ACCESS.reset_instance, { need: 'permission', permission: 'manage', globalScope: true });
   assert.equal(CONWP_ACCESS.devices, { need: 'permission', permission: 'read' });
   await s.close();
+});
+
+table("every MCP tool has its line, the one of the native endpoint it stands for: reads need read, the rest send or manage", () => {
+  assert.equal(Object.keys(MCP_ACCESS).sort(), MCP_TOOLS.map((t) => t.name).sort(), 'every tool has its line, and every line a tool');
+  for (const t of MCP_TOOLS) {
+    const line = ACCESS_TABLE[t.endpoint];
+    assert.ok(line, `${t.name}: ${t.endpoint} is a line of ACCESS_TABLE`);
+    assert.equal(MCP_ACCESS[t.name], line, t.name);
+    assert.is(line.need, 'permission', t.name);
+    const permission = line.need === 'permission' ? line.permission : null;
+    if (t.readOnly) assert.is(permission, 'read', `${t.name} reads`);
+    else assert.ok(permission === 'send' || permission === 'manage', `${t.name} changes something: ${permission}`);
+  }
+  const reader: Principal = { kind: 'key', id: 'key_1', name: 'k', scope: 'global', instanceIds: [], permissions: ['read'], hourlyLimit: null };
+  assert.ok(refusal(reader, MCP_ACCESS.send_text, 'send_text'), 'a read-only key may not send');
+  assert.is(refusal(reader, MCP_ACCESS.read_messages, 'read_messages'), null, 'and may read');
 });
 
 table('every GET a key may call needs read, unless it holds a secret (settings) or is about webhooks or access itself', () => {

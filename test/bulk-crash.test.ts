@@ -62,4 +62,46 @@ test('killed with SIGKILL mid-bulk and restarted: every recipient ends sent or f
   }
 });
 
+test('killed with SIGKILL three times mid-bulk: the job and the history agree on every recipient, with no phantom failed row', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hatline-bulk-crashes-'));
+  const env = { DATA_DIR: path.join(dir, 'data'), MEDIA_DIR: path.join(dir, 'media') };
+  let server = await startChildServer(env);
+  try {
+    for (const [id, phone] of [['a', A], ['b', B]] as const) {
+      await server.call('POST', '/api/instance', { id, engine: 'sandbox' });
+      await server.call('POST', `/api/instance/${id}/connect`);
+      assert.is((await server.call('POST', `/api/sandbox/${id}/scan`, { phone })).status, 200);
+    }
+    // Each message waits 150 ms in the queue after it is stored: most kills land while one waits.
+    await server.call('POST', '/api/instance/a/settings', { sendDelay: 150 });
+    const recipients = Array.from({ length: 24 }, (_, i) => ({ id: B, name: `k${i}` }));
+    const started = await server.call('POST', '/api/instance/a/bulk', { recipients, body: '{name}', delay: 0 });
+    assert.is(started.status, 200);
+    const jobId = started.body.jobId;
+    const sentCount = async () => (await server.call('GET', `/api/instance/a/bulk/${jobId}`)).body.sent as number;
+    for (let crash = 1; crash <= 3; crash++) {
+      const before = await sentCount();
+      await eventually(`progress before crash ${crash}`, async () => (await sentCount()) >= before + 2, 15_000);
+      await new Promise((r) => setTimeout(r, 60 + 37 * crash)); // somewhere inside a send's 150 ms
+      await server.kill('SIGKILL');
+      server = await startChildServer(env);
+    }
+    const job = await eventually('job finished after the last restart', async () => {
+      const j = (await server.call('GET', `/api/instance/a/bulk/${jobId}`)).body;
+      return j.status === 'completed' ? j : false;
+    }, 30_000);
+    const history = (await server.call('GET', '/api/instance/a/messages?limit=1000')).body.items as { id: string; body: string; status: string }[];
+    for (const r of job.recipients as { name: string; status: string; messageId: string | null }[]) {
+      const rows = history.filter((m) => m.body === r.name);
+      assert.is(rows.length, 1, `${r.name} (${r.status}) is in the history once: ${JSON.stringify(rows)}`);
+      assert.is(rows[0]!.id, r.messageId, `${r.name} names its message`);
+      assert.is(rows[0]!.status === 'failed', r.status === 'failed', `${r.name}: the job says ${r.status}, the history ${rows[0]!.status}`);
+    }
+    assert.ok(job.sent >= 21, `at most one failed per crash (${job.sent} sent)`);
+  } finally {
+    await server.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

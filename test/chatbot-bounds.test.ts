@@ -48,7 +48,8 @@ const engine = suite('chatbot bounds: matching');
 
 interface Rig {
   chatbot: Chatbot;
-  deliver(body: string, chat?: string): Promise<void>;
+  /** Delivers an incoming message; waits for the reply when one is expected, else gives it 300 ms to (wrongly) come. */
+  deliver(body: string, chat?: string, replyExpected?: boolean): Promise<void>;
   sent: string[];
   warnings: string[];
   clockCalls(): number;
@@ -79,10 +80,13 @@ async function rig(rules: { match_type: 'exact' | 'contains' | 'regex'; trigger_
   let calls = 0;
   const chatbot = new Chatbot({ db, messages, settings, logger, matchClock: () => ((calls += 1), (t += stepMs)) });
   let n = 0;
-  const deliver = async (body: string, chat = '905551110000@s.whatsapp.net') => {
+  const deliver = async (body: string, chat = '905551110000@s.whatsapp.net', replyExpected = true) => {
     const m: EngineMessage = { id: `M${++n}`, chatId: chat, from: chat, to: 'me@s.whatsapp.net', fromMe: false, kind: 'chat', body, timestamp: 1 };
+    const before = sent.length;
     onStored!('a', m);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // A reply comes within moments (waited for up to 3 s on a loaded machine).
+    const until = Date.now() + (replyExpected ? 3000 : 300);
+    while ((sent.length === before || !replyExpected) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
   };
   return { chatbot, deliver, sent, warnings, clockCalls: () => calls };
 }
@@ -92,7 +96,7 @@ engine('matching stops when its time budget runs out: a rule past it is not trie
   const slow = await rig(rules, MATCH_BUDGET_MS / 3 + 1); // every rule "takes" a third of the budget
   await slow.deliver('rule 1');
   assert.equal(slow.sent, ['reply 1'], 'an early rule still answers');
-  await slow.deliver('rule 9', '905551110001@s.whatsapp.net');
+  await slow.deliver('rule 9', '905551110001@s.whatsapp.net', false);
   assert.equal(slow.sent, ['reply 1'], 'the tenth rule was never reached');
   assert.ok(slow.warnings.some((w) => /time budget ran out/.test(w)));
   const fast = await rig(rules, 0);
@@ -107,7 +111,7 @@ engine('a chat in its cooldown is not matched at all', async () => {
   for (let i = 0; i < REPLIES_PER_CHAT; i++) await r.deliver(`message ${i}`);
   assert.is(r.sent.length, REPLIES_PER_CHAT);
   const before = r.clockCalls();
-  await r.deliver('one more');
+  await r.deliver('one more', undefined, false);
   assert.is(r.sent.length, REPLIES_PER_CHAT, 'no fourth reply');
   assert.is(r.clockCalls(), before, 'and no rule was matched for it');
   r.chatbot.stop();

@@ -14,7 +14,7 @@ const now = () => Math.floor(Date.now() / 1000);
 const chats = async (s: TestServer, id: string) => {
   const res = await s.json('GET', `/api/instance/${id}/chats`);
   assert.is(res.status, 200, JSON.stringify(res.body));
-  return res.body as { id: string; name: string; unreadCount: number; lastMessage: number | null; archived: boolean }[];
+  return res.body as { id: string; name: string; unreadCount: number; lastMessage: number | null; archived: boolean; lastMessagePreview: Record<string, unknown> | null }[];
 };
 const chat = async (s: TestServer, id: string, chatId: string) => (await chats(s, id)).find((c) => c.id === chatId);
 const incoming = async (s: TestServer, id: string, body: Record<string, unknown>) => {
@@ -35,7 +35,13 @@ list('a chat appears after its first incoming message, with the sender\'s name, 
   await incoming(s, 'a', { from: CEM, name: 'Cem', body: 'orada mısın?' });
   const got = await chats(s, 'a');
   assert.is(got.length, 1);
-  assert.equal({ ...got[0], lastMessage: 0 }, { id: jid(CEM), name: 'Cem', unreadCount: 2, lastMessage: 0, archived: false, pinned: false, mutedUntil: null, markedUnread: false });
+  assert.equal(
+    { ...got[0], lastMessage: 0, lastMessagePreview: { ...got[0]!.lastMessagePreview, id: '', timestamp: 0 } },
+    {
+      id: jid(CEM), name: 'Cem', unreadCount: 2, lastMessage: 0, archived: false, pinned: false, mutedUntil: null, markedUnread: false,
+      lastMessagePreview: { id: '', fromMe: false, type: 'chat', body: 'orada mısın?', status: 'received', timestamp: 0, senderName: 'Cem' },
+    },
+  );
   assert.ok(got[0]!.lastMessage! >= before && got[0]!.lastMessage! <= now());
   await s.close();
 });
@@ -90,7 +96,7 @@ list('a group the instance is in is listed with the group\'s name, and its messa
   await linkedSandbox(s, 'a', A);
   const group = (await s.json('POST', '/api/sandbox/a/groups', { name: 'Ekip', participants: [CEM] })).body.id as string;
   const listed = await chat(s, 'a', group);
-  assert.equal(listed, { id: group, name: 'Ekip', unreadCount: 0, lastMessage: null, archived: false, pinned: false, mutedUntil: null, markedUnread: false });
+  assert.equal(listed, { id: group, name: 'Ekip', unreadCount: 0, lastMessage: null, archived: false, pinned: false, mutedUntil: null, markedUnread: false, lastMessagePreview: null });
   await incoming(s, 'a', { from: CEM, name: 'Cem', body: 'toplantı?', groupId: group });
   const after = await chat(s, 'a', group);
   assert.is(after!.name, 'Ekip', 'a member\'s name does not rename the group');

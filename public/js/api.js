@@ -3,12 +3,18 @@
 // server's own `error` text, and path helpers.
 
 const TOKEN_KEY = 'hatline.token';
+let fixedToken = null;
 
 export const token = {
-  get: () => sessionStorage.getItem(TOKEN_KEY),
+  get: () => fixedToken ?? sessionStorage.getItem(TOKEN_KEY),
   set: (value) => sessionStorage.setItem(TOKEN_KEY, value),
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
+
+/** The embed page: every request carries this token (the one in its URL), and nothing is stored. */
+export function useToken(value) {
+  fixedToken = value;
+}
 
 export class ApiError extends Error {
   constructor(status, message, code) {

@@ -1,8 +1,9 @@
-// The dashboard's entry point: sign-in, the hash router (#/, #/access and #/instance/{id}/{tab}) and the
+// The dashboard's entry point: sign-in, the hash router (#/, #/inbox/{id}, #/access and #/instance/{id}/{tab}) and the
 // page frame. Views are functions that render into <main> and answer { stop, update? }.
 import { api, onUnauthorized, token } from './api.js';
 import { accessView } from './access.js';
 import { clearErrors, fill, h, showError } from './dom.js';
+import { inboxView } from './inbox-page.js';
 import { instanceView } from './instance.js';
 import { instancesView } from './instances.js';
 
@@ -24,6 +25,7 @@ function parseRoute() {
     });
   if (parts[0] === 'instance' && parts[1]) return { name: 'instance', id: parts[1], tab: parts[2] || 'overview' };
   if (parts[0] === 'access') return { name: 'access' };
+  if (parts[0] === 'inbox') return { name: 'inbox', id: parts[1] };
   return { name: 'list' };
 }
 
@@ -47,7 +49,8 @@ function render() {
   if (current?.update?.(route)) return;
   stopCurrent();
   fill(main);
-  current = route.name === 'instance' ? instanceView(main, route) : route.name === 'access' ? accessView(main) : instancesView(main);
+  const views = { instance: instanceView, access: accessView, inbox: inboxView, list: instancesView };
+  current = views[route.name](main, route);
   if (!firstRender) main.querySelector('h1')?.focus();
   firstRender = false;
 }

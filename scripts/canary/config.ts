@@ -29,8 +29,6 @@ export interface CanaryConfig {
   groupId: string | null;
   /** A number that should not be on WhatsApp. */
   missingNumber: string | null;
-  /** Fail instead of skip when B does not see A's revoke. */
-  expectRevokeSeen: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -91,6 +89,5 @@ export function loadCanaryConfig(env: NodeJS.ProcessEnv): CanaryConfig {
     videoFile: env.CANARY_VIDEO?.trim() || null,
     groupId: env.CANARY_GROUP_ID?.trim() || null,
     missingNumber: digits(env, 'CANARY_MISSING_NUMBER'),
-    expectRevokeSeen: flag(env, 'CANARY_EXPECT_REVOKE_SEEN'),
   };
 }

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import { AppError, describeError } from '../errors.js';
 import type { AppEnv } from '../http/context.js';
-import { toAppError } from '../http/error-answer.js';
+import { abortedAnswer, clientAborted, toAppError } from '../http/error-answer.js';
 import type { Gates } from '../http/gates.js';
 import { describeIssues } from '../http/openapi.js';
 import type { Logger } from '../logger.js';
@@ -38,6 +38,7 @@ export function dialectRouter() {
  */
 export function dialectHandlerFactory(opts: DialectOptions) {
   const answerError = (c: Context<AppEnv>, err: unknown): Response => {
+    if (clientAborted(c, err)) return abortedAnswer(opts.logger, c, err);
     const known = toAppError(err);
     if (known) {
       for (const [name, value] of Object.entries(known.headers)) c.header(name, value);

@@ -130,6 +130,8 @@ export interface AckUpdate {
   /** The chat, when the engine knows it (the store knows it anyway). */
   chatId?: string;
   status: AckStatus;
+  /** Why, when WhatsApp refused the message after taking it (`failed`). */
+  error?: string;
 }
 
 /** What an engine knows of a chat; fields it does not know are left out. */

@@ -1,5 +1,6 @@
 import type { Principal } from '../services/access/principal.js';
 import type { InstanceState } from '../services/instances/instance-state.js';
+import type { WorkLease } from '../services/instances/instance-work.js';
 
 /** What middleware puts on the context, typed once. */
 export interface AppVariables {
@@ -11,6 +12,8 @@ export interface AppVariables {
   principal: Principal;
   /** The instance named in the path (routes under /api/instance/:instanceId and /api/sandbox/:instanceId). */
   instance: InstanceState;
+  /** The request's hold on that instance: its deletion waits for the request, and aborts `signal` meanwhile. */
+  work: WorkLease;
 }
 
 export interface AppEnv {

@@ -65,7 +65,7 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Where requests of API keys are counted. */
   meter: UsageMeter;
-  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl' | 'metricsToken' | 'evolutionPrefix'>;
+  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl' | 'metricsToken' | 'largeBodyBytes' | 'largeBodyConcurrency' | 'embedAllowedOrigins' | 'evolutionPrefix'>;
   logger: Logger;
   /** The clock of the rate limiters and the failed-auth throttle (tests move it). */
   now?: () => number;

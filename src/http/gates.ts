@@ -5,6 +5,7 @@ import { meterUsage } from './middleware/access.js';
 import { auth, presentedToken } from './middleware/auth.js';
 import { FailedAuthThrottle } from './middleware/auth-throttle.js';
 import { limitJsonBody } from './middleware/json-body.js';
+import { LargeBodyGate } from './middleware/large-body-gate.js';
 import { hourlyKeyLimit, rateLimit } from './middleware/rate-limit.js';
 
 /** Where a request's token is: the native places by default; a dialect may add its own (a body field). */
@@ -27,7 +28,7 @@ export interface Gates {
   rate: MiddlewareHandler<AppEnv>;
   /** A key's own hourly limit. */
   hourly: MiddlewareHandler<AppEnv>;
-  /** 413 for JSON bodies over the limit before they are read. */
+  /** 413 for JSON bodies over the limit before they are read; 503 past the large bodies read at once. */
   bodyLimit: MiddlewareHandler<AppEnv>;
   /** The failed-auth throttle (null: off), for other token checks (/metrics) to share. */
   throttle: FailedAuthThrottle | null;
@@ -49,7 +50,7 @@ export function buildGates(deps: Pick<AppDeps, 'authenticator' | 'meter' | 'conf
     meter: meterUsage(deps.meter),
     rate: rateLimit(deps.config.rateLimitPerMinute, deps.now),
     hourly: hourlyKeyLimit(deps.now),
-    bodyLimit: limitJsonBody(),
+    bodyLimit: limitJsonBody(new LargeBodyGate(deps.config.largeBodyBytes, deps.config.largeBodyConcurrency)),
     throttle,
   };
 }

@@ -51,6 +51,30 @@ export function pageQuery(defaultLimit: number, maxLimit: number) {
   };
 }
 
+/**
+ * `limit` and `page` for a list whose seed answer is a bare array: without either, every item as
+ * the array (the seed's answer, kept as it was); with either, a page `{ items, page, limit, total }`.
+ */
+export function optionalPageQuery(defaultLimit: number, maxLimit: number) {
+  const paged = `With limit or page the answer is a page { items, page, limit, total }; without either, every item as an array.`;
+  return {
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(maxLimit)
+      .optional()
+      .openapi({ description: `Items per page (default ${defaultLimit}, at most ${maxLimit}). ${paged}` }),
+    page: z.coerce.number().int().min(1).max(1_000_000).optional().openapi({ description: `Page number (default 1). ${paged}` }),
+  };
+}
+
+/** The page asked for by optionalPageQuery's parameters, or null for the whole list. */
+export function pageAsked(q: { limit?: number | undefined; page?: number | undefined }, defaultLimit: number): { page: number; limit: number } | null {
+  if (q.limit === undefined && q.page === undefined) return null;
+  return { page: q.page ?? 1, limit: q.limit ?? defaultLimit };
+}
+
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), page: z.number(), limit: z.number(), total: z.number() });
 }

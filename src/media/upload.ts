@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import multer, { MulterError, type StorageEngine } from 'multer';
-import { AppError, badRequest } from '../errors.js';
+import { AppError, badRequest, notFound } from '../errors.js';
 import type { MediaLibraryOptions } from './media-library.js';
 import { MAX_MEDIA_BYTES } from './media-source.js';
 import { mediaDisk, publishFile, temporaryName } from './media-store.js';
@@ -95,7 +95,7 @@ function temporaryFiles(dir: string, temporary: Set<string>): StorageEngine {
  * most 64 MB (413 beyond), written under a hidden temporary name and renamed to a generated one
  * once complete. Whatever happens, no partial or temporary file is left behind.
  */
-export async function receiveUpload(opts: MediaLibraryOptions, instanceId: string, request: Request): Promise<UploadedFile> {
+export async function receiveUpload(opts: MediaLibraryOptions, instanceId: string, request: Request, cancel?: AbortSignal): Promise<UploadedFile> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^multipart\/form-data\b/i.test(type)) {
     throw badRequest('file: send the file as multipart/form-data, in a field named "file"');
@@ -112,11 +112,24 @@ export async function receiveUpload(opts: MediaLibraryOptions, instanceId: strin
   }).single('file');
 
   const req = bodyAsNodeRequest(request, request.body);
+  const gone = () => notFound(`instance ${instanceId} not found`);
   try {
+    if (cancel?.aborted) throw gone();
     // multer is Express middleware; it only reads `req` (headers, the stream) and never touches `res`.
     await new Promise<void>((resolve, reject) => {
-      handler(req as never, {} as never, (err?: unknown) => (err ? reject(uploadError(err)) : resolve()));
+      // The instance is being deleted: stop reading; the deletion waits for this to end.
+      const onCancel = () => {
+        reject(gone());
+        req.destroy();
+      };
+      cancel?.addEventListener('abort', onCancel, { once: true });
+      handler(req as never, {} as never, (err?: unknown) => {
+        cancel?.removeEventListener('abort', onCancel);
+        if (err) reject(uploadError(err));
+        else resolve();
+      });
     });
+    if (cancel?.aborted) throw gone();
     const part = req.file;
     if (!part) throw badRequest('file: is required (multipart field "file")');
     if (part.size === 0) throw badRequest('file: is empty');

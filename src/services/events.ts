@@ -18,10 +18,14 @@ export interface MessageAckData {
   chatId: string;
   status: string;
   fromMe: true;
+  /** With `failed`: why (WhatsApp refused the message, or the send failed). */
+  error?: string;
 }
 
 export interface ConnectionStatusData {
   status: 'connected' | 'connecting' | 'disconnected';
+  /** WhatsApp's reach-out timelock (463) refuses messages to new contacts until then (ISO time). */
+  timelockUntil?: string;
   account?: { id: string; name: string; phone: string };
   error?: string;
 }

@@ -59,11 +59,11 @@ export class SandboxService {
     return id;
   }
 
-  async ack(instanceId: string, msgId: string, status: Extract<AckStatus, 'delivered' | 'read' | 'played'>): Promise<void> {
+  async ack(instanceId: string, msgId: string, status: Extract<AckStatus, 'delivered' | 'read' | 'played' | 'failed'>, error?: string): Promise<void> {
     const engine = this.engine(instanceId);
     const sent = await findMessage(this.opts.db, instanceId, msgId);
     if (!sent || sent.from_me !== 1) throw notFound(`msgId: no message ${msgId} sent by instance ${instanceId}`);
-    engine.controls.ack(msgId, status);
+    engine.controls.ack(msgId, status, error);
   }
 
   /** Answers once every member's store knows the group. */
@@ -75,6 +75,11 @@ export class SandboxService {
 
   drop(instanceId: string): void {
     this.engine(instanceId).controls.drop();
+  }
+
+  /** WhatsApp's reach-out timelock (463) for `seconds`: sends to new contacts are refused (0 lifts it). */
+  timelock(instanceId: string, seconds: number): void {
+    this.engine(instanceId).controls.timelock(seconds);
   }
 
   // --- what people on the other side do -------------------------------------------------------

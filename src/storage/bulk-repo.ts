@@ -88,6 +88,62 @@ export async function setRecipient(
     .execute();
 }
 
+/** Links a pending recipient to the message stored for it (`pending` in the history, not handed to WhatsApp yet). */
+export async function linkRecipientMessage(db: DbOrTrx, jobId: number, position: number, messageId: string | null): Promise<void> {
+  await db
+    .updateTable('bulk_recipients')
+    .set({ message_id: messageId })
+    .where('job_id', '=', jobId)
+    .where('position', '=', position)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** Settles a recipient that is in one of `from` (a settled one stays as it is); false when it was not. */
+export async function settleRecipient(
+  db: DbOrTrx,
+  jobId: number,
+  position: number,
+  from: RecipientStatus[],
+  patch: { status: 'sent' | 'failed'; message_id?: string | null; error: string | null },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('bulk_recipients')
+    .set({ ...patch, updated_at: Date.now() })
+    .where('job_id', '=', jobId)
+    .where('position', '=', position)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Puts a claimed recipient back in the queue (nothing was sent: WhatsApp refused it for now). */
+export async function requeueRecipient(db: DbOrTrx, jobId: number, position: number): Promise<boolean> {
+  const r = await db
+    .updateTable('bulk_recipients')
+    .set({ status: 'pending', message_id: null, error: null, updated_at: Date.now() })
+    .where('job_id', '=', jobId)
+    .where('position', '=', position)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * What a crash can leave between the recipients and the history: recipients still `pending` whose
+ * message was stored but never handed to WhatsApp, and recipients `sending` (the outcome unknown),
+ * each with the instance and the id of its message.
+ */
+export function recipientsToReconcile(db: DbOrTrx): Promise<{ job_id: number; position: number; status: RecipientStatus; message_id: string; instance_id: string }[]> {
+  return db
+    .selectFrom('bulk_recipients')
+    .innerJoin('bulk_jobs', 'bulk_jobs.id', 'bulk_recipients.job_id')
+    .select(['bulk_recipients.job_id', 'bulk_recipients.position', 'bulk_recipients.status', 'bulk_recipients.message_id', 'bulk_jobs.instance_id'])
+    .where('bulk_recipients.status', 'in', ['pending', 'sending'])
+    .where('bulk_recipients.message_id', 'is not', null)
+    .execute() as Promise<{ job_id: number; position: number; status: RecipientStatus; message_id: string; instance_id: string }[]>;
+}
+
 /** Marks a pending recipient `sending`; false when it is not pending any more (cancelled). */
 export async function claimRecipient(db: DbOrTrx, jobId: number, position: number): Promise<boolean> {
   const r = await db

@@ -95,15 +95,54 @@ export type ListedChat = Pick<ChatRow, 'chat_id' | 'name' | 'archived' | 'unread
   group_name: string | null;
   contact_name: string | null;
   contact_notify: string | null;
+  /** The newest stored message of the chat (null columns when none is stored). */
+  m_id: string | null;
+  m_from_me: number | null;
+  m_type: string | null;
+  m_body: string | null;
+  m_caption: string | null;
+  m_status: string | null;
+  m_timestamp: number | null;
+  m_sender_name: string | null;
+  m_media_filename: string | null;
 };
 
-/** Every chat of an instance, newest message first (chats without messages last), with the names to show. */
-export function listChats(db: DbOrTrx, instanceId: string): Promise<ListedChat[]> {
-  return db
+/**
+ * Every chat of an instance, newest message first (chats without messages last), with the names to
+ * show and its newest stored message (one index seek per chat, messages_by_chat, so the list
+ * still costs O(chats) whatever the history holds); only those of `window` when given (a page).
+ */
+export function listChats(db: DbOrTrx, instanceId: string, window?: { limit: number; offset: number }): Promise<ListedChat[]> {
+  let q = db
     .selectFrom('chats as c')
     .leftJoin('chat_groups as g', (j) => j.onRef('g.instance_id', '=', 'c.instance_id').onRef('g.group_id', '=', 'c.chat_id'))
     .leftJoin('contacts as k', (j) => j.onRef('k.instance_id', '=', 'c.instance_id').onRef('k.contact_id', '=', 'c.chat_id'))
+    .leftJoin('messages as m', (j) =>
+      j.on((eb) =>
+        eb(
+          'm.seq',
+          '=',
+          eb
+            .selectFrom('messages as n')
+            .select('n.seq')
+            .whereRef('n.instance_id', '=', 'c.instance_id')
+            .whereRef('n.chat_id', '=', 'c.chat_id')
+            .orderBy('n.timestamp', 'desc')
+            .orderBy('n.seq', 'desc')
+            .limit(1),
+        ),
+      ),
+    )
     .select([
+      'm.id as m_id',
+      'm.from_me as m_from_me',
+      'm.type as m_type',
+      'm.body as m_body',
+      'm.caption as m_caption',
+      'm.status as m_status',
+      'm.timestamp as m_timestamp',
+      'm.sender_name as m_sender_name',
+      'm.media_filename as m_media_filename',
       'c.chat_id',
       'c.name',
       'c.archived',
@@ -119,8 +158,14 @@ export function listChats(db: DbOrTrx, instanceId: string): Promise<ListedChat[]
     .where('c.instance_id', '=', instanceId)
     .orderBy('c.last_message_at', (ob) => ob.desc().nullsLast())
     .orderBy('c.last_seq', (ob) => ob.desc().nullsLast())
-    .orderBy('c.chat_id')
-    .execute();
+    .orderBy('c.chat_id');
+  if (window) q = q.limit(window.limit).offset(window.offset);
+  return q.execute();
+}
+
+export async function countChats(db: DbOrTrx, instanceId: string): Promise<number> {
+  const r = await db.selectFrom('chats').select((eb) => eb.fn.countAll<number>().as('n')).where('instance_id', '=', instanceId).executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
 /** What an account sets on a chat by hand. */
@@ -185,10 +230,4 @@ export async function forgetStoredMessages(db: DbOrTrx, instanceId: string): Pro
 
 export async function deleteChatRow(db: DbOrTrx, instanceId: string, chatId: string): Promise<void> {
   await db.deleteFrom('chats').where('instance_id', '=', instanceId).where('chat_id', '=', chatId).execute();
-}
-
-/** How many chats the instance has stored. */
-export async function countChats(db: DbOrTrx, instanceId: string): Promise<number> {
-  const row = await db.selectFrom('chats').select((eb) => eb.fn.countAll<number>().as('n')).where('instance_id', '=', instanceId).executeTakeFirstOrThrow();
-  return Number(row.n);
 }

@@ -1,3 +1,4 @@
+import { USER_SUFFIX } from '../ids.js';
 import type { DbOrTrx } from './db.js';
 import type { ContactRow } from './schema.js';
 
@@ -34,6 +35,29 @@ export async function upsertContacts(db: DbOrTrx, instanceId: string, contacts: 
 /** Every contact of an instance, by id. */
 export function listContacts(db: DbOrTrx, instanceId: string): Promise<ContactRow[]> {
   return db.selectFrom('contacts').selectAll().where('instance_id', '=', instanceId).orderBy('contact_id').execute();
+}
+
+/**
+ * A page of an instance's user contacts (ids `<phone>@s.whatsapp.net`, 7 to 15 digits, other than
+ * `exceptId`), by id, and how many there are. The digits themselves are checked by the caller.
+ */
+export async function pageUserContacts(
+  db: DbOrTrx,
+  instanceId: string,
+  exceptId: string | null,
+  window: { limit: number; offset: number },
+): Promise<{ rows: ContactRow[]; total: number }> {
+  let q = db
+    .selectFrom('contacts')
+    .where('instance_id', '=', instanceId)
+    .where('contact_id', 'like', `%${USER_SUFFIX}`)
+    .where((eb) => eb(eb.fn('length', ['contact_id']), '>=', 7 + USER_SUFFIX.length));
+  if (exceptId) q = q.where('contact_id', '!=', exceptId);
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy('contact_id').limit(window.limit).offset(window.offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
 }
 
 export function findContact(db: DbOrTrx, instanceId: string, id: string): Promise<ContactRow | undefined> {

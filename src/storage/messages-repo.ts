@@ -174,6 +174,30 @@ export async function failInterruptedSends(db: DbOrTrx, reason: string): Promise
   return Number(result.numUpdatedRows);
 }
 
+/** Deletes an outgoing message still `pending` (never handed to WhatsApp); false when there is none. */
+export async function deletePendingOutgoing(db: DbOrTrx, instanceId: string, id: string): Promise<boolean> {
+  const r = await db
+    .deleteFrom('messages')
+    .where('instance_id', '=', instanceId)
+    .where('id', '=', id)
+    .where('from_me', '=', 1)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** Fails an outgoing message still `pending` with `reason`. */
+export async function failPendingOutgoing(db: DbOrTrx, instanceId: string, id: string, reason: string): Promise<void> {
+  await db
+    .updateTable('messages')
+    .set({ status: 'failed', error: reason })
+    .where('instance_id', '=', instanceId)
+    .where('id', '=', id)
+    .where('from_me', '=', 1)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
 /** Moves an outgoing message to `to` if its status is one of `from`; answers its chat, or undefined. */
 export async function advanceStatus(
   db: DbOrTrx,
@@ -181,11 +205,12 @@ export async function advanceStatus(
   id: string,
   from: MessageStatus[],
   to: MessageStatus,
+  error?: string,
 ): Promise<{ chat_id: string } | undefined> {
   if (from.length === 0) return undefined;
   return db
     .updateTable('messages')
-    .set({ status: to })
+    .set({ status: to, ...(to === 'failed' ? { error: error ?? 'WhatsApp refused the message' } : {}) })
     .where('instance_id', '=', instanceId)
     .where('id', '=', id)
     .where('from_me', '=', 1)

@@ -88,3 +88,21 @@ export async function recoverScheduled(db: DbOrTrx, reason: string): Promise<num
   await db.updateTable('scheduled_messages').set({ status: 'pending' }).where('status', '=', 'queued').execute();
   return Number(r.numUpdatedRows);
 }
+
+/** Links a queued message to the history row stored for it (`pending`, not handed to WhatsApp yet). */
+export async function linkScheduledMessage(db: DbOrTrx, id: number, messageId: string): Promise<void> {
+  await db.updateTable('scheduled_messages').set({ message_id: messageId }).where('id', '=', id).where('status', '=', 'queued').execute();
+}
+
+/**
+ * What a crash can leave between scheduled messages and the history: `queued` ones whose message
+ * was stored but never handed to WhatsApp, and `sending` ones (the outcome unknown).
+ */
+export function scheduledToReconcile(db: DbOrTrx): Promise<{ id: number; status: ScheduledStatus; message_id: string; instance_id: string }[]> {
+  return db
+    .selectFrom('scheduled_messages')
+    .select(['id', 'status', 'message_id', 'instance_id'])
+    .where('status', 'in', ['queued', 'sending'])
+    .where('message_id', 'is not', null)
+    .execute() as Promise<{ id: number; status: ScheduledStatus; message_id: string; instance_id: string }[]>;
+}

@@ -4,6 +4,9 @@ import { closedPort } from './http-fixture.js';
 import { TOKEN } from './app.js';
 import { track } from './cleanup.js';
 
+/** How long a child server may take to answer /health. */
+const START_MS = 60_000;
+
 export interface ChildServer {
   url: string;
   proc: ChildProcess;
@@ -24,7 +27,8 @@ export async function startChildServer(env: Record<string, string>, port?: numbe
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
   const url = `http://127.0.0.1:${p}`;
-  const deadline = Date.now() + 20_000;
+  // Generous: tsx compiles the whole server at start, which takes long on a loaded 2-core machine.
+  const deadline = Date.now() + START_MS;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}: ${out}`);
     try {
@@ -35,7 +39,7 @@ export async function startChildServer(env: Record<string, string>, port?: numbe
     }
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');
-      throw new Error(`server did not start in 20 s: ${out}`);
+      throw new Error(`server did not start in ${START_MS / 1000} s: ${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -23,6 +23,7 @@ const GOWA_CODE: Record<ErrorCode, string> = {
   method_not_allowed: 'METHOD_NOT_ALLOWED',
   payload_too_large: 'PAYLOAD_TOO_LARGE',
   rate_limited: 'TOO_MANY_REQUESTS',
+  reachout_timelock: 'WA_REACHOUT_TIMELOCK',
   internal: 'INTERNAL_SERVER_ERROR',
   unsupported: 'UNSUPPORTED',
   failed: 'WHATSAPP_ERROR',

@@ -19,7 +19,14 @@ export function messagesCapability(engine: SandboxSelf): MessagesCapability {
       if (!network.groups.isMember(to, me.phone)) throw new EngineError('not_found', `group ${to} not found, or this account is not in it`);
       if (!network.groups.mayPost(to, me.phone)) throw new EngineError('rejected', `only admins may send messages to group ${to} (it is announce-only)`);
     }
+    const lockedFor = engine.timelockUntil === null ? 0 : Math.ceil((engine.timelockUntil - Date.now()) / 1000);
+    if (lockedFor > 0 && !isGroupJid(to) && !engine.inContact.has(to)) {
+      throw new EngineError('reachout_timelock', `WhatsApp refused a message to a new contact (${to}): reach-out timelock (463) for ${lockedFor} s more`, {
+        'Retry-After': String(lockedFor),
+      });
+    }
     const sent: EngineMessage = { ...message, id: sandboxMessageId(), chatId: to, from: me.id, fromMe: true, timestamp: network.nowSeconds(), senderName: me.name };
+    engine.inContact.add(to);
     network.route(engine, sent);
     return { id: sent.id, timestamp: sent.timestamp };
   };

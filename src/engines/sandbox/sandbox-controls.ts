@@ -62,14 +62,22 @@ export class SandboxControls {
     return message.id;
   }
 
-  /** Reports a receipt for a message this instance sent, as its recipient's phone would. */
-  ack(messageId: string, status: Extract<AckStatus, 'delivered' | 'read' | 'played'>): void {
-    this.engine.ctx.emit({ type: 'ack', ack: { id: messageId, status } });
+  /**
+   * Reports a receipt for a message this instance sent, as its recipient's phone would, or
+   * (`failed`) WhatsApp refusing it after it took it, with the reason WhatsApp gives.
+   */
+  ack(messageId: string, status: Extract<AckStatus, 'delivered' | 'read' | 'played' | 'failed'>, error?: string): void {
+    this.engine.ctx.emit({ type: 'ack', ack: { id: messageId, status, ...(status === 'failed' ? { error: error ?? 'WhatsApp refused the message' } : {}) } });
   }
 
   createGroup(name: string, participantPhones: string[]): EngineGroup {
     const me = this.engine.requireOpen();
     return this.engine.network.groups.create(me.phone, name, participantPhones);
+  }
+
+  /** WhatsApp's reach-out timelock (463): messages to new contacts are refused for `seconds` (0 lifts it). */
+  timelock(seconds: number): void {
+    this.engine.timelockUntil = seconds > 0 ? Date.now() + seconds * 1000 : null;
   }
 
   /** Simulates a lost connection: `disconnected` now, back to `open` a moment later. */

@@ -47,6 +47,10 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
   readonly ringing: SandboxCalls;
   /** People whose messages this account refuses. */
   readonly blocked = new Set<string>();
+  /** Chats this account has exchanged a message with (not new contacts for the reach-out timelock). */
+  readonly inContact = new Set<string>();
+  /** Until when (unix ms) WhatsApp refuses messages to new contacts (error 463); null: not locked. */
+  timelockUntil: number | null = null;
   private status: ConnectionStatus = 'disconnected';
   private session: SandboxSession | null;
   private pairingPhone: string | null = null;
@@ -87,6 +91,7 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
 
   deliver(message: EngineMessage): boolean {
     if (this.blocked.has(message.from)) return false;
+    this.inContact.add(message.chatId);
     this.ctx.emit({ type: 'message', message });
     return true;
   }

@@ -10,6 +10,10 @@ export interface SandboxSelf extends SandboxPeer {
   readonly network: SandboxNetwork;
   /** People whose messages this account refuses. */
   readonly blocked: Set<string>;
+  /** Chats this account has exchanged a message with (not new contacts for the reach-out timelock). */
+  readonly inContact: Set<string>;
+  /** Until when (unix ms) WhatsApp refuses messages to new contacts (error 463); null: not locked. */
+  timelockUntil: number | null;
   /** Calls ringing on this phone. */
   readonly ringing: SandboxCalls;
   /** The account while open; `not_connected` otherwise. */

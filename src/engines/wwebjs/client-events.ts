@@ -139,7 +139,9 @@ export function bindClientEvents(client: WwebjsClient, session: SessionSignals, 
       await routing.index.sendsSettled(); // the send answers first, so its id is stored before its ack
       if (!routing.account()) return;
       await routing.ids.resolve([msg.to]);
-      routing.emit({ type: 'ack', ack: { id: msg.id.id, chatId: routing.ids.toApi(msg.to), status } });
+      // WhatsApp Web says no more than ACK_ERROR (-1) about a refused message.
+      const error = status === 'failed' ? { error: 'WhatsApp refused the message (ack error)' } : {};
+      routing.emit({ type: 'ack', ack: { id: msg.id.id, chatId: routing.ids.toApi(msg.to), status, ...error } });
     });
   });
 }

@@ -24,6 +24,9 @@ const UNREACHABLE =
 const BROWSER_GONE =
   /Target closed|Session closed|browser has disconnected|Connection closed|Execution context was destroyed|detached Frame|Protocol error|Navigating frame was detached|Cannot read properties of null \(reading '(?:evaluate|exposeFunction)'\)/i;
 
+/** WhatsApp's nack 463 (reach-out timelock), however the page words it. */
+const REACHOUT_TIMELOCK = /\b463\b|reach-?out[ _-]?time-?lock/i;
+
 /** Why `client.initialize()` failed, in words that say what to do about it. */
 export function describeStartFailure(err: unknown): string {
   const message = messageOf(err);
@@ -47,6 +50,9 @@ export function operationError(what: string, err: unknown): EngineError {
   const message = firstLine(messageOf(err));
   if (BROWSER_GONE.test(message)) {
     return new EngineError('not_connected', `${what} failed: WhatsApp Web is not available (${message})`);
+  }
+  if (REACHOUT_TIMELOCK.test(message)) {
+    return new EngineError('reachout_timelock', `${what} failed: WhatsApp's reach-out timelock (463) refuses messages to new contacts for now (${message})`);
   }
   return new EngineError('failed', `${what} failed: ${message}`);
 }

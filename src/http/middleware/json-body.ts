@@ -1,33 +1,104 @@
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../../errors.js';
 import type { AppEnv } from '../context.js';
+import type { LargeBodyGate } from './large-body-gate.js';
 
 /** A JSON body may carry a 64 MB file as base64 (about 86 MB); anything larger is refused before it is read. */
 export const JSON_BODY_LIMIT = 90 * 1024 * 1024;
 
 const isMultipart = (type: string | undefined) => /^multipart\/form-data\b/i.test(type ?? '');
 
-/** 413 for JSON bodies over the limit, before they are read into memory. Uploads (multipart) have their own 64 MB limit. */
-export function limitJsonBody(): MiddlewareHandler<AppEnv> {
-  const limit = bodyLimit({
-    maxSize: JSON_BODY_LIMIT,
-    onError: () => {
-      throw new AppError('payload_too_large', `Request body too large: at most ${JSON_BODY_LIMIT / 1024 / 1024} MB of JSON`);
-    },
-  });
+const tooLarge = () => new AppError('payload_too_large', `Request body too large: at most ${JSON_BODY_LIMIT / 1024 / 1024} MB of JSON`);
+
+/**
+ * 413 for JSON bodies over the limit, before they are read into memory, and the large-body gate
+ * (`gate`): a body over its threshold needs one of its slots while it is read and handled, or
+ * answers 503 with Retry-After. A body with a Content-Length is judged by it before a byte is
+ * read; one without (chunked) is read here and counted as it streams. Uploads (multipart) stream
+ * to disk and have their own 64 MB limit.
+ */
+export function limitJsonBody(gate?: LargeBodyGate): MiddlewareHandler<AppEnv> {
   return async function limitJson(c, next) {
-    if (isMultipart(c.req.header('content-type'))) return next();
-    return limit(c, next);
+    const body = c.req.raw.body;
+    if (!body || isMultipart(c.req.header('content-type'))) return next();
+    const length = c.req.header('content-length');
+    if (length !== undefined && !c.req.raw.headers.has('transfer-encoding')) {
+      const declared = Number.parseInt(length, 10) || 0;
+      if (declared > JSON_BODY_LIMIT) throw tooLarge();
+      if (!gate || declared <= gate.thresholdBytes) return next();
+      let leave: () => void;
+      try {
+        leave = gate.enter();
+      } catch (busy) {
+        await discard(body.getReader());
+        throw busy;
+      }
+      try {
+        await next();
+      } finally {
+        leave();
+      }
+      return;
+    }
+    // No length given: the body is read here, counted chunk by chunk, and handed on whole.
+    let leave: (() => void) | null = null;
+    try {
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      const reader = body.getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          size += value.byteLength;
+          if (size > JSON_BODY_LIMIT) throw tooLarge();
+          if (gate && !leave && size > gate.thresholdBytes) {
+            try {
+              leave = gate.enter();
+            } catch (busy) {
+              chunks.length = 0;
+              await discard(reader);
+              throw busy;
+            }
+          }
+          chunks.push(value);
+        }
+      } catch (err) {
+        await reader.cancel().catch(() => undefined);
+        throw err;
+      }
+      c.req.raw = new Request(c.req.raw, { body: Buffer.concat(chunks, size) });
+      await next();
+    } finally {
+      leave?.();
+    }
   };
+}
+
+/**
+ * Reads the rest of a refused body without keeping it: an HTTP/1.1 client reads the answer only
+ * once it has sent its body (and the server closes a connection whose body it stopped reading),
+ * so the 503 and its Retry-After reach the client only this way. At most JSON_BODY_LIMIT bytes.
+ */
+async function discard(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    size += value.byteLength;
+    if (size > JSON_BODY_LIMIT) throw tooLarge();
+  }
 }
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\b/i;
 
 /**
- * 400 for a body that is neither JSON nor multipart. An empty body is no body, whatever its
- * Content-Type says: many HTTP clients send `Content-Type: application/json` with nothing after it
- * for a bare POST (`connect`, `restart`, `logout`), which would otherwise be "Malformed JSON".
+ * The body's Content-Type, settled once for every route: JSON (`application/json` or `+json`) and
+ * multipart (uploads) are accepted; a body without a Content-Type is read as JSON (many clients
+ * leave it out); anything else is a 400 naming what is accepted, in the documented error set
+ * (never a 415). An empty body is no body, whatever its Content-Type says: many HTTP clients send
+ * `Content-Type: application/json` with nothing after it for a bare POST (`connect`, `restart`,
+ * `logout`), which would otherwise be "Malformed JSON".
  */
 export function requireJsonBody(): MiddlewareHandler<AppEnv> {
   return async function requireJson(c, next) {
@@ -37,8 +108,12 @@ export function requireJsonBody(): MiddlewareHandler<AppEnv> {
       const headers = new Headers(c.req.raw.headers);
       headers.delete('content-type');
       c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers });
+    } else if (!empty && !type?.trim()) {
+      const headers = new Headers(c.req.raw.headers);
+      headers.set('content-type', 'application/json');
+      c.req.raw = new Request(c.req.raw, { headers });
     } else if (type && !JSON_TYPE.test(type) && !isMultipart(type)) {
-      throw new AppError('bad_request', `Content-Type ${type.split(';')[0]} is not accepted: send JSON with Content-Type: application/json`);
+      throw new AppError('bad_request', `Content-Type ${type.split(';')[0]!.trim() || '(empty)'} is not accepted: send JSON with Content-Type: application/json (or a file upload as multipart/form-data)`);
     }
     await next();
   };

@@ -3,12 +3,11 @@ import { badRequest } from '../../errors.js';
 import { chatIdOrThrow } from '../../ids.js';
 import type { Services } from '../deps.js';
 import { requireOpenInstance } from '../middleware/instance.js';
-import { createRouter, cursorQuery, errors, historyAnswer, historyPageOf, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
-import { MessageSchema } from '../schemas.js';
+import { createRouter, cursorQuery, errors, historyAnswer, historyPageOf, InstanceIdParam, jsonBody, jsonResponse, optionalPageQuery, pageAsked, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
+import { ChatIdField, MessageSchema } from '../schemas.js';
 
 const tag = ['Chats'];
 const base = '/api/instance/{instanceId}/chats';
-const ChatIdField = z.string().min(1).openapi({ example: '905321234567@s.whatsapp.net', description: 'A chat id, or a phone number with country code' });
 const ChatIdBody = z.object({ chatId: ChatIdField });
 
 const ChatSchema = z
@@ -21,6 +20,18 @@ const ChatSchema = z
     pinned: z.boolean(),
     mutedUntil: z.number().nullable().openapi({ example: null, description: 'Unix seconds the mute ends (muted for good: ten years ahead); null when not muted' }),
     markedUnread: z.boolean().openapi({ description: 'Marked unread by hand, until the chat is read' }),
+    lastMessagePreview: z
+      .object({
+        id: z.string(),
+        fromMe: z.boolean(),
+        type: z.string().openapi({ example: 'chat' }),
+        body: z.string().openapi({ example: 'Merhaba', description: 'The text or caption (a document: its file name), at most 120 characters; empty for a deleted message' }),
+        status: z.string().openapi({ example: 'read' }),
+        timestamp: z.number().openapi({ example: 1711100000 }),
+        senderName: z.string().optional().openapi({ description: "An incoming message's sender (in a group, who wrote it)" }),
+      })
+      .nullable()
+      .openapi({ description: 'The newest stored message in short, for a chat list; null when none is stored' }),
   })
   .openapi('Chat');
 
@@ -33,12 +44,24 @@ export function chatRoutes({ chats, messages }: Pick<Services, 'chats' | 'messag
       method: 'get',
       path: base,
       tags: tag,
-      summary: 'Every chat, newest first (kept from WhatsApp and the message store)',
+      summary: 'Every chat, newest first (kept from WhatsApp and the message store), or a page of them',
+      description: 'Without limit or page: every chat, as an array (the seed\'s answer). With limit or page: a page { items, page, limit, total }, in the same order.',
       middleware: [requireOpenInstance],
-      request: { params: InstanceIdParam },
-      responses: { 200: jsonResponse(z.array(ChatSchema), 'The chats'), 404: errors[404], 409: errors[409] },
+      request: { params: InstanceIdParam, query: z.object(optionalPageQuery(100, 1000)) },
+      responses: {
+        200: jsonResponse(z.union([z.array(ChatSchema), pageOf(ChatSchema)]), 'The chats, or a page of them'),
+        400: errors[400],
+        404: errors[404],
+        409: errors[409],
+      },
     }),
-    async (c) => c.json(await chats.list(c.req.valid('param').instanceId), 200),
+    async (c) => {
+      const instanceId = c.req.valid('param').instanceId;
+      const asked = pageAsked(c.req.valid('query'), 100);
+      if (!asked) return c.json(await chats.list(instanceId), 200);
+      const { items, total } = await chats.page(instanceId, asked.page, asked.limit);
+      return c.json({ items, ...asked, total }, 200);
+    },
   );
 
   // GET /api/instance/:instanceId/chats/ids

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { chatIdOrThrow, phoneUserIdOrThrow, userIdOrThrow } from '../../ids.js';
 import type { Services } from '../deps.js';
 import { requireOpenInstance } from '../middleware/instance.js';
-import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
+import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, optionalPageQuery, pageAsked, pageOf, SuccessSchema } from '../openapi.js';
 
 const tag = ['Contacts'];
 const base = '/api/instance/{instanceId}/contacts';
@@ -34,11 +34,23 @@ export function contactRoutes({ contacts, account }: Pick<Services, 'contacts' |
       path: base,
       tags: tag,
       middleware,
-      summary: 'Every contact: WhatsApp\'s, and everyone a message was exchanged with',
-      request: { params: InstanceIdParam },
-      responses: { 200: jsonResponse(z.array(ContactSchema), 'The contacts'), 404: errors[404], 409: errors[409] },
+      summary: 'Every contact: WhatsApp\'s, and everyone a message was exchanged with; or a page of them',
+      description: 'By id. Without limit or page: every contact, as an array (the seed\'s answer). With limit or page: a page { items, page, limit, total }, in the same order.',
+      request: { params: InstanceIdParam, query: z.object(optionalPageQuery(100, 1000)) },
+      responses: {
+        200: jsonResponse(z.union([z.array(ContactSchema), pageOf(ContactSchema)]), 'The contacts, or a page of them'),
+        400: errors[400],
+        404: errors[404],
+        409: errors[409],
+      },
     }),
-    async (c) => c.json(await contacts.list(c.req.valid('param').instanceId), 200),
+    async (c) => {
+      const instanceId = c.req.valid('param').instanceId;
+      const asked = pageAsked(c.req.valid('query'), 100);
+      if (!asked) return c.json(await contacts.list(instanceId), 200);
+      const { items, total } = await contacts.page(instanceId, asked.page, asked.limit);
+      return c.json({ items, ...asked, total }, 200);
+    },
   );
 
   // GET /api/instance/:instanceId/contacts/ids

@@ -14,6 +14,10 @@ export const AccountStatusSchema = z
         .string()
         .optional()
         .openapi({ example: '2.3000.1043220887', description: 'Hatline addition: the WhatsApp Web build the session last ran (real engine)' }),
+      timelockUntil: z
+        .string()
+        .optional()
+        .openapi({ description: "Hatline addition: WhatsApp's reach-out timelock (463) refuses messages to new contacts until then (ISO time)" }),
     }),
   })
   .openapi('AccountStatus');
@@ -68,6 +72,7 @@ export function statusBody(state: InstanceState) {
       ...(state.error ? { error: state.error } : {}),
       ...(state.pairingCode ? { pairingCode: state.pairingCode } : {}),
       ...(state.webVersion ? { webVersion: state.webVersion } : {}),
+      ...(state.timelockUntil ? { timelockUntil: new Date(state.timelockUntil).toISOString() } : {}),
     },
   };
 }

@@ -62,7 +62,7 @@ export function mediaLibraryRoutes({ media }: Pick<Services, 'media'>) {
       },
     }),
     async (c) => {
-      const file = await media.upload(c.req.valid('param').instanceId, c.req.raw);
+      const file = await media.upload(c.req.valid('param').instanceId, c.req.raw, c.get('work')?.signal);
       return c.json({ success: true as const, file }, 200);
     },
   );

@@ -2,12 +2,13 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { chatIdOrThrow } from '../../ids.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
+import { EmojiField, MessageIdField } from '../schemas.js';
 
 const tags = ['Messages'];
 const base = '/api/instance/{instanceId}/messages';
 
 const To = z.string().min(1).openapi({ example: '+905321234567', description: 'The chat the message is in: a phone number, user id or group id' });
-const MsgId = z.string().min(1).max(128).openapi({ example: '3EB0C767D26A1D8B0C2B', description: 'The message id' });
+const MsgId = MessageIdField;
 const OnMessage = z.object({ to: To, msgId: MsgId });
 
 const actionErrors = { 400: errors[400], 404: errors[404], 409: errors[409], 501: errors[501], 502: errors[502] };
@@ -33,7 +34,7 @@ export function messageActionRoutes({ messageActions: actions }: Pick<Services, 
     actionRoute(
       'reaction',
       'React to a message with an emoji (an empty emoji removes the reaction)',
-      OnMessage.extend({ emoji: z.string().max(32).openapi({ example: '👍', description: "'' removes this account's reaction" }) }),
+      OnMessage.extend({ emoji: EmojiField }),
       z.object({ sent: z.literal(true), id: z.string() }),
     ),
     async (c) => {

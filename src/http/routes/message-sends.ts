@@ -4,35 +4,34 @@ import type { Context } from 'hono';
 import { buildVCard } from '../../services/messages/vcard.js';
 import { chatIdOrThrow, phoneOrThrow, userIdOrThrow } from '../../ids.js';
 import type { Outgoing } from '../../services/messages/message-service.js';
+import { WAIT_FOR, type WaitFor } from '../../services/messages/send-waiter.js';
+import { AppError } from '../../errors.js';
 import type { AppEnv } from '../context.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse } from '../openapi.js';
+import { CaptionField, LocationFields, MediaField, PollFields, replyFields as replyAndMentions, TextField, ToField } from '../schemas.js';
 
 const tag = ['Messages'];
 const base = '/api/instance/{instanceId}/messages';
 
-const To = z.string().min(1).openapi({ example: '+905321234567', description: 'Phone number (+905..., 905...), user id or group id (...@g.us)' });
-const MediaField = (example: string) =>
-  z.string().min(1).openapi({ example, description: 'An http(s) URL, a base64 data URI, or a URL from media/upload' });
-const caption = z.string().max(4096).optional();
+const To = ToField;
+const caption = CaptionField;
 
-/** What every send may carry: a reply and mentions. */
-const replyFields = {
-  quotedMessageId: z
-    .string()
-    .min(1)
-    .max(128)
+/** Whether the answer waits for WhatsApp's receipts (see README: sends that wait). */
+const waitFields = {
+  waitFor: z
+    .enum(WAIT_FOR)
     .optional()
-    .openapi({ example: '3EB0C767D26A1D8B0C2B', description: 'Reply to this message (the id of a message stored for this instance): it is quoted' }),
-  mentions: z
-    .array(z.string().min(1))
-    .max(1024)
-    .optional()
-    .openapi({ example: ['905321234567'], description: 'People mentioned (phone numbers or user ids); the text shows each as @<phone>' }),
+    .openapi({ description: 'Answer once the message reached WhatsApp\'s server (server), the recipient\'s phone (device) or was read (read), or the timeout passed; the answer says which' }),
+  waitTimeout: z.number().int().min(1).max(60).default(10).openapi({ description: 'Seconds to wait at most for waitFor (default 10)' }),
 };
+/** What every send may carry: a reply and mentions (shared with the MCP tools), and how long to wait. */
+const replyFields = { ...replyAndMentions, ...waitFields };
 const viewOnceField = { viewOnce: z.boolean().optional().openapi({ description: 'The recipient can open it once' }) };
 
 interface SendExtras {
+  waitFor?: WaitFor | undefined;
+  waitTimeout?: number | undefined;
   quotedMessageId?: string | undefined;
   mentions?: string[] | undefined;
   viewOnce?: boolean | undefined;
@@ -47,7 +46,14 @@ function extrasOf(b: SendExtras): Pick<Outgoing, 'quotedMessageId' | 'mentions' 
   };
 }
 
-const SentSchema = z.object({ sent: z.literal(true), id: z.string().openapi({ example: '3EB0C767D26A1D8B0C2B' }) }).openapi('Sent');
+const SentSchema = z
+  .object({
+    sent: z.literal(true),
+    id: z.string().openapi({ example: '3EB0C767D26A1D8B0C2B' }),
+    status: z.enum(['pending', 'sent', 'delivered', 'read', 'played']).optional().openapi({ description: 'With waitFor: the status the message has now' }),
+    reached: z.boolean().optional().openapi({ description: 'With waitFor: whether it got as far as asked within waitTimeout' }),
+  })
+  .openapi('Sent');
 
 const IdempotencyHeader = z.object({
   'idempotency-key': z.string().optional().openapi({ description: 'The same key within 24 h answers the first answer and sends nothing' }),
@@ -75,24 +81,7 @@ function sendRoute<S extends z.ZodObject>(name: string, summary: string, schema:
   });
 }
 
-const coordinate = (min: number, max: number, example: number) =>
-  z
-    .union([z.number(), z.string().regex(/^\s*-?\d+(\.\d+)?\s*$/, 'expected a number').transform(Number)])
-    .pipe(z.number().min(min).max(max))
-    .openapi({ type: 'number', example });
-
-const PollBody = z.object({
-  to: To,
-  name: z.string().min(1).max(256).openapi({ example: 'Toplantı?' }),
-  values: z
-    .array(z.string().min(1).max(100))
-    .min(2, 'a poll needs 2 to 12 options')
-    .max(12, 'a poll needs 2 to 12 options')
-    .refine((v) => new Set(v).size === v.length, 'options must be different from each other')
-    .openapi({ example: ['Pzt', 'Çar', 'Cum'] }),
-  selectableCount: z.union([z.literal(0), z.literal(1)]).default(0).openapi({ description: '0 = several answers allowed, 1 = exactly one' }),
-  ...replyFields,
-});
+const PollBody = z.object({ to: To, ...PollFields, ...replyFields });
 
 export function messageSendRoutes({ messages, media }: Pick<Services, 'messages' | 'media'>) {
   const r = createRouter();
@@ -102,7 +91,14 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
     const extras = extrasOf(b);
     const result = await messages.submit(c.get('instance').id, async () => ({ ...(await build()), ...extras }), c.req.header('idempotency-key'));
     if (result.replayed) c.header('Idempotent-Replayed', 'true');
-    return c.json(result.body as { sent: true; id: string }, result.status as 200);
+    const sent = result.body as { sent: true; id: string };
+    if (!b.waitFor || result.status !== 200) return c.json(sent, result.status as 200);
+    const outcome = await messages.waitFor(c.get('instance').id, sent.id, b.waitFor, (b.waitTimeout ?? 10) * 1000);
+    if (outcome.status === 'failed') {
+      // WhatsApp took the message, then refused it: the send did not happen after all.
+      throw new AppError('failed', `WhatsApp refused message ${sent.id} after accepting it${outcome.error ? `: ${outcome.error}` : ''}`);
+    }
+    return c.json({ ...sent, status: outcome.status as 'sent', reached: outcome.reached }, 200);
   };
 
   /** A media send's content: the chat and the loaded media (a library file is not copied again). */
@@ -113,7 +109,7 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
   };
 
   // POST /api/instance/:instanceId/messages/chat
-  r.openapi(sendRoute('chat', 'Send a text message', z.object({ to: To, body: z.string().min(1).max(65536).openapi({ example: 'Merhaba!' }), ...replyFields })), (c) => {
+  r.openapi(sendRoute('chat', 'Send a text message', z.object({ to: To, body: TextField, ...replyFields })), (c) => {
     const b = c.req.valid('json');
     return answer(c, b, async () => ({ to: chatIdOrThrow('to', b.to), content: { kind: 'chat', body: b.body } }));
   });
@@ -192,10 +188,7 @@ export function messageSendRoutes({ messages, media }: Pick<Services, 'messages'
       'Send a map location',
       z.object({
         to: To,
-        lat: coordinate(-90, 90, 41.0082),
-        lng: coordinate(-180, 180, 28.9784),
-        name: z.string().max(256).optional(),
-        address: z.string().max(1024).optional(),
+        ...LocationFields,
         ...replyFields,
       }),
     ),

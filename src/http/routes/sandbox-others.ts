@@ -85,6 +85,19 @@ export function sandboxOtherSideRoutes({ sandbox }: Pick<Services, 'sandbox'>) {
   );
 
   // POST /api/sandbox/:instanceId/call/end
+  r.openapi(
+    controlRoute(
+      'timelock',
+      "WhatsApp's reach-out timelock (error 463): sends to new contacts are refused for `seconds` (0 lifts it)",
+      z.object({ seconds: z.number().int().min(0).max(86_400) }),
+      SuccessSchema,
+    ),
+    async (c) => {
+      sandbox.timelock(c.req.valid('param').instanceId, c.req.valid('json').seconds);
+      return c.json({ success: true as const }, 200);
+    },
+  );
+
   r.openapi(controlRoute('call/end', 'The caller hangs up', z.object({ callId: z.string().min(1) }), SuccessSchema), async (c) => {
     await sandbox.endCall(c.req.valid('param').instanceId, c.req.valid('json').callId);
     return c.json(ok, 200);

@@ -88,7 +88,13 @@ export function sandboxRoutes({ sandbox }: Pick<Services, 'sandbox'>) {
       summary: "A receipt for a message the instance sent, as its recipient's phone would report it",
       request: {
         params: InstanceIdParam,
-        body: jsonBody(z.object({ msgId: z.string().min(1), status: z.enum(['delivered', 'read', 'played']) })),
+        body: jsonBody(
+          z.object({
+            msgId: z.string().min(1),
+            status: z.enum(['delivered', 'read', 'played', 'failed']).openapi({ description: 'failed: WhatsApp refuses the message after taking it' }),
+            error: z.string().max(500).optional().openapi({ description: 'With failed: the reason WhatsApp gives' }),
+          }),
+        ),
       },
       responses: {
         200: jsonResponse(z.object({ success: z.literal(true) }), 'Reported'),
@@ -97,8 +103,8 @@ export function sandboxRoutes({ sandbox }: Pick<Services, 'sandbox'>) {
       },
     }),
     async (c) => {
-      const { msgId, status } = c.req.valid('json');
-      await sandbox.ack(c.req.valid('param').instanceId, msgId, status);
+      const { msgId, status, error } = c.req.valid('json');
+      await sandbox.ack(c.req.valid('param').instanceId, msgId, status, error);
       return c.json({ success: true as const }, 200);
     },
   );

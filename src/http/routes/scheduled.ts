@@ -1,12 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { urlTrustOf } from '../../services/access/principal.js';
-import { JOB_MESSAGE_TYPES } from '../../services/jobs/job-message.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema, pageOf, pageQuery } from '../openapi.js';
+import { CreateScheduledSchema, SCHEDULED_STATUSES as STATUSES } from '../schemas.js';
 
 const tag = ['Scheduled'];
 const base = '/api/instance/{instanceId}/scheduled';
-const STATUSES = ['pending', 'queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
 
 const ScheduledSchema = z
   .object({
@@ -26,18 +25,6 @@ const ScheduledSchema = z
     sentAt: z.string().nullable(),
   })
   .openapi('ScheduledMessage');
-
-const CreateScheduledSchema = z
-  .object({
-    recipient: z.string().min(1).openapi({ example: '+905321234567' }),
-    recipientName: z.string().max(256).optional(),
-    messageType: z.enum(JOB_MESSAGE_TYPES).default('text'),
-    body: z.string().max(65536).optional(),
-    mediaUrl: z.string().min(1).optional(),
-    filename: z.string().min(1).max(255).optional(),
-    scheduledAt: z.string().openapi({ example: '2026-12-01T09:00:00+03:00', description: 'ISO 8601, in the future; no offset means UTC' }),
-  })
-  .openapi('CreateScheduled');
 
 export function scheduledRoutes({ scheduled }: Pick<Services, 'scheduled'>) {
   const r = createRouter();

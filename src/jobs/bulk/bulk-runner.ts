@@ -119,6 +119,7 @@ export class BulkRunner {
         return;
       }
       if (!(await this.untilOpen(job.instance_id, run))) return;
+      if (!(await this.untilNoTimelock(job.instance_id, run))) return;
       const attempted = await this.sendOne(job, next);
       if (run.cancelled) return;
       if (attempted && job.delay > 0 && (await repo.nextPending(db, jobId))) await this.sleep(run, job.delay * 1000, false);
@@ -134,7 +135,7 @@ export class BulkRunner {
       const phone = jidToPhone(r.chat_id) ?? r.recipient;
       const text = job.body === null ? null : personalise(job.body, { name: r.name ?? phone, phone });
       const content = jobContent({ messageType: job.message_type, body: job.body, mediaUrl: job.media_url, filename: job.filename }, text, media?.media ?? null);
-      const sent = await this.opts.messages.send(job.instance_id, r.chat_id, content, {
+      await this.opts.messages.send(job.instance_id, r.chat_id, content, {
         ...(media ? { libraryFile: media.libraryFile } : {}),
         retriedByCaller: true,
         beforeSend: async () => {
@@ -142,14 +143,26 @@ export class BulkRunner {
           if (!(await repo.claimRecipient(db, job.id, r.position))) throw new SendCancelled();
           asked = true;
         },
+        // The recipient moves with its message, in the same transactions: a crash can never leave
+        // a recipient `failed` whose message is `sent`, and recovery knows which message is whose.
+        record: {
+          stored: (trx, messageId) => repo.linkRecipientMessage(trx, job.id, r.position, messageId),
+          sent: async (trx, sent) => void (await repo.settleRecipient(trx, job.id, r.position, ['sending'], { status: 'sent', message_id: sent.id, error: null })),
+          failed: async (trx, messageId, error) => void (await repo.settleRecipient(trx, job.id, r.position, ['sending'], { status: 'failed', message_id: messageId, error })),
+        },
       });
-      await repo.setRecipient(db, job.id, r.position, { status: 'sent', message_id: sent.id, error: null });
       return true;
     } catch (err) {
       if (err instanceof SendCancelled) return false;
+      if (err instanceof AppError && err.code === 'reachout_timelock') {
+        // WhatsApp refuses new contacts for now: nothing was sent; the recipient waits for the timelock to end.
+        await repo.requeueRecipient(db, job.id, r.position);
+        return false;
+      }
       if (!asked && err instanceof AppError && err.code === 'not_connected') return false; // still pending: waits for the instance
       if (!this.opts.registry.has(job.instance_id)) return false;
-      await repo.setRecipient(db, job.id, r.position, { status: 'failed', error: describeError(err) });
+      // Failed before a message was handed to WhatsApp (its media, say); one that was is settled already.
+      await repo.settleRecipient(db, job.id, r.position, ['pending', 'sending'], { status: 'failed', message_id: null, error: describeError(err) });
       return true;
     }
   }
@@ -167,6 +180,19 @@ export class BulkRunner {
       this.media.set(job.id, m);
     }
     return m;
+  }
+
+  /**
+   * While WhatsApp's reach-out timelock (463) lasts the job waits (its next recipients may be new
+   * contacts); replies and other sends of the instance still go. False when cancelled or deleted.
+   */
+  private async untilNoTimelock(instanceId: string, run: Run): Promise<boolean> {
+    for (;;) {
+      if (run.cancelled || !this.opts.registry.has(instanceId)) return false;
+      const until = this.opts.registry.get(instanceId).timelockUntil;
+      if (until === null) return true;
+      await this.sleep(run, Math.min(Math.max(until - Date.now(), 50), 60_000), false);
+    }
   }
 
   /** Resolves true once the instance is open; false when the run was cancelled or the instance deleted. */

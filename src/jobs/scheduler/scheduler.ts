@@ -79,7 +79,9 @@ export class Scheduler {
         now - GIVE_UP_AFTER_MS,
         'not sent: the instance was not connected for 24 hours after the scheduled time',
       );
-      const due = await repo.dueScheduled(this.opts.db, open, now, TICK_BATCH);
+      // While WhatsApp's reach-out timelock (463) lasts, an instance's scheduled messages wait.
+      const unlocked = this.opts.registry.list().filter((s) => s.status === 'open' && s.timelockUntil === null).map((s) => s.id);
+      const due = await repo.dueScheduled(this.opts.db, unlocked, now, TICK_BATCH);
       const claimed: ScheduledMessageRow[] = [];
       await transact(this.opts.db, async (trx) => {
         for (const row of due) {
@@ -115,7 +117,7 @@ export class Scheduler {
       const text = row.body === null ? null : personalise(row.body, { name: row.recipient_name ?? phone, phone });
       const content = jobContent({ messageType: row.message_type, body: row.body, mediaUrl: row.media_url, filename: row.filename }, text, loaded ? payloadOf(loaded) : null);
       const libraryFile = loaded?.library?.instance === row.instance_id ? loaded.library.file : undefined;
-      const sent = await this.opts.messages.send(row.instance_id, row.chat_id, content, {
+      await this.opts.messages.send(row.instance_id, row.chat_id, content, {
         ...(libraryFile ? { libraryFile } : {}),
         retriedByCaller: true,
         beforeSend: async () => {
@@ -123,15 +125,27 @@ export class Scheduler {
           if (!(await repo.setScheduled(db, row.id, 'queued', { status: 'sending' }))) throw new SendCancelled();
           asked = true;
         },
+        // The row moves with its message, in the same transactions (see BulkRunner).
+        record: {
+          stored: (trx, messageId) => repo.linkScheduledMessage(trx, row.id, messageId),
+          sent: async (trx, sent) =>
+            void (await repo.setScheduled(trx, row.id, 'sending', { status: 'sent', message_id: sent.id, error: null, sent_at: (this.opts.now ?? Date.now)() })),
+          failed: async (trx, messageId, error) => void (await repo.setScheduled(trx, row.id, 'sending', { status: 'failed', message_id: messageId, error })),
+        },
       });
-      await repo.setScheduled(db, row.id, 'sending', { status: 'sent', message_id: sent.id, error: null, sent_at: (this.opts.now ?? Date.now)() });
     } catch (err) {
       if (err instanceof SendCancelled || !this.opts.registry.has(row.instance_id)) return;
       if (!asked && err instanceof AppError && err.code === 'not_connected') {
-        await repo.setScheduled(db, row.id, 'queued', { status: 'pending' }); // the next tick tries again
+        await repo.setScheduled(db, row.id, 'queued', { status: 'pending', message_id: null }); // the next tick tries again
         return;
       }
-      await repo.setScheduled(db, row.id, ['queued', 'sending'], { status: 'failed', error: describeError(err) });
+      if (err instanceof AppError && err.code === 'reachout_timelock') {
+        // Refused for now, nothing sent: it waits for the timelock to end (ticks skip the instance meanwhile).
+        await repo.setScheduled(db, row.id, 'sending', { status: 'pending', message_id: null, error: null });
+        return;
+      }
+      // Failed before a message was handed to WhatsApp (its media, say); one that was is settled already.
+      await repo.setScheduled(db, row.id, ['queued', 'sending'], { status: 'failed', message_id: null, error: describeError(err) });
     }
   }
 }

@@ -2,6 +2,7 @@ import type { ChatPresence } from '../../engines/engine.js';
 import { badRequest } from '../../errors.js';
 import { jidToPhone } from '../../ids.js';
 import * as chatsRepo from '../../storage/chats-repo.js';
+import type { ListedChat } from '../../storage/chats-repo.js';
 import { countContacts } from '../../storage/contacts-repo.js';
 import type { Db } from '../../storage/db.js';
 import * as messagesRepo from '../../storage/messages-repo.js';
@@ -27,10 +28,55 @@ export interface ChatView {
   mutedUntil: number | null;
   /** Marked unread by hand (until the chat is read). */
   markedUnread: boolean;
+  /** The newest stored message, in short, for a chat list; null when none is stored. */
+  lastMessagePreview: ChatPreview | null;
+}
+
+/** A chat's newest message as a chat list shows it. */
+export interface ChatPreview {
+  id: string;
+  fromMe: boolean;
+  type: string;
+  /** The text or caption (a document's file name when it has neither), cut to PREVIEW_LENGTH characters. */
+  body: string;
+  status: string;
+  timestamp: number;
+  senderName?: string;
+}
+
+export const PREVIEW_LENGTH = 120;
+
+function previewOf(r: ListedChat): ChatPreview | null {
+  if (r.m_id === null) return null;
+  const text = r.m_type === 'revoked' ? '' : r.m_body || r.m_caption || r.m_media_filename || '';
+  const preview: ChatPreview = {
+    id: r.m_id,
+    fromMe: r.m_from_me === 1,
+    type: r.m_type ?? 'chat',
+    body: [...text].length > PREVIEW_LENGTH ? `${[...text].slice(0, PREVIEW_LENGTH - 1).join('')}…` : text,
+    status: r.m_status ?? 'sent',
+    timestamp: r.m_timestamp ?? 0,
+  };
+  if (r.m_sender_name && r.m_from_me !== 1) preview.senderName = r.m_sender_name;
+  return preview;
 }
 
 /** A mute this far ahead is a mute for good. */
 export const MUTED_FOR_GOOD_AFTER_SECONDS = 10 * 365 * 24 * 60 * 60;
+
+function toChatView(r: chatsRepo.ListedChat, now: number): ChatView {
+  return {
+    id: r.chat_id,
+    name: r.name || r.group_name || r.contact_name || r.contact_notify || jidToPhone(r.chat_id) || r.chat_id,
+    unreadCount: r.unread_count,
+    lastMessage: r.last_message_at,
+    archived: r.archived === 1,
+    pinned: r.pinned === 1,
+    mutedUntil: r.muted_until !== null && r.muted_until > now ? r.muted_until : null,
+    markedUnread: r.marked_unread === 1,
+    lastMessagePreview: previewOf(r),
+  };
+}
 
 export interface ChatServiceOptions {
   db: Db;
@@ -54,18 +100,20 @@ export class ChatService {
   async list(instanceId: string): Promise<ChatView[]> {
     requireOpen(this.opts.registry, instanceId);
     await this.opts.inbound.settled(instanceId);
-    const rows = await chatsRepo.listChats(this.opts.db, instanceId);
     const now = this.nowSeconds();
-    return rows.map((r) => ({
-      id: r.chat_id,
-      name: r.name || r.group_name || r.contact_name || r.contact_notify || jidToPhone(r.chat_id) || r.chat_id,
-      unreadCount: r.unread_count,
-      lastMessage: r.last_message_at,
-      archived: r.archived === 1,
-      pinned: r.pinned === 1,
-      mutedUntil: r.muted_until !== null && r.muted_until > now ? r.muted_until : null,
-      markedUnread: r.marked_unread === 1,
-    }));
+    return (await chatsRepo.listChats(this.opts.db, instanceId)).map((r) => toChatView(r, now));
+  }
+
+  /** A page of the list (in its order), and how many chats there are. */
+  async page(instanceId: string, page: number, limit: number): Promise<{ items: ChatView[]; total: number }> {
+    requireOpen(this.opts.registry, instanceId);
+    await this.opts.inbound.settled(instanceId);
+    const [rows, total] = await Promise.all([
+      chatsRepo.listChats(this.opts.db, instanceId, { limit, offset: (page - 1) * limit }),
+      chatsRepo.countChats(this.opts.db, instanceId),
+    ]);
+    const now = this.nowSeconds();
+    return { items: rows.map((r) => toChatView(r, now)), total };
   }
 
   /** How many chats and contacts are stored (whatever the connection). */

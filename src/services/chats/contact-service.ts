@@ -13,6 +13,8 @@ export interface ContactView {
   notify: string | null;
 }
 
+const toContactView = (r: { contact_id: string; name: string | null; notify: string | null }): ContactView => ({ id: r.contact_id, name: r.name, notify: r.notify });
+
 export interface ContactServiceOptions {
   db: Db;
   registry: InstanceRegistry;
@@ -26,15 +28,20 @@ export interface ContactServiceOptions {
 export class ContactService {
   constructor(private readonly opts: ContactServiceOptions) {}
 
-  /** Users only (no groups, not the account itself), by id. */
+  /** Users only (no groups, not the account itself), by id (in the store's order, as pages are). */
   async list(instanceId: string): Promise<ContactView[]> {
     const me = requireOpen(this.opts.registry, instanceId).account?.id;
     await this.opts.inbound.settled(instanceId);
     const rows = await contactsRepo.listContacts(this.opts.db, instanceId);
-    return rows
-      .filter((r) => jidToPhone(r.contact_id) && r.contact_id !== me)
-      .map((r) => ({ id: r.contact_id, name: r.name, notify: r.notify }))
-      .sort((a, b) => a.id.localeCompare(b.id));
+    return rows.filter((r) => jidToPhone(r.contact_id) && r.contact_id !== me).map(toContactView);
+  }
+
+  /** A page of the list, and how many contacts there are. */
+  async page(instanceId: string, page: number, limit: number): Promise<{ items: ContactView[]; total: number }> {
+    const me = requireOpen(this.opts.registry, instanceId).account?.id ?? null;
+    await this.opts.inbound.settled(instanceId);
+    const { rows, total } = await contactsRepo.pageUserContacts(this.opts.db, instanceId, me, { limit, offset: (page - 1) * limit });
+    return { items: rows.filter((r) => jidToPhone(r.contact_id)).map(toContactView), total };
   }
 
   /** One contact; 404 when WhatsApp does not know the number and the store has no name for it. */

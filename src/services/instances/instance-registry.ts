@@ -5,6 +5,7 @@ import { AppError, describeError, notFound } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { InstanceRow } from '../../storage/schema.js';
 import type { InstanceState } from './instance-state.js';
+import { InstanceWork, type WorkLease } from './instance-work.js';
 import type { StatusRecorder } from './status-recorder.js';
 
 interface Runtime {
@@ -50,6 +51,7 @@ export class InstanceRegistry {
     call: [],
   };
   private readonly log: Logger;
+  private readonly work = new InstanceWork();
   private closing = false;
 
   constructor(private readonly opts: InstanceRegistryOptions) {
@@ -66,7 +68,7 @@ export class InstanceRegistry {
   }
 
   list(): InstanceState[] {
-    return [...this.runtimes.values()].filter((rt) => !rt.deleting).map((rt) => ({ ...rt.state }));
+    return [...this.runtimes.values()].filter((rt) => !rt.deleting).map((rt) => current(rt.state));
   }
 
   has(instanceId: string): boolean {
@@ -74,9 +76,33 @@ export class InstanceRegistry {
     return rt !== undefined && !rt.deleting;
   }
 
+  /** True from the first step of a deletion until its last (the id is not free yet). */
+  isDeleting(instanceId: string): boolean {
+    return this.runtimes.get(instanceId)?.deleting === true;
+  }
+
+  /**
+   * Takes a lease on the instance for a piece of work (a request); 404 when there is no such
+   * instance or it is being deleted. A deletion waits until every lease is released.
+   */
+  enter(instanceId: string): WorkLease {
+    this.runtime(instanceId);
+    return this.work.enter(instanceId);
+  }
+
+  /** Aborts the leases of an instance being deleted and waits until they are released. */
+  drain(instanceId: string): Promise<void> {
+    return this.work.drain(instanceId);
+  }
+
   /** The live state; 404 when there is no such instance (or it is being deleted). */
   get(instanceId: string): InstanceState {
-    return { ...this.runtime(instanceId).state };
+    return current(this.runtime(instanceId).state);
+  }
+
+  /** Records that WhatsApp's reach-out timelock refuses new contacts until `untilMs`. */
+  noteTimelock(instanceId: string, untilMs: number): void {
+    if (this.runtimes.has(instanceId)) this.runtime(instanceId).state.timelockUntil = untilMs;
   }
 
   engine(instanceId: string): Engine {
@@ -95,6 +121,7 @@ export class InstanceRegistry {
       pairingCode: null,
       qr: null,
       webVersion: null,
+      timelockUntil: null,
       createdAt: row.created_at,
     };
     const id = row.id;
@@ -210,4 +237,10 @@ export class InstanceRegistry {
     }
     if (accountChanged || statusChanged) this.opts.status.record(id, update, accountChanged, statusChanged);
   }
+}
+
+/** A copy of an instance's state as of now (a reach-out timelock that is over is forgotten). */
+function current(state: InstanceState): InstanceState {
+  if (state.timelockUntil !== null && state.timelockUntil <= Date.now()) state.timelockUntil = null;
+  return { ...state };
 }

@@ -14,6 +14,7 @@ import { canSee, SYSTEM, visibleTo, type Actor, type Principal } from '../access
 import { requireOpen } from './capability.js';
 import type { InstanceRegistry } from './instance-registry.js';
 import { INSTANCE_ID, type InstanceState } from './instance-state.js';
+import type { WorkLease } from './instance-work.js';
 import type { QrImages } from './qr-image.js';
 import type { StatusRecorder } from './status-recorder.js';
 
@@ -96,6 +97,7 @@ export class InstanceService {
     if (!INSTANCE_ID.test(id)) throw new AppError('bad_request', 'id: must be 1 to 64 characters of letters, digits, "_" or "-"');
     const engine = input.engine ?? this.opts.defaultEngine;
     if (!isEngineName(engine)) throw new AppError('bad_request', `engine: unknown engine "${engine}"`);
+    if (this.opts.registry.isDeleting(id)) throw conflict(`instance ${id} is being deleted; create it again once the deletion is done`);
     if (this.opts.registry.has(id)) throw conflict(`instance ${id} already exists`);
     const now = this.opts.now();
     const row: InstanceRow = {
@@ -115,6 +117,9 @@ export class InstanceService {
       if (isUniqueViolation(err)) throw conflict(`instance ${id} already exists`);
       throw err;
     }
+    // A deletion cut short by a crash (rows gone, folders not yet) must not hand its media or its
+    // WhatsApp session to a new instance with the same id.
+    await this.removeFolders(id);
     let state: InstanceState;
     try {
       state = this.opts.registry.attach(row);
@@ -165,24 +170,37 @@ export class InstanceService {
   }
 
   /**
-   * Deletes the instance. It answers 404 from the first step on; its engine stops, its work in
-   * flight ends (sends still queued fail, jobs stop), then its rows go in batches that never stall
-   * the server, then its session and media folders.
+   * Deletes the instance, quiescing it first: it answers 404 from the first step on and its engine
+   * stops; then the requests under way on it end (uploads are cut off, the rest finish and answer),
+   * its background work stops (sends still queued fail, jobs stop); then its rows go in batches
+   * that never stall the server; then its session and media folders. Until the last step, creating
+   * an instance with the same id is a 409.
    */
   async delete(instanceId: string, actor: Actor = SYSTEM): Promise<void> {
     const { registry } = this.opts;
     await registry.beginDelete(instanceId);
+    await registry.drain(instanceId);
     await this.opts.audit?.record(actor, 'instance.delete', { instanceId });
     for (const hook of this.hooks) await hook.quiesce?.(instanceId);
     await this.opts.status.settled(instanceId);
     await purgeInstance(this.opts.db, instanceId);
+    await this.removeFolders(instanceId);
     for (const hook of this.hooks) hook.forget?.(instanceId);
     this.opts.qr.forget(instanceId);
     registry.forget(instanceId);
-    await Promise.all([
-      rm(registry.sessionDir(instanceId), { recursive: true, force: true }),
-      rm(instanceMediaDir(this.opts.mediaDir, instanceId), { recursive: true, force: true }),
-    ]);
+  }
+
+  /** Whether the instance exists (false from the first step of its deletion on). */
+  exists(instanceId: string): boolean {
+    return this.opts.registry.has(instanceId);
+  }
+
+  /**
+   * Takes a lease on the instance for a request under way (see InstanceRegistry.enter): its
+   * deletion waits until the request is done, and aborts the lease's signal meanwhile.
+   */
+  enter(instanceId: string): WorkLease {
+    return this.opts.registry.enter(instanceId);
   }
 
   /**
@@ -218,10 +236,17 @@ export class InstanceService {
     return state.qr && state.status === 'connecting' ? this.opts.qr.png(state.id, state.qr) : null;
   }
 
+  private async removeFolders(instanceId: string): Promise<void> {
+    await Promise.all([
+      rm(this.opts.registry.sessionDir(instanceId), { recursive: true, force: true }),
+      rm(instanceMediaDir(this.opts.mediaDir, instanceId), { recursive: true, force: true }),
+    ]);
+  }
+
   private freshId(): string {
     for (;;) {
       const id = `inst_${randomBytes(4).toString('hex')}`;
-      if (!this.opts.registry.has(id)) return id;
+      if (!this.opts.registry.has(id) && !this.opts.registry.isDeleting(id)) return id;
     }
   }
 }

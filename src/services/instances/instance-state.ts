@@ -13,6 +13,8 @@ export interface InstanceState {
   qr: string | null;
   /** The WhatsApp Web build the session last ran (real engines), once it was open. */
   webVersion: string | null;
+  /** Until when (unix ms) WhatsApp's reach-out timelock (463) refuses messages to new contacts; null: none known. */
+  timelockUntil: number | null;
   createdAt: number;
 }
 

@@ -42,6 +42,18 @@ export class StatusRecorder {
     this.writes.set(instanceId, next);
   }
 
+  /** A `connection_status` event saying WhatsApp's reach-out timelock refuses new contacts until `untilMs`. */
+  timelock(instanceId: string, untilMs: number): void {
+    const write = () =>
+      transact(this.db, (trx) =>
+        this.events.record(trx, instanceId, { event: 'connection_status', data: { status: 'connected', timelockUntil: new Date(untilMs).toISOString() } }),
+      );
+    const next = (this.writes.get(instanceId) ?? Promise.resolve())
+      .then(write)
+      .catch((err) => this.log.warn('could not record a timelock', { instance: instanceId, error: describeError(err) }));
+    this.writes.set(instanceId, next);
+  }
+
   /** Forgets a deleted instance (its writes are done or failed by now). */
   forget(instanceId: string): void {
     this.writes.delete(instanceId);

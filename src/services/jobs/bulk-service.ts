@@ -73,7 +73,9 @@ function rowToJob(job: BulkJobRow, counts: Partial<Record<RecipientStatus, numbe
 }
 
 function rowToRecipient(r: BulkRecipientRow): RecipientView {
-  return { position: r.position, id: r.recipient, name: r.name, chatId: r.chat_id, status: r.status, messageId: r.message_id, error: r.error };
+  // Only a settled recipient names its message (a waiting one's stored row may still go).
+  const settled = r.status === 'sent' || r.status === 'failed';
+  return { position: r.position, id: r.recipient, name: r.name, chatId: r.chat_id, status: r.status, messageId: settled ? r.message_id : null, error: r.error };
 }
 
 export interface BulkServiceOptions {

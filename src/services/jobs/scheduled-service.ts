@@ -47,7 +47,7 @@ function rowToScheduled(row: ScheduledMessageRow): ScheduledView {
     filename: row.filename,
     scheduledAt: new Date(row.scheduled_at).toISOString(),
     status: row.status,
-    messageId: row.message_id,
+    messageId: row.status === 'sent' || row.status === 'failed' ? row.message_id : null,
     error: row.error,
     createdAt: new Date(row.created_at).toISOString(),
     sentAt: row.sent_at === null ? null : new Date(row.sent_at).toISOString(),

@@ -23,9 +23,10 @@ export class MediaService {
     this.sources = { publicUrl: opts.publicUrl, mediaDir: opts.mediaDir, urls: opts.urls };
   }
 
-  upload(instanceId: string, request: Request): Promise<UploadedFile> {
+  /** `cancel` is aborted when the instance is being deleted: the upload stops and answers 404. */
+  upload(instanceId: string, request: Request, cancel?: AbortSignal): Promise<UploadedFile> {
     this.opts.registry.get(instanceId);
-    return receiveUpload(this.sources, instanceId, request);
+    return receiveUpload(this.sources, instanceId, request, cancel);
   }
 
   list(instanceId: string): Promise<LibraryFile[]> {

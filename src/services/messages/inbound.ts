@@ -142,11 +142,12 @@ export class InboundMessages {
   private async applyAck(instanceId: string, ack: AckUpdate): Promise<void> {
     const applied = await this.opts.writes.run(async (trx) => {
       // One conditional update in the usual case; the forward-only rule is in its WHERE.
-      const moved = await repo.advanceStatus(trx, instanceId, ack.id, advanceableFrom(ack.status), ack.status);
+      const moved = await repo.advanceStatus(trx, instanceId, ack.id, advanceableFrom(ack.status), ack.status, ack.error);
       if (moved) {
+        const error = ack.status === 'failed' ? { error: ack.error ?? 'WhatsApp refused the message' } : {};
         await this.opts.events.record(trx, instanceId, {
           event: 'message_ack',
-          data: { id: ack.id, chatId: moved.chat_id, status: ack.status, fromMe: true },
+          data: { id: ack.id, chatId: moved.chat_id, status: ack.status, fromMe: true, ...error },
         });
         return true;
       }

@@ -10,6 +10,7 @@ import type { MessageStatus } from '../../storage/schema.js';
 import { capabilityOf } from '../instances/capability.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 import type { Idempotency, IdempotentAnswer } from './idempotency.js';
+import type { SendWaiter, WaitFor, WaitOutcome } from './send-waiter.js';
 import type { InboundMessages, StoredListener } from './inbound.js';
 import { withReactionsAndVotes, type MessageView } from './message-view.js';
 import type { OutgoingMessages, SendOptions } from './outgoing.js';
@@ -38,6 +39,8 @@ export interface MessageServiceOptions {
   inbound: InboundMessages;
   idempotency: Idempotency;
   publicUrl: string;
+  /** Waits for a sent message's receipts (waitFor); none: a send never waits. */
+  waiter?: SendWaiter;
 }
 
 export interface Statistics {
@@ -92,6 +95,15 @@ export class MessageService {
     await this.opts.inbound.settled(instanceId);
     const row = await requireMessage(this.opts.db, instanceId, messageId, field);
     return (await withReactionsAndVotes(this.opts.db, [row], this.opts.publicUrl))[0]!;
+  }
+
+  /**
+   * Waits (at most `timeoutMs`) for a sent message to get as far as `waitFor`, and answers where
+   * it really is: reached, still on its way, or failed with WhatsApp's reason.
+   */
+  waitFor(instanceId: string, messageId: string, waitFor: WaitFor, timeoutMs: number): Promise<WaitOutcome> {
+    if (!this.opts.waiter) throw new AppError('unsupported', 'waitFor: this server cannot wait for receipts');
+    return this.opts.waiter.wait(instanceId, messageId, waitFor, timeoutMs);
   }
 
   /** A page of history, newest first. Served from the store whatever the instance's status. */

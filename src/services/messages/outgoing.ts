@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AckUpdate, SendOptions as EngineSendOptions, OutgoingContent, SentMessage } from '../../engines/engine.js';
 import { AppError, describeError, EngineError, notFound } from '../../errors.js';
 import { discardMedia, saveMedia } from '../../media/media-store.js';
-import type { Db } from '../../storage/db.js';
+import type { Db, DbOrTrx } from '../../storage/db.js';
 import * as repo from '../../storage/messages-repo.js';
 import type { MessageRow, MessageStatus, NewMessageRow } from '../../storage/schema.js';
 import type { WriteQueue } from '../../storage/write-batch.js';
@@ -32,6 +32,19 @@ export interface SendOptions {
   retriedByCaller?: boolean;
   /** What goes with the message on WhatsApp: a quoted message, mentions, view once, a link preview. */
   engine?: EngineSendOptions;
+  /**
+   * The caller's own writes, in the same transaction as the message's: a job's row then never
+   * disagrees with the history, whenever the server stops. `stored` runs with the `pending` row
+   * (its temporary id), `sent` with the `sent` status, `failed` with the `failed` one. Each may run
+   * twice (group commit retries a batch), so each must be an idempotent update.
+   */
+  record?: SendRecord;
+}
+
+export interface SendRecord {
+  stored?(trx: DbOrTrx, messageId: string): Promise<void>;
+  sent?(trx: DbOrTrx, sent: SentMessage): Promise<void>;
+  failed?(trx: DbOrTrx, messageId: string, error: string): Promise<void>;
 }
 
 /** Thrown by a job's beforeSend when its row was cancelled while the send waited in the queue. */
@@ -54,7 +67,12 @@ export interface OutgoingOptions {
   now: () => number;
   /** Told how long WhatsApp took to answer each send, and how (metrics). */
   onAnswered?: (instanceId: string, outcome: 'sent' | 'failed', ms: number) => void;
+  /** Told when WhatsApp's reach-out timelock (463) refused a send, and until when it lasts (unix ms). */
+  onTimelock?: (instanceId: string, untilMs: number) => void;
 }
+
+/** How long a reach-out timelock is assumed to last when WhatsApp does not say (checked again after). */
+export const TIMELOCK_GUESS_MS = 15 * 60_000;
 
 /**
  * The send path: a message is stored `pending`, sent in its turn of the instance's queue, and
@@ -135,7 +153,11 @@ export class OutgoingMessages {
     const tempId = row.id;
     let seq: number;
     try {
-      seq = await this.opts.writes.run((trx) => repo.insertMessage(trx, row));
+      seq = await this.opts.writes.run(async (trx) => {
+        const inserted = await repo.insertMessage(trx, row);
+        await options.record?.stored?.(trx, tempId);
+        return inserted;
+      });
     } catch (err) {
       // Not stored (a full disk, say): the file written for it goes too, so nothing points nowhere.
       if (written) await discardMedia(this.opts.mediaDir, instanceId, written);
@@ -152,7 +174,7 @@ export class OutgoingMessages {
       if (current.status !== 'open') {
         const why = `instance ${instanceId} disconnected before the message was sent`;
         if (options.retriedByCaller) await repo.deleteMessage(this.opts.db, instanceId, tempId);
-        else await this.markFailed(instanceId, tempId, to, why);
+        else await this.markFailed(instanceId, tempId, to, why, options.record);
         throw new AppError('not_connected', why);
       }
       try {
@@ -170,7 +192,16 @@ export class OutgoingMessages {
       } catch (err) {
         this.opts.onAnswered?.(instanceId, 'failed', performance.now() - asked);
         this.opts.tracker.confirmed(instanceId);
-        await this.markFailed(instanceId, tempId, to, describeError(err));
+        if (err instanceof EngineError && err.reason === 'reachout_timelock') {
+          const retry = Number(err.headers['Retry-After']);
+          this.opts.onTimelock?.(instanceId, this.opts.now() + (retry > 0 ? retry * 1000 : TIMELOCK_GUESS_MS));
+          if (options.retriedByCaller) {
+            // A job sends it again once the timelock is over: nothing was sent, nothing is kept.
+            await repo.deleteMessage(this.opts.db, instanceId, tempId);
+            throw err;
+          }
+        }
+        await this.markFailed(instanceId, tempId, to, describeError(err), options.record);
         // WhatsApp was asked: a connection lost now leaves the outcome unknown, which is not the
         // "nothing was sent" that not_connected means (an Idempotency-Key retry must not resend).
         if (err instanceof EngineError && err.reason === 'not_connected') {
@@ -181,7 +212,7 @@ export class OutgoingMessages {
       }
       // The next send of the queue need not wait for this one's commit: writes keep their order,
       // and receipts that beat the commit are kept (see SendTracker) and applied after it.
-      const confirmed = this.markSent(instanceId, tempId, to, seq, sent).finally(() => this.opts.tracker.confirmed(instanceId));
+      const confirmed = this.markSent(instanceId, tempId, to, seq, sent, options.record).finally(() => this.opts.tracker.confirmed(instanceId));
       confirmed.catch(() => undefined);
       return { sent, confirmed };
     });
@@ -198,7 +229,7 @@ export class OutgoingMessages {
     this.queue.drop(instanceId);
   }
 
-  private async markSent(instanceId: string, tempId: string, chatId: string, seq: number, sent: SentMessage): Promise<void> {
+  private async markSent(instanceId: string, tempId: string, chatId: string, seq: number, sent: SentMessage, record?: SendRecord): Promise<void> {
     const { tracker } = this.opts;
     // Decided before the write, so that the write can run again (group commit) with the same result.
     const mayHaveEcho = tracker.hasEcho(instanceId, sent.id);
@@ -213,15 +244,17 @@ export class OutgoingMessages {
       const me = this.opts.registry.has(instanceId) ? this.opts.registry.get(instanceId).account : null;
       await recordOnChat(trx, instanceId, { chatId, from: me?.id ?? '', fromMe: true, senderName: null, timestamp: sent.timestamp, seq });
       await this.opts.events.record(trx, instanceId, { event: 'message_ack', data: { id: sent.id, chatId, status: 'sent', fromMe: true } });
+      await record?.sent?.(trx, sent);
     });
     tracker.forgetEcho(instanceId, sent.id);
     for (const ack of tracker.takeEarlyAcks(instanceId, sent.id)) this.opts.replayAck(instanceId, ack);
   }
 
-  private async markFailed(instanceId: string, tempId: string, chatId: string, error: string): Promise<void> {
+  private async markFailed(instanceId: string, tempId: string, chatId: string, error: string, record?: SendRecord): Promise<void> {
     await this.opts.writes.run(async (trx) => {
       await repo.updateMessage(trx, instanceId, tempId, { status: 'failed', error });
-      await this.opts.events.record(trx, instanceId, { event: 'message_ack', data: { id: tempId, chatId, status: 'failed', fromMe: true } });
+      await this.opts.events.record(trx, instanceId, { event: 'message_ack', data: { id: tempId, chatId, status: 'failed', fromMe: true, error } });
+      await record?.failed?.(trx, tempId, error);
     });
   }
 
