@@ -153,6 +153,20 @@ t('restart, logout and delete answer as Evolution; the deleted instance is 404 a
   assert.is((await e('GET', 'instance/connectionState/evo1')).status, 404);
 });
 
+t('a request holds its instance: deleting it cuts a send waiting out its delay short (404), and the deletion does not wait for the delay', async () => {
+  const s = await testServer();
+  await linkedSandbox(s, 'evo1');
+  const e = evo(s);
+  const waiting = e('POST', 'message/sendText/evo1', { number: '905551112233', text: 'later', delay: 120_000 });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const failFast = <T>(p: Promise<T>, what: string) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} still waiting after 10 s`)), 10_000))]);
+  const gone = await failFast(e('DELETE', 'instance/delete/evo1'), 'the deletion');
+  assert.is(gone.status, 200);
+  const send = await failFast(waiting, 'the send');
+  assert.is(send.status, 404);
+  assert.ok(isEvolutionError(send.body, 404));
+});
+
 t.run();
 
 const paths = suite('Evolution dialect: where it is served');

@@ -5,7 +5,7 @@ import { chatIdOrThrow, isGroupJid, jidToPhone, toChatId } from '../../ids.js';
 import { evolutionMessage } from '../../services/evolution/message-shape.js';
 import { evolutionParams } from './envelope.js';
 import { Paging, pageOf, secondsOf } from './paging.js';
-import { instanceOf, read, send, type evolutionRoutes } from './route.js';
+import { instanceOf, pause, read, send, type evolutionRoutes } from './route.js';
 import { evolutionSender, notOnWhatsApp } from './sender.js';
 import { findMessagesRoutes } from './find-messages.js';
 
@@ -214,7 +214,7 @@ export function chatRoutes(route: ReturnType<typeof evolutionRoutes>, services: 
       const chatId = chatIdOrThrow('number', b.number);
       if (b.presence === 'available' || b.presence === 'unavailable') await account.setPresence(id, b.presence);
       else await chats.sendPresence(id, chatId, b.presence);
-      await new Promise((resolve) => setTimeout(resolve, b.delay));
+      await pause(b.delay, c.get('work')?.signal);
       if (b.presence === 'composing' || b.presence === 'recording') await chats.sendPresence(id, chatId, 'paused').catch(() => undefined);
       return { presence: b.presence };
     },

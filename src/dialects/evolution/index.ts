@@ -31,7 +31,7 @@ export interface EvolutionOptions extends Omit<DialectOptions, 'errorAnswer' | '
 export function evolutionDialect(services: Services, opts: EvolutionOptions) {
   const r = dialectRouter();
   const handler = dialectHandlerFactory({ ...opts, errorAnswer });
-  const route = evolutionRoutes(r, handler, [
+  const route = evolutionRoutes(r, handler, services.instances, [
     { path: WAFIXER_BASE, tag: 'Evolution API (seed 000: /api/wafixer)' },
     { path: opts.prefix, tag: `Evolution API (EVOLUTION_PREFIX: ${opts.prefix || '/'})` },
   ]);

@@ -179,6 +179,7 @@ export function instanceRoutes(route: ReturnType<typeof evolutionRoutes>, servic
     path: 'instance/delete',
     summary: 'Delete the instance with all its data',
     requirement: manage,
+    holds: false,
     status: 200,
     run: async (c: Context<AppEnv>) => {
       const s = instanceOf(c, instances);

@@ -25,6 +25,11 @@ export interface EvolutionRouteSpec {
   path: string;
   /** A route of the server, not of one instance (fetchInstances, create). */
   global?: boolean;
+  /**
+   * Whether the request holds its instance while it runs (default: every instance route), so that
+   * deleting the instance waits for it; the deletion itself must not, or it would wait for itself.
+   */
+  holds?: boolean;
   summary: string;
   requirement: Requirement;
   /** Evolution's success status: 201 for sends, sets and creates, 200 for finds. */
@@ -50,14 +55,38 @@ export function instanceOf(c: Context<AppEnv>, instances: Pick<InstanceService, 
 
 type Handler = (operation: string, requirement: Requirement | null, run: DialectHandler) => (c: Context<AppEnv>) => Promise<Response>;
 
+/** A pause that ends early when `signal` aborts (the instance is being deleted). */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** Registers Evolution operations under each base, through one handler factory, and documents them. */
-export function evolutionRoutes(r: ReturnType<typeof dialectRouter>, handler: Handler, bases: { path: string; tag: string }[]) {
+export function evolutionRoutes(r: ReturnType<typeof dialectRouter>, handler: Handler, instances: Pick<InstanceService, 'get' | 'enter'>, bases: { path: string; tag: string }[]) {
   return (spec: EvolutionRouteSpec) => {
     const methods = Array.isArray(spec.method) ? spec.method : [spec.method];
     for (const method of methods) {
       const line = `${method} ${spec.path}`;
       EVOLUTION_ACCESS[line] = spec.requirement;
-      const run = handler(`Evolution ${line}`, spec.requirement, async (c) => c.json((await spec.run(c)) ?? null, spec.status));
+      const answer = async (c: Context<AppEnv>) => c.json((await spec.run(c)) ?? null, spec.status);
+      const run = handler(`Evolution ${line}`, spec.requirement, async (c) => {
+        if (spec.global || spec.holds === false) return answer(c);
+        const lease = instances.enter(instanceOf(c, instances).id); // 404 first, for unknown and out-of-scope alike
+        c.set('work', lease);
+        try {
+          return await answer(c);
+        } finally {
+          lease.release();
+        }
+      });
       for (const base of bases) {
         const path = `${base.path}/${spec.path}${spec.global ? '' : '/:instanceName'}`;
         r.on(method, path, run);

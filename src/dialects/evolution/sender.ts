@@ -8,6 +8,7 @@ import { urlTrustOf } from '../../services/access/principal.js';
 import { evolutionMessage } from '../../services/evolution/message-shape.js';
 import type { Outgoing } from '../../services/messages/message-service.js';
 import { EvolutionError } from './envelope.js';
+import { pause } from './route.js';
 import type { MetadataInput } from './send-bodies.js';
 
 /** Evolution's answer for a number that is not on WhatsApp: 400 with the check's result. */
@@ -78,9 +79,9 @@ export function evolutionSender(services: Pick<Services, 'messages' | 'contacts'
     return [...new Set(ids)];
   };
 
-  const typing = async (instanceId: string, chatId: string, ms: number) => {
+  const typing = async (instanceId: string, chatId: string, ms: number, signal?: AbortSignal) => {
     await chats.sendPresence(instanceId, chatId, 'composing').catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await pause(ms, signal);
     await chats.sendPresence(instanceId, chatId, 'paused').catch(() => undefined);
   };
 
@@ -90,7 +91,7 @@ export function evolutionSender(services: Pick<Services, 'messages' | 'contacts'
     async send(c: Context<AppEnv>, instanceId: string, b: MetadataInput, build: (chatId: string) => Promise<Outgoing>, extra: Record<string, unknown> = {}) {
       const chatId = await recipient(instanceId, b.number);
       const mentions = await mentionsOf(instanceId, chatId, b);
-      if (b.delay) await typing(instanceId, chatId, b.delay);
+      if (b.delay) await typing(instanceId, chatId, b.delay, c.get('work')?.signal);
       const answer = await messages.submit(
         instanceId,
         async () => ({
