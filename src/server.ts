@@ -238,6 +238,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     backup: new BackupService({ dataDir: config.dataDir, mediaDir: config.mediaDir, database, version: VERSION, now }),
     evolution: new EvolutionService({ instances, keys, settings, store: settingsStore, logger: logger.child({ component: 'evolution' }) }),
   };
+  instances.onDelete(services.evolution);
 
   await instances.restore();
   await keys.load();

@@ -110,6 +110,13 @@ t('fetchInstances: Evolution records, filtered by instanceName; no token unless 
   await s.json('PATCH', '/api/instance/evo1/settings', { evolution: { exposeToken: false } });
   assert.is((await e('GET', 'instance/fetchInstances?instanceName=evo1')).body[0].token, null);
   assert.is((await evo(s, token)('GET', 'instance/connectionState/evo1')).status, 401, 'the exposed token is revoked with the choice');
+
+  // Exposed again, then the instance is deleted (through the native API): the token goes with it.
+  await s.json('PATCH', '/api/instance/evo1/settings', { evolution: { exposeToken: true } });
+  const again = (await e('GET', 'instance/fetchInstances?instanceName=evo1')).body[0].token;
+  assert.is((await s.json('DELETE', '/api/instance/evo1')).status, 200);
+  const keys = (await s.json('GET', '/api/keys')).body.keys as any[];
+  assert.is(keys.find((k) => again.startsWith(k.prefix)).status, 'revoked');
 });
 
 t('auth: no apikey is 401 even for an unknown instance (404 only after authentication); a wrong one is 401', async () => {

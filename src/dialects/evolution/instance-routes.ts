@@ -183,7 +183,7 @@ export function instanceRoutes(route: ReturnType<typeof evolutionRoutes>, servic
     status: 200,
     run: async (c: Context<AppEnv>) => {
       const s = instanceOf(c, instances);
-      await evolution.deleteInstance(s.id, actorOf(c.get('principal')));
+      await instances.delete(s.id, actorOf(c.get('principal')));
       return success('Instance deleted');
     },
   });

@@ -1,8 +1,8 @@
 import { describeError } from '../../errors.js';
 import type { UrlTrust } from '../../net/url-guard.js';
 import type { KeyService } from '../access/key-service.js';
-import type { Actor } from '../access/principal.js';
-import type { InstanceService } from '../instances/instance-service.js';
+import { SYSTEM, type Actor } from '../access/principal.js';
+import type { DeletionHook, InstanceService } from '../instances/instance-service.js';
 import type { InstanceState } from '../instances/instance-state.js';
 import type { SettingsService, SettingsUpdateInput } from '../settings/settings-service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -22,8 +22,14 @@ export interface EvolutionServiceOptions {
  * that kind of token carried in webhooks (`apikey`) and listed by fetchInstances, as Evolution's
  * AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES does. Nothing is exposed unless chosen.
  */
-export class EvolutionService {
+export class EvolutionService implements DeletionHook {
   constructor(private readonly opts: EvolutionServiceOptions) {}
+
+  /** An instance being deleted takes its exposed token with it (however it is deleted). */
+  async quiesce(instanceId: string): Promise<void> {
+    const exposed = (await this.opts.store.get(instanceId))?.evolution.apikeyId;
+    if (exposed) await this.opts.keys.revoke(exposed, SYSTEM).catch(() => undefined);
+  }
 
   /**
    * Creates the instance, its token (a key reaching only it, with every permission on it, as an
@@ -62,13 +68,6 @@ export class EvolutionService {
       if (current.apikeyId) await this.opts.keys.revoke(current.apikeyId, actor).catch(() => undefined);
     }
     return exposed;
-  }
-
-  /** Deletes the instance; the token exposed for it goes too. */
-  async deleteInstance(instanceId: string, actor: Actor): Promise<void> {
-    const exposed = (await this.opts.settings.get(instanceId)).evolution.apikeyId;
-    await this.opts.instances.delete(instanceId, actor);
-    if (exposed) await this.opts.keys.revoke(exposed, actor).catch(() => undefined);
   }
 
   /** The exposed token of an instance, or null (not chosen). */
