@@ -101,10 +101,11 @@ test('a start that never shows a QR code is restarted with growing, capped delay
 });
 
 test('while a QR code waits for a scan, the missing ready is not a failure', async () => {
-  const r = rig();
+  // A ready timeout long enough that a loaded machine still shows the QR before it runs out.
+  const r = rig(() => ({}), { ...SHORT, readyTimeoutMs: 250 });
   await r.engine.start();
   await r.events.until('a QR code', () => r.events.qrs.some((q) => typeof q === 'string'));
-  await new Promise((resolve) => setTimeout(resolve, 200)); // over three ready timeouts
+  await new Promise((resolve) => setTimeout(resolve, 800)); // over three ready timeouts
   assert.is(errors(r).length, 0);
   assert.is(r.events.lastStatus()?.status, 'connecting');
   assert.is(r.fakes.clients.length, 1);

@@ -9,7 +9,7 @@
  * number), groups `...@g.us`, channels `...@newsletter`.
  */
 import type { ChatPresence, OwnPresence } from './events.js';
-import type { EngineContact, EngineGroup, MediaPayload, MessageRef, OutgoingContent, SentMessage } from './types.js';
+import type { EngineContact, EngineGroup, EngineMessage, MediaPayload, MessageRef, OutgoingContent, SentMessage } from './types.js';
 
 /** What may go with any send. */
 export interface SendOptions {
@@ -186,6 +186,26 @@ export interface CallsCapability {
   reject(callId: string, from: string): Promise<void>;
 }
 
+/** What a connection knows on its own, checked against what Hatline was told (issue 19: liveness and backfill). */
+export interface HistoryProbe {
+  /** False when the engine knows its event path is broken (wwebjs: the page's event hooks are gone). */
+  bridge: boolean;
+  /** The time (unix seconds) of the newest message the connection holds, either direction; null when none. */
+  newestAt: number | null;
+}
+
+/**
+ * What the connection holds, read on demand: used to notice a session that says `open` but has
+ * stopped delivering events, and to fetch what arrived while Hatline was not listening.
+ */
+export interface HistoryCapability {
+  probe(): Promise<HistoryProbe>;
+  /** The chats with a message at or after `since` (unix seconds), newest first, at most `limit`. */
+  recentChats(since: number, limit: number): Promise<string[]>;
+  /** A chat's messages at or after `since` (unix seconds), oldest first, at most `limit` (the newest ones when there are more). */
+  messagesSince(chatId: string, since: number, limit: number): Promise<EngineMessage[]>;
+}
+
 /** The optional capability groups, by name. */
 export interface Capabilities {
   messages: MessagesCapability;
@@ -196,6 +216,7 @@ export interface Capabilities {
   newsletters: NewslettersCapability;
   labels: LabelsCapability;
   calls: CallsCapability;
+  history: HistoryCapability;
 }
 
 export type CapabilityName = keyof Capabilities;

@@ -6,7 +6,7 @@ import { messagesCapability } from './caps-messages.js';
 import type { SandboxSelf } from './sandbox-self.js';
 
 /** The sandbox's capability groups: what a real WhatsApp connection does, on the simulated network. */
-export function sandboxCapabilities(engine: SandboxSelf): Capabilities {
+export function sandboxCapabilities(engine: SandboxSelf): Omit<Capabilities, 'history'> {
   return {
     messages: messagesCapability(engine),
     ...chatCapabilities(engine),
