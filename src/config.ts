@@ -39,6 +39,8 @@ export interface Config {
   readonly wwebjsWebVersion: string | null;
   /** METRICS_TOKEN: a token that may read /metrics (and nothing else); null: only the admin token may. */
   readonly metricsToken: string | null;
+  /** EVOLUTION_PREFIX: where Evolution API's own paths are served (`/evolution`; '' is the root). */
+  readonly evolutionPrefix: string;
   /** EMBED_ALLOWED_ORIGINS: the origins whose pages may show the embed page in a frame (`*`: any); empty: only Hatline's own. */
   readonly embedAllowedOrigins: readonly string[];
 }
@@ -117,6 +119,28 @@ function urlTargets(env: Env, name: string): readonly UrlTarget[] {
     else throw new ConfigError(name, `expected a comma list of ${URL_TARGETS.join(', ')} (or all, none), got "${part}"`);
   }
   return Object.freeze([...found]);
+}
+
+/** First path segments the server answers itself: Evolution's paths may not live under them. */
+const TAKEN_SEGMENTS = ['api', 'gowa', 'media', 'whatsapp_api', 'yonetim', 'health', 'metrics', 'docs', 'openapi.json', 'js', 'embed', 'mcp'];
+
+/**
+ * EVOLUTION_PREFIX: a path like `/evolution` or `/wa/evolution` (no trailing slash); '' or '/'
+ * serves Evolution's paths at the root, as Evolution itself does. Unset: `/evolution`.
+ */
+function evolutionPrefix(env: Env): string {
+  const raw = env.EVOLUTION_PREFIX;
+  if (raw === undefined) return '/evolution';
+  const prefix = raw.trim().replace(/\/+$/, '');
+  if (prefix === '') return '';
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(prefix)) {
+    throw new ConfigError('EVOLUTION_PREFIX', `expected a path like /evolution (letters, digits, . _ ~ -), or '' for the root, got "${raw}"`);
+  }
+  const first = prefix.split('/')[1]!;
+  if (TAKEN_SEGMENTS.includes(first.toLowerCase())) {
+    throw new ConfigError('EVOLUTION_PREFIX', `"${prefix}" is under /${first}, which the server answers itself; choose another path`);
+  }
+  return prefix;
 }
 
 /** A comma list of web origins (`https://shop.example`, `http://localhost:8080`), or `*` alone. */
@@ -228,5 +252,6 @@ export function loadConfig(env: Env = process.env): Config {
     wwebjsWebVersion,
     metricsToken,
     embedAllowedOrigins,
+    evolutionPrefix: evolutionPrefix(env),
   });
 }

@@ -24,6 +24,7 @@ import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
 import type { TemplateService } from '../services/templates/template-service.js';
 import type { EventLog } from '../services/event-log.js';
+import type { EvolutionService } from '../services/evolution/evolution-service.js';
 import type { AuditTrail } from '../services/access/audit.js';
 import type { Authenticator } from '../services/access/authenticator.js';
 import type { EmbedTokenService } from '../services/access/embed-token-service.js';
@@ -71,6 +72,8 @@ export interface Services {
   instanceGroups: InstanceGroupService;
   /** Deleting an instance's data but keeping the instance. */
   instanceData: InstanceData;
+  /** Instance tokens and their exposure, as Evolution API's clients expect them. */
+  evolution: EvolutionService;
 }
 
 export interface AppDeps {
@@ -79,7 +82,7 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Where requests of API keys are counted. */
   meter: UsageMeter;
-  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl' | 'metricsToken' | 'largeBodyBytes' | 'largeBodyConcurrency' | 'embedAllowedOrigins'>;
+  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl' | 'metricsToken' | 'largeBodyBytes' | 'largeBodyConcurrency' | 'embedAllowedOrigins' | 'evolutionPrefix'>;
   logger: Logger;
   /** The clock of the rate limiters and the failed-auth throttle (tests move it). */
   now?: () => number;

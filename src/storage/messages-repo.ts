@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { DbOrTrx } from './db.js';
-import type { MessageRow, MessageStatus, MessageUpdate, NewMessageRow } from './schema.js';
+import type { Database, MessageRow, MessageStatus, MessageUpdate, NewMessageRow } from './schema.js';
 
 export function findMessage(db: DbOrTrx, instanceId: string, id: string): Promise<MessageRow | undefined> {
   return db.selectFrom('messages').selectAll().where('instance_id', '=', instanceId).where('id', '=', id).executeTakeFirst();
@@ -46,7 +46,26 @@ export async function deleteMessageBatch(db: DbOrTrx, instanceId: string, limit:
 export interface MessageFilter {
   status?: MessageStatus;
   chatId?: string;
+  /** Only messages sent by the account (true) or by others (false). */
+  fromMe?: boolean;
+  /** Only messages of these kinds (`chat`, `image`, ...). */
+  types?: string[];
+  /** Unix seconds, both ends included. */
+  since?: number;
+  until?: number;
 }
+
+/** The conditions of a filter beyond status and chat (they are served by scanning within those). */
+function narrowed<O>(q: SelectQueryBuilder<Database, 'messages', O>, filter: MessageFilter): SelectQueryBuilder<Database, 'messages', O> {
+  let out = q;
+  if (filter.fromMe !== undefined) out = out.where('from_me', '=', filter.fromMe ? 1 : 0);
+  if (filter.types?.length) out = out.where('type', 'in', filter.types);
+  if (filter.since !== undefined) out = out.where('timestamp', '>=', filter.since);
+  if (filter.until !== undefined) out = out.where('timestamp', '<=', filter.until);
+  return out;
+}
+
+const isNarrowed = (f: MessageFilter) => f.fromMe !== undefined || !!f.types?.length || f.since !== undefined || f.until !== undefined;
 
 /**
  * A page of history, newest first, with the total that matches the filter. The page's seqs are
@@ -64,6 +83,7 @@ export async function listMessages(
   let seqs = db.selectFrom('messages').select('seq').where('instance_id', '=', instanceId);
   if (filter.status) seqs = seqs.where('status', '=', filter.status);
   if (filter.chatId) seqs = seqs.where('chat_id', '=', filter.chatId);
+  seqs = narrowed(seqs, filter);
   const page = seqs.orderBy('timestamp', 'desc').orderBy('seq', 'desc').limit(limit).offset(offset);
   const rows = await db
     .selectFrom('messages')
@@ -90,12 +110,13 @@ export function listMessagesBefore(db: DbOrTrx, instanceId: string, filter: Mess
   let q = db.selectFrom('messages').selectAll().where('instance_id', '=', instanceId);
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.chatId) q = q.where('chat_id', '=', filter.chatId);
+  q = narrowed(q, filter);
   if (key) q = q.where((eb) => eb(eb.refTuple('timestamp', 'seq'), '<', eb.tuple(key.timestamp, key.seq)));
   return q.orderBy('timestamp', 'desc').orderBy('seq', 'desc').limit(limit).execute();
 }
 
 async function countMessages(db: DbOrTrx, instanceId: string, filter: MessageFilter): Promise<number> {
-  if (!filter.chatId) {
+  if (!filter.chatId && !isNarrowed(filter)) {
     let q = db
       .selectFrom('message_counts')
       .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('n'), sql<number>`0`).as('n'))
@@ -106,9 +127,10 @@ async function countMessages(db: DbOrTrx, instanceId: string, filter: MessageFil
   let q = db
     .selectFrom('messages')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('instance_id', '=', instanceId)
-    .where('chat_id', '=', filter.chatId);
+    .where('instance_id', '=', instanceId);
+  if (filter.chatId) q = q.where('chat_id', '=', filter.chatId);
   if (filter.status) q = q.where('status', '=', filter.status);
+  q = narrowed(q, filter);
   return Number((await q.executeTakeFirstOrThrow()).n);
 }
 

@@ -7,6 +7,7 @@ import type { AuditRecorder } from '../access/audit.js';
 import { SYSTEM, type Actor } from '../access/principal.js';
 import type { EventName } from '../events.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
+import { checkEvolutionWebhook, type EvolutionWebhookInput } from '../evolution/webhook-options.js';
 import type { InstanceSettings, SettingsStore, WebhookFormat } from './settings-store.js';
 
 /** How long an event is retried before it is given up (`failed`). */
@@ -24,7 +25,10 @@ export interface SettingsUpdateInput {
   webhookEvents?: EventName[];
   rejectCalls?: boolean;
   rejectCallsMessage?: string;
+  /** The body and signature of webhooks: the seed's envelope, or a dialect's. */
   webhookFormat?: WebhookFormat;
+  /** Evolution's webhook options (used with webhookFormat `evolution`). */
+  evolution?: EvolutionWebhookInput;
 }
 
 /** GoWA's default webhook secret, which every GoWA install that kept it shares: never accepted. */
@@ -116,6 +120,7 @@ export class SettingsService {
     const enabled = patch.webhookEnabled ?? current.webhookEnabled;
     if (enabled && url === '') throw new AppError('bad_request', 'webhookUrl: a URL is needed to enable webhooks');
     if (patch.webhookUrl) await this.checkWebhookUrl(patch.webhookUrl, trust);
+    if (patch.evolution) patch = { ...patch, evolution: checkEvolutionWebhook(patch.evolution) };
     const updated = await this.opts.store.update(instanceId, {
       ...patch,
       ...(patch.webhookUrl !== undefined ? { webhookUrlTrust: trust } : {}),
@@ -123,7 +128,9 @@ export class SettingsService {
     });
     this.opts.webhooks.wake(instanceId);
     // The new values of the fields given (a webhook URL says where messages go: worth knowing who set it).
-    await this.opts.audit?.record(actor, 'settings.update', { instanceId, detail: { ...patch } });
+    // Extra headers may carry a receiver's credentials: the log names them, never their values.
+    const detail = patch.evolution?.headers ? { ...patch, evolution: { ...patch.evolution, headers: Object.keys(patch.evolution.headers) } } : { ...patch };
+    await this.opts.audit?.record(actor, 'settings.update', { instanceId, detail });
     return updated;
   }
 
