@@ -21844,6 +21844,19 @@ export interface components {
             accountStatus: {
                 /** @description Why the instance is not open, when known */
                 error?: string;
+                /** @description Hatline addition: the last time liveness found the instance open but deaf (since the server started), reconnected it and fetched what it missed */
+                lastDeafness?: {
+                    detail: string;
+                    /** @description ISO time */
+                    detectedAt: string;
+                    /**
+                     * @description events_stalled: the phone holds messages Hatline was never told of; bridge_down: the engine says its event path is broken
+                     * @enum {string}
+                     */
+                    reason: "events_stalled" | "bridge_down";
+                    /** @description ISO time the instance was open again after the reconnect; absent while it reconnects */
+                    recoveredAt?: string;
+                };
                 /** @description The code to enter on the phone while pairing by number */
                 pairingCode?: string;
                 /** @enum {string} */
