@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { EngineContext, EngineEvent } from '../src/engines/engine.js';
 import { SandboxEngine } from '../src/engines/sandbox/sandbox-engine.js';
+import { SandboxPhone } from '../src/engines/sandbox/sandbox-phone.js';
 import { ADMIN } from '../src/services/access/principal.js';
 import { closesServers, eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
 import { webhookReceiver, type Received } from './support/webhook-receiver.js';
@@ -145,6 +149,38 @@ backfill('a message told live while a backfill reads it is stored and announced 
   await s.hatline.services.messages.settled('w');
   const events = (await s.hatline.services.events.read(ADMIN, after, 100, 'w')).filter((e) => e.event === 'message_received');
   assert.equal(events.map((e) => (e.data as any).id), [live]);
+});
+
+backfill('a server restart that brings an instance back backfills what its phone got while Hatline was not listening', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hatline-backfill-'));
+  // The phone lives outside the server, as a real one does: the same one across both runs.
+  const phone = new SandboxPhone();
+  let s: TestServer | null = null;
+  const outside = (ctx: EngineContext) => Object.assign(new SandboxEngine(ctx, s!.hatline.sandbox), { phone });
+  try {
+    const c = clock();
+    s = await testServer({ dir, onDisk: true, now: c.now, env: QUIET, wwebjs: outside });
+    assert.is((await s.json('POST', '/api/instance', { id: 'w', engine: 'wwebjs' })).status, 200);
+    await s.json('POST', '/api/instance/w/connect');
+    assert.is((await s.json('POST', '/api/sandbox/w/scan', { phone: A })).status, 200);
+    await eventually('open', async () => (await s!.json('GET', '/api/instance/w/status')).body.accountStatus.status === 'open');
+    const before = await write(s, c, 'w', CEM, 'önce');
+    await s.json('POST', '/api/sandbox/w/deaf', { deaf: true });
+    const missed = await write(s, c, 'w', DENIZ, 'kayıp');
+    assert.equal((await history(s, 'w')).map((m) => m.id), [before]);
+    await s.close();
+
+    s = await testServer({ dir, onDisk: true, now: c.now, env: QUIET, wwebjs: outside });
+    const stored = await eventually('restored and backfilled', async () => {
+      const list = await history(s!, 'w');
+      return list.length >= 2 ? list : false;
+    });
+    assert.equal(stored.map((m) => m.id), [before, missed]);
+    await s.close();
+  } finally {
+    await s?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 backfill('the chatbot answers a backfilled message only when it is recent', async () => {
