@@ -258,4 +258,25 @@ backfill("the sandbox phone holds every message of the instance, both ways, what
   assert.is((await s.json('GET', '/api/instance/a/status')).body.accountStatus.status, 'disconnected');
 });
 
+backfill('the sandbox phone is bounded: 500 messages a chat, 10,000 in all (the least recently active chats lose theirs first), media kept for the newest 100', () => {
+  const phone = new SandboxPhone();
+  let n = 0;
+  const hold = (chatId: string, media = false) => {
+    n += 1;
+    phone.hold({ id: `M${n}`, chatId, from: chatId, to: jid(A), fromMe: false, kind: media ? 'image' : 'chat', body: `${n}`, timestamp: n, ...(media ? { media: { mimetype: 'image/png', data: Buffer.alloc(4) } } : {}) });
+  };
+  for (let i = 0; i < 600; i++) hold(jid(CEM));
+  assert.is(phone.messagesSince(jid(CEM), 0, 10_000).length, 500);
+  assert.is(phone.messagesSince(jid(CEM), 0, 10_000)[0]!.body, '101', 'the oldest went');
+  for (let c = 0; c < 25; c++) for (let i = 0; i < 400; i++) hold(`9055500${String(c).padStart(5, '0')}@s.whatsapp.net`);
+  assert.equal(phone.messagesSince(jid(CEM), 0, 10_000), [], 'the least recently active chat went first');
+  const kept = phone.recentChats(0, 1000).reduce((sum, chat) => sum + phone.messagesSince(chat, 0, 10_000).length, 0);
+  assert.is(kept, 10_000);
+  assert.is(phone.newestAt(), n);
+  for (let i = 0; i < 101; i++) hold(jid(DENIZ), true);
+  const deniz = phone.messagesSince(jid(DENIZ), 0, 1000);
+  assert.is(deniz[0]!.media, undefined, 'the oldest lost its media');
+  assert.ok(deniz[1]!.media && deniz[100]!.media);
+});
+
 backfill.run();

@@ -2,8 +2,8 @@ import type { EngineMessage } from '../engine.js';
 
 /** Messages a chat keeps on the simulated phone (the newest). */
 const MESSAGES_PER_CHAT = 500;
-/** Chats the phone keeps (the least recently active go first). */
-const CHATS = 2_000;
+/** Messages the phone keeps in all (the least recently active chats lose theirs first), so a benchmark's flood stays small. */
+const MESSAGES = 10_000;
 /** Messages whose media content is kept (older ones keep their text only), so a benchmark cannot fill memory. */
 const MEDIA_KEPT = 100;
 
@@ -18,6 +18,7 @@ export class SandboxPhone {
   private readonly chats = new Map<string, EngineMessage[]>();
   private readonly withMedia: { chatId: string; id: string }[] = [];
   private newest: number | null = null;
+  private count = 0;
 
   /** The phone gets a message (sent from it, or received). */
   hold(message: EngineMessage): void {
@@ -25,8 +26,14 @@ export class SandboxPhone {
     this.chats.delete(message.chatId);
     this.chats.set(message.chatId, list);
     list.push({ ...message });
-    if (list.length > MESSAGES_PER_CHAT) list.splice(0, list.length - MESSAGES_PER_CHAT);
-    if (this.chats.size > CHATS) this.chats.delete(this.chats.keys().next().value!);
+    this.count += 1;
+    if (list.length > MESSAGES_PER_CHAT) this.count -= list.splice(0, list.length - MESSAGES_PER_CHAT).length;
+    while (this.count > MESSAGES) {
+      const [oldestChat, oldest] = this.chats.entries().next().value!;
+      oldest.shift();
+      this.count -= 1;
+      if (!oldest.length) this.chats.delete(oldestChat);
+    }
     if (this.newest === null || message.timestamp > this.newest) this.newest = message.timestamp;
     if (message.media) this.keepMediaOf(message.chatId, message.id);
   }
@@ -56,6 +63,7 @@ export class SandboxPhone {
   /** Unlinking the phone takes its data with it. */
   clear(): void {
     this.chats.clear();
+    this.count = 0;
     this.withMedia.length = 0;
     this.newest = null;
   }
