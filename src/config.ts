@@ -43,6 +43,14 @@ export interface Config {
   readonly evolutionPrefix: string;
   /** EMBED_ALLOWED_ORIGINS: the origins whose pages may show the embed page in a frame (`*`: any); empty: only Hatline's own. */
   readonly embedAllowedOrigins: readonly string[];
+  /** LIVENESS_INTERVAL_MS: how often open instances are checked for deafness; 0 turns it off. */
+  readonly livenessIntervalMs: number;
+  /** LIVENESS_GRACE_MS: how long the engine may hold a message Hatline was not told of before the instance counts as deaf. */
+  readonly livenessGraceMs: number;
+  /** BACKFILL_CHATS: chats read after each reconnect, the most recently active first; 0 turns backfill off. */
+  readonly backfillChats: number;
+  /** BACKFILL_MESSAGES_PER_CHAT: messages read per chat (the newest). */
+  readonly backfillMessagesPerChat: number;
 }
 
 export class ConfigError extends Error {
@@ -229,6 +237,10 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
   }
   const embedAllowedOrigins = origins(env, 'EMBED_ALLOWED_ORIGINS');
+  const livenessIntervalMs = integer(env, 'LIVENESS_INTERVAL_MS', 30_000, 0, 3_600_000);
+  const livenessGraceMs = integer(env, 'LIVENESS_GRACE_MS', 30_000, 1000, 3_600_000);
+  const backfillChats = integer(env, 'BACKFILL_CHATS', 50, 0, 1000);
+  const backfillMessagesPerChat = integer(env, 'BACKFILL_MESSAGES_PER_CHAT', 100, 1, 10_000);
   const logLevel = oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info');
 
   return Object.freeze({
@@ -253,5 +265,9 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken,
     embedAllowedOrigins,
     evolutionPrefix: evolutionPrefix(env),
+    livenessIntervalMs,
+    livenessGraceMs,
+    backfillChats,
+    backfillMessagesPerChat,
   });
 }

@@ -11,6 +11,7 @@ import type { UrlGuardOptions } from './net/url-guard.js';
 import type { UsageMeter } from './services/access/usage-meter.js';
 import type { EventSink } from './services/events.js';
 import type { InstanceRegistry } from './services/instances/instance-registry.js';
+import type { Liveness } from './services/instances/liveness.js';
 import type { SandboxNetwork } from './engines/sandbox/network.js';
 import type { OpenedDb } from './storage/db.js';
 
@@ -25,6 +26,8 @@ export interface Hatline {
   dispatcher: WebhookDispatcher;
   bulk: BulkRunner;
   scheduler: Scheduler;
+  /** Probes open instances for deafness (tests call tick()). */
+  liveness: Liveness;
   /** The admin token when this start generated it (to print once). */
   generatedToken: string | null;
   /** Whether whatsapp-web.js carries Hatline's patch set (scripts/patch-wwebjs.mjs). */

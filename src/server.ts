@@ -43,6 +43,7 @@ import { InstanceRegistry } from './services/instances/instance-registry.js';
 import { InstanceData } from './services/instances/instance-data.js';
 import { InstanceGroupService } from './services/instances/instance-groups.js';
 import { InstanceService } from './services/instances/instance-service.js';
+import { Liveness } from './services/instances/liveness.js';
 import { QrImages } from './services/instances/qr-image.js';
 import { StatusRecorder } from './services/instances/status-recorder.js';
 import { BulkService } from './services/jobs/bulk-service.js';
@@ -50,6 +51,7 @@ import { CampaignService } from './services/jobs/campaign-service.js';
 import { ScheduledService } from './services/jobs/scheduled-service.js';
 import { MediaService } from './services/media/media-service.js';
 import { listLibrary } from './media/media-library.js';
+import { Backfill } from './services/messages/backfill.js';
 import { Idempotency } from './services/messages/idempotency.js';
 import { InboundMessages } from './services/messages/inbound.js';
 import { MessageActions } from './services/messages/message-actions.js';
@@ -121,6 +123,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     },
     status,
     logger,
+    now,
   });
   const tracker = new SendTracker(now);
   const inbound = new InboundMessages({ db, writes, registry, events, tracker, mediaDir: config.mediaDir, publicUrl: config.publicUrl, logger });
@@ -149,6 +152,14 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   recordPresenceEvents(registry, writes, events);
   const qrImages = new QrImages();
   recordEvolutionQrCodes({ registry, db, settings: settingsStore, outbox, format: evolutionFormat, qr: qrImages, logger: logger.child({ component: 'webhooks' }) });
+  // Connected but deaf, and nothing received lost (issue 19): every open is backfilled from the
+  // engine's history, which is also where liveness starts watching from.
+  const limits = { chats: config.backfillChats, messagesPerChat: config.backfillMessagesPerChat };
+  const backfill = new Backfill({ db, registry, inbound, limits, logger: logger.child({ component: 'backfill' }), now, onStored: (id, n) => metrics.backfilled(id, n) });
+  const { livenessIntervalMs: intervalMs, livenessGraceMs: graceMs } = config;
+  const liveness = new Liveness({ db, registry, intervalMs, graceMs, logger: logger.child({ component: 'liveness' }), now, onRecovered: (id, why) => metrics.deafRecovered(id, why) });
+  registry.onOpened((id, { firstLink }) => backfill.opened(id, firstLink));
+  backfill.onBaseline((id, newestAt) => liveness.baseline(id, newestAt));
 
   // Jobs first: their messages never handed to WhatsApp go instead of ending as failed rows.
   const reconciled = await reconcileJobsWithHistory(db);
@@ -208,6 +219,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       embedTokens.forgetInstance(instanceId);
       usage.forgetInstance(instanceId);
       metrics.forgetInstance(instanceId);
+      backfill.forget(instanceId);
+      liveness.forget(instanceId);
     },
   });
   const templates = new TemplateService({ db, registry, now });
@@ -258,6 +271,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   eventLog.start();
   await bulk.recover();
   await scheduler.start();
+  liveness.start();
   const wwebjsPatches = wwebjsPatchStatus();
   const app = createApp({
     services,
@@ -281,6 +295,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       chatbot.stop();
       await scheduler.stop();
       await bulk.stop();
+      await liveness.stop();
       await registry.stopAll();
       await inbound.settled();
     })());
@@ -293,6 +308,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     dispatcher,
     bulk,
     scheduler,
+    liveness,
     generatedToken: token.generated,
     wwebjsPatches,
     usage,

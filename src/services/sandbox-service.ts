@@ -1,5 +1,6 @@
 import type { Account, AckStatus, ChatPresence, MessageKind, OwnPresence } from '../engines/engine.js';
 import { SandboxEngine } from '../engines/sandbox/sandbox-engine.js';
+import type { Deafness } from '../engines/sandbox/sandbox-self.js';
 import { AppError, badRequest, conflict, notFound } from '../errors.js';
 import { isGroupJid, phoneToJid } from '../ids.js';
 import type { UrlTrust } from '../net/url-guard.js';
@@ -80,6 +81,11 @@ export class SandboxService {
   /** WhatsApp's reach-out timelock (463) for `seconds`: sends to new contacts are refused (0 lifts it). */
   timelock(instanceId: string, seconds: number): void {
     this.engine(instanceId).controls.timelock(seconds);
+  }
+
+  /** A session that stays `open` but tells Hatline nothing (`silent`, or `bridge_down` when it knows), until it reconnects. */
+  deaf(instanceId: string, on: boolean, mode?: Deafness): void {
+    this.engine(instanceId).controls.deaf(on, mode);
   }
 
   // --- what people on the other side do -------------------------------------------------------

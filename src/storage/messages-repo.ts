@@ -266,3 +266,15 @@ export async function markMessageSeen(db: DbOrTrx, instanceId: string, id: strin
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/**
+ * The time (unix seconds) of the newest stored message of an instance; with `incomingOnly`, of the
+ * newest one received from someone else (what an engine told, never a send of Hatline's own).
+ * Null when there is none. Both walk the `(instance_id, timestamp, seq)` index from its end.
+ */
+export async function newestMessageAt(db: DbOrTrx, instanceId: string, incomingOnly = false): Promise<number | null> {
+  let q = db.selectFrom('messages').select('timestamp').where('instance_id', '=', instanceId);
+  if (incomingOnly) q = q.where('from_me', '=', 0);
+  const row = await q.orderBy('timestamp', 'desc').limit(1).executeTakeFirst();
+  return row ? Number(row.timestamp) : null;
+}

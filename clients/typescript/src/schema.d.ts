@@ -11972,6 +11972,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sandbox/{instanceId}/deaf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make the session deaf: it stays open and its phone gets every message, but Hatline hears nothing until it reconnects
+         * @description What users of every WhatsApp API server meet: a session that says connected but delivers no events. `silent` (the default) still says its event bridge works when probed, so only the messages its phone holds give it away; `bridge_down` knows its bridge is broken. Liveness (LIVENESS_INTERVAL_MS) notices, reconnects and backfills. A reconnect cures it; `deaf: false` lets events through again (what was missed stays missed until a backfill).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        deaf: boolean;
+                        /**
+                         * @description Default silent
+                         * @enum {string}
+                         */
+                        mode?: "silent" | "bridge_down";
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sandbox/{instanceId}/drop": {
         parameters: {
             query?: never;
@@ -31640,6 +31723,19 @@ export interface components {
             accountStatus: {
                 /** @description Why the instance is not open, when known */
                 error?: string;
+                /** @description Hatline addition: the last time liveness found the instance open but deaf (since the server started), reconnected it and fetched what it missed */
+                lastDeafness?: {
+                    detail: string;
+                    /** @description ISO time */
+                    detectedAt: string;
+                    /**
+                     * @description events_stalled: the phone holds messages Hatline was never told of; bridge_down: the engine says its event path is broken
+                     * @enum {string}
+                     */
+                    reason: "events_stalled" | "bridge_down";
+                    /** @description ISO time the instance was open again after the reconnect; absent while it reconnects */
+                    recoveredAt?: string;
+                };
                 /** @description The code to enter on the phone while pairing by number */
                 pairingCode?: string;
                 /** @enum {string} */

@@ -28,6 +28,7 @@ export function messagesCapability(engine: SandboxSelf): MessagesCapability {
     const sent: EngineMessage = { ...message, id: sandboxMessageId(), chatId: to, from: me.id, fromMe: true, timestamp: network.nowSeconds(), senderName: me.name };
     engine.inContact.add(to);
     network.route(engine, sent);
+    engine.phone.hold(sent);
     return { id: sent.id, timestamp: sent.timestamp };
   };
 
