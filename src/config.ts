@@ -41,6 +41,8 @@ export interface Config {
   readonly metricsToken: string | null;
   /** EMBED_ALLOWED_ORIGINS: the origins whose pages may show the embed page in a frame (`*`: any); empty: only Hatline's own. */
   readonly embedAllowedOrigins: readonly string[];
+  /** SERVER_ACK_TIMEOUT_MS: a send WhatsApp's server has not confirmed after this long ends `failed`; 0: never. */
+  readonly serverAckTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -205,6 +207,10 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
   }
   const embedAllowedOrigins = origins(env, 'EMBED_ALLOWED_ORIGINS');
+  const serverAckTimeoutMs = integer(env, 'SERVER_ACK_TIMEOUT_MS', 60_000, 0, 7 * 24 * 3_600_000);
+  if (serverAckTimeoutMs > 0 && serverAckTimeoutMs < 1000) {
+    throw new ConfigError('SERVER_ACK_TIMEOUT_MS', `expected 0 (no bound) or at least 1000 (message times are whole seconds), got ${serverAckTimeoutMs}`);
+  }
   const logLevel = oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info');
 
   return Object.freeze({
@@ -228,5 +234,6 @@ export function loadConfig(env: Env = process.env): Config {
     wwebjsWebVersion,
     metricsToken,
     embedAllowedOrigins,
+    serverAckTimeoutMs,
   });
 }

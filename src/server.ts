@@ -53,6 +53,7 @@ import { MessageActions } from './services/messages/message-actions.js';
 import { storeMessageEvents } from './services/messages/message-events.js';
 import { QuickSends } from './services/messages/quick-sends.js';
 import { SendWaiter } from './services/messages/send-waiter.js';
+import { ServerAckSweeper } from './services/messages/ack-sweeper.js';
 import { MessageService } from './services/messages/message-service.js';
 import { OutgoingMessages } from './services/messages/outgoing.js';
 import { MetricsService } from './services/metrics/metrics-service.js';
@@ -137,6 +138,18 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   });
   registry.onEngineEvent('message', (instanceId, e) => inbound.message(instanceId, e.message));
   registry.onEngineEvent('ack', (instanceId, e) => inbound.ack(instanceId, e.ack));
+  // Sends whose server ack never comes end failed after SERVER_ACK_TIMEOUT_MS (counted from the instance's last reconnect at the earliest).
+  const ackSweeper = new ServerAckSweeper({
+    db,
+    writes,
+    registry,
+    inbound,
+    events,
+    timeoutMs: config.serverAckTimeoutMs,
+    now,
+    logger: logger.child({ component: 'server-acks' }),
+  });
+  registry.onEngineEvent('status', (instanceId, e) => ackSweeper.statusChanged(instanceId, e.update.status));
   storeEngineReports(registry, inbound, db);
   storeMessageEvents({ writes, registry, inbound, events });
   storeGroupEvents(registry, inbound, writes, events);
@@ -194,6 +207,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       inbound.forget(instanceId);
       outgoing.drop(instanceId);
       tracker.forgetInstance(instanceId);
+      ackSweeper.forget(instanceId);
       settingsStore.forget(instanceId);
       chatbot.forget(instanceId);
       keys.forgetInstance(instanceId);
@@ -248,6 +262,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   eventLog.start();
   await bulk.recover();
   await scheduler.start();
+  ackSweeper.start();
   const wwebjsPatches = wwebjsPatchStatus();
   const app = createApp({
     services,
@@ -270,6 +285,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       eventLog.stop(); // event streams end, so the HTTP server can drain
       chatbot.stop();
       await scheduler.stop();
+      await ackSweeper.stop();
       await bulk.stop();
       await registry.stopAll();
       await inbound.settled();
@@ -283,6 +299,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     dispatcher,
     bulk,
     scheduler,
+    ackSweeper,
     generatedToken: token.generated,
     wwebjsPatches,
     usage,

@@ -24,9 +24,14 @@ async function acksOf(s: TestServer, instance: string, id: string, after: number
   return { statuses: events.map((e) => (e.data as any).status as string), events };
 }
 
-t('wwebjs: a send whose message WhatsApp Web answers with ack 0 is stored pending, and moves to sent on the server ack 1', async () => {
+t('wwebjs: a send whose message WhatsApp Web answers with ack 0 is stored pending, moves to sent on the server ack 1, and fails when that ack does not come in time', async () => {
+  let clock = Date.now();
   const fakes = fakeClientFactory();
-  const s = await testServer({ wwebjs: (ctx) => createWwebjsEngine(ctx, { chromiumPath: null, clientFactory: fakes.factory }) });
+  const s = await testServer({
+    now: () => clock,
+    env: { SERVER_ACK_TIMEOUT_MS: '30000' },
+    wwebjs: (ctx) => createWwebjsEngine(ctx, { chromiumPath: null, clientFactory: fakes.factory }),
+  });
   await s.json('POST', '/api/instance', { id: 'w', engine: 'wwebjs' });
   await s.json('POST', '/api/instance/w/connect');
   await eventually('a QR code', async () => (await s.json('GET', '/api/instance/w/qr')).body.qrCode);
@@ -51,6 +56,27 @@ t('wwebjs: a send whose message WhatsApp Web answers with ack 0 is stored pendin
   const next = await s.json('POST', '/api/instance/w/messages/chat', { to: TO, body: 'straight through' });
   await eventually('sent', async () => (await messageOf(s, 'w', next.body.id)).status === 'sent');
   assert.equal((await acksOf(s, 'w', next.body.id, after)).statuses, ['sent']);
+
+  // Held past the bound: failed, with its event; the server's ack coming later moves it on.
+  fakes.current().holdServerAcks = true;
+  const late = (await s.json('POST', '/api/instance/w/messages/chat', { to: TO, body: 'late' })).body.id as string;
+  clock += 31_000;
+  await s.hatline.ackSweeper.sweep();
+  const failed = await messageOf(s, 'w', late);
+  assert.is(failed.status, 'failed');
+  assert.is(failed.error, "WhatsApp's server did not confirm the message within 30 s; it may not have been delivered");
+  assert.is((await messageOf(s, 'w', next.body.id)).status, 'sent', 'the confirmed send is left alone');
+  fakes.current().releaseServerAcks();
+  await eventually('sent after all', async () => (await messageOf(s, 'w', late)).status === 'sent');
+  assert.is((await messageOf(s, 'w', late)).error, undefined);
+  assert.equal((await acksOf(s, 'w', late, after)).statuses, ['failed', 'sent']);
+});
+
+t('SERVER_ACK_TIMEOUT_MS is checked at start: 0 turns the bound off, below a second is refused', async () => {
+  const { loadConfig } = await import('../src/config.js');
+  assert.is(loadConfig({ HOST: '127.0.0.1' }).serverAckTimeoutMs, 60_000);
+  assert.is(loadConfig({ HOST: '127.0.0.1', SERVER_ACK_TIMEOUT_MS: '0' }).serverAckTimeoutMs, 0);
+  assert.throws(() => loadConfig({ HOST: '127.0.0.1', SERVER_ACK_TIMEOUT_MS: '500' }), /SERVER_ACK_TIMEOUT_MS/);
 });
 
 t.run();
