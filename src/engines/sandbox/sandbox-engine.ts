@@ -18,6 +18,7 @@ import { SandboxControls } from './sandbox-controls.js';
 import { loadSession, newSession, removeSession, saveSession, type SandboxSession } from './sandbox-session.js';
 import type { PeerProfile, SandboxNetwork, SandboxPeer } from './network.js';
 import type { SandboxSelf } from './sandbox-self.js';
+import { SandboxServerAcks } from './server-acks.js';
 
 export interface SandboxTimings {
   /** How long a simulated drop stays disconnected before reconnecting. */
@@ -45,6 +46,8 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
   readonly calls;
   readonly controls: SandboxControls;
   readonly ringing: SandboxCalls;
+  /** WhatsApp's server acks, held by a control (sends then stay `pending`). */
+  readonly serverAcks = new SandboxServerAcks();
   /** People whose messages this account refuses. */
   readonly blocked = new Set<string>();
   /** Chats this account has exchanged a message with (not new contacts for the reach-out timelock). */
@@ -144,6 +147,7 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
 
   async dispose(): Promise<void> {
     await this.stop();
+    this.serverAcks.clear();
     this.network.unregister(this.instanceId);
   }
 

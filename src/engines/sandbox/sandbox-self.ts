@@ -2,12 +2,15 @@ import type { Account, EngineContext } from '../engine.js';
 import type { SandboxNetwork, SandboxPeer } from './network.js';
 import type { SandboxCalls } from './sandbox-calls.js';
 import type { SandboxSession } from './sandbox-session.js';
+import type { SandboxServerAcks } from './server-acks.js';
 
 /** What the sandbox's capability groups and controls use of their engine (a peer of the network). */
 export interface SandboxSelf extends SandboxPeer {
   readonly instanceId: string;
   readonly ctx: EngineContext;
   readonly network: SandboxNetwork;
+  /** WhatsApp's server acks, held by a control (sends then stay `pending`). */
+  readonly serverAcks: SandboxServerAcks;
   /** People whose messages this account refuses. */
   readonly blocked: Set<string>;
   /** Chats this account has exchanged a message with (not new contacts for the reach-out timelock). */
