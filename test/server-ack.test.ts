@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createWwebjsEngine } from '../src/engines/wwebjs/index.js';
@@ -63,7 +66,7 @@ t('wwebjs: a send whose message WhatsApp Web answers with ack 0 is stored pendin
   // Held past the bound: failed, with its event; the server's ack coming later moves it on.
   fakes.current().holdServerAcks = true;
   const late = (await s.json('POST', '/api/instance/w/messages/chat', { to: TO, body: 'late' })).body.id as string;
-  clock += 31_000;
+  clock += 45_000; // the fake stamps messages by the real clock, which runs on meanwhile
   await s.hatline.ackSweeper.sweep();
   const failed = await messageOf(s, 'w', late);
   assert.is(failed.status, 'failed');
@@ -178,6 +181,36 @@ t('the bound counts from the last reconnect: a drop does not fail the sends wait
   clock += 400;
   // The server's own timer sweeps (every quarter of the bound here).
   await eventually('failed by the timer', async () => (await messageOf(s, 'a', held)).status === 'failed');
+});
+
+t('a restart fails only the sends it cut off before WhatsApp named them; those waiting for the server ack get the bound again from the reconnect', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hatline-server-ack-'));
+  try {
+    let clock = Date.now();
+    const first = await testServer({ dir, onDisk: true, now: () => clock, env: { SERVER_ACK_TIMEOUT_MS: '1000' } });
+    await linkedSandbox(first, 'a', A);
+    await first.json('POST', '/api/sandbox/a/server-acks', { hold: true });
+    const waiting = (await first.json('POST', '/api/instance/a/messages/chat', { to: TO, body: 'waiting for the server' })).body.id as string;
+    // A send the stop cut off before WhatsApp answered: still under its temporary id.
+    const row = { instance_id: 'a', chat_id: `${TO}@s.whatsapp.net`, from_jid: `${A}@s.whatsapp.net`, to_jid: `${TO}@s.whatsapp.net`, from_me: 1, type: 'chat', caption: null, media_file: null, media_mimetype: null, media_filename: null, media_size: null, extra: null, status: 'pending' as const, error: null, sender_name: null, native_key: null };
+    await first.hatline.database.db.insertInto('messages').values({ ...row, id: 'HLCUTOFF', body: 'cut off', timestamp: Math.floor(clock / 1000) }).execute();
+    await first.close();
+
+    clock += 5000; // the server was down longer than the bound
+    const second = await testServer({ dir, onDisk: true, now: () => clock, env: { SERVER_ACK_TIMEOUT_MS: '1000' } });
+    await eventually('open again', async () => (await second.json('GET', '/api/instance/a/status')).body.accountStatus.status === 'open');
+    assert.match((await messageOf(second, 'a', 'HLCUTOFF')).error, /server stopped before WhatsApp confirmed/);
+    await second.hatline.ackSweeper.sweep();
+    assert.is((await messageOf(second, 'a', waiting)).status, 'pending', 'not failed at once by the restart');
+    clock += 1500;
+    await second.hatline.ackSweeper.sweep();
+    const failed = await messageOf(second, 'a', waiting);
+    assert.is(failed.status, 'failed');
+    assert.match(failed.error, /did not confirm the message within 1 s/);
+    await second.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 t('SERVER_ACK_TIMEOUT_MS is checked at start: 0 turns the bound off, below a second is refused', async () => {
