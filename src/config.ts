@@ -51,6 +51,8 @@ export interface Config {
   readonly backfillChats: number;
   /** BACKFILL_MESSAGES_PER_CHAT: messages read per chat (the newest). */
   readonly backfillMessagesPerChat: number;
+  /** SERVER_ACK_TIMEOUT_MS: a send WhatsApp's server has not confirmed after this long ends `failed`; 0: never. */
+  readonly serverAckTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -241,6 +243,10 @@ export function loadConfig(env: Env = process.env): Config {
   const livenessGraceMs = integer(env, 'LIVENESS_GRACE_MS', 30_000, 1000, 3_600_000);
   const backfillChats = integer(env, 'BACKFILL_CHATS', 50, 0, 1000);
   const backfillMessagesPerChat = integer(env, 'BACKFILL_MESSAGES_PER_CHAT', 100, 1, 10_000);
+  const serverAckTimeoutMs = integer(env, 'SERVER_ACK_TIMEOUT_MS', 60_000, 0, 7 * 24 * 3_600_000);
+  if (serverAckTimeoutMs > 0 && serverAckTimeoutMs < 1000) {
+    throw new ConfigError('SERVER_ACK_TIMEOUT_MS', `expected 0 (no bound) or at least 1000 (message times are whole seconds), got ${serverAckTimeoutMs}`);
+  }
   const logLevel = oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info');
 
   return Object.freeze({
@@ -269,5 +275,6 @@ export function loadConfig(env: Env = process.env): Config {
     livenessGraceMs,
     backfillChats,
     backfillMessagesPerChat,
+    serverAckTimeoutMs,
   });
 }

@@ -5,6 +5,7 @@ import type { PatchStatus } from './engines/wwebjs/patch-status.js';
 import type { Services } from './http/deps.js';
 import type { BulkRunner } from './jobs/bulk/bulk-runner.js';
 import type { Scheduler } from './jobs/scheduler/scheduler.js';
+import type { ServerAckSweeper } from './services/messages/ack-sweeper.js';
 import type { DispatcherOptions, WebhookDispatcher } from './jobs/webhooks/dispatcher.js';
 import type { Logger } from './logger.js';
 import type { UrlGuardOptions } from './net/url-guard.js';
@@ -28,6 +29,8 @@ export interface Hatline {
   scheduler: Scheduler;
   /** Probes open instances for deafness (tests call tick()). */
   liveness: Liveness;
+  /** Fails sends whose server ack does not come within SERVER_ACK_TIMEOUT_MS (tests call sweep()). */
+  ackSweeper: ServerAckSweeper;
   /** The admin token when this start generated it (to print once). */
   generatedToken: string | null;
   /** Whether whatsapp-web.js carries Hatline's patch set (scripts/patch-wwebjs.mjs). */

@@ -58,6 +58,7 @@ import { MessageActions } from './services/messages/message-actions.js';
 import { storeMessageEvents } from './services/messages/message-events.js';
 import { QuickSends } from './services/messages/quick-sends.js';
 import { SendWaiter } from './services/messages/send-waiter.js';
+import { ServerAckSweeper } from './services/messages/ack-sweeper.js';
 import { MessageService } from './services/messages/message-service.js';
 import { OutgoingMessages } from './services/messages/outgoing.js';
 import { MetricsService } from './services/metrics/metrics-service.js';
@@ -146,6 +147,18 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   });
   registry.onEngineEvent('message', (instanceId, e) => inbound.message(instanceId, e.message));
   registry.onEngineEvent('ack', (instanceId, e) => inbound.ack(instanceId, e.ack));
+  // Sends whose server ack never comes end failed after SERVER_ACK_TIMEOUT_MS (counted from the instance's last reconnect at the earliest).
+  const ackSweeper = new ServerAckSweeper({
+    db,
+    writes,
+    registry,
+    inbound,
+    events,
+    timeoutMs: config.serverAckTimeoutMs,
+    now,
+    logger: logger.child({ component: 'server-acks' }),
+  });
+  registry.onEngineEvent('status', (instanceId, e) => ackSweeper.statusChanged(instanceId, e.update.status));
   storeEngineReports(registry, inbound, db);
   storeMessageEvents({ writes, registry, inbound, events });
   storeGroupEvents(registry, inbound, writes, events);
@@ -213,6 +226,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       inbound.forget(instanceId);
       outgoing.drop(instanceId);
       tracker.forgetInstance(instanceId);
+      ackSweeper.forget(instanceId);
       settingsStore.forget(instanceId);
       chatbot.forget(instanceId);
       keys.forgetInstance(instanceId);
@@ -272,6 +286,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   await bulk.recover();
   await scheduler.start();
   liveness.start();
+  ackSweeper.start();
   const wwebjsPatches = wwebjsPatchStatus();
   const app = createApp({
     services,
@@ -294,6 +309,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       eventLog.stop(); // event streams end, so the HTTP server can drain
       chatbot.stop();
       await scheduler.stop();
+      await ackSweeper.stop();
       await bulk.stop();
       await liveness.stop();
       await registry.stopAll();
@@ -309,6 +325,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     bulk,
     scheduler,
     liveness,
+    ackSweeper,
     generatedToken: token.generated,
     wwebjsPatches,
     usage,

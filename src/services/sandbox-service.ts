@@ -67,6 +67,11 @@ export class SandboxService {
     engine.controls.ack(msgId, status, error);
   }
 
+  /** Holds WhatsApp's server acks of the instance's sends (they stay `pending`), or releases them. */
+  serverAcks(instanceId: string, hold: boolean): void {
+    this.engine(instanceId).controls.serverAcks(hold);
+  }
+
   /** Answers once every member's store knows the group. */
   async createGroup(instanceId: string, name: string, phones: string[]): Promise<string> {
     const group = this.engine(instanceId).controls.createGroup(name, phones);

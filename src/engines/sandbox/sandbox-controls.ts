@@ -70,6 +70,15 @@ export class SandboxControls {
     this.engine.ctx.emit({ type: 'ack', ack: { id: messageId, status, ...(status === 'failed' ? { error: error ?? 'WhatsApp refused the message' } : {}) } });
   }
 
+  /**
+   * Holds WhatsApp's server acks: sends answer `pending` and go no further until released, when
+   * each gets its server ack (`sent`) and is delivered as usual.
+   */
+  serverAcks(hold: boolean): void {
+    this.engine.requireOpen();
+    this.engine.serverAcks.set(hold);
+  }
+
   createGroup(name: string, participantPhones: string[]): EngineGroup {
     const me = this.engine.requireOpen();
     return this.engine.network.groups.create(me.phone, name, participantPhones);

@@ -19,6 +19,7 @@ import { SandboxPhone } from './sandbox-phone.js';
 import { loadSession, newSession, removeSession, saveSession, type SandboxSession } from './sandbox-session.js';
 import type { PeerProfile, SandboxNetwork, SandboxPeer } from './network.js';
 import type { Deafness, SandboxSelf } from './sandbox-self.js';
+import { SandboxServerAcks } from './server-acks.js';
 
 export interface SandboxTimings {
   /** How long a simulated drop stays disconnected before reconnecting. */
@@ -47,6 +48,8 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
   readonly history;
   readonly controls: SandboxControls;
   readonly ringing: SandboxCalls;
+  /** WhatsApp's server acks, held by a control (sends then stay `pending`). */
+  readonly serverAcks = new SandboxServerAcks();
   /** People whose messages this account refuses. */
   readonly blocked = new Set<string>();
   /** Chats this account has exchanged a message with (not new contacts for the reach-out timelock). */
@@ -157,6 +160,7 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
 
   async dispose(): Promise<void> {
     await this.stop();
+    this.serverAcks.clear();
     this.network.unregister(this.instanceId);
   }
 

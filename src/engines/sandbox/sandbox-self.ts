@@ -3,6 +3,7 @@ import type { SandboxNetwork, SandboxPeer } from './network.js';
 import type { SandboxCalls } from './sandbox-calls.js';
 import type { SandboxPhone } from './sandbox-phone.js';
 import type { SandboxSession } from './sandbox-session.js';
+import type { SandboxServerAcks } from './server-acks.js';
 
 /**
  * How a deaf session fails: `silent` stops delivering events while believing all is well;
@@ -15,6 +16,8 @@ export interface SandboxSelf extends SandboxPeer {
   readonly instanceId: string;
   readonly ctx: EngineContext;
   readonly network: SandboxNetwork;
+  /** WhatsApp's server acks, held by a control (sends then stay `pending`). */
+  readonly serverAcks: SandboxServerAcks;
   /** People whose messages this account refuses. */
   readonly blocked: Set<string>;
   /** Chats this account has exchanged a message with (not new contacts for the reach-out timelock). */

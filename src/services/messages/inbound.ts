@@ -9,7 +9,7 @@ import type { WriteQueue } from '../../storage/write-batch.js';
 import { recordOnChat } from '../chats/chat-records.js';
 import type { EventSink } from '../events.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
-import { advanceableFrom } from './ack-state.js';
+import { advanceableFrom, revivesUnconfirmed, UNCONFIRMED } from './ack-state.js';
 import { incomingRow } from './rows.js';
 import type { SendTracker } from './send-tracker.js';
 
@@ -170,7 +170,9 @@ export class InboundMessages {
   private async applyAck(instanceId: string, ack: AckUpdate): Promise<void> {
     const applied = await this.opts.writes.run(async (trx) => {
       // One conditional update in the usual case; the forward-only rule is in its WHERE.
-      const moved = await repo.advanceStatus(trx, instanceId, ack.id, advanceableFrom(ack.status), ack.status, ack.error);
+      let moved = await repo.advanceStatus(trx, instanceId, ack.id, advanceableFrom(ack.status), ack.status, ack.error);
+      // The server's ack of a send failed for want of it (the ack sweep): it got there after all.
+      if (!moved && revivesUnconfirmed(ack.status)) moved = await repo.reviveFailed(trx, instanceId, ack.id, UNCONFIRMED, ack.status);
       if (moved) {
         const error = ack.status === 'failed' ? { error: ack.error ?? 'WhatsApp refused the message' } : {};
         await this.opts.events.record(trx, instanceId, {
