@@ -43,7 +43,6 @@ import { InstanceRegistry } from './services/instances/instance-registry.js';
 import { InstanceData } from './services/instances/instance-data.js';
 import { InstanceGroupService } from './services/instances/instance-groups.js';
 import { InstanceService } from './services/instances/instance-service.js';
-import { Liveness } from './services/instances/liveness.js';
 import { QrImages } from './services/instances/qr-image.js';
 import { StatusRecorder } from './services/instances/status-recorder.js';
 import { BulkService } from './services/jobs/bulk-service.js';
@@ -51,14 +50,12 @@ import { CampaignService } from './services/jobs/campaign-service.js';
 import { ScheduledService } from './services/jobs/scheduled-service.js';
 import { MediaService } from './services/media/media-service.js';
 import { listLibrary } from './media/media-library.js';
-import { Backfill } from './services/messages/backfill.js';
 import { Idempotency } from './services/messages/idempotency.js';
 import { InboundMessages } from './services/messages/inbound.js';
 import { MessageActions } from './services/messages/message-actions.js';
 import { storeMessageEvents } from './services/messages/message-events.js';
 import { QuickSends } from './services/messages/quick-sends.js';
 import { SendWaiter } from './services/messages/send-waiter.js';
-import { ServerAckSweeper } from './services/messages/ack-sweeper.js';
 import { MessageService } from './services/messages/message-service.js';
 import { OutgoingMessages } from './services/messages/outgoing.js';
 import { MetricsService } from './services/metrics/metrics-service.js';
@@ -70,6 +67,7 @@ import { TemplateService } from './services/templates/template-service.js';
 import { DATABASE_FILE, migrate, openDb, type OpenedDb } from './storage/db.js';
 import { teeEvents, type BuildOptions, type Hatline } from './hatline.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
+import { watchSessions } from './server/reliability.js';
 
 export type { BuildOptions, Hatline } from './hatline.js';
 
@@ -147,32 +145,13 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   });
   registry.onEngineEvent('message', (instanceId, e) => inbound.message(instanceId, e.message));
   registry.onEngineEvent('ack', (instanceId, e) => inbound.ack(instanceId, e.ack));
-  // Sends whose server ack never comes end failed after SERVER_ACK_TIMEOUT_MS (counted from the instance's last reconnect at the earliest).
-  const ackSweeper = new ServerAckSweeper({
-    db,
-    writes,
-    registry,
-    inbound,
-    events,
-    timeoutMs: config.serverAckTimeoutMs,
-    now,
-    logger: logger.child({ component: 'server-acks' }),
-  });
-  registry.onEngineEvent('status', (instanceId, e) => ackSweeper.statusChanged(instanceId, e.update.status));
   storeEngineReports(registry, inbound, db);
   storeMessageEvents({ writes, registry, inbound, events });
   storeGroupEvents(registry, inbound, writes, events);
   recordPresenceEvents(registry, writes, events);
   const qrImages = new QrImages();
   recordEvolutionQrCodes({ registry, db, settings: settingsStore, outbox, format: evolutionFormat, qr: qrImages, logger: logger.child({ component: 'webhooks' }) });
-  // Connected but deaf, and nothing received lost (issue 19): every open is backfilled from the
-  // engine's history, which is also where liveness starts watching from.
-  const limits = { chats: config.backfillChats, messagesPerChat: config.backfillMessagesPerChat };
-  const backfill = new Backfill({ db, registry, inbound, limits, logger: logger.child({ component: 'backfill' }), now, onStored: (id, n) => metrics.backfilled(id, n) });
-  const { livenessIntervalMs: intervalMs, livenessGraceMs: graceMs } = config;
-  const liveness = new Liveness({ db, registry, intervalMs, graceMs, logger: logger.child({ component: 'liveness' }), now, onRecovered: (id, why) => metrics.deafRecovered(id, why) });
-  registry.onOpened((id, { firstLink }) => backfill.opened(id, firstLink));
-  backfill.onBaseline((id, newestAt) => liveness.baseline(id, newestAt));
+  const { ackSweeper, backfill, liveness } = watchSessions({ db, writes, registry, inbound, events, metrics, config, logger, now });
 
   // Jobs first: their messages never handed to WhatsApp go instead of ending as failed rows.
   const reconciled = await reconcileJobsWithHistory(db);
