@@ -46,6 +46,16 @@ t('/send/message: the seed example reaches the other side; a reply with mentions
   assert.is((await storedMessage(s, 'b', sentId(form, 'Message sent to'))).body, 'form ile');
 });
 
+t('is_forwarded and duration are accepted and not applied: no engine can mark a new message forwarded or time one message', async () => {
+  const { s, g } = await twoDevices();
+  const id = sentId(await g('POST', '/send/message', { phone: B, message: 'iletilmiş gibi', is_forwarded: true, duration: 604800 }), 'Message sent to');
+  const got = await storedMessage(s, 'b', id);
+  assert.equal([got.body, got.forwarded], ['iletilmiş gibi', undefined]);
+  // What can arrive marked forwarded: a forward of a stored message.
+  const forwarded = success(await g('POST', `/message/${id}/forward`, { phone: B })).message_id;
+  assert.is((await storedMessage(s, 'b', forwarded)).forwarded, true);
+});
+
 t('/send/image, /send/audio, /send/file, /send/video: files in multipart fields (the seed examples) and URLs arrive as what they are', async () => {
   const { s, g } = await twoDevices();
   const image = await g('POST', '/send/image', { phone: JID_B, caption: 'Resim altı yazısı', image: new File([PNG_BYTES], 'image.jpg', { type: 'image/png' }), view_once: true }, { as: 'multipart' });
