@@ -141,9 +141,10 @@ export function messageRoutes(route: ReturnType<typeof gowaRoutes>, { services: 
       const message = await messages.inChat(id, chatId, messageId, 'message_id');
       if (!message.media) throw notFound(`message ${messageId} does not contain downloadable media`);
       // Hatline keeps every message's media from when it arrived or was sent: nothing is fetched
-      // now. The path is the file's place below PUBLIC_URL (MEDIA_DIR/{instance}/ on disk).
+      // now. The path is the file's place below PUBLIC_URL, `media/{instance}/{file}` (the URL's
+      // last two parts; on disk the file is in MEDIA_DIR/{instance}/).
       const file = await files.describe(c.get('principal'), `message:${messageId}`, id);
-      const filePath = decodeURIComponent(new URL(file.url).pathname).replace(/^\//, '');
+      const filePath = ['media', ...file.url.split('/').slice(-2).map(decodeURIComponent)].join('/');
       const status = `Media downloaded successfully to ${filePath}`;
       return ok(c, status, {
         message_id: messageId,

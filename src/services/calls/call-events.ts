@@ -20,7 +20,7 @@ export interface CallEventsOptions {
   now: () => number;
 }
 
-/** Calls ringing now, remembered from their offers (a call rings for a minute or so at most). */
+/** How many ringing calls are remembered at most (a call rings a minute or so: only a flood fills it). */
 const MAX_RINGING = 1000;
 
 /** Acting on incoming calls on a client's word. */
