@@ -173,7 +173,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const keys = new KeyService({ db, instanceExists: (id) => registry.has(id), audit, usage, now });
   const embedTokens = new EmbedTokenService({ db, instances: registry, audit, publicUrl: config.publicUrl, now });
   const media = new MediaService({ registry, publicUrl: config.publicUrl, mediaDir: config.mediaDir, urls });
-  handleCalls({
+  const calls = handleCalls({
     registry,
     inbound,
     writes,
@@ -227,6 +227,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     groups: new GroupService({ db, registry, inbound }),
     groupAdmin: new GroupAdminService({ db, registry }),
     account: new AccountService({ db, registry }),
+    calls,
     media,
     sends: new QuickSends(messages, media),
     settings,

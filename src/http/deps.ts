@@ -4,6 +4,7 @@ import type { AnalyticsService } from '../services/analytics/analytics-service.j
 import type { BackupService } from '../services/backup/backup-service.js';
 import type { ChatbotService } from '../services/chatbot/chatbot-service.js';
 import type { AccountService } from '../services/account/account-service.js';
+import type { CallControl } from '../services/calls/call-events.js';
 import type { ChatService } from '../services/chats/chat-service.js';
 import type { ContactService } from '../services/chats/contact-service.js';
 import type { FileService } from '../services/files/file-service.js';
@@ -45,6 +46,8 @@ export interface Services {
   groupAdmin: GroupAdminService;
   /** The account's profile, presence, channels and labels; contact info. */
   account: AccountService;
+  /** Declining ringing calls. */
+  calls: CallControl;
   media: MediaService;
   /** Text and media sends in the shape the dialects ask for them. */
   sends: QuickSends;

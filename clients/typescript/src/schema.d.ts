@@ -23196,6 +23196,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/gowa/app/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server: Hatline's version, the base path, the largest file a send takes (no device needed) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/gowa/app/login": {
         parameters: {
             query?: never;
@@ -23602,6 +23684,103 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/call/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline a ringing call (caller_jid and call_id from the call.offer webhook); 404 once it stopped ringing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The call: the call.offer webhook's payload.call_id
+                         * @example ABC123DEF456
+                         */
+                        call_id: string;
+                        /**
+                         * @description The caller: the call.offer webhook's payload.from
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        caller_jid: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -25155,6 +25334,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/gowa/group/info-from-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A group by its invite link without joining: Hatline cannot look one up, so every link answers NOT_FOUND, as GoWA answers an unknown link */
+        get: {
+            parameters: {
+                query: {
+                    link: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/gowa/group/invite-link": {
         parameters: {
             query?: never;
@@ -26131,6 +26394,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/gowa/group/participants/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A group's members as a CSV file: participant_jid, phone_number, lid, display_name, role (member, admin, super_admin) */
+        get: {
+            parameters: {
+                query?: {
+                    group_id?: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A CSV file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/gowa/group/participants/promote": {
         parameters: {
             query?: never;
@@ -26591,6 +26934,93 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/message/{message_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stored message's media (received or sent): where Hatline keeps it and its public URL */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The chat the message is in */
+                    phone: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    message_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -28266,6 +28696,102 @@ export interface paths {
                         is_forwarded?: boolean;
                         /** @enum {string} */
                         type: "available" | "unavailable";
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/send/sticker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a sticker made from an image (jpg, png, webp or gif): the file in sticker, or sticker_url */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        /** @description Disappearing after (0, 86400, 604800 or 7776000 s): accepted, not applied (see the README) */
+                        duration?: number;
+                        /** @description Accepted, not applied (see the README) */
+                        is_forwarded?: boolean;
+                        /** @example 905321234567@s.whatsapp.net */
+                        phone: string;
+                        /** Format: binary */
+                        sticker?: string;
+                        sticker_url?: string;
                     };
                 };
             };

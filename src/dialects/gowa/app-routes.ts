@@ -6,6 +6,8 @@ import type { Services } from '../../http/deps.js';
 import { actorOf } from '../../services/access/principal.js';
 import type { InstanceState } from '../../services/instances/instance-state.js';
 import type { QrLinks } from '../../services/instances/qr-links.js';
+import { MAX_MEDIA_BYTES } from '../../media/media-source.js';
+import { VERSION } from '../../paths.js';
 import { validParams } from '../kit.js';
 import { deviceOf, GowaError, namedDevice } from './device.js';
 import { ok } from './envelope.js';
@@ -103,6 +105,24 @@ export function appRoutes(route: ReturnType<typeof gowaRoutes>, { services: { in
         'Fetch device success',
         instances.list(c.get('principal')).map((s) => ({ name: s.account?.name || s.account?.phone || s.id, device: s.id, jid: s.account?.id ?? '' })),
       ),
+  });
+  route({
+    method: 'GET',
+    path: '/app/info',
+    summary: "The server: Hatline's version, the base path, the largest file a send takes (no device needed)",
+    requirement: read,
+    // GoWA answers this before any device exists (for standalone UIs): no device is looked up.
+    // One limit holds for every kind of file in Hatline (64 MB); Chatwoot is not part of Hatline.
+    run: async (c) =>
+      ok(c, 'Fetch app info success', {
+        version: `v${VERSION}`,
+        os: 'Hatline',
+        base_path: GOWA_BASE,
+        max_file_size: MAX_MEDIA_BYTES,
+        max_video_size: MAX_MEDIA_BYTES,
+        max_image_size: MAX_MEDIA_BYTES,
+        chatwoot_enabled: false,
+      }),
   });
   route({
     method: 'GET',

@@ -15,7 +15,7 @@ import type { InboundMessages, StoredListener } from './inbound.js';
 import { withReactionsAndVotes, type MessageView } from './message-view.js';
 import type { OutgoingMessages, SendOptions } from './outgoing.js';
 import { refOf } from './rows.js';
-import { requireMessage } from './stored-message.js';
+import { requireMessage, requireMessageIn } from './stored-message.js';
 
 /** What a send request builds from its body: the chat, the content, and a library file if any. */
 export interface Outgoing {
@@ -181,6 +181,14 @@ export class MessageService {
     await reactionsRepo.deleteReactionsIn(this.opts.db, instanceId);
     await votesRepo.deleteVotesIn(this.opts.db, instanceId);
     return removed;
+  }
+
+  /** One stored message of a chat, as the history shows it; 404 naming `field` when the chat holds no such message. */
+  async inChat(instanceId: string, chatId: string, messageId: string, field = 'msgId'): Promise<MessageView> {
+    this.opts.registry.get(instanceId);
+    await this.opts.inbound.settled(instanceId);
+    const row = await requireMessageIn(this.opts.db, instanceId, chatId, messageId, field);
+    return (await withReactionsAndVotes(this.opts.db, [row], this.opts.publicUrl))[0]!;
   }
 
   /** The stored message's place in the history (`messages.seq`), or null when it is not stored. */
