@@ -133,13 +133,18 @@ deaf('a deaf instance that misses 5 messages is found, says why, is reconnected 
   }
 });
 
-deaf('a session that knows its event bridge is broken is reconnected at once, with reason bridge_down', async () => {
+deaf('a session whose event bridge stays broken for the grace is reconnected, with reason bridge_down (a moment of it is not)', async () => {
   const c = clock();
   const s = await testServer({ now: c.now, env: LIVENESS });
   await linkedSandbox(s, 'a', A);
   const before = await write(s, c, 'a', CEM, 'önce');
   assert.is((await s.json('POST', '/api/sandbox/a/deaf', { deaf: true, mode: 'bridge_down' })).status, 200);
   const missed = await write(s, c, 'a', CEM, 'kayıp');
+  // Seen broken (WhatsApp Web reloading looks the same for a moment): not yet a reason to reconnect.
+  for (let i = 0; i < 3; i++) await s.hatline.liveness.tick();
+  assert.is((await s.json('GET', '/api/instance/a/status')).body.accountStatus.lastDeafness, undefined, 'within the grace');
+  assert.equal((await history(s, 'a')).map((m) => m.id), [before], 'the message is missed meanwhile');
+  c.advance(61_000);
   const note = await eventually('the recovery', async () => {
     const st = (await s.json('GET', '/api/instance/a/status')).body.accountStatus;
     return st.status === 'open' && st.lastDeafness?.recoveredAt ? st.lastDeafness : false;

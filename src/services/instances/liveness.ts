@@ -30,6 +30,8 @@ interface Watch {
   heardAt: number | null;
   /** A message the engine holds that Hatline has not heard of: its time, and since when (unix ms) it has been seen so. */
   unheard: { at: number; since: number } | null;
+  /** Since when (unix ms) the engine has said its event path is broken; null while it says it works. */
+  bridgeDownSince: number | null;
   /** Recoveries since the instance was last found healthy, and when the next one may happen (unix ms). */
   recoveries: number;
   notBefore: number;
@@ -129,13 +131,19 @@ export class Liveness {
 
   /** Deaf or not, from one probe and what was seen before. */
   private judge(watch: Watch, probe: HistoryProbe): { reason: DeafReason; detail: string } | null {
-    if (!probe.bridge) return { reason: 'bridge_down', detail: 'the engine says the path its events take is broken' };
+    const now = this.opts.now();
+    if (!probe.bridge) {
+      // WhatsApp Web reloading itself breaks the path for a moment: only a break that lasts the grace counts.
+      watch.bridgeDownSince ??= now;
+      if (now - watch.bridgeDownSince < this.opts.graceMs) return null;
+      return { reason: 'bridge_down', detail: `the engine has said for ${Math.round((now - watch.bridgeDownSince) / 1000)} s that the path its events take is broken` };
+    }
+    watch.bridgeDownSince = null;
     const heard = watch.heardAt ?? 0;
     if (probe.newestAt === null || probe.newestAt <= heard) {
       watch.unheard = null;
       return null;
     }
-    const now = this.opts.now();
     if (!watch.unheard || watch.unheard.at <= heard) watch.unheard = { at: probe.newestAt, since: now };
     if (now - watch.unheard.since < this.opts.graceMs) return null;
     const iso = (s: number) => new Date(s * 1000).toISOString();
@@ -151,13 +159,14 @@ export class Liveness {
     watch.notBefore = this.opts.now() + Math.min(BACKOFF_CAP_MS, this.opts.intervalMs * 2 ** watch.recoveries);
     watch.heardAt = null; // the backfill after the reconnect sets the new starting point
     watch.unheard = null;
+    watch.bridgeDownSince = null;
     this.opts.onRecovered?.(instanceId, reason);
     await this.opts.registry.recoverDeaf(instanceId, reason, detail);
   }
 
   private watch(instanceId: string): Watch {
     let watch = this.watches.get(instanceId);
-    if (!watch) this.watches.set(instanceId, (watch = { heardAt: null, unheard: null, recoveries: 0, notBefore: 0 }));
+    if (!watch) this.watches.set(instanceId, (watch = { heardAt: null, unheard: null, bridgeDownSince: null, recoveries: 0, notBefore: 0 }));
     return watch;
   }
 }
