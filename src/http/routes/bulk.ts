@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { jobProgressFields } from './job-progress.js';
 import { urlTrustOf } from '../../services/access/principal.js';
 import { JOB_MESSAGE_TYPES } from '../../services/jobs/job-message.js';
 import type { Services } from '../deps.js';
@@ -19,14 +20,7 @@ const JobSchema = z
     filename: z.string().nullable(),
     delay: z.number().openapi({ description: 'Seconds between recipients' }),
     templateId: z.number().nullable().openapi({ description: 'The template the body was taken from' }),
-    total: z.number(),
-    sent: z.number(),
-    failed: z.number(),
-    pending: z.number().openapi({ description: 'Not sent yet (includes one being sent)' }),
-    cancelled: z.number(),
-    createdAt: z.string(),
-    startedAt: z.string().nullable(),
-    finishedAt: z.string().nullable(),
+    ...jobProgressFields,
   })
   .openapi('BulkJob');
 

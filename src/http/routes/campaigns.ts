@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { jobProgressFields } from './job-progress.js';
 import { urlTrustOf } from '../../services/access/principal.js';
 import { CAMPAIGN_LIMITS } from '../../services/jobs/campaign-service.js';
 import { JOB_MESSAGE_TYPES } from '../../services/jobs/job-message.js';
@@ -22,14 +23,7 @@ const CampaignSchema = z
     filename: z.string().nullable(),
     templateId: z.number().nullable(),
     delayMs: z.number().openapi({ description: 'Milliseconds between two recipients' }),
-    total: z.number(),
-    sent: z.number(),
-    failed: z.number(),
-    pending: z.number().openapi({ description: 'Not sent yet (includes one being sent)' }),
-    cancelled: z.number(),
-    createdAt: z.string(),
-    startedAt: z.string().nullable(),
-    finishedAt: z.string().nullable(),
+    ...jobProgressFields,
   })
   .openapi('Campaign');
 
