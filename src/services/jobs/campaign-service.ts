@@ -1,14 +1,10 @@
 import { AppError, badRequest, notFound } from '../../errors.js';
-import type { MediaSources } from '../../media/media-source.js';
 import type { UrlTrust } from '../../net/url-guard.js';
 import * as bulkRepo from '../../storage/bulk-repo.js';
 import * as repo from '../../storage/campaigns-repo.js';
-import type { Db } from '../../storage/db.js';
 import type { BulkJobRow, BulkJobStatus, RecipientStatus } from '../../storage/schema.js';
 import { canSee, instancesOf, type Principal } from '../access/principal.js';
-import type { InstanceRegistry } from '../instances/instance-registry.js';
-import type { TemplateService } from '../templates/template-service.js';
-import { rowToJob, type BulkJobRunner } from './bulk-service.js';
+import { rowToJob, type BulkServiceOptions } from './bulk-service.js';
 import { bodyOf, prepareJobMessage, type JobMessage } from './job-message.js';
 import type { Vars } from '../templates/variables.js';
 import { recipientRows, rowToRecipient, type RecipientInput } from './job-recipients.js';
@@ -80,13 +76,8 @@ function rowToCampaign(job: BulkJobRow, counts: Parameters<typeof rowToJob>[1]):
   };
 }
 
-export interface CampaignServiceOptions {
-  db: Db;
-  registry: InstanceRegistry;
-  runner: BulkJobRunner;
-  mediaSources: MediaSources;
-  templates: Pick<TemplateService, 'bodyFor'>;
-}
+/** A campaign service needs what the bulk service does: campaigns are bulk jobs with a name. */
+export type CampaignServiceOptions = BulkServiceOptions;
 
 /**
  * Campaigns: a named message to up to 5,000 recipients, each with its own variables, `delayMs`
