@@ -153,9 +153,20 @@
   /** The id a person's 1:1 chat has on WhatsApp Web now: the LID once migrated. */
   world.chatIdOf = (p) => I.wid(p.migrated ? `${p.lid}@lid` : `${p.phone}@c.us`);
 
-  world.putMedia = (bytes, mimetype) => {
+  /**
+   * Media someone sent this account stays on WhatsApp's CDN for weeks, whatever happens to the
+   * page: it is kept in localStorage (the LocalAuth profile) under its own key, so a page loaded
+   * again, or a new client on the same session folder, can still download a message that arrived
+   * earlier (a backfill after a restart). Everything else on the CDN is per page load.
+   */
+  const CDN_KEY = '__imitation.cdn';
+  const keptMedia = () => JSON.parse(localStorage.getItem(CDN_KEY) ?? '{}');
+  for (const [directPath, { data, mimetype }] of Object.entries(keptMedia())) world.cdn.set(directPath, { bytes: I.b64ToBytes(data), mimetype });
+
+  world.putMedia = (bytes, mimetype, { keep = false } = {}) => {
     const directPath = `/v/t62.7118-24/${I.randomHex(8)}_${I.randomHex(16)}.enc`;
     world.cdn.set(directPath, { bytes, mimetype });
+    if (keep) localStorage.setItem(CDN_KEY, JSON.stringify({ ...keptMedia(), [directPath]: { data: I.bytesToB64(bytes), mimetype } }));
     return directPath;
   };
 })(window.__imitation);

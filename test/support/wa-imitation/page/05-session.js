@@ -218,6 +218,11 @@
       if (group) I.attachGroupMetadata(model, group);
       for (const m of msgs) {
         const msg = new I.MsgModel({ ...m, isNewMsg: false });
+        // A media message loaded again has its media models back, not downloaded yet (downloadMedia() fetches it).
+        if (m.directPath) {
+          msg.mediaData = { mediaStage: 'INIT' };
+          msg.mediaObject = { type: m.type };
+        }
         model.msgs.add(msg, { silent: true });
         I.collections.Msg.add(msg, { silent: true });
       }

@@ -159,7 +159,7 @@
       const bytes = I.b64ToBytes(spec.media.data);
       const mimetype = spec.media.mimetype;
       type = spec.type ?? (mimetype.startsWith('image/') ? 'image' : mimetype.startsWith('video/') ? 'video' : mimetype.startsWith('audio/') ? 'audio' : 'document');
-      const directPath = world.putMedia(bytes, mimetype);
+      const directPath = world.putMedia(bytes, mimetype, { keep: true });
       Object.assign(extra, {
         mimetype,
         filehash: await I.sha256B64(bytes),
