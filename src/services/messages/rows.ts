@@ -45,6 +45,9 @@ export function outgoingRow(
   };
 }
 
+/** The kinds whose text is a caption. */
+const CAPTIONED = new Set<string>(['image', 'video', 'document']);
+
 /** The row of a message an engine reported (received, or sent from the phone itself). */
 export function incomingRow(instanceId: string, m: EngineMessage): NewMessageRow {
   return {
@@ -56,7 +59,8 @@ export function incomingRow(instanceId: string, m: EngineMessage): NewMessageRow
     from_me: m.fromMe ? 1 : 0,
     type: m.kind,
     body: m.body,
-    caption: m.media ? m.body : null,
+    // A media message whose file could not be fetched keeps its caption all the same.
+    caption: m.media || (CAPTIONED.has(m.kind) && m.body !== '') ? m.body : null,
     media_file: null,
     media_mimetype: m.media?.mimetype ?? null,
     media_filename: m.media?.filename ?? null,
