@@ -113,7 +113,8 @@ test('a restart: messages the page held back from the library are stored and ann
   assert.equal(events.map((e) => Boolean(e.backfilled)), [false, true, true, true]);
 
   // The new client hears live messages; nothing is doubled afterwards.
-  const next = await wa().receive({ from: 'alice', body: 'sonra' });
+  // Dated after the held ones: lists are ordered by WhatsApp's timestamp, and the page's clock may not be past t0 + 4 yet.
+  const next = await wa().receive({ from: 'alice', body: 'sonra', t: t0 + 5 });
   await until('the next message stored', async () => (await stored(s)).some((m) => m.id === next.id));
   assert.equal((await stored(s)).map((m) => m.id), [live.id, ...heldIds, next.id]);
   assert.equal((await received(s)).map((e) => e.id), [live.id, ...heldIds, next.id]);
