@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { AckUpdate, SendOptions as EngineSendOptions, OutgoingContent, SentMessage } from '../../engines/engine.js';
 import { AppError, describeError, EngineError, notFound } from '../../errors.js';
+import { randomHex } from '../../ids.js';
 import { discardMedia, saveMedia } from '../../media/media-store.js';
 import type { Db, DbOrTrx } from '../../storage/db.js';
 import * as repo from '../../storage/messages-repo.js';
@@ -117,7 +117,7 @@ export class OutgoingMessages {
   private async sendNow(instanceId: string, to: string, content: OutgoingContent, options: SendOptions): Promise<SentMessage> {
     const messages = capabilityOf(this.opts.registry, instanceId, 'messages');
     const state = requireOpen(this.opts.registry, instanceId);
-    const tempId = `${repo.TEMP_ID_PREFIX}${randomBytes(8).toString('hex').toUpperCase()}`;
+    const tempId = `${repo.TEMP_ID_PREFIX}${randomHex(8).toUpperCase()}`;
     const row = outgoingRow(instanceId, tempId, to, content, state.account, Math.floor(this.opts.now() / 1000), metaOf(options.engine));
     let written: string | null = null;
     if ('media' in content) {
@@ -135,7 +135,7 @@ export class OutgoingMessages {
   private async forwardNow(instanceId: string, to: string, original: MessageRow): Promise<SentMessage> {
     const forward = operationOf(this.opts.registry, instanceId, 'messages', 'forward');
     const state = requireOpen(this.opts.registry, instanceId);
-    const tempId = `${repo.TEMP_ID_PREFIX}${randomBytes(8).toString('hex').toUpperCase()}`;
+    const tempId = `${repo.TEMP_ID_PREFIX}${randomHex(8).toUpperCase()}`;
     const row = forwardedRow(instanceId, tempId, to, original, state.account, Math.floor(this.opts.now() / 1000));
     return this.dispatch(instanceId, to, row, null, {}, () => forward(refOf(original), to));
   }
