@@ -74,6 +74,7 @@ function floorApp(file: string) {
 
 export interface FloorServer {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -92,6 +93,7 @@ export async function startFloor(): Promise<FloorServer> {
   }
   return {
     url,
+    pid: proc.pid!,
     stop: async () => {
       if (proc.exitCode === null) await new Promise((resolve) => (proc.once('exit', resolve), proc.kill('SIGTERM')));
       removeDir(dir);
