@@ -1,4 +1,5 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
+import { compiledOnce, type CompiledOnce } from './compiled-query.js';
 import type { DbOrTrx } from './db.js';
 import type { Database, MessageRow, MessageStatus, MessageUpdate, NewMessageRow } from './schema.js';
 
@@ -13,21 +14,57 @@ export function findMessage(db: DbOrTrx, instanceId: string, id: string): Promis
   return db.selectFrom('messages').selectAll().where('instance_id', '=', instanceId).where('id', '=', id).executeTakeFirst();
 }
 
+/** The columns a new message is written with (the others are the database's: seq, seen, ...). */
+const INSERTED = [
+  'instance_id', 'id', 'chat_id', 'from_jid', 'to_jid', 'from_me', 'type', 'body', 'caption', 'media_file',
+  'media_mimetype', 'media_filename', 'media_size', 'extra', 'status', 'error', 'sender_name', 'timestamp', 'native_key',
+] as const;
+/** A new message's row, as the send and receive paths write it. */
+export type MessageInsert = Pick<NewMessageRow, (typeof INSERTED)[number]>;
+
+const insertQuery = compiledOnce<MessageInsert, { seq: number }>((db, $) =>
+  db.insertInto('messages').values(Object.fromEntries(INSERTED.map((c) => [c, $(c)])) as MessageInsert).returning('seq'),
+);
+const insertIfNewQuery = compiledOnce<MessageInsert, { seq: number }>((db, $) =>
+  db
+    .insertInto('messages')
+    .values(Object.fromEntries(INSERTED.map((c) => [c, $(c)])) as MessageInsert)
+    .onConflict((oc) => oc.columns(['instance_id', 'id']).doNothing())
+    .returning('seq'),
+);
+
 /** Inserts the message; answers its seq. */
-export async function insertMessage(db: DbOrTrx, row: NewMessageRow): Promise<number> {
-  const { seq } = await db.insertInto('messages').values(row).returning('seq').executeTakeFirstOrThrow();
-  return Number(seq);
+export async function insertMessage(db: DbOrTrx, row: MessageInsert): Promise<number> {
+  const { rows } = await insertQuery.run(db, row);
+  if (!rows[0]) throw new Error('insert into messages returned no row');
+  return Number(rows[0].seq);
 }
 
 /** Inserts unless a message with that id is stored already; answers its seq when inserted, else null. */
-export async function insertMessageIfNew(db: DbOrTrx, row: NewMessageRow): Promise<number | null> {
-  const inserted = await db
-    .insertInto('messages')
-    .values(row)
-    .onConflict((oc) => oc.columns(['instance_id', 'id']).doNothing())
-    .returning('seq')
-    .executeTakeFirst();
-  return inserted ? Number(inserted.seq) : null;
+export async function insertMessageIfNew(db: DbOrTrx, row: MessageInsert): Promise<number | null> {
+  const { rows } = await insertIfNewQuery.run(db, row);
+  return rows[0] ? Number(rows[0].seq) : null;
+}
+
+/** What a send's confirmation writes on its `pending` row (stored under its temporary id). */
+export interface SendConfirmation {
+  id: string;
+  status: MessageStatus;
+  timestamp: number;
+  native_key: string | null;
+}
+
+const confirmQuery = compiledOnce<SendConfirmation & { instanceId: string; tempId: string }>((db, $) =>
+  db
+    .updateTable('messages')
+    .set({ id: $('id'), status: $('status'), timestamp: $('timestamp'), native_key: $('native_key') })
+    .where('instance_id', '=', $('instanceId'))
+    .where('id', '=', $('tempId')),
+);
+
+/** A sent message's row under WhatsApp's id, with its status, time and the engine's key. */
+export async function confirmSend(db: DbOrTrx, instanceId: string, tempId: string, confirmation: SendConfirmation): Promise<void> {
+  await confirmQuery.run(db, { ...confirmation, instanceId, tempId });
 }
 
 export async function updateMessage(db: DbOrTrx, instanceId: string, id: string, patch: MessageUpdate): Promise<void> {
@@ -248,6 +285,28 @@ export async function failPendingOutgoing(db: DbOrTrx, instanceId: string, id: s
 }
 
 /** Moves an outgoing message to `to` if its status is one of `from`; answers its chat, or undefined. */
+/** One compiled query per shape of advanceStatus: how many statuses it moves from, and whether to `failed`. */
+const advanceQueries = new Map<string, CompiledOnce<Record<string, unknown>, { chat_id: string }>>();
+
+function advanceQuery(from: number, failed: boolean) {
+  const key = `${from}:${failed}`;
+  let query = advanceQueries.get(key);
+  if (!query) {
+    query = compiledOnce<Record<string, unknown>, { chat_id: string }>((db, $) =>
+      db
+        .updateTable('messages')
+        .set({ status: $('to') as MessageStatus, ...(failed ? { error: $('error') as string } : {}) })
+        .where('instance_id', '=', $('instanceId') as string)
+        .where('id', '=', $('id') as string)
+        .where('from_me', '=', 1)
+        .where('status', 'in', Array.from({ length: from }, (_, i) => $(`from${i}`) as MessageStatus))
+        .returning('chat_id'),
+    );
+    advanceQueries.set(key, query);
+  }
+  return query;
+}
+
 export async function advanceStatus(
   db: DbOrTrx,
   instanceId: string,
@@ -257,15 +316,10 @@ export async function advanceStatus(
   error?: string,
 ): Promise<{ chat_id: string } | undefined> {
   if (from.length === 0) return undefined;
-  return db
-    .updateTable('messages')
-    .set({ status: to, ...(to === 'failed' ? { error: error ?? 'WhatsApp refused the message' } : {}) })
-    .where('instance_id', '=', instanceId)
-    .where('id', '=', id)
-    .where('from_me', '=', 1)
-    .where('status', 'in', from)
-    .returning('chat_id')
-    .executeTakeFirst();
+  const params: Record<string, unknown> = { instanceId, id, to, error: error ?? 'WhatsApp refused the message' };
+  from.forEach((status, i) => (params[`from${i}`] = status));
+  const { rows } = await advanceQuery(from.length, to === 'failed').run(db, params);
+  return rows[0];
 }
 
 /**

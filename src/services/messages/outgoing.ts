@@ -245,7 +245,7 @@ export class OutgoingMessages {
         status = furthest(echo.status, status);
         await repo.deleteMessage(trx, instanceId, sent.id);
       }
-      await repo.updateMessage(trx, instanceId, tempId, { id: sent.id, status, timestamp: sent.timestamp, native_key: sent.nativeKey ?? null });
+      await repo.confirmSend(trx, instanceId, tempId, { id: sent.id, status, timestamp: sent.timestamp, native_key: sent.nativeKey ?? null });
       const me = this.opts.registry.has(instanceId) ? this.opts.registry.get(instanceId).account : null;
       await recordOnChat(trx, instanceId, { chatId, from: me?.id ?? '', fromMe: true, senderName: null, timestamp: sent.timestamp, seq });
       if (status !== 'pending') await this.opts.events.record(trx, instanceId, { event: 'message_ack', data: { id: sent.id, chatId, status: 'sent', fromMe: true } });
