@@ -54,17 +54,32 @@ export interface SendConfirmation {
   native_key: string | null;
 }
 
-const confirmQuery = compiledOnce<SendConfirmation & { instanceId: string; tempId: string }>((db, $) =>
-  db
-    .updateTable('messages')
-    .set({ id: $('id'), status: $('status'), timestamp: $('timestamp'), native_key: $('native_key') })
-    .where('instance_id', '=', $('instanceId'))
-    .where('id', '=', $('tempId')),
-);
+/** A send's confirmation, compiled once per shape: whether it moves the time, and whether it sets the engine's key. */
+const confirmQueries = new Map<string, CompiledOnce<SendConfirmation & { instanceId: string; tempId: string }>>();
 
-/** A sent message's row under WhatsApp's id, with its status, time and the engine's key. */
-export async function confirmSend(db: DbOrTrx, instanceId: string, tempId: string, confirmation: SendConfirmation): Promise<void> {
-  await confirmQuery.run(db, { ...confirmation, instanceId, tempId });
+function confirmQuery(setsTime: boolean, setsKey: boolean) {
+  const key = `${setsTime}:${setsKey}`;
+  let query = confirmQueries.get(key);
+  if (!query) {
+    query = compiledOnce<SendConfirmation & { instanceId: string; tempId: string }>((db, $) =>
+      db
+        .updateTable('messages')
+        .set({ id: $('id'), status: $('status'), ...(setsTime ? { timestamp: $('timestamp') } : {}), ...(setsKey ? { native_key: $('native_key') } : {}) })
+        .where('instance_id', '=', $('instanceId'))
+        .where('id', '=', $('tempId')),
+    );
+    confirmQueries.set(key, query);
+  }
+  return query;
+}
+
+/**
+ * A sent message's row under WhatsApp's id, with its status, and its time and the engine's key when
+ * they differ from the `pending` row's (`storedTimestamp`; its key is null): a column left out of
+ * the update leaves the indexes that hold it alone (the time is in two of them).
+ */
+export async function confirmSend(db: DbOrTrx, instanceId: string, tempId: string, confirmation: SendConfirmation, storedTimestamp: number): Promise<void> {
+  await confirmQuery(confirmation.timestamp !== storedTimestamp, confirmation.native_key !== null).run(db, { ...confirmation, instanceId, tempId });
 }
 
 export async function updateMessage(db: DbOrTrx, instanceId: string, id: string, patch: MessageUpdate): Promise<void> {
