@@ -13,7 +13,8 @@ export interface ContactReport {
 
 /**
  * Records contacts: everyone who wrote, everyone written to, and the engine's address book. The
- * newest push name wins; an address-book name only comes from the engine.
+ * newest push name wins; an address-book name only comes from the engine. A report that brings
+ * neither (a send to someone) leaves a known contact's row as it is, `updated_at` included.
  */
 export async function upsertContacts(db: DbOrTrx, instanceId: string, contacts: ContactReport[]): Promise<void> {
   const now = Date.now();
@@ -43,11 +44,14 @@ function upsertQuery(setsName: boolean, setsNotify: boolean): CompiledOnce<Upser
         .insertInto('contacts')
         .values({ instance_id: $('instanceId'), contact_id: $('id'), name: $('name'), notify: $('notify'), updated_at: $('now') })
         .onConflict((oc) =>
-          oc.columns(['instance_id', 'contact_id']).doUpdateSet({
-            ...(setsName ? { name: $('name') } : {}),
-            ...(setsNotify ? { notify: $('notify') } : {}),
-            updated_at: $('now'),
-          }),
+          // Nothing to change (a send to a known contact, each time): the row is left as it is.
+          !setsName && !setsNotify
+            ? oc.columns(['instance_id', 'contact_id']).doNothing()
+            : oc.columns(['instance_id', 'contact_id']).doUpdateSet({
+                ...(setsName ? { name: $('name') } : {}),
+                ...(setsNotify ? { notify: $('notify') } : {}),
+                updated_at: $('now'),
+              }),
         ),
     );
     upsertQueries.set(key, query);
