@@ -85,6 +85,19 @@ export function nextPending(db: DbOrTrx, jobId: number): Promise<BulkRecipientRo
     .executeTakeFirst();
 }
 
+/** The next `limit` pending recipients of a job after `position`, in order (a job that keeps several sends under way). */
+export function pendingAfter(db: DbOrTrx, jobId: number, position: number, limit: number): Promise<BulkRecipientRow[]> {
+  return db
+    .selectFrom('bulk_recipients')
+    .selectAll()
+    .where('job_id', '=', jobId)
+    .where('status', '=', 'pending')
+    .where('position', '>', position)
+    .orderBy('position')
+    .limit(limit)
+    .execute();
+}
+
 export async function setRecipient(
   db: DbOrTrx,
   jobId: number,
