@@ -104,7 +104,7 @@ test('killed with SIGKILL three times mid-bulk: the job and the history agree on
   }
 });
 
-test('killed with SIGKILL mid-way through a bulk job at full speed (no delay, many sends under way): none is received twice, at most one fails', async () => {
+test('killed with SIGKILL mid-way through a bulk job at full speed (no delay, many sends under way, claimed in groups): none is received twice, at most one group fails', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hatline-bulk-fast-crash-'));
   const env = { DATA_DIR: path.join(dir, 'data'), MEDIA_DIR: path.join(dir, 'media') };
   let server = await startChildServer(env);
@@ -134,7 +134,9 @@ test('killed with SIGKILL mid-way through a bulk job at full speed (no delay, ma
     }, 60_000);
     const failed = (job.recipients as { status: string; error: string }[]).filter((r) => r.status === 'failed');
     for (const r of job.recipients) assert.ok(r.status === 'sent' || r.status === 'failed', `recipient ${r.name}: ${r.status}`);
-    assert.ok(failed.length <= 1, `at most the one being handed to WhatsApp failed: ${JSON.stringify(failed)}`);
+    // Claimed together in one commit right before they were handed to WhatsApp, one after another
+    // (32 at most): their outcome is unknown after the crash, so they fail rather than go twice.
+    assert.ok(failed.length <= 32, `at most one group of claims failed: ${failed.length}`);
     for (const r of failed) assert.match(r.error, /server stopped while this message was being sent/);
     // B's inbox: nobody twice (the last ones sent before the kill may never arrive: the sandbox
     // network holds a message ~100 ms before delivery and forgets it when killed).

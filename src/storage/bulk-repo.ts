@@ -180,6 +180,30 @@ export async function claimRecipient(db: DbOrTrx, jobId: number, position: numbe
   return Number(r.numUpdatedRows) > 0;
 }
 
+/** Marks a pending recipient `sending` when its stored message is `messageId` (stored and linked); false otherwise. */
+export async function claimLinkedRecipient(db: DbOrTrx, jobId: number, position: number, messageId: string): Promise<boolean> {
+  const r = await db
+    .updateTable('bulk_recipients')
+    .set({ status: 'sending', updated_at: Date.now() })
+    .where('job_id', '=', jobId)
+    .where('position', '=', position)
+    .where('status', '=', 'pending')
+    .where('message_id', '=', messageId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** A recipient claimed but not handed to WhatsApp, of a job cancelled meanwhile: cancelled like the pending ones. */
+export async function cancelClaimed(db: DbOrTrx, jobId: number, position: number): Promise<void> {
+  await db
+    .updateTable('bulk_recipients')
+    .set({ status: 'cancelled', message_id: null, updated_at: Date.now() })
+    .where('job_id', '=', jobId)
+    .where('position', '=', position)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
 export async function setJob(db: DbOrTrx, id: number, patch: Partial<Pick<BulkJobRow, 'status' | 'started_at' | 'finished_at'>>): Promise<void> {
   await db.updateTable('bulk_jobs').set(patch).where('id', '=', id).execute();
 }

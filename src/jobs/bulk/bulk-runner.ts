@@ -14,6 +14,7 @@ import type { Db } from '../../storage/db.js';
 import type { WriteQueue } from '../../storage/write-batch.js';
 import type { BulkJobRow, BulkRecipientRow } from '../../storage/schema.js';
 import { INTERRUPTED } from '../outcomes.js';
+import { RecipientClaims } from './recipient-claims.js';
 
 export interface BulkRunnerOptions {
   db: Db;
@@ -146,6 +147,7 @@ export class BulkRunner {
    */
   private async pipelined(job: BulkJobRow, run: Run): Promise<void> {
     const inFlight = new Set<Promise<void>>();
+    const claims = new RecipientClaims(this.opts.writes, job.id);
     let failure: unknown = null;
     for (;;) {
       let stalled = false;
@@ -158,7 +160,7 @@ export class BulkRunner {
           while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
           if (run.cancelled || stalled) break;
           after = r.position;
-          const send: Promise<void> = this.sendOne(job, r)
+          const send: Promise<void> = this.sendOne(job, r, { claims, run })
             .then(
               (attempted) => void (stalled ||= !attempted),
               (err: unknown) => {
@@ -181,8 +183,12 @@ export class BulkRunner {
     }
   }
 
-  /** Sends to one recipient; false when nothing was attempted (the instance went down first). */
-  private async sendOne(job: BulkJobRow, r: BulkRecipientRow): Promise<boolean> {
+  /**
+   * Sends to one recipient; false when nothing was attempted (the instance went down first). A
+   * job without a delay claims through `pipeline.claims` (a group at a time when WhatsApp answers
+   * at once); otherwise each recipient is claimed alone.
+   */
+  private async sendOne(job: BulkJobRow, r: BulkRecipientRow, pipeline?: { claims: RecipientClaims; run: Run }): Promise<boolean> {
     const db = this.opts.db;
     let asked = false;
     try {
@@ -195,19 +201,26 @@ export class BulkRunner {
         retriedByCaller: true,
         beforeSend: async () => {
           // Cancelled while it waited in the queue: not sent. Resolves once the claim is committed.
-          if (!(await this.opts.writes.run((trx) => repo.claimRecipient(trx, job.id, r.position)))) throw new SendCancelled();
+          const claimed = pipeline
+            ? await pipeline.claims.claim(r.position, pipeline.run.cancelled)
+            : await this.opts.writes.run((trx) => repo.claimRecipient(trx, job.id, r.position));
+          if (!claimed) throw new SendCancelled();
           asked = true;
         },
         // The recipient moves with its message, in the same transactions: a crash can never leave
         // a recipient `failed` whose message is `sent`, and recovery knows which message is whose.
         record: {
-          stored: (trx, messageId) => repo.linkRecipientMessage(trx, job.id, r.position, messageId),
+          stored: async (trx, messageId) => {
+            await repo.linkRecipientMessage(trx, job.id, r.position, messageId);
+            pipeline?.claims.storedAs(r.position, messageId);
+          },
           sent: async (trx, sent) => void (await repo.settleRecipient(trx, job.id, r.position, ['sending'], { status: 'sent', message_id: sent.id, error: null })),
           failed: async (trx, messageId, error) => void (await repo.settleRecipient(trx, job.id, r.position, ['sending'], { status: 'failed', message_id: messageId, error })),
         },
       });
       return true;
     } catch (err) {
+      if (!asked) await pipeline?.claims.release(r.position);
       if (err instanceof SendCancelled) return false;
       if (err instanceof AppError && err.code === 'reachout_timelock') {
         // WhatsApp refuses new contacts for now: nothing was sent; the recipient waits for the timelock to end.
