@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import { badRequest } from './errors.js';
 
 /**
@@ -94,4 +95,24 @@ export function phoneOrThrow(field: string, input: string): string {
   const phone = normalizePhone(input);
   if (!phone) throw badRequest(`${field}: expected a phone number with country code, like 905321234567`);
   return phone;
+}
+
+/** Random bytes drawn ahead of need: one read of the system's generator serves many ids. */
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
+/**
+ * `bytes` random bytes as lowercase hex, from the same cryptographic generator as `randomBytes`,
+ * drawn 4 KB at a time (as `randomUUID` does): a `randomBytes` call for every request id, message
+ * id and webhook id cost about 5 µs each here, a tenth of a send's time. For ids, not secrets.
+ */
+export function randomHex(bytes: number): string {
+  if (bytes > pool.length) return randomFillSync(Buffer.alloc(bytes)).toString('hex');
+  if (poolAt + bytes > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const hex = pool.toString('hex', poolAt, poolAt + bytes);
+  poolAt += bytes;
+  return hex;
 }

@@ -184,7 +184,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     now,
   });
   const chatbot = new Chatbot({ db, messages, settings: settingsStore, logger: logger.child({ component: 'chatbot' }), now });
-  const bulk = new BulkRunner({ db, registry, messages, mediaSources: media.sources, logger: logger.child({ component: 'bulk' }) });
+  const bulk = new BulkRunner({ db, writes, registry, messages, mediaSources: media.sources, logger: logger.child({ component: 'bulk' }) });
   const scheduler = new Scheduler({
     db,
     registry,

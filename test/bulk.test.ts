@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { SandboxEngine } from '../src/engines/sandbox/sandbox-engine.js';
 import { eventually, linkedSandbox, testServer, type TestServer, closesServers } from './support/app.js';
 
 closesServers(test);
@@ -92,6 +93,57 @@ test('a job waits while the instance is disconnected and goes on when it is open
   await s.json('POST', '/api/sandbox/a/scan', { phone: A });
   await eventually('completed', async () => (await job(s, res.body.jobId)).status === 'completed');
   assert.is((await job(s, res.body.jobId)).sent, 2);
+  await s.close();
+});
+
+test('a job at full speed whose instance drops mid-way: the recipients claimed but not sent go back to the queue; each is sent once', async () => {
+  const s = await one();
+  const engine = s.hatline.registry.engine('a') as SandboxEngine;
+  const messages = engine.messages;
+  const original = messages.send.bind(messages);
+  let sends = 0;
+  messages.send = async (to, content, options) => {
+    const sent = await original(to, content, options);
+    if (++sends === 40) engine.dropConnection(); // the recipients queued behind it find the instance down
+    return sent;
+  };
+  const res = await s.json('POST', '/api/instance/a/bulk', { recipients: recipients(200), body: 'x', delay: 0 });
+  const done = await eventually('completed', async () => ((await job(s, res.body.jobId)).status === 'completed' ? job(s, res.body.jobId) : false), 30_000);
+  assert.is(sends, 200, 'WhatsApp asked once per recipient');
+  assert.equal([done.sent, done.failed], [200, 0]);
+  const history = (await s.json('GET', '/api/instance/a/messages?limit=500')).body;
+  assert.is(history.total, 200, 'one message per recipient');
+  assert.is(new Set(history.items.map((m: { chatId: string }) => m.chatId)).size, 200);
+  await s.close();
+});
+
+test('a job at full speed cancelled mid-way: the rest are cancelled, nothing is sent after the answer, the history holds exactly the sent ones', async () => {
+  const s = await one();
+  const engine = s.hatline.registry.engine('a') as SandboxEngine;
+  const messages = engine.messages;
+  const original = messages.send.bind(messages);
+  let sends = 0;
+  let cancelling: Promise<unknown> | null = null;
+  messages.send = async (to, content, options) => {
+    if (++sends === 30) cancelling = s.json('POST', `/api/instance/a/bulk/${jobId}/cancel`);
+    // Still fast enough for claims in groups, but a group takes a while to send: the cancel lands inside one.
+    if (sends >= 30) await new Promise((r) => setTimeout(r, 1));
+    return original(to, content, options);
+  };
+  const res = await s.json('POST', '/api/instance/a/bulk', { recipients: recipients(300), body: 'x', delay: 0 });
+  const jobId = res.body.jobId as number;
+  await eventually('cancel asked', () => cancelling);
+  await cancelling;
+  const asked = sends;
+  await s.hatline.bulk.settled(jobId);
+  await s.hatline.services.messages.settled('a');
+  const j = await job(s, jobId);
+  assert.is(j.status, 'cancelled');
+  assert.ok(j.sent >= 30 && j.sent < 300, `sent ${j.sent}`);
+  assert.is(j.sent + j.cancelled, 300, JSON.stringify({ sent: j.sent, cancelled: j.cancelled, failed: j.failed, pending: j.pending }));
+  assert.is(sends, j.sent, 'WhatsApp was asked for the sent ones only');
+  assert.is(sends, asked, 'nothing asked after the cancel answered (not even recipients claimed with an earlier one)');
+  assert.is((await s.json('GET', '/api/instance/a/messages?limit=500')).body.total, j.sent);
   await s.close();
 });
 

@@ -161,6 +161,51 @@ types('a body without a Content-Type is read as JSON; an odd one answers 400 in 
   }
 });
 
+const small = suite('small JSON bodies, read straight from the socket');
+closesServers(small);
+
+/** A JSON POST written in two pieces, `split` bytes first (a character may be cut between them). */
+function inTwoPieces(port: number, path: string, body: Buffer, split: number): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method: 'POST', path, agent: false, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': String(body.length) } },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.write(body.subarray(0, split));
+    setTimeout(() => req.end(body.subarray(split)), 50);
+  });
+}
+
+small('are read whole and as UTF-8 (a character cut between two packets, a leading BOM as Request.text() drops it); bad JSON is a 400', async () => {
+  const s = await testServer();
+  const server = await listen(s);
+  try {
+    await linkedSandbox(s, 'a', A);
+    const text = 'Merhaba dünya: ğüşıöç ✓';
+    const body = Buffer.from(JSON.stringify({ to: B, body: text }));
+    const cut = body.indexOf(Buffer.from('ü')) + 1; // inside the two bytes of ü
+    const sent = await inTwoPieces(server.port, '/api/instance/a/messages/chat', body, cut);
+    assert.is(sent.status, 200, JSON.stringify(sent.body));
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ to: B, body: 'after a BOM' }))]);
+    const bom = await inTwoPieces(server.port, '/api/instance/a/messages/chat', withBom, 1);
+    assert.is(bom.status, 200, JSON.stringify(bom.body));
+    const history = (await s.json('GET', '/api/instance/a/messages?limit=10')).body.items as { id: string; body: string }[];
+    assert.is(history.find((m) => m.id === sent.body.id)?.body, text);
+    assert.is(history.find((m) => m.id === bom.body.id)?.body, 'after a BOM');
+    const bad = await raw(server.port, '/api/instance/a/messages/chat', { 'content-type': 'application/json', 'content-length': '8' }, '{"to": [');
+    assert.equal([bad.status, bad.body.code], [400, 'bad_request']);
+    assert.match(bad.body.error, /Malformed JSON/);
+  } finally {
+    await server.close();
+  }
+});
+
 paging.run();
 aborts.run();
 types.run();
+small.run();

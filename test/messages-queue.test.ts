@@ -143,6 +143,33 @@ test('an echo of our own send and a receipt that beat the send confirmation merg
   await s.close();
 });
 
+test('receipts reported in a burst are applied in their order, each with its event; one reported after a message waits for it', async () => {
+  const s = await pair();
+  const sent: string[] = [];
+  // A number that does not exist: no receipt of its own comes.
+  for (const body of ['m1', 'm2']) sent.push((await s.json('POST', '/api/instance/a/messages/chat', { to: '905550000000', body })).body.id);
+  await s.hatline.services.messages.settled('a');
+  const engine = s.hatline.registry.engine('a') as SandboxEngine;
+  const to = '905550000000@s.whatsapp.net';
+  const ack = (id: string, status: 'delivered' | 'read') => engine.ctx.emit({ type: 'ack', ack: { id, chatId: to, status } });
+  // One burst: receipts, then a message sent from the phone itself, then a receipt of that message.
+  ack(sent[0]!, 'delivered');
+  ack(sent[0]!, 'read');
+  ack(sent[1]!, 'delivered');
+  engine.ctx.emit({ type: 'message', message: { id: 'PHONE1', chatId: to, from: `${A}@s.whatsapp.net`, to, fromMe: true, kind: 'chat', body: 'from the phone', timestamp: Math.floor(Date.now() / 1000) } });
+  ack('PHONE1', 'read');
+  await s.hatline.services.messages.settled('a');
+  const history = (await s.json('GET', '/api/instance/a/messages?limit=10')).body.items as { id: string; status: string }[];
+  const status = (id: string) => history.find((m) => m.id === id)?.status;
+  assert.equal([status(sent[0]!), status(sent[1]!), status('PHONE1')], ['read', 'delivered', 'read']);
+  const acks = (s.hatline.database.sqlite!.prepare(`select data from event_log where event = 'message_ack' order by seq`).all() as { data: string }[])
+    .map((r) => JSON.parse(r.data) as { id: string; status: string })
+    .filter((d) => d.status !== 'sent')
+    .map((d) => `${d.id === sent[0] ? 'm1' : d.id === sent[1] ? 'm2' : d.id} ${d.status}`);
+  assert.equal(acks.slice(-4), ['m1 delivered', 'm1 read', 'm2 delivered', 'PHONE1 read']);
+  await s.close();
+});
+
 test('sends left pending by a stopped server are failed with that reason at the next start', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hatline-pending-'));
   try {

@@ -170,6 +170,24 @@ export function rssMbOf(pid: number): number {
   }
 }
 
+/**
+ * CPU time a process has used (user + system, all its threads), ms; with `mainThread`, only its
+ * main thread's (the event loop). Read before and after a load, it gives the server's CPU cost per
+ * request, which stays put when other work on the machine slows everything down (throughput does
+ * not). Linux only (/proc); 0 elsewhere.
+ */
+export function cpuMsOf(pid: number, mainThread = false): number {
+  try {
+    const stat = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (which may hold spaces) in parentheses: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux
+
 /** Proportional set size (shared pages split between their users), MB; 0 when unknown. */
 export function pssMbOf(pid: number): number {
   try {

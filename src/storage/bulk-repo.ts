@@ -85,6 +85,19 @@ export function nextPending(db: DbOrTrx, jobId: number): Promise<BulkRecipientRo
     .executeTakeFirst();
 }
 
+/** The next `limit` pending recipients of a job after `position`, in order (a job that keeps several sends under way). */
+export function pendingAfter(db: DbOrTrx, jobId: number, position: number, limit: number): Promise<BulkRecipientRow[]> {
+  return db
+    .selectFrom('bulk_recipients')
+    .selectAll()
+    .where('job_id', '=', jobId)
+    .where('status', '=', 'pending')
+    .where('position', '>', position)
+    .orderBy('position')
+    .limit(limit)
+    .execute();
+}
+
 export async function setRecipient(
   db: DbOrTrx,
   jobId: number,
@@ -165,6 +178,30 @@ export async function claimRecipient(db: DbOrTrx, jobId: number, position: numbe
     .where('status', '=', 'pending')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/** Marks a pending recipient `sending` when its stored message is `messageId` (stored and linked); false otherwise. */
+export async function claimLinkedRecipient(db: DbOrTrx, jobId: number, position: number, messageId: string): Promise<boolean> {
+  const r = await db
+    .updateTable('bulk_recipients')
+    .set({ status: 'sending', updated_at: Date.now() })
+    .where('job_id', '=', jobId)
+    .where('position', '=', position)
+    .where('status', '=', 'pending')
+    .where('message_id', '=', messageId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** A recipient claimed but not handed to WhatsApp, of a job cancelled meanwhile: cancelled like the pending ones. */
+export async function cancelClaimed(db: DbOrTrx, jobId: number, position: number): Promise<void> {
+  await db
+    .updateTable('bulk_recipients')
+    .set({ status: 'cancelled', message_id: null, updated_at: Date.now() })
+    .where('job_id', '=', jobId)
+    .where('position', '=', position)
+    .where('status', '=', 'sending')
+    .execute();
 }
 
 export async function setJob(db: DbOrTrx, id: number, patch: Partial<Pick<BulkJobRow, 'status' | 'started_at' | 'finished_at'>>): Promise<void> {

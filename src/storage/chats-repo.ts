@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { compiledOnce } from './compiled-query.js';
 import type { DbOrTrx } from './db.js';
 import type { ChatRow } from './schema.js';
 
@@ -21,30 +22,50 @@ export interface ChatTouch {
  */
 export async function touchChat(db: DbOrTrx, t: ChatTouch): Promise<void> {
   const unread = t.incoming ? 1 : 0;
-  await db
-    .insertInto('chats')
-    .values({
-      instance_id: t.instanceId,
-      chat_id: t.chatId,
-      is_group: t.isGroup ? 1 : 0,
-      name: null,
-      archived: 0,
-      unread_count: unread,
-      last_message_at: t.timestamp,
-      last_seq: t.seq,
-      updated_at: Date.now(),
-    })
-    .onConflict((oc) =>
-      oc.columns(['instance_id', 'chat_id']).doUpdateSet({
-        last_message_at: sql`CASE WHEN chats.last_message_at IS NULL OR chats.last_message_at < ${t.timestamp} THEN ${t.timestamp} ELSE chats.last_message_at END`,
-        last_seq: sql`CASE WHEN chats.last_seq IS NULL OR chats.last_seq < ${t.seq} THEN ${t.seq} ELSE chats.last_seq END`,
-        unread_count: sql`chats.unread_count + ${unread}`,
-        archived: t.incoming ? 0 : sql`chats.archived`,
-        updated_at: Date.now(),
-      }),
-    )
-    .execute();
+  const now = Date.now();
+  const params: TouchParams = { instanceId: t.instanceId, chatId: t.chatId, isGroup: t.isGroup ? 1 : 0, unread, timestamp: t.timestamp, seq: t.seq, now };
+  await (t.incoming ? touchIncoming : touchOutgoing).run(db, params);
 }
+
+interface TouchParams {
+  instanceId: string;
+  chatId: string;
+  isGroup: number;
+  unread: number;
+  timestamp: number;
+  seq: number;
+  now: number;
+}
+
+/** touchChat's upsert, compiled once for incoming messages (which unarchive the chat) and once for the others. */
+function touchQuery(incoming: boolean) {
+  return compiledOnce<TouchParams>((db, $) =>
+    db
+      .insertInto('chats')
+      .values({
+        instance_id: $('instanceId'),
+        chat_id: $('chatId'),
+        is_group: $('isGroup'),
+        name: null,
+        archived: 0,
+        unread_count: $('unread'),
+        last_message_at: $('timestamp'),
+        last_seq: $('seq'),
+        updated_at: $('now'),
+      })
+      .onConflict((oc) =>
+        oc.columns(['instance_id', 'chat_id']).doUpdateSet({
+          last_message_at: sql`CASE WHEN chats.last_message_at IS NULL OR chats.last_message_at < ${$('timestamp')} THEN ${$('timestamp')} ELSE chats.last_message_at END`,
+          last_seq: sql`CASE WHEN chats.last_seq IS NULL OR chats.last_seq < ${$('seq')} THEN ${$('seq')} ELSE chats.last_seq END`,
+          unread_count: sql`chats.unread_count + ${$('unread')}`,
+          archived: incoming ? 0 : sql`chats.archived`,
+          updated_at: $('now'),
+        }),
+      ),
+  );
+}
+const touchIncoming = touchQuery(true);
+const touchOutgoing = touchQuery(false);
 
 /** What an engine reports of a chat; fields it leaves out stay as they are. */
 export interface ChatReport {

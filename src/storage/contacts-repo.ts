@@ -1,4 +1,5 @@
 import { USER_SUFFIX } from '../ids.js';
+import { compiledOnce, type CompiledOnce } from './compiled-query.js';
 import type { DbOrTrx } from './db.js';
 import type { ContactRow } from './schema.js';
 
@@ -12,24 +13,50 @@ export interface ContactReport {
 
 /**
  * Records contacts: everyone who wrote, everyone written to, and the engine's address book. The
- * newest push name wins; an address-book name only comes from the engine.
+ * newest push name wins; an address-book name only comes from the engine. A report that brings
+ * neither (a send to someone) leaves a known contact's row as it is, `updated_at` included.
  */
 export async function upsertContacts(db: DbOrTrx, instanceId: string, contacts: ContactReport[]): Promise<void> {
   const now = Date.now();
   for (const c of contacts) {
     const notify = c.notify ? c.notify : null;
-    await db
-      .insertInto('contacts')
-      .values({ instance_id: instanceId, contact_id: c.id, name: c.name ?? null, notify, updated_at: now })
-      .onConflict((oc) =>
-        oc.columns(['instance_id', 'contact_id']).doUpdateSet({
-          ...(c.name !== undefined ? { name: c.name } : {}),
-          ...(notify !== null ? { notify } : {}),
-          updated_at: now,
-        }),
-      )
-      .execute();
+    await upsertQuery(c.name !== undefined, notify !== null).run(db, { instanceId, id: c.id, name: c.name ?? null, notify, now });
   }
+}
+
+interface UpsertParams {
+  instanceId: string;
+  id: string;
+  name: string | null;
+  notify: string | null;
+  now: number;
+}
+
+/** upsertContacts' statement, compiled once per shape: whether it sets the name, and the push name. */
+const upsertQueries = new Map<string, CompiledOnce<UpsertParams>>();
+
+function upsertQuery(setsName: boolean, setsNotify: boolean): CompiledOnce<UpsertParams> {
+  const key = `${setsName}:${setsNotify}`;
+  let query = upsertQueries.get(key);
+  if (!query) {
+    query = compiledOnce<UpsertParams>((db, $) =>
+      db
+        .insertInto('contacts')
+        .values({ instance_id: $('instanceId'), contact_id: $('id'), name: $('name'), notify: $('notify'), updated_at: $('now') })
+        .onConflict((oc) =>
+          // Nothing to change (a send to a known contact, each time): the row is left as it is.
+          !setsName && !setsNotify
+            ? oc.columns(['instance_id', 'contact_id']).doNothing()
+            : oc.columns(['instance_id', 'contact_id']).doUpdateSet({
+                ...(setsName ? { name: $('name') } : {}),
+                ...(setsNotify ? { notify: $('notify') } : {}),
+                updated_at: $('now'),
+              }),
+        ),
+    );
+    upsertQueries.set(key, query);
+  }
+  return query;
 }
 
 /** Every contact of an instance, by id. */

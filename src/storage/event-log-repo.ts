@@ -1,8 +1,15 @@
+import { compiledOnce } from './compiled-query.js';
 import type { DbOrTrx } from './db.js';
 import type { EventLogRow } from './schema.js';
 
-export async function appendEvent(db: DbOrTrx, row: { instance_id: string; event: string; data: string; created_at: number }): Promise<void> {
-  await db.insertInto('event_log').values(row).execute();
+type NewEvent = { instance_id: string; event: string; data: string; created_at: number };
+
+const appendQuery = compiledOnce<NewEvent>((db, $) =>
+  db.insertInto('event_log').values({ instance_id: $('instance_id'), event: $('event'), data: $('data'), created_at: $('created_at') }),
+);
+
+export async function appendEvent(db: DbOrTrx, row: NewEvent): Promise<void> {
+  await appendQuery.run(db, row);
 }
 
 /** Events after `seq`, oldest first, of the given instances (null: every instance). */

@@ -1,33 +1,12 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { DbOrTrx } from './db.js';
-import type { Database, MessageRow, MessageStatus, MessageUpdate, NewMessageRow } from './schema.js';
+import type { Database, MessageRow, MessageStatus, MessageUpdate } from './schema.js';
 
-/**
- * An outgoing message is stored before WhatsApp names it, under a temporary id starting with
- * this; its confirmation replaces it with WhatsApp's id in the same transaction. A row still
- * under a temporary id was never confirmed handed to WhatsApp.
- */
-export const TEMP_ID_PREFIX = 'HL';
+// The send path's writes (insert, confirm, statuses) live in message-writes-repo.ts.
+export * from './message-writes-repo.js';
 
 export function findMessage(db: DbOrTrx, instanceId: string, id: string): Promise<MessageRow | undefined> {
   return db.selectFrom('messages').selectAll().where('instance_id', '=', instanceId).where('id', '=', id).executeTakeFirst();
-}
-
-/** Inserts the message; answers its seq. */
-export async function insertMessage(db: DbOrTrx, row: NewMessageRow): Promise<number> {
-  const { seq } = await db.insertInto('messages').values(row).returning('seq').executeTakeFirstOrThrow();
-  return Number(seq);
-}
-
-/** Inserts unless a message with that id is stored already; answers its seq when inserted, else null. */
-export async function insertMessageIfNew(db: DbOrTrx, row: NewMessageRow): Promise<number | null> {
-  const inserted = await db
-    .insertInto('messages')
-    .values(row)
-    .onConflict((oc) => oc.columns(['instance_id', 'id']).doNothing())
-    .returning('seq')
-    .executeTakeFirst();
-  return inserted ? Number(inserted.seq) : null;
 }
 
 export async function updateMessage(db: DbOrTrx, instanceId: string, id: string, patch: MessageUpdate): Promise<void> {
@@ -168,104 +147,6 @@ export async function markChatSeen(db: DbOrTrx, instanceId: string, chatId: stri
     .where('from_me', '=', 0)
     .where('seen', '=', 0)
     .execute();
-}
-
-/**
- * Outgoing messages left `pending` under a temporary id by a stopped server: WhatsApp may or may
- * not have been asked, their outcome is unknown. One `pending` under WhatsApp's own id was handed
- * over and waits for the server's ack: the ack sweep (services/messages/ack-sweeper.ts) bounds it.
- */
-export async function failInterruptedSends(db: DbOrTrx, reason: string): Promise<number> {
-  const result = await db
-    .updateTable('messages')
-    .set({ status: 'failed', error: reason })
-    .where('from_me', '=', 1)
-    .where('status', '=', 'pending')
-    .where('id', 'like', `${TEMP_ID_PREFIX}%`)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
-
-/**
- * Outgoing messages of an instance handed to WhatsApp (under its id) and still `pending` (no
- * server ack), sent at `notAfter` (unix seconds) or before; oldest first, at most `limit`. Served
- * by the index messages_by_status (instance_id, status, timestamp, seq).
- */
-export function unconfirmedSends(db: DbOrTrx, instanceId: string, notAfter: number, limit: number): Promise<{ id: string; chat_id: string }[]> {
-  return db
-    .selectFrom('messages')
-    .select(['id', 'chat_id'])
-    .where('instance_id', '=', instanceId)
-    .where('status', '=', 'pending')
-    .where('timestamp', '<=', notAfter)
-    .where('from_me', '=', 1)
-    .where('id', 'not like', `${TEMP_ID_PREFIX}%`)
-    .orderBy('timestamp')
-    .orderBy('seq')
-    .limit(limit)
-    .execute();
-}
-
-/**
- * Moves an outgoing message that failed with an error starting with `errorPrefix` on to `to`
- * (the server's ack came after all), clearing the error; answers its chat, or undefined.
- */
-export function reviveFailed(db: DbOrTrx, instanceId: string, id: string, errorPrefix: string, to: MessageStatus): Promise<{ chat_id: string } | undefined> {
-  return db
-    .updateTable('messages')
-    .set({ status: to, error: null })
-    .where('instance_id', '=', instanceId)
-    .where('id', '=', id)
-    .where('from_me', '=', 1)
-    .where('status', '=', 'failed')
-    .where('error', 'like', `${errorPrefix}%`)
-    .returning('chat_id')
-    .executeTakeFirst();
-}
-
-/** Deletes an outgoing message still `pending` (never handed to WhatsApp); false when there is none. */
-export async function deletePendingOutgoing(db: DbOrTrx, instanceId: string, id: string): Promise<boolean> {
-  const r = await db
-    .deleteFrom('messages')
-    .where('instance_id', '=', instanceId)
-    .where('id', '=', id)
-    .where('from_me', '=', 1)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
-}
-
-/** Fails an outgoing message still `pending` with `reason`. */
-export async function failPendingOutgoing(db: DbOrTrx, instanceId: string, id: string, reason: string): Promise<void> {
-  await db
-    .updateTable('messages')
-    .set({ status: 'failed', error: reason })
-    .where('instance_id', '=', instanceId)
-    .where('id', '=', id)
-    .where('from_me', '=', 1)
-    .where('status', '=', 'pending')
-    .execute();
-}
-
-/** Moves an outgoing message to `to` if its status is one of `from`; answers its chat, or undefined. */
-export async function advanceStatus(
-  db: DbOrTrx,
-  instanceId: string,
-  id: string,
-  from: MessageStatus[],
-  to: MessageStatus,
-  error?: string,
-): Promise<{ chat_id: string } | undefined> {
-  if (from.length === 0) return undefined;
-  return db
-    .updateTable('messages')
-    .set({ status: to, ...(to === 'failed' ? { error: error ?? 'WhatsApp refused the message' } : {}) })
-    .where('instance_id', '=', instanceId)
-    .where('id', '=', id)
-    .where('from_me', '=', 1)
-    .where('status', 'in', from)
-    .returning('chat_id')
-    .executeTakeFirst();
 }
 
 /**

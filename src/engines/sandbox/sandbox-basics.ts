@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { isGroupJid, jidToPhone } from '../../ids.js';
+import { isGroupJid, jidToPhone, randomHex } from '../../ids.js';
 import { EngineError, type MediaPayload, type MessageKind } from '../engine.js';
 
 /** What the sandbox's capabilities and controls share: message ids, kinds, and two of WhatsApp's rules. */
 
 /** A WhatsApp-looking message id: `3EB0` and 16 hex digits. */
 export function sandboxMessageId(): string {
-  return `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
+  return `3EB0${randomHex(8).toUpperCase()}`;
 }
 
 export function kindOfMime(mimetype: string): MessageKind {

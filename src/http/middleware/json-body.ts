@@ -3,6 +3,7 @@ import { AppError } from '../../errors.js';
 import { MAX_MEDIA_BYTES } from '../../media/media-source.js';
 import type { AppEnv } from '../context.js';
 import type { LargeBodyGate } from './large-body-gate.js';
+import { readSmallJsonBody, SMALL_BODY_BYTES, tookSmallBody } from './small-body.js';
 
 /** A JSON body may carry a 64 MB file as base64 (about 86 MB); anything larger is refused before it is read. */
 export const JSON_BODY_LIMIT = 90 * 1024 * 1024;
@@ -20,9 +21,14 @@ const tooLarge = () => new AppError('payload_too_large', `Request body too large
  */
 export function limitJsonBody(gate?: LargeBodyGate): MiddlewareHandler<AppEnv> {
   return async function limitJson(c, next) {
+    // A small JSON body with a Content-Length (a send, say) is under every limit: read it at once.
+    const length = c.req.header('content-length');
+    if (length !== undefined && !c.req.header('transfer-encoding')) {
+      const declared = Number.parseInt(length, 10) || 0;
+      if (declared > 0 && declared <= SMALL_BODY_BYTES && (!gate || declared <= gate.thresholdBytes) && (await readSmallJsonBody(c))) return next();
+    }
     const body = c.req.raw.body;
     if (!body || isMultipart(c.req.header('content-type'))) return next();
-    const length = c.req.header('content-length');
     if (length !== undefined && !c.req.raw.headers.has('transfer-encoding')) {
       const declared = Number.parseInt(length, 10) || 0;
       if (declared > JSON_BODY_LIMIT) throw tooLarge();
@@ -169,7 +175,7 @@ export function requireJsonBody(): MiddlewareHandler<AppEnv> {
     // DELETE from fetch, say), even though the Node adapter hands us a body stream for it. Only
     // without a Content-Type: a Request built in-process carries a body with no framing headers.
     const framed = c.req.header('content-length') !== undefined || c.req.header('transfer-encoding') !== undefined;
-    const empty = c.req.raw.body === null || c.req.header('content-length') === '0' || (!type && !framed);
+    const empty = c.req.header('content-length') === '0' || (!type && !framed) || (!tookSmallBody(c) && c.req.raw.body === null);
     if (empty && type) {
       const headers = new Headers(c.req.raw.headers);
       headers.delete('content-type');

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { randomHex } from '../../ids.js';
 import type { AppEnv } from '../context.js';
 
 /** A client's own id is kept when it is a short token; anything else gets a fresh one. */
@@ -9,7 +9,7 @@ const ACCEPTABLE = /^[\w.:-]{1,128}$/;
 export function requestId(): MiddlewareHandler<AppEnv> {
   return async function assignRequestId(c, next) {
     const given = c.req.header('x-request-id');
-    const id = given && ACCEPTABLE.test(given) ? given : `req_${randomBytes(8).toString('hex')}`;
+    const id = given && ACCEPTABLE.test(given) ? given : `req_${randomHex(8)}`;
     c.set('requestId', id);
     c.header('X-Request-Id', id);
     await next();

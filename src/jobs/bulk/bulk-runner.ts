@@ -11,11 +11,15 @@ import { SendCancelled } from '../../services/messages/outgoing.js';
 import { parseVars } from '../../services/templates/variables.js';
 import * as repo from '../../storage/bulk-repo.js';
 import type { Db } from '../../storage/db.js';
+import type { WriteQueue } from '../../storage/write-batch.js';
 import type { BulkJobRow, BulkRecipientRow } from '../../storage/schema.js';
 import { INTERRUPTED } from '../outcomes.js';
+import { RecipientClaims } from './recipient-claims.js';
 
 export interface BulkRunnerOptions {
   db: Db;
+  /** Where recipients are claimed (group commit: one commit for the claims and messages of a turn). */
+  writes: WriteQueue;
   registry: InstanceRegistry;
   messages: MessageService;
   mediaSources: MediaSources;
@@ -30,10 +34,16 @@ interface Run {
   done: Promise<void>;
 }
 
+/** Sends of a job with no delay that are under way at once (stored, waiting in the queue, or being confirmed). */
+const IN_FLIGHT = 64;
+
 /**
  * Runs bulk jobs in the background, one recipient after another through the instance's send
  * queue, `delay` seconds (a campaign's `delay_ms`) apart. Each recipient is marked `sending` in the send's turn, right
- * before WhatsApp is asked; a crash after that leaves it `failed` at the next start, never resent.
+ * before WhatsApp is asked, and that mark is committed before WhatsApp is asked; a crash after it
+ * leaves the recipient `failed` at the next start, never resent. A job without a delay keeps up to
+ * IN_FLIGHT sends under way, as many API clients would: their writes share commits (group commit),
+ * while the instance's queue still asks WhatsApp for them one at a time, in order.
  * While the instance is not open the job waits; it goes on when the instance is open again.
  */
 export class BulkRunner {
@@ -112,6 +122,7 @@ export class BulkRunner {
       await repo.setJob(db, jobId, { status: 'running', started_at: Date.now() });
       job = { ...job, status: 'running' };
     }
+    if ((job.delay_ms ?? job.delay * 1000) === 0) return this.pipelined(job, run);
     for (;;) {
       if (run.cancelled) return;
       const next = await repo.nextPending(db, jobId);
@@ -128,8 +139,56 @@ export class BulkRunner {
     }
   }
 
-  /** Sends to one recipient; false when nothing was attempted (the instance went down first). */
-  private async sendOne(job: BulkJobRow, r: BulkRecipientRow): Promise<boolean> {
+  /**
+   * A job without a delay: its pending recipients in order, IN_FLIGHT sends under way at a time.
+   * A send that could not be attempted (the instance went down, a timelock) leaves its recipient
+   * pending: the sends under way settle, the job waits for the instance, and the pending ones are
+   * read again from the start. The job completes once none is pending with nothing under way.
+   */
+  private async pipelined(job: BulkJobRow, run: Run): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    const claims = new RecipientClaims(this.opts.writes, job.id);
+    let failure: unknown = null;
+    for (;;) {
+      let stalled = false;
+      let after = -1;
+      while (!run.cancelled && !stalled) {
+        if (!(await this.untilOpen(job.instance_id, run)) || !(await this.untilNoTimelock(job.instance_id, run))) break;
+        const page = await repo.pendingAfter(this.opts.db, job.id, after, IN_FLIGHT);
+        if (page.length === 0) break;
+        for (const r of page) {
+          while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+          if (run.cancelled || stalled) break;
+          after = r.position;
+          const send: Promise<void> = this.sendOne(job, r, { claims, run })
+            .then(
+              (attempted) => void (stalled ||= !attempted),
+              (err: unknown) => {
+                failure ??= err;
+                stalled = true;
+              },
+            )
+            .finally(() => inFlight.delete(send));
+          inFlight.add(send);
+        }
+      }
+      await Promise.all(inFlight);
+      if (failure) throw failure;
+      if (run.cancelled || !this.opts.registry.has(job.instance_id)) return;
+      if (stalled) continue;
+      if (!(await repo.nextPending(this.opts.db, job.id))) {
+        await repo.completeJob(this.opts.db, job.id);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Sends to one recipient; false when nothing was attempted (the instance went down first). A
+   * job without a delay claims through `pipeline.claims` (a group at a time when WhatsApp answers
+   * at once); otherwise each recipient is claimed alone.
+   */
+  private async sendOne(job: BulkJobRow, r: BulkRecipientRow, pipeline?: { claims: RecipientClaims; run: Run }): Promise<boolean> {
     const db = this.opts.db;
     let asked = false;
     try {
@@ -141,20 +200,27 @@ export class BulkRunner {
         ...(media ? { libraryFile: media.libraryFile } : {}),
         retriedByCaller: true,
         beforeSend: async () => {
-          // Cancelled while it waited in the queue: not sent.
-          if (!(await repo.claimRecipient(db, job.id, r.position))) throw new SendCancelled();
+          // Cancelled while it waited in the queue: not sent. Resolves once the claim is committed.
+          const claimed = pipeline
+            ? await pipeline.claims.claim(r.position, pipeline.run.cancelled)
+            : await this.opts.writes.run((trx) => repo.claimRecipient(trx, job.id, r.position));
+          if (!claimed) throw new SendCancelled();
           asked = true;
         },
         // The recipient moves with its message, in the same transactions: a crash can never leave
         // a recipient `failed` whose message is `sent`, and recovery knows which message is whose.
         record: {
-          stored: (trx, messageId) => repo.linkRecipientMessage(trx, job.id, r.position, messageId),
+          stored: async (trx, messageId) => {
+            await repo.linkRecipientMessage(trx, job.id, r.position, messageId);
+            pipeline?.claims.storedAs(r.position, messageId);
+          },
           sent: async (trx, sent) => void (await repo.settleRecipient(trx, job.id, r.position, ['sending'], { status: 'sent', message_id: sent.id, error: null })),
           failed: async (trx, messageId, error) => void (await repo.settleRecipient(trx, job.id, r.position, ['sending'], { status: 'failed', message_id: messageId, error })),
         },
       });
       return true;
     } catch (err) {
+      if (!asked) await pipeline?.claims.release(r.position);
       if (err instanceof SendCancelled) return false;
       if (err instanceof AppError && err.code === 'reachout_timelock') {
         // WhatsApp refuses new contacts for now: nothing was sent; the recipient waits for the timelock to end.

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../../ids.js';
 import type { EventSink, HatlineEvent } from '../../services/events.js';
 import { GIVE_UP_AFTER_MS } from '../../services/settings/settings-service.js';
 import type { SettingsStore } from '../../services/settings/settings-store.js';
@@ -56,7 +56,7 @@ export class WebhookOutbox implements EventSink {
     await repo.insertEvent(trx, {
       format,
       instance_id: instanceId,
-      webhook_id: `msg_${randomBytes(12).toString('hex')}`,
+      webhook_id: `msg_${randomHex(12)}`,
       event,
       payload,
       status: 'pending',

@@ -39,6 +39,8 @@ export type StoredListener = (instanceId: string, message: EngineMessage, origin
  */
 export class InboundMessages {
   private readonly chains = new Map<string, Promise<void>>();
+  /** Per instance, receipts reported one after another and not applied yet: they are applied together. */
+  private readonly openAcks = new Map<string, AckUpdate[]>();
   private readonly listeners: StoredListener[] = [];
 
   constructor(private readonly opts: InboundOptions) {}
@@ -51,8 +53,24 @@ export class InboundMessages {
     this.serially(instanceId, async () => void (await this.store(instanceId, message)));
   }
 
+  /**
+   * Receipts reported one after another (nothing else of the instance between them) are applied
+   * together, in their order: each in its own write, the writes submitted at once so that they
+   * share one commit. One commit each bounded an instance to one receipt per turn of the event
+   * loop, which a send load outruns.
+   */
   ack(instanceId: string, ack: AckUpdate): void {
-    this.serially(instanceId, () => this.applyAck(instanceId, ack));
+    const open = this.openAcks.get(instanceId);
+    if (open) {
+      open.push(ack);
+      return;
+    }
+    const acks = [ack];
+    this.serially(instanceId, async () => {
+      if (this.openAcks.get(instanceId) === acks) this.openAcks.delete(instanceId);
+      await Promise.all(acks.map((a) => this.applyAck(instanceId, a)));
+    });
+    this.openAcks.set(instanceId, acks);
   }
 
   /**
@@ -83,6 +101,7 @@ export class InboundMessages {
 
   forget(instanceId: string): void {
     this.chains.delete(instanceId);
+    this.openAcks.delete(instanceId);
   }
 
   /** Runs `fn` after everything reported before it for this instance is stored (engine reports of chats, say). */
@@ -91,6 +110,8 @@ export class InboundMessages {
   }
 
   private serially(instanceId: string, fn: () => Promise<void>): void {
+    // What comes after receipts not applied yet is applied after them: a later receipt starts a new group.
+    this.openAcks.delete(instanceId);
     const next = (this.chains.get(instanceId) ?? Promise.resolve()).then(fn).catch((err) => {
       if (!this.opts.registry.has(instanceId)) return; // deleted meanwhile
       const why = isStorageFull(err) ? 'could not store an engine event: the disk is full' : 'could not store an engine event';

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { AckUpdate, SendOptions as EngineSendOptions, OutgoingContent, SentMessage } from '../../engines/engine.js';
 import { AppError, describeError, EngineError, notFound } from '../../errors.js';
+import { randomHex } from '../../ids.js';
 import { discardMedia, saveMedia } from '../../media/media-store.js';
 import type { Db, DbOrTrx } from '../../storage/db.js';
 import * as repo from '../../storage/messages-repo.js';
@@ -117,7 +117,7 @@ export class OutgoingMessages {
   private async sendNow(instanceId: string, to: string, content: OutgoingContent, options: SendOptions): Promise<SentMessage> {
     const messages = capabilityOf(this.opts.registry, instanceId, 'messages');
     const state = requireOpen(this.opts.registry, instanceId);
-    const tempId = `${repo.TEMP_ID_PREFIX}${randomBytes(8).toString('hex').toUpperCase()}`;
+    const tempId = `${repo.TEMP_ID_PREFIX}${randomHex(8).toUpperCase()}`;
     const row = outgoingRow(instanceId, tempId, to, content, state.account, Math.floor(this.opts.now() / 1000), metaOf(options.engine));
     let written: string | null = null;
     if ('media' in content) {
@@ -135,7 +135,7 @@ export class OutgoingMessages {
   private async forwardNow(instanceId: string, to: string, original: MessageRow): Promise<SentMessage> {
     const forward = operationOf(this.opts.registry, instanceId, 'messages', 'forward');
     const state = requireOpen(this.opts.registry, instanceId);
-    const tempId = `${repo.TEMP_ID_PREFIX}${randomBytes(8).toString('hex').toUpperCase()}`;
+    const tempId = `${repo.TEMP_ID_PREFIX}${randomHex(8).toUpperCase()}`;
     const row = forwardedRow(instanceId, tempId, to, original, state.account, Math.floor(this.opts.now() / 1000));
     return this.dispatch(instanceId, to, row, null, {}, () => forward(refOf(original), to));
   }
@@ -215,7 +215,7 @@ export class OutgoingMessages {
       }
       // The next send of the queue need not wait for this one's commit: writes keep their order,
       // and receipts that beat the commit are kept (see SendTracker) and applied after it.
-      const confirmed = this.markSent(instanceId, tempId, to, seq, sent, options.record).finally(() => this.opts.tracker.confirmed(instanceId));
+      const confirmed = this.markSent(instanceId, tempId, to, seq, Number(row.timestamp), sent, options.record).finally(() => this.opts.tracker.confirmed(instanceId));
       confirmed.catch(() => undefined);
       return { sent, confirmed };
     });
@@ -232,7 +232,7 @@ export class OutgoingMessages {
     this.queue.drop(instanceId);
   }
 
-  private async markSent(instanceId: string, tempId: string, chatId: string, seq: number, sent: SentMessage, record?: SendRecord): Promise<void> {
+  private async markSent(instanceId: string, tempId: string, chatId: string, seq: number, storedAt: number, sent: SentMessage, record?: SendRecord): Promise<void> {
     const { tracker } = this.opts;
     // Decided before the write, so that the write can run again (group commit) with the same result.
     const mayHaveEcho = tracker.hasEcho(instanceId, sent.id);
@@ -245,7 +245,7 @@ export class OutgoingMessages {
         status = furthest(echo.status, status);
         await repo.deleteMessage(trx, instanceId, sent.id);
       }
-      await repo.updateMessage(trx, instanceId, tempId, { id: sent.id, status, timestamp: sent.timestamp, native_key: sent.nativeKey ?? null });
+      await repo.confirmSend(trx, instanceId, tempId, { id: sent.id, status, timestamp: sent.timestamp, native_key: sent.nativeKey ?? null }, storedAt);
       const me = this.opts.registry.has(instanceId) ? this.opts.registry.get(instanceId).account : null;
       await recordOnChat(trx, instanceId, { chatId, from: me?.id ?? '', fromMe: true, senderName: null, timestamp: sent.timestamp, seq });
       if (status !== 'pending') await this.opts.events.record(trx, instanceId, { event: 'message_ack', data: { id: sent.id, chatId, status: 'sent', fromMe: true } });
