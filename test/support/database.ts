@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { projectRoot } from '../../src/paths.js';
+import { migrate, openDatabase } from '../../src/storage/db.js';
+
+/**
+ * TEST_DATABASE_URL (set by scripts/test-postgres.sh, `npm run test:pg`): the suite runs on that
+ * PostgreSQL server instead of SQLite. Each test server gets a database of its own, named after
+ * its DATA_DIR (a server started again on the same folder, as restart tests do, finds its data;
+ * servers of different tests never meet), copied from a template that ran every migration once:
+ * CREATE DATABASE ... TEMPLATE takes a fraction of the time the migrations take.
+ */
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL?.trim() || null;
+
+/** Whether this run is on PostgreSQL. */
+export const onPostgres = testDatabaseUrl !== null;
+
+let admin: pg.Pool | null = null;
+
+/** One small pool for creating and dropping databases; it lets the process exit when idle. */
+function adminPool(url: string): pg.Pool {
+  admin ??= new pg.Pool({ connectionString: url, max: 2, allowExitOnIdle: true });
+  return admin;
+}
+
+/** The URL of another database on the same server. */
+export function urlOfDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** The database of a DATA_DIR: the same folder, the same database. */
+export function databaseFor(dataDir: string): string {
+  return `t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 24)}`;
+}
+
+const DUPLICATE_DATABASE = '42P04';
+const codeOf = (err: unknown) => (err as { code?: string } | null)?.code;
+
+let template: Promise<string> | null = null;
+
+/**
+ * The migrated template, named after the migrations' source (a changed migration makes a new
+ * one). Built under another name and renamed once complete, so that a test process running at
+ * the same time never copies a half-migrated one; the process that loses the race to build it
+ * waits for the other's.
+ */
+function migratedTemplate(url: string): Promise<string> {
+  template ??= (async () => {
+    const dir = path.join(projectRoot, 'migrations');
+    const hash = createHash('sha256');
+    for (const file of readdirSync(dir).sort()) hash.update(file).update(readFileSync(path.join(dir, file)));
+    const name = `tpl_${hash.digest('hex').slice(0, 24)}`;
+    const pool = adminPool(url);
+    const exists = async () => (await pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount! > 0;
+    if (await exists()) return name;
+    const building = `${name}_building`;
+    try {
+      await pool.query(`CREATE DATABASE ${building}`);
+    } catch (err) {
+      if (codeOf(err) !== DUPLICATE_DATABASE) throw err;
+      const deadline = Date.now() + 120_000;
+      while (!(await exists())) {
+        if (Date.now() > deadline) throw new Error(`template database ${name} was not built in time by another test process`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return name;
+    }
+    const opened = openDatabase({ url: urlOfDatabase(url, building), file: ':memory:' });
+    try {
+      await migrate(opened.db);
+    } finally {
+      await opened.close();
+    }
+    await pool.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+    return name;
+  })();
+  return template;
+}
+
+/**
+ * The DATABASE_URL for a test server on `dataDir` (its database is made from the migrated
+ * template if it does not exist yet), or null when the run is on SQLite.
+ */
+export async function testDatabaseFor(dataDir: string): Promise<string | null> {
+  if (!testDatabaseUrl) return null;
+  const name = databaseFor(dataDir);
+  const tpl = await migratedTemplate(testDatabaseUrl);
+  try {
+    await adminPool(testDatabaseUrl).query(`CREATE DATABASE ${name} TEMPLATE ${tpl}`);
+  } catch (err) {
+    if (codeOf(err) !== DUPLICATE_DATABASE) throw err;
+  }
+  return urlOfDatabase(testDatabaseUrl, name);
+}
+
+/** An empty database (no migration run) for tests of the migrations themselves. */
+export async function emptyTestDatabase(key: string): Promise<string> {
+  if (!testDatabaseUrl) throw new Error('emptyTestDatabase needs TEST_DATABASE_URL');
+  const name = databaseFor(`empty:${key}:${process.pid}`);
+  const pool = adminPool(testDatabaseUrl);
+  await pool.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await pool.query(`CREATE DATABASE ${name}`);
+  return urlOfDatabase(testDatabaseUrl, name);
+}
+
+/** Drops the database of a test server's DATA_DIR (nothing on SQLite). */
+export async function dropTestDatabase(dataDir: string): Promise<void> {
+  if (!testDatabaseUrl) return;
+  await adminPool(testDatabaseUrl).query(`DROP DATABASE IF EXISTS ${databaseFor(dataDir)} WITH (FORCE)`);
+}
+
+const skipped = new Set<string>();
+
+/**
+ * Says once, on the test output, that a test is left out on PostgreSQL and why (an SQLite file's
+ * own behaviour: its crash recovery, its backup API, its full disk). Answers whether to skip.
+ */
+export function sqliteOnly(what: string, why: string): boolean {
+  if (!onPostgres) return false;
+  if (!skipped.has(what)) {
+    skipped.add(what);
+    process.stdout.write(`\n  skipped on PostgreSQL: ${what} (${why})\n`);
+  }
+  return true;
+}
