@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { projectRoot } from '../../src/paths.js';
-import { migrate, openDatabase } from '../../src/storage/db.js';
+import { migrate, openDatabase, openDb, type Db, type OpenedDb } from '../../src/storage/db.js';
 
 /**
  * TEST_DATABASE_URL (set by scripts/test-postgres.sh, `npm run test:pg`): the suite runs on that
@@ -105,6 +105,37 @@ export async function emptyTestDatabase(key: string): Promise<string> {
   await pool.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await pool.query(`CREATE DATABASE ${name}`);
   return urlOfDatabase(testDatabaseUrl, name);
+}
+
+let emptyCount = 0;
+
+/**
+ * A database of the run's kind with no migration run, for tests of the storage layer and of the
+ * migrations: SQLite in memory, or a new PostgreSQL database (dropped again by close()).
+ */
+export async function openTestDatabase(): Promise<OpenedDb> {
+  if (!testDatabaseUrl) return openDb(':memory:');
+  const url = await emptyTestDatabase(`${++emptyCount}`);
+  const opened = openDatabase({ url, file: ':memory:' });
+  return {
+    ...opened,
+    close: async () => {
+      await opened.close();
+      await adminPool(testDatabaseUrl).query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`);
+    },
+  };
+}
+
+/** Every row of every table, as JSON text: for tests that prove something is stored nowhere. */
+export async function everyRow(db: Db): Promise<string> {
+  const tables = await db.introspection.getTables();
+  const dumps: string[] = [];
+  for (const t of tables) {
+    if (t.isView) continue;
+    const rows = await (db as unknown as Db).selectFrom(t.name as 'messages').selectAll().execute();
+    dumps.push(`${t.name}: ${JSON.stringify(rows)}`);
+  }
+  return dumps.join('\n');
 }
 
 /** Drops the database of a test server's DATA_DIR (nothing on SQLite). */
