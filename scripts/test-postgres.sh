@@ -90,7 +90,9 @@ case "${1:-}" in
     shift
     [ "${1:-}" = "--" ] && shift
     [ $# -gt 0 ] || { log "usage: $0 run -- CMD..."; exit 2; }
-    eval "$(start)"
+    # Not `eval "$(start)"`: a failed start must stop here, not run CMD on SQLite.
+    exports=$(start) || exit 1
+    eval "$exports"
     trap 'stop "$HATLINE_PG_DIR"' EXIT
     trap 'exit 130' INT TERM
     set +e
