@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { autoId, MS } from './dialect.js';
+import { autoId, isPostgres, MS } from './dialect.js';
 
 // Chatbot rules, bulk jobs with their recipients, scheduled messages.
 export async function up(db: Kysely<any>): Promise<void> {
@@ -30,7 +30,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('body', 'text')
     .addColumn('media_url', 'text')
     .addColumn('filename', 'text')
-    .addColumn('delay', 'integer', (c) => c.notNull())
+    // Seconds between recipients, fractions allowed (0.05): an SQLite INTEGER column keeps a
+    // fraction as it is; PostgreSQL needs a floating-point column for it.
+    .addColumn('delay', isPostgres(db) ? 'double precision' : 'integer', (c) => c.notNull())
     .addColumn('total', 'integer', (c) => c.notNull())
     .addColumn('created_at', MS, (c) => c.notNull())
     .addColumn('started_at', MS)

@@ -12,6 +12,11 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly mediaDir: string;
+  /**
+   * DATABASE_URL: a `postgres://` (or `postgresql://`) URL to keep the data in that PostgreSQL
+   * database; null (unset): SQLite, in DATA_DIR/hatline.db.
+   */
+  readonly databaseUrl: string | null;
   readonly publicUrl: string;
   /** The admin token from API_TOKEN, or null when it is to be generated/kept in DATA_DIR. */
   readonly apiToken: string | null;
@@ -117,6 +122,23 @@ function flag(env: Env, name: string): boolean {
   throw new ConfigError(name, `expected 1 or 0 (true or false), got "${raw}"`);
 }
 
+/** A PostgreSQL connection URL (what node-postgres accepts); unset: null. */
+function postgresUrl(env: Env, name: string): string | null {
+  const raw = value(env, name);
+  if (raw === undefined) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    // The URL may carry a password: it is not repeated.
+    throw new ConfigError(name, 'expected a PostgreSQL URL such as postgres://user:password@host:5432/hatline (unset: SQLite in DATA_DIR)');
+  }
+  return raw;
+}
+
 /** A comma list of URL kinds; `all` and `none` as well. */
 function urlTargets(env: Env, name: string): readonly UrlTarget[] {
   const raw = value(env, name);
@@ -215,6 +237,7 @@ export function loadConfig(env: Env = process.env): Config {
   const host = value(env, 'HOST') ?? '0.0.0.0';
   const dataDir = path.resolve(value(env, 'DATA_DIR') ?? './data');
   const mediaDir = path.resolve(value(env, 'MEDIA_DIR') ?? './media');
+  const databaseUrl = postgresUrl(env, 'DATABASE_URL');
   const publicUrl = httpUrl(env, 'PUBLIC_URL', `http://localhost:${port}`);
   const apiToken = value(env, 'API_TOKEN') ?? null;
   const weakTokenWarning = checkToken(apiToken, host, flag(env, 'ALLOW_WEAK_TOKEN'));
@@ -254,6 +277,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     dataDir,
     mediaDir,
+    databaseUrl,
     publicUrl,
     apiToken,
     weakTokenWarning,

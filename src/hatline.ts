@@ -49,7 +49,7 @@ export interface Hatline {
 export interface BuildOptions {
   config: Config;
   logger: Logger;
-  /** `:memory:` in tests; defaults to DATA_DIR/hatline.db. */
+  /** The SQLite file: `:memory:` in tests; defaults to DATA_DIR/hatline.db. Unused when the config has a DATABASE_URL. */
   dbFile?: string;
   wwebjs?: (ctx: EngineContext) => Engine;
   /** One clock for the rate limiter, the sandbox, the chatbot, webhooks and jobs (tests move it). */

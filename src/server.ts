@@ -64,7 +64,7 @@ import { SandboxService } from './services/sandbox-service.js';
 import { SettingsService } from './services/settings/settings-service.js';
 import { SettingsStore } from './services/settings/settings-store.js';
 import { TemplateService } from './services/templates/template-service.js';
-import { DATABASE_FILE, migrate, openDb, type OpenedDb } from './storage/db.js';
+import { DATABASE_FILE, migrate, openDatabase, type OpenedDb } from './storage/db.js';
 import { teeEvents, type BuildOptions, type Hatline } from './hatline.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
 import { watchSessions } from './server/reliability.js';
@@ -75,8 +75,17 @@ export type { BuildOptions, Hatline } from './hatline.js';
 export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const { config, logger } = opts;
   const now = opts.now ?? Date.now;
-  const database = openDb(opts.dbFile ?? path.join(config.dataDir, DATABASE_FILE), (message) => logger.warn(message));
-  await migrate(database.db);
+  const database = openDatabase({
+    url: config.databaseUrl,
+    file: opts.dbFile ?? path.join(config.dataDir, DATABASE_FILE),
+    log: (message) => logger.warn(message),
+  });
+  try {
+    await migrate(database.db);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
   const { db, writes } = database;
   const token = loadAdminToken(config.apiToken, config.dataDir);
   // Every URL fetched or posted to on a client's word goes through this one gate.

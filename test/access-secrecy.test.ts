@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { hashToken } from '../src/token-hash.js';
 import { as, asEmbed, createKey } from './support/access.js';
 import { closesServers, eventually, linkedSandbox, testServer, TOKEN } from './support/app.js';
+import { everyRow } from './support/database.js';
 import { RecordingLogger } from './support/recording-logger.js';
 import { webhookReceiver } from './support/webhook-receiver.js';
 
@@ -61,9 +62,7 @@ test('the plain key and embed token appear nowhere but their creation answers: n
       deliveries: (await s.json('GET', '/api/instance/a/webhooks/deliveries')).body,
       settings: (await s.json('GET', '/api/instance/a/settings')).body,
     };
-    const sqlite = s.hatline.database.sqlite!;
-    const tables = sqlite.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[];
-    const database = tables.map((t) => JSON.stringify(sqlite.prepare(`select * from "${t.name}"`).all())).join('\n');
+    const database = await everyRow(s.hatline.database.db);
     const webhooks = receiver.received.map((r) => JSON.stringify(r.headers) + r.body).join('\n');
     const logs = logger.text();
 

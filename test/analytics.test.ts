@@ -2,7 +2,8 @@ import { Migrator, type Kysely } from 'kysely';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { migrations } from '../migrations/index.js';
-import { migrate, openDb } from '../src/storage/db.js';
+import { migrate } from '../src/storage/db.js';
+import { openTestDatabase } from './support/database.js';
 import { as, createEmbedToken, createKey } from './support/access.js';
 import { closesServers, eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
 
@@ -124,7 +125,7 @@ test('a key sees the analytics of its instances only; bad ranges are 400; embed 
 });
 
 test('migration 014 counts the history that was there before it, and the triggers go on from there', async () => {
-  const opened = openDb(':memory:');
+  const opened = await openTestDatabase();
   const db = opened.db as unknown as Kysely<any>;
   const { '014_analytics': _later, ...before } = migrations;
   assert.not.ok((await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest()).error);

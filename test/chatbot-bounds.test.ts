@@ -13,7 +13,9 @@ import { MAX_TEXT, matches } from '../src/services/chatbot/matching.js';
 import type { MessageService } from '../src/services/messages/message-service.js';
 import type { SettingsStore } from '../src/services/settings/settings-store.js';
 import * as rulesRepo from '../src/storage/chatbot-repo.js';
-import { migrate, openDb } from '../src/storage/db.js';
+import { migrate } from '../src/storage/db.js';
+import { track } from './support/cleanup.js';
+import { openTestDatabase } from './support/database.js';
 import { closesServers, linkedSandbox, testServer } from './support/app.js';
 
 const api = suite('chatbot bounds: the API');
@@ -45,6 +47,7 @@ api('a repetition count above 16 is refused for what it is, not blamed on backre
 api.run();
 
 const engine = suite('chatbot bounds: matching');
+closesServers(engine);
 
 interface Rig {
   chatbot: Chatbot;
@@ -57,7 +60,9 @@ interface Rig {
 
 /** A Chatbot on a real database, with the message service and settings stood in for, and a clock that jumps `stepMs` per reading. */
 async function rig(rules: { match_type: 'exact' | 'contains' | 'regex'; trigger_text: string; response: string }[], stepMs: number): Promise<Rig> {
-  const { db } = openDb(':memory:');
+  const opened = await openTestDatabase();
+  track(() => opened.close());
+  const { db } = opened;
   await migrate(db);
   await db.insertInto('instances').values({ id: 'a', description: '', engine: 'sandbox', should_run: 0, created_at: 1, updated_at: 1 }).execute();
   for (const r of rules) await rulesRepo.insertRule(db, 'a', { ...r, delay: 0, enabled: 1, priority: 0 });

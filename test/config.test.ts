@@ -28,6 +28,20 @@ test('ALLOW_PRIVATE_URLS is none by default and takes a comma list of webhook an
   assert.equal(loadConfig({ ALLOW_PRIVATE_URLS: 'none' }).allowPrivateUrls, []);
 });
 
+test('DATABASE_URL is unset by default (SQLite in DATA_DIR), takes a postgres:// URL, and refuses anything else without repeating it', () => {
+  assert.is(loadConfig({}).databaseUrl, null);
+  assert.is(loadConfig({ DATABASE_URL: ' ' }).databaseUrl, null);
+  assert.is(loadConfig({ DATABASE_URL: 'postgres://hatline:pw@db:5432/hatline' }).databaseUrl, 'postgres://hatline:pw@db:5432/hatline');
+  assert.is(loadConfig({ DATABASE_URL: 'postgresql://db/hatline?sslmode=require' }).databaseUrl, 'postgresql://db/hatline?sslmode=require');
+  for (const bad of ['mysql://root:s3cret@db/hatline', 'sqlite:///data/hatline.db', 'not a url']) {
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: bad }),
+      (err: unknown) => err instanceof ConfigError && err.variable === 'DATABASE_URL' && !err.message.includes('s3cret') && err.message.includes('postgres://'),
+      bad,
+    );
+  }
+});
+
 test('PUBLIC_URL defaults to the port and loses a trailing slash', () => {
   assert.is(loadConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
   assert.is(loadConfig({ PUBLIC_URL: 'https://wa.example.com/' }).publicUrl, 'https://wa.example.com');

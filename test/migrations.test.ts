@@ -16,7 +16,8 @@ import {
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { migrations } from '../migrations/index.js';
-import { migrate, openDb } from '../src/storage/db.js';
+import { migrate } from '../src/storage/db.js';
+import { openTestDatabase } from './support/database.js';
 
 /** A dialect that compiles every statement and records it instead of running it. */
 function recordingDialect(kind: 'postgres' | 'sqlite', sql: string[]): Dialect {
@@ -93,7 +94,7 @@ compile.run();
 const upgrade = suite('migration 006 on a database with history');
 
 upgrade('keeps every message in its order and builds chats and contacts from the history', async () => {
-  const opened = openDb(':memory:');
+  const opened = await openTestDatabase();
   const db = opened.db as unknown as Kysely<any>;
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const to005 = await migrator.migrateTo('005_message_counts');
@@ -148,7 +149,7 @@ upgrade.run();
 const unordered = suite('a migration that arrives after later ones ran');
 
 unordered('a database that ran every migration but 008 takes 008 at the next start', async () => {
-  const opened = openDb(':memory:');
+  const opened = await openTestDatabase();
   const db = opened.db as unknown as Kysely<any>;
   const { '008_capabilities': _later, ...withoutIt } = migrations;
   const first = await new Migrator({ db, provider: { getMigrations: async () => withoutIt } }).migrateToLatest();

@@ -4,26 +4,15 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { migrations } from '../../migrations/index.js';
-import type { Db, DbOrTrx } from './db-types.js';
+import type { Db, DbOrTrx, OpenedDb } from './db-types.js';
+import { openPostgres } from './postgres.js';
 import type { Database } from './schema.js';
-import { WriteBatcher, type WriteQueue } from './write-batch.js';
+import { WriteBatcher } from './write-batch.js';
 
-export type { Db, DbOrTrx } from './db-types.js';
-
-export type DialectName = 'sqlite' | 'postgres';
+export type { Db, DbOrTrx, DialectName, OpenedDb } from './db-types.js';
 
 /** The SQLite database's file name in DATA_DIR. */
 export const DATABASE_FILE = 'hatline.db';
-
-export interface OpenedDb {
-  db: Db;
-  dialect: DialectName;
-  /** Where message writes go (group commit on SQLite). */
-  writes: WriteQueue;
-  /** SQLite's own handle, for benchmarks that seed millions of rows; null on PostgreSQL. */
-  sqlite: SQLite.Database | null;
-  close(): Promise<void>;
-}
 
 /** How many distinct statements are kept prepared (a query with `in (?, ?, ...)` is one per list length). */
 const PREPARED_MAX = 2000;
@@ -119,6 +108,14 @@ export function openDb(file: string, log: (message: string) => void = () => unde
   };
 }
 
+/**
+ * The server's database: PostgreSQL when a DATABASE_URL is given, otherwise SQLite in `file`
+ * (`:memory:` for tests).
+ */
+export function openDatabase(opts: { url: string | null; file: string; log?: (message: string) => void }): OpenedDb {
+  return opts.url ? openPostgres(opts.url, opts.log) : openDb(opts.file, opts.log);
+}
+
 /** Brings the schema up to date; throws (stopping start-up) when a migration fails. */
 export async function migrate(db: Db): Promise<void> {
   const migrator = new Migrator({
@@ -133,7 +130,8 @@ export async function migrate(db: Db): Promise<void> {
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const detail = error instanceof Error ? error.message : String(error ?? '');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${detail}`);
+    // No migration named: the database could not be reached or read at all (a wrong DATABASE_URL, a server down).
+    throw new Error(failed ? `database migration ${failed.migrationName} failed: ${detail}` : `cannot open the database: ${detail}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { compiledOnce } from './compiled-query.js';
 import type { DbOrTrx } from './db.js';
+import { inEventOrder } from './event-order.js';
 import type { EventLogRow } from './schema.js';
 
 type NewEvent = { instance_id: string; event: string; data: string; created_at: number };
@@ -9,6 +10,7 @@ const appendQuery = compiledOnce<NewEvent>((db, $) =>
 );
 
 export async function appendEvent(db: DbOrTrx, row: NewEvent): Promise<void> {
+  await inEventOrder(db);
   await appendQuery.run(db, row);
 }
 

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
 import { buildHatline, type BuildOptions, type Hatline } from '../../src/server.js';
 import { track } from './cleanup.js';
+import { dropTestDatabase, testDatabaseFor } from './database.js';
 
 export const TOKEN = 'test-token-0123456789';
 
@@ -43,8 +44,12 @@ export { closesServers } from './cleanup.js';
  */
 export async function testServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'hatline-test-'));
+  const dataDir = path.join(dir, 'data');
+  // On a PostgreSQL run (TEST_DATABASE_URL), a schema of this DATA_DIR's own.
+  const databaseUrl = await testDatabaseFor(dataDir);
   const config = loadConfig({
-    DATA_DIR: path.join(dir, 'data'),
+    DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     MEDIA_DIR: path.join(dir, 'media'),
     API_TOKEN: TOKEN,
     DEFAULT_ENGINE: 'sandbox',
@@ -99,7 +104,10 @@ export async function testServer(opts: TestServerOptions = {}): Promise<TestServ
       closed = true;
       untrack();
       await hatline.close();
-      if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+      if (!opts.dir) {
+        rmSync(dir, { recursive: true, force: true });
+        await dropTestDatabase(dataDir);
+      }
     },
   };
   untrack = track(() => server.close());

@@ -3,6 +3,7 @@ import { projectRoot } from '../../src/paths.js';
 import { closedPort } from './http-fixture.js';
 import { TOKEN } from './app.js';
 import { track } from './cleanup.js';
+import { testDatabaseFor } from './database.js';
 
 /** How long a child server may take to answer /health. */
 const START_MS = 60_000;
@@ -18,9 +19,22 @@ export interface ChildServer {
 /** Starts the real server (src/main.ts) as a child process on a free port; resolves once /health answers. */
 export async function startChildServer(env: Record<string, string>, port?: number): Promise<ChildServer> {
   const p = port ?? (await closedPort());
+  // On a PostgreSQL run, the schema of its DATA_DIR (the one an in-process server on that folder uses too).
+  const databaseUrl = env.DATA_DIR && !env.DATABASE_URL ? await testDatabaseFor(env.DATA_DIR) : null;
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: projectRoot,
-    env: { ...process.env, PORT: String(p), HOST: '127.0.0.1', API_TOKEN: TOKEN, RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', DEFAULT_ENGINE: 'sandbox', ALLOW_PRIVATE_URLS: 'webhook,media', ...env },
+    env: {
+      ...process.env,
+      PORT: String(p),
+      HOST: '127.0.0.1',
+      API_TOKEN: TOKEN,
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+      DEFAULT_ENGINE: 'sandbox',
+      ALLOW_PRIVATE_URLS: 'webhook,media',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
