@@ -67,7 +67,7 @@ import { TemplateService } from './services/templates/template-service.js';
 import { DATABASE_FILE, migrate, openDatabase, type OpenedDb } from './storage/db.js';
 import { teeEvents, type BuildOptions, type Hatline } from './hatline.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
-import { watchSessions } from './server/reliability.js';
+import { patchHealth, watchSessions } from './server/reliability.js';
 
 export type { BuildOptions, Hatline } from './hatline.js';
 
@@ -284,13 +284,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     config,
     logger,
     ...(opts.now ? { now: opts.now } : {}),
-    health: {
-      wwebjs: {
-        library: `${wwebjsPatches.library} ${wwebjsPatches.version ?? 'not installed'}`,
-        patches: wwebjsPatches.complete ? 'complete' : `missing: ${[...wwebjsPatches.missing, ...(wwebjsPatches.version !== wwebjsPatches.expectedVersion ? [`written for ${wwebjsPatches.expectedVersion}`] : [])].join(', ')}`,
-        applied: wwebjsPatches.applied,
-      },
-    },
+    health: { wwebjs: patchHealth(wwebjsPatches) },
   });
   let stopping: Promise<void> | null = null;
   const stop = () =>

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { wwebjsPatchStatus } from '../engines/wwebjs/index.js';
 import type { Logger } from '../logger.js';
 import type { EventSink } from '../services/events.js';
 import type { InstanceRegistry } from '../services/instances/instance-registry.js';
@@ -46,4 +47,14 @@ export function watchSessions(opts: {
   registry.onOpened((id, { firstLink }) => backfill.opened(id, firstLink));
   backfill.onBaseline((id, newestAt) => liveness.baseline(id, newestAt));
   return { ackSweeper, backfill, liveness };
+}
+
+/** What /health says of the whatsapp-web.js library and Hatline's patches to it. */
+export function patchHealth(patches: ReturnType<typeof wwebjsPatchStatus>): { library: string; patches: string; applied: string[] } {
+  const missing = [...patches.missing, ...(patches.version !== patches.expectedVersion ? [`written for ${patches.expectedVersion}`] : [])];
+  return {
+    library: `${patches.library} ${patches.version ?? 'not installed'}`,
+    patches: patches.complete ? 'complete' : `missing: ${missing.join(', ')}`,
+    applied: patches.applied,
+  };
 }
