@@ -164,7 +164,7 @@ test('receipts reported in a burst are applied in their order, each with its eve
   const history = (await s.json('GET', '/api/instance/a/messages?limit=10')).body.items as { id: string; status: string }[];
   const status = (id: string) => history.find((m) => m.id === id)?.status;
   assert.equal([status(sent[0]!), status(sent[1]!), status('PHONE1')], ['read', 'delivered', 'read']);
-  const acks = (s.hatline.database.sqlite!.prepare(`select data from event_log where event = 'message_ack' order by seq`).all() as { data: string }[])
+  const acks = (await s.hatline.database.db.selectFrom('event_log').select('data').where('event', '=', 'message_ack').orderBy('seq').execute())
     .map((r) => JSON.parse(r.data) as { id: string; status: string })
     .filter((d) => d.status !== 'sent')
     .map((d) => `${d.id === sent[0] ? 'm1' : d.id === sent[1] ? 'm2' : d.id} ${d.status}`);

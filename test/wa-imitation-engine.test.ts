@@ -58,7 +58,7 @@ async function qrShown(s: TestServer, previous: string | null = null): Promise<s
   return eventually('a QR code from the API', async () => {
     const { body } = await s.json('GET', '/api/instance/w/qr');
     return typeof body.qrCode === 'string' && body.qrCode.startsWith('data:image/png;base64,') && body.qrCode !== previous ? (body.qrCode as string) : false;
-  }, 20_000);
+  }, 30_000); // a page refreshing an idle QR in a loaded machine's Chromium took over 20 s once
 }
 
 async function linked(shape: ImitationShape, library: LibraryKind = 'patched', extra: Parameters<typeof hatlineOn>[2] = {}): Promise<Rig> {
