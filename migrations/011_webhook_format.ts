@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { hasColumn } from './dialect.js';
 
 /**
  * The body a webhook receiver gets, chosen per instance: `native` (the seed's envelope, Standard
@@ -7,7 +8,10 @@ import type { Kysely } from 'kysely';
  * signed the way its body was built even when the setting changes while it waits.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('settings').addColumn('webhook_format', 'text', (c) => c.notNull().defaultTo('native')).execute();
+  // Shared with Evolution's format (012), which adds it itself on a database that ran it first.
+  if (!(await hasColumn(db, 'settings', 'webhook_format'))) {
+    await db.schema.alterTable('settings').addColumn('webhook_format', 'text', (c) => c.notNull().defaultTo('native')).execute();
+  }
   await db.schema.alterTable('webhook_events').addColumn('format', 'text', (c) => c.notNull().defaultTo('native')).execute();
 }
 

@@ -1,4 +1,4 @@
-import { PostgresAdapter, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 
 /**
  * The few places where a migration must say something differently on PostgreSQL than on SQLite.
@@ -22,3 +22,15 @@ export function autoId(db: Kysely<any>): ['integer' | 'bigint', ColumnBuild] {
  * the INTEGER affinity every integer column has, so this changes nothing for SQLite databases.
  */
 export const MS = 'bigint' as const;
+
+/**
+ * Whether a table has a column (for a column that more than one migration may add: the first to
+ * run adds it). Asks the catalog each database has: SQLite's table_info, PostgreSQL's
+ * information_schema.
+ */
+export async function hasColumn(db: Kysely<any>, table: string, column: string): Promise<boolean> {
+  const query = isPostgres(db)
+    ? sql`select 1 from information_schema.columns where table_schema = current_schema() and table_name = ${table} and column_name = ${column}`
+    : sql`select 1 from pragma_table_info(${table}) where name = ${column}`;
+  return (await query.execute(db)).rows.length > 0;
+}

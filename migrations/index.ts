@@ -10,6 +10,7 @@ import * as m008 from './008_capabilities.js';
 import * as m009 from './009_url_trust.js';
 import * as m010 from './010_event_log.js';
 import * as m011 from './011_webhook_format.js';
+import * as m012 from './012_evolution.js';
 import * as m013 from './013_wafixer.js';
 import * as m014 from './014_analytics.js';
 
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '009_url_trust': m009,
   '010_event_log': m010,
   '011_webhook_format': m011,
+  '012_evolution': m012,
   '013_wafixer': m013,
   '014_analytics': m014,
 };

@@ -44,8 +44,20 @@ export interface Config {
   readonly wwebjsWebVersion: string | null;
   /** METRICS_TOKEN: a token that may read /metrics (and nothing else); null: only the admin token may. */
   readonly metricsToken: string | null;
+  /** EVOLUTION_PREFIX: where Evolution API's own paths are served (`/evolution`; '' is the root). */
+  readonly evolutionPrefix: string;
   /** EMBED_ALLOWED_ORIGINS: the origins whose pages may show the embed page in a frame (`*`: any); empty: only Hatline's own. */
   readonly embedAllowedOrigins: readonly string[];
+  /** LIVENESS_INTERVAL_MS: how often open instances are checked for deafness; 0 turns it off. */
+  readonly livenessIntervalMs: number;
+  /** LIVENESS_GRACE_MS: how long the engine may hold a message Hatline was not told of before the instance counts as deaf. */
+  readonly livenessGraceMs: number;
+  /** BACKFILL_CHATS: chats read after each reconnect, the most recently active first; 0 turns backfill off. */
+  readonly backfillChats: number;
+  /** BACKFILL_MESSAGES_PER_CHAT: messages read per chat (the newest). */
+  readonly backfillMessagesPerChat: number;
+  /** SERVER_ACK_TIMEOUT_MS: a send WhatsApp's server has not confirmed after this long ends `failed`; 0: never. */
+  readonly serverAckTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -141,6 +153,28 @@ function urlTargets(env: Env, name: string): readonly UrlTarget[] {
   return Object.freeze([...found]);
 }
 
+/** First path segments the server answers itself: Evolution's paths may not live under them. */
+const TAKEN_SEGMENTS = ['api', 'gowa', 'media', 'whatsapp_api', 'yonetim', 'health', 'metrics', 'docs', 'openapi.json', 'js', 'embed', 'mcp'];
+
+/**
+ * EVOLUTION_PREFIX: a path like `/evolution` or `/wa/evolution` (no trailing slash); '' or '/'
+ * serves Evolution's paths at the root, as Evolution itself does. Unset: `/evolution`.
+ */
+function evolutionPrefix(env: Env): string {
+  const raw = env.EVOLUTION_PREFIX;
+  if (raw === undefined) return '/evolution';
+  const prefix = raw.trim().replace(/\/+$/, '');
+  if (prefix === '') return '';
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(prefix)) {
+    throw new ConfigError('EVOLUTION_PREFIX', `expected a path like /evolution (letters, digits, . _ ~ -), or '' for the root, got "${raw}"`);
+  }
+  const first = prefix.split('/')[1]!;
+  if (TAKEN_SEGMENTS.includes(first.toLowerCase())) {
+    throw new ConfigError('EVOLUTION_PREFIX', `"${prefix}" is under /${first}, which the server answers itself; choose another path`);
+  }
+  return prefix;
+}
+
 /** A comma list of web origins (`https://shop.example`, `http://localhost:8080`), or `*` alone. */
 function origins(env: Env, name: string): readonly string[] {
   const raw = value(env, name);
@@ -228,6 +262,14 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
   }
   const embedAllowedOrigins = origins(env, 'EMBED_ALLOWED_ORIGINS');
+  const livenessIntervalMs = integer(env, 'LIVENESS_INTERVAL_MS', 30_000, 0, 3_600_000);
+  const livenessGraceMs = integer(env, 'LIVENESS_GRACE_MS', 30_000, 1000, 3_600_000);
+  const backfillChats = integer(env, 'BACKFILL_CHATS', 50, 0, 1000);
+  const backfillMessagesPerChat = integer(env, 'BACKFILL_MESSAGES_PER_CHAT', 100, 1, 10_000);
+  const serverAckTimeoutMs = integer(env, 'SERVER_ACK_TIMEOUT_MS', 60_000, 0, 7 * 24 * 3_600_000);
+  if (serverAckTimeoutMs > 0 && serverAckTimeoutMs < 1000) {
+    throw new ConfigError('SERVER_ACK_TIMEOUT_MS', `expected 0 (no bound) or at least 1000 (message times are whole seconds), got ${serverAckTimeoutMs}`);
+  }
   const logLevel = oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info');
 
   return Object.freeze({
@@ -252,5 +294,11 @@ export function loadConfig(env: Env = process.env): Config {
     wwebjsWebVersion,
     metricsToken,
     embedAllowedOrigins,
+    evolutionPrefix: evolutionPrefix(env),
+    livenessIntervalMs,
+    livenessGraceMs,
+    backfillChats,
+    backfillMessagesPerChat,
+    serverAckTimeoutMs,
   });
 }

@@ -5,12 +5,14 @@ import type { PatchStatus } from './engines/wwebjs/patch-status.js';
 import type { Services } from './http/deps.js';
 import type { BulkRunner } from './jobs/bulk/bulk-runner.js';
 import type { Scheduler } from './jobs/scheduler/scheduler.js';
+import type { ServerAckSweeper } from './services/messages/ack-sweeper.js';
 import type { DispatcherOptions, WebhookDispatcher } from './jobs/webhooks/dispatcher.js';
 import type { Logger } from './logger.js';
 import type { UrlGuardOptions } from './net/url-guard.js';
 import type { UsageMeter } from './services/access/usage-meter.js';
 import type { EventSink } from './services/events.js';
 import type { InstanceRegistry } from './services/instances/instance-registry.js';
+import type { Liveness } from './services/instances/liveness.js';
 import type { SandboxNetwork } from './engines/sandbox/network.js';
 import type { OpenedDb } from './storage/db.js';
 
@@ -25,6 +27,10 @@ export interface Hatline {
   dispatcher: WebhookDispatcher;
   bulk: BulkRunner;
   scheduler: Scheduler;
+  /** Probes open instances for deafness (tests call tick()). */
+  liveness: Liveness;
+  /** Fails sends whose server ack does not come within SERVER_ACK_TIMEOUT_MS (tests call sweep()). */
+  ackSweeper: ServerAckSweeper;
   /** The admin token when this start generated it (to print once). */
   generatedToken: string | null;
   /** Whether whatsapp-web.js carries Hatline's patch set (scripts/patch-wwebjs.mjs). */

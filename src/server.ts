@@ -12,6 +12,8 @@ import { Chatbot } from './jobs/chatbot/chatbot.js';
 import { Scheduler } from './jobs/scheduler/scheduler.js';
 import { WebhookDispatcher, type DispatcherOptions } from './jobs/webhooks/dispatcher.js';
 import { WebhookOutbox } from './jobs/webhooks/outbox.js';
+import { EvolutionFormat } from './jobs/webhooks/formats/evolution.js';
+import { recordEvolutionQrCodes } from './jobs/webhooks/formats/evolution-qr.js';
 import { EventLog } from './services/event-log.js';
 import type { Logger } from './logger.js';
 import { UrlGuard, type UrlGuardOptions } from './net/url-guard.js';
@@ -31,6 +33,7 @@ import { ChatService } from './services/chats/chat-service.js';
 import { recordPresenceEvents } from './services/chats/presence-events.js';
 import { ContactService } from './services/chats/contact-service.js';
 import { storeEngineReports } from './services/chats/engine-reports.js';
+import { EvolutionService } from './services/evolution/evolution-service.js';
 import { FileService } from './services/files/file-service.js';
 import type { EventSink } from './services/events.js';
 import { GroupAdminService } from './services/groups/group-admin.js';
@@ -64,6 +67,7 @@ import { TemplateService } from './services/templates/template-service.js';
 import { DATABASE_FILE, migrate, openDatabase, type OpenedDb } from './storage/db.js';
 import { teeEvents, type BuildOptions, type Hatline } from './hatline.js';
 import { failInterruptedSends } from './storage/messages-repo.js';
+import { watchSessions } from './server/reliability.js';
 
 export type { BuildOptions, Hatline } from './hatline.js';
 
@@ -90,8 +94,11 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
 
   // Events and webhooks; usage counts the messages of the events too.
   const settingsStore = new SettingsStore(db);
-  // The registry is built below; the outbox asks it for an account's JID only once events flow.
-  const outbox = new WebhookOutbox(settingsStore, now, (id) => (registry.has(id) ? (registry.get(id).account?.id ?? null) : null));
+  // The registry is built below; the formats ask it for an account's JID only once events flow.
+  const accountOf = (id: string) => (registry.has(id) ? (registry.get(id).account?.id ?? null) : null);
+  // Evolution API's webhook format, for instances that choose it (its envelope names the account).
+  const evolutionFormat = new EvolutionFormat({ publicUrl: config.publicUrl, mediaDir: config.mediaDir, senderOf: accountOf, now });
+  const outbox = new WebhookOutbox(settingsStore, now, accountOf, evolutionFormat);
   const usage = new UsageMeter({ db, now, logger: logger.child({ component: 'usage' }) });
   const eventLog = new EventLog({ db, now, retentionMs: config.eventRetentionHours * 3_600_000 });
   // The registry is built below (it records status events through these sinks); metrics read it only once running.
@@ -124,6 +131,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     },
     status,
     logger,
+    now,
   });
   const tracker = new SendTracker(now);
   const inbound = new InboundMessages({ db, writes, registry, events, tracker, mediaDir: config.mediaDir, publicUrl: config.publicUrl, logger });
@@ -150,6 +158,9 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   storeMessageEvents({ writes, registry, inbound, events });
   storeGroupEvents(registry, inbound, writes, events);
   recordPresenceEvents(registry, writes, events);
+  const qrImages = new QrImages();
+  recordEvolutionQrCodes({ registry, db, settings: settingsStore, outbox, format: evolutionFormat, qr: qrImages, logger: logger.child({ component: 'webhooks' }) });
+  const { ackSweeper, backfill, liveness } = watchSessions({ db, writes, registry, inbound, events, metrics, config, logger, now });
 
   // Jobs first: their messages never handed to WhatsApp go instead of ending as failed rows.
   const reconciled = await reconcileJobsWithHistory(db);
@@ -167,11 +178,11 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     publicUrl: config.publicUrl,
     waiter: new SendWaiter({ db, next: (ms) => eventLog.next(ms) }),
   });
-  const instances = new InstanceService({ db, registry, status, qr: new QrImages(), defaultEngine: config.defaultEngine, mediaDir: config.mediaDir, logger, now, audit });
+  const instances = new InstanceService({ db, registry, status, qr: qrImages, defaultEngine: config.defaultEngine, mediaDir: config.mediaDir, logger, now, audit });
   const keys = new KeyService({ db, instanceExists: (id) => registry.has(id), audit, usage, now });
   const embedTokens = new EmbedTokenService({ db, instances: registry, audit, publicUrl: config.publicUrl, now });
   const media = new MediaService({ registry, publicUrl: config.publicUrl, mediaDir: config.mediaDir, urls });
-  handleCalls({
+  const calls = handleCalls({
     registry,
     inbound,
     writes,
@@ -203,12 +214,15 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       inbound.forget(instanceId);
       outgoing.drop(instanceId);
       tracker.forgetInstance(instanceId);
+      ackSweeper.forget(instanceId);
       settingsStore.forget(instanceId);
       chatbot.forget(instanceId);
       keys.forgetInstance(instanceId);
       embedTokens.forgetInstance(instanceId);
       usage.forgetInstance(instanceId);
       metrics.forgetInstance(instanceId);
+      backfill.forget(instanceId);
+      liveness.forget(instanceId);
     },
   });
   const templates = new TemplateService({ db, registry, now });
@@ -222,6 +236,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     groups: new GroupService({ db, registry, inbound }),
     groupAdmin: new GroupAdminService({ db, registry }),
     account: new AccountService({ db, registry }),
+    calls,
     media,
     sends: new QuickSends(messages, media),
     settings,
@@ -247,7 +262,9 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     files: new FileService({ db, registry, mediaDir: config.mediaDir, publicUrl: config.publicUrl }),
     instanceGroups: new InstanceGroupService({ db, registry, now }),
     instanceData: new InstanceData({ db, registry, messages, settings, chatbot, mediaDir: config.mediaDir, audit }),
+    evolution: new EvolutionService({ instances, keys, settings, store: settingsStore, logger: logger.child({ component: 'evolution' }) }),
   };
+  instances.onDelete(services.evolution);
 
   await instances.restore();
   await keys.load();
@@ -257,6 +274,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   eventLog.start();
   await bulk.recover();
   await scheduler.start();
+  liveness.start();
+  ackSweeper.start();
   const wwebjsPatches = wwebjsPatchStatus();
   const app = createApp({
     services,
@@ -279,7 +298,9 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       eventLog.stop(); // event streams end, so the HTTP server can drain
       chatbot.stop();
       await scheduler.stop();
+      await ackSweeper.stop();
       await bulk.stop();
+      await liveness.stop();
       await registry.stopAll();
       await inbound.settled();
     })());
@@ -292,6 +313,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     dispatcher,
     bulk,
     scheduler,
+    liveness,
+    ackSweeper,
     generatedToken: token.generated,
     wwebjsPatches,
     usage,

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CONWP_ACCESS } from '../src/dialects/conwp/index.js';
+import { EVOLUTION_ACCESS, WAFIXER_BASE } from '../src/dialects/evolution/index.js';
 import { GOWA_ACCESS, GOWA_BASE } from '../src/dialects/gowa/index.js';
 import { WONOTIFY_ACCESS, WONOTIFY_BASES } from '../src/dialects/wonotify/index.js';
 import { ACCESS_TABLE } from '../src/http/access-table.js';
@@ -17,7 +18,9 @@ table('every /api route has its line in the table, and every line is a route', a
   // wonotify's operations live under /api/ too; their lines are in the dialect's own table (below).
   const wonotify = new Set(WONOTIFY_BASES.flatMap((base) => Object.keys(WONOTIFY_ACCESS).map((op) => `${base}/${op}`)));
   const routes = new Set(
-    s.hatline.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/') && !wonotify.has(r.path)).map((r) => `${r.method} ${r.path}`),
+    s.hatline.app.routes
+      .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/') && !wonotify.has(r.path) && !r.path.startsWith(`${WAFIXER_BASE}/`))
+      .map((r) => `${r.method} ${r.path}`),
   );
   assert.ok(routes.size > 70, `${routes.size} routes`);
   const missing = [...routes].filter((r) => !(r in ACCESS_TABLE));
@@ -35,6 +38,17 @@ table("every dialect operation has its line in the dialect's table, and is serve
   const gowa = s.hatline.app.routes.filter((r) => r.path.startsWith(`${GOWA_BASE}/`) && r.method !== 'ALL' && !r.path.includes('/statics/')).map((r) => `${r.method} ${r.path.slice(GOWA_BASE.length)}`);
   assert.equal([...new Set(gowa)].sort(), Object.keys(GOWA_ACCESS).sort(), 'every GoWA route has its line, and every line a route');
   assert.equal(Object.keys(CONWP_ACCESS).sort(), ['devices', 'send-bulk-message', 'send-message', 'status']);
+  // Evolution's operations, under seed 000's base and under EVOLUTION_PREFIX alike.
+  for (const base of [WAFIXER_BASE, s.config.evolutionPrefix]) {
+    const evolution = s.hatline.app.routes
+      .filter((r) => r.path.startsWith(`${base}/`) && r.path !== `${base}/` && r.method !== 'ALL')
+      .map((r) => `${r.method} ${r.path.slice(base.length + 1).replace(/\/:instanceName$/, '')}`);
+    assert.equal([...new Set(evolution)].sort(), Object.keys(EVOLUTION_ACCESS).sort(), `every Evolution route under ${base} has its line, and every line a route`);
+  }
+  assert.equal(EVOLUTION_ACCESS['POST instance/create'], { need: 'permission', permission: 'manage', globalScope: true }, 'creating an instance needs a global key, as Evolution\'s global key');
+  assert.equal(EVOLUTION_ACCESS['POST message/sendText'], { need: 'permission', permission: 'send' });
+  assert.equal(EVOLUTION_ACCESS['GET instance/fetchInstances'], { need: 'permission', permission: 'read' });
+  assert.equal(EVOLUTION_ACCESS['GET webhook/find'], { need: 'permission', permission: 'manage' }, 'the webhook holds its headers: manage, like the native settings');
   // Sends need send, reads read, and what creates or replaces an instance a global key.
   assert.equal(WONOTIFY_ACCESS.send, { need: 'permission', permission: 'send' });
   assert.equal(WONOTIFY_ACCESS.create_instance, { need: 'permission', permission: 'manage', globalScope: true });

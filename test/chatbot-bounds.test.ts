@@ -66,11 +66,11 @@ async function rig(rules: { match_type: 'exact' | 'contains' | 'regex'; trigger_
   await migrate(db);
   await db.insertInto('instances').values({ id: 'a', description: '', engine: 'sandbox', should_run: 0, created_at: 1, updated_at: 1 }).execute();
   for (const r of rules) await rulesRepo.insertRule(db, 'a', { ...r, delay: 0, enabled: 1, priority: 0 });
-  let onStored: ((instanceId: string, m: EngineMessage) => void) | null = null;
+  let onStored: ((instanceId: string, m: EngineMessage, origin: { backfilled: boolean }) => void) | null = null;
   const sent: string[] = [];
   const warnings: string[] = [];
   const messages = {
-    onStored: (cb: (instanceId: string, m: EngineMessage) => void) => {
+    onStored: (cb: (instanceId: string, m: EngineMessage, origin: { backfilled: boolean }) => void) => {
       onStored = cb;
     },
     send: async (_i: string, _to: string, content: { body: string }) => {
@@ -88,7 +88,7 @@ async function rig(rules: { match_type: 'exact' | 'contains' | 'regex'; trigger_
   const deliver = async (body: string, chat = '905551110000@s.whatsapp.net', replyExpected = true) => {
     const m: EngineMessage = { id: `M${++n}`, chatId: chat, from: chat, to: 'me@s.whatsapp.net', fromMe: false, kind: 'chat', body, timestamp: 1 };
     const before = sent.length;
-    onStored!('a', m);
+    onStored!('a', m, { backfilled: false });
     // A reply comes within moments (waited for up to 3 s on a loaded machine).
     const until = Date.now() + (replyExpected ? 3000 : 300);
     while ((sent.length === before || !replyExpected) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createKey } from './support/access.js';
 import { closesServers, linkedSandbox, testServer, TOKEN } from './support/app.js';
-import { gowa } from './support/gowa-client.js';
+import { gowa, success } from './support/gowa-client.js';
 import { gowaRequestProblems } from './support/gowa-contract.js';
 
 // GoWA (seed 002) under /gowa: logging in, devices, device selection, auth and the envelope.
@@ -86,6 +87,27 @@ t('device selection: X-Device-Id by id or JID, ?device_id=, the only device by d
     { name: 'Toko', device: 'g1', jid: account.id },
     { name: 'g2', device: 'g2', jid: '' },
   ]);
+});
+
+t("/app/info answers the server's version and limits without a device, where /app/status needs one", async () => {
+  const s = await testServer();
+  const g = gowa(s);
+  const expected = {
+    version: `v${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version}`,
+    os: 'Hatline',
+    base_path: '/gowa',
+    max_file_size: 64 * 1024 * 1024,
+    max_video_size: 64 * 1024 * 1024,
+    max_image_size: 64 * 1024 * 1024,
+    chatwoot_enabled: false,
+  };
+  // No device yet (GoWA serves /app/info to UIs before any exists), then two with none named.
+  assert.is((await g('GET', '/app/status')).body.code, 'DEVICE_ID_REQUIRED');
+  assert.equal(success(await g('GET', '/app/info'), 'Fetch app info success'), expected);
+  await s.json('POST', '/api/instance', { id: 'g1', engine: 'sandbox' });
+  await s.json('POST', '/api/instance', { id: 'g2', engine: 'sandbox' });
+  assert.is((await g('GET', '/app/status')).body.code, 'DEVICE_ID_REQUIRED');
+  assert.equal(success(await g('GET', '/app/info'), 'Fetch app info success'), expected);
 });
 
 t('logout and reconnect answer the device id; logout unlinks', async () => {

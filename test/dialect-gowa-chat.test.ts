@@ -93,6 +93,19 @@ t('/newsletter/unfollow (the seed example shape) stops following a channel', asy
   failure(await g('POST', '/newsletter/unfollow', { newsletter_id: 'NEWSLETTER_ID' }), 400, 'VALIDATION_ERROR', /^newsletter_id: must be a channel id/);
 });
 
+t('what Hatline does not serve (a chat\'s disappearing timer, a channel\'s posts) answers a GoWA-shaped 404, beside the served neighbours', async () => {
+  const { s, g } = await devices();
+  await s.json('POST', '/api/instance/a/channels/follow', { channel: '120363400000000002@newsletter' });
+  const timer = await g('POST', `/chat/${jid(B)}/disappearing`, { timer_seconds: 86400 });
+  const posts = await g('GET', '/newsletter/messages?newsletter_id=120363400000000002@newsletter&count=10');
+  for (const answer of [timer, posts]) {
+    failure(answer, 404, 'NOT_FOUND', /^Cannot (POST|GET) \/gowa\//);
+    assert.equal(Object.keys(answer.body).sort(), ['code', 'message']);
+  }
+  success(await g('POST', `/chat/${jid(B)}/archive`, { archived: true }), 'Chat archived successfully');
+  success(await g('GET', '/user/my/newsletters'), 'Success get list newsletter');
+});
+
 t('bad input: limits out of range, filters Hatline cannot apply, a bad chat jid are VALIDATION_ERRORs', async () => {
   const { g } = await devices();
   failure(await g('GET', '/chats?limit=101'), 400, 'VALIDATION_ERROR', /^limit: must be no greater than 100/);

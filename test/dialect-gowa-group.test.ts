@@ -92,6 +92,42 @@ t('invite link (and reset), join-with-link, leave; an announce group asks its ad
   assert.equal(success(await a('GET', `/group/participant-requests?group_id=${group_id}`)), []);
 });
 
+t('participants/export answers the members as a CSV file with their roles; an empty group_id is INVALID_GROUP_ID in the envelope', async () => {
+  const { s, a, c } = await devices();
+  const { group_id } = success(await a('POST', '/group', { title: 'Liste', participants: [B, C] }));
+  success(await a('POST', '/group/participants/promote', { group_id, participants: [C] }));
+  const csv = await a('GET', `/group/participants/export?group_id=${group_id}`);
+  assert.is(csv.status, 200);
+  assert.is(csv.res.headers.get('content-type'), 'text/csv; charset=utf-8');
+  assert.is(csv.res.headers.get('content-disposition'), `attachment; filename="group-${group_id.replace('@', '_')}-participants.csv"`);
+  assert.is(
+    csv.body,
+    ['participant_jid,phone_number,lid,display_name,role', `${jid(A)},${A},,,super_admin`, `${jid(B)},${B},,,member`, `${jid(C)},${C},,,admin`, ''].join('\n'),
+  );
+  // The same members as GET /group/participants (both ask WhatsApp); a member gone is gone from the file.
+  success(await a('POST', '/group/participants/remove', { group_id, participants: [B] }));
+  await eventually('B is out', async () => !(await listed(s, 'b')).includes(group_id));
+  assert.not.match((await a('GET', `/group/participants/export?group_id=${group_id}`)).body, B);
+
+  failure(await a('GET', '/group/participants/export?group_id='), 400, 'INVALID_GROUP_ID', /^Group ID cannot be empty$/);
+  const { group_id: other } = success(await c('POST', '/group', { title: 'Başka', participants: [B] }));
+  failure(await a('GET', `/group/participants/export?group_id=${other}`), 404, 'NOT_FOUND');
+});
+
+t('info-from-link answers NOT_FOUND for every link, as GoWA answers an unknown one (Hatline cannot preview a group without joining it); joining the same link works', async () => {
+  const { s, a, c } = await devices();
+  const { group_id } = success(await a('POST', '/group', { title: 'Önizleme', participants: [B] }));
+  const { invite_link } = success(await a('GET', `/group/invite-link?group_id=${group_id}`));
+  failure(await c('GET', `/group/info-from-link?link=${encodeURIComponent(invite_link)}`), 404, 'NOT_FOUND', /only by joining it \(POST \/group\/join-with-link\)/);
+  failure(await a('GET', `/group/info-from-link?link=${encodeURIComponent(invite_link)}`), 404, 'NOT_FOUND');
+  failure(await c('GET', '/group/info-from-link?link=https://example.com/x'), 400, 'VALIDATION_ERROR', /^link: /);
+  failure(await c('GET', '/group/info-from-link', undefined, { unchecked: true }), 400, 'VALIDATION_ERROR', /^link: cannot be blank/);
+  assert.not.ok((await listed(s, 'c')).includes(group_id), 'looking did not join');
+  assert.equal(success(await c('POST', '/group/join-with-link', { link: invite_link })), { group_id });
+  await s.json('POST', '/api/instance/c/logout');
+  failure(await c('GET', `/group/info-from-link?link=${encodeURIComponent(invite_link)}`), 409, 'AUTHENTICATION_ERROR');
+});
+
 t('photo (a form file), name, locked, announce, topic: the members see the group change', async () => {
   const { s, a, b } = await devices();
   const { group_id } = success(await a('POST', '/group', { title: 'Ayarlar', participants: [B] }));

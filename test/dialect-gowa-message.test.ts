@@ -1,8 +1,10 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { closesServers, eventually, linkedSandbox, testServer } from './support/app.js';
 import { sendAndDeliver, storedMessage } from './support/caps.js';
-import { failure, gowa, success } from './support/gowa-client.js';
+import { failure, gowa, PNG_BYTES, success } from './support/gowa-client.js';
 
 // GoWA's /message/{message_id}/* (seed 002) between three linked sandbox instances: what one does
 // to a message is seen on the other side. `phone` is the chat the message is in.
@@ -73,6 +75,41 @@ t('forward sends a copy to another chat, marked forwarded, with its new id', asy
   assert.is.not(forwarded.message_id, id);
   const atC = await storedMessage(s, 'c', forwarded.message_id);
   assert.equal([atC.body, atC.forwarded], ['ilet bunu', true]);
+});
+
+t('download answers where the media of a received or sent message is, and its URL serves the bytes', async () => {
+  const { s, g } = await devices();
+  const fromB = await gowa(s, undefined, 'b')('POST', '/send/image', { phone: A, caption: 'fotoğraf', image: new File([PNG_BYTES], 'kedi.png', { type: 'image/png' }) }, { as: 'multipart' });
+  const received = success(fromB).message_id as string;
+  await storedMessage(s, 'a', received);
+
+  const got = success(await g('GET', `/message/${received}/download?phone=${B}`), /^Media downloaded successfully to media\/a\//);
+  assert.equal(Object.keys(got), ['message_id', 'status', 'media_type', 'filename', 'file_path', 'file_url', 'file_size']);
+  assert.equal([got.message_id, got.media_type, got.filename, got.file_size], [received, 'image', 'kedi.png', PNG_BYTES.length]);
+  assert.is(got.status, `Media downloaded successfully to ${got.file_path}`);
+  assert.is(got.file_url, `http://hatline.test/${got.file_path}`);
+  const file = await s.hatline.app.request(new URL(got.file_url).pathname);
+  assert.is(file.status, 200);
+  assert.equal(Buffer.from(await file.arrayBuffer()), PNG_BYTES);
+
+  // What this account sent has its media too; a voice note is GoWA's audio.
+  const voice = success(await g('POST', '/send/audio', { phone: B, ptt: true, audio: new File([Buffer.from('OggS ses')], 'ses.ogg', { type: 'audio/ogg' }) }, { as: 'multipart' })).message_id;
+  const sent = success(await g('GET', `/message/${voice}/download?phone=${JID_B}`));
+  assert.equal([sent.media_type, sent.file_size], ['audio', 8]);
+});
+
+t('download errors: a text has no media, a message of another chat or none at all is NOT_FOUND, phone is required, a file gone from disk is NOT_FOUND', async () => {
+  const { s, g } = await devices();
+  const text = await sendAndDeliver(s, 'b', 'a', A, 'sadece yazı');
+  failure(await g('GET', `/message/${text}/download?phone=${B}`), 404, 'NOT_FOUND', new RegExp(`^message ${text} does not contain downloadable media$`));
+  const image = success(await gowa(s, undefined, 'b')('POST', '/send/image', { phone: A, image: new File([PNG_BYTES], 'x.png', { type: 'image/png' }) }, { as: 'multipart' })).message_id;
+  await storedMessage(s, 'a', image);
+  failure(await g('GET', `/message/${image}/download?phone=${C}`), 404, 'NOT_FOUND', /^message_id: no message .* in chat 905321000073@s\.whatsapp\.net/);
+  failure(await g('GET', `/message/NOPE/download?phone=${B}`), 404, 'NOT_FOUND', /NOPE/);
+  failure(await g('GET', `/message/${image}/download`, undefined, { unchecked: true }), 400, 'VALIDATION_ERROR', /^phone: cannot be blank/);
+  const found = success(await g('GET', `/message/${image}/download?phone=${B}`));
+  rmSync(path.join(s.config.mediaDir, found.file_path.replace(/^media\//, '')));
+  failure(await g('GET', `/message/${image}/download?phone=${B}`), 404, 'NOT_FOUND', /no longer on disk/);
 });
 
 t("errors: an unknown message is NOT_FOUND, someone else's message cannot be revoked or edited (CONFLICT), a missing phone is VALIDATION_ERROR", async () => {

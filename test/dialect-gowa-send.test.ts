@@ -46,6 +46,16 @@ t('/send/message: the seed example reaches the other side; a reply with mentions
   assert.is((await storedMessage(s, 'b', sentId(form, 'Message sent to'))).body, 'form ile');
 });
 
+t('is_forwarded and duration are accepted and not applied: no engine can mark a new message forwarded or time one message', async () => {
+  const { s, g } = await twoDevices();
+  const id = sentId(await g('POST', '/send/message', { phone: B, message: 'iletilmiş gibi', is_forwarded: true, duration: 604800 }), 'Message sent to');
+  const got = await storedMessage(s, 'b', id);
+  assert.equal([got.body, got.forwarded], ['iletilmiş gibi', undefined]);
+  // What can arrive marked forwarded: a forward of a stored message.
+  const forwarded = success(await g('POST', `/message/${id}/forward`, { phone: B })).message_id;
+  assert.is((await storedMessage(s, 'b', forwarded)).forwarded, true);
+});
+
 t('/send/image, /send/audio, /send/file, /send/video: files in multipart fields (the seed examples) and URLs arrive as what they are', async () => {
   const { s, g } = await twoDevices();
   const image = await g('POST', '/send/image', { phone: JID_B, caption: 'Resim altı yazısı', image: new File([PNG_BYTES], 'image.jpg', { type: 'image/png' }), view_once: true }, { as: 'multipart' });
@@ -73,6 +83,29 @@ t('/send/image, /send/audio, /send/file, /send/video: files in multipart fields 
   assert.is((await storedMessage(s, 'b', sentId(byUrl, 'Message sent to'))).media.mimetype, 'image/png');
   const docUrl = await g('POST', '/send/file', { phone: JID_B, file_url: `${files.url}/rapor.pdf` }, { as: 'multipart' });
   assert.is((await storedMessage(s, 'b', sentId(docUrl, 'Document sent to'))).media.filename, 'rapor.pdf');
+});
+
+t('/send/sticker: an image in the form field or behind sticker_url arrives as a sticker; other files, both or neither are a VALIDATION_ERROR', async () => {
+  const { s, g } = await twoDevices();
+  const fromFile = await g('POST', '/send/sticker', { phone: JID_B, sticker: new File([PNG_BYTES], 'sticker.png', { type: 'image/png' }) }, { as: 'multipart' });
+  const got = await storedMessage(s, 'b', sentId(fromFile, 'Sticker sent to'));
+  assert.equal([got.type, got.media.mimetype, got.from], ['sticker', 'image/png', `${A}@s.whatsapp.net`]);
+
+  const webp = Buffer.from('RIFF\x1a\x00\x00\x00WEBPVP8L', 'latin1');
+  const files = await fileServer({ '/smile.webp': ['image/webp', webp], '/rapor.pdf': ['application/pdf', Buffer.from('%PDF-1.4')] });
+  track(() => files.close());
+  const byUrl = await g('POST', '/send/sticker', { phone: B, sticker_url: `${files.url}/smile.webp`, is_forwarded: false, duration: 86400 }, { as: 'multipart' });
+  assert.equal((await storedMessage(s, 'b', sentId(byUrl, 'Sticker sent to'))).type, 'sticker');
+
+  const before = (await s.json('GET', '/api/instance/a/messages')).body.total;
+  failure(await g('POST', '/send/sticker', { phone: B }, { as: 'multipart' }), 400, 'VALIDATION_ERROR', /either sticker \(a file\) or sticker_url/);
+  const pdf = new File([Buffer.from('%PDF-1.4')], 'x.pdf', { type: 'application/pdf' });
+  failure(await g('POST', '/send/sticker', { phone: B, sticker: pdf }, { as: 'multipart' }), 400, 'VALIDATION_ERROR', /^sticker: application\/pdf is not allowed; use jpg\/jpeg\/png\/webp\/gif/);
+  const both = { phone: B, sticker: new File([PNG_BYTES], 's.png', { type: 'image/png' }), sticker_url: `${files.url}/smile.webp` };
+  failure(await g('POST', '/send/sticker', both, { as: 'multipart' }), 400, 'VALIDATION_ERROR', /not both/);
+  failure(await g('POST', '/send/sticker', { phone: B, sticker_url: `${files.url}/rapor.pdf` }, { as: 'multipart' }), 400, 'VALIDATION_ERROR', /^sticker_url: expected an image, got application\/pdf/);
+  failure(await g('POST', '/send/sticker', { sticker: pdf }, { as: 'multipart', unchecked: true }), 400, 'VALIDATION_ERROR', /^phone: cannot be blank/);
+  assert.is((await s.json('GET', '/api/instance/a/messages')).body.total, before, 'nothing more was sent');
 });
 
 t('/send/contact, /send/link, /send/location, /send/poll: the seed examples arrive as a contact card, a link, a place and a poll', async () => {

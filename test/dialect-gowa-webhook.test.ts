@@ -145,7 +145,7 @@ t('durable and ordered: a receiver that fails gets the same signed bodies again,
   assert.equal([native.json.data.id, native.json.instance_id], [third, 'a']);
   assert.ok(native.headers['webhook-signature']);
   assert.is(native.headers['x-hub-signature-256'], undefined);
-  const bad = await s.json('PATCH', '/api/instance/a/settings', { webhookFormat: 'evolution' });
+  const bad = await s.json('PATCH', '/api/instance/a/settings', { webhookFormat: 'wppconnect' });
   assert.is(bad.status, 400);
 });
 

@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startCheckpointer } from '../src/storage/checkpointer.js';
 import { migrate, openDb } from '../src/storage/db.js';
-import { purgeMessages } from '../src/storage/purge.js';
+import { purgeInstance, purgeMessages } from '../src/storage/purge.js';
 import type { NewMessageRow } from '../src/storage/schema.js';
 
 const message = (i: number): NewMessageRow => ({
@@ -89,3 +89,34 @@ test('the checkpointer reports a WAL copied back in full (catchUp), and false wh
 });
 
 test.run();
+
+test('deleting an instance takes every row of it in batches, the growing tables and a big bulk job included, and nothing of another instance', async () => {
+  const opened = openDb(':memory:');
+  try {
+    const { db } = opened;
+    await migrate(db);
+    for (const id of ['a', 'b']) {
+      await db.insertInto('instances').values({ id, description: '', engine: 'sandbox', should_run: 0, account_id: null, account_name: null, account_phone: null, created_at: 1, updated_at: 1 }).execute();
+      await db.insertInto('messages').values(Array.from({ length: 30 }, (_, k) => ({ ...message(k), instance_id: id }))).execute();
+      await db.insertInto('chats').values(Array.from({ length: 23 }, (_, k) => ({ instance_id: id, chat_id: `c${k}`, is_group: 0, name: null, archived: 0, unread_count: 0, last_message_at: null, last_seq: null, updated_at: 1 }))).execute();
+      await db.insertInto('contacts').values(Array.from({ length: 23 }, (_, k) => ({ instance_id: id, contact_id: `p${k}`, name: null, notify: null, updated_at: 1 }))).execute();
+      const job = await db
+        .insertInto('bulk_jobs')
+        .values({ instance_id: id, status: 'completed', message_type: 'text', body: 'x', media_url: null, filename: null, delay: 0, total: 25, created_at: 1, started_at: null, finished_at: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db.insertInto('bulk_recipients').values(Array.from({ length: 25 }, (_, k) => ({ job_id: job.id, position: k, recipient: `9055500${k}`, chat_id: `c${k}`, name: null, status: 'sent' as const, message_id: null, error: null, updated_at: 1 }))).execute();
+    }
+    const count = async (table: 'messages' | 'chats' | 'contacts' | 'bulk_jobs' | 'message_stats') =>
+      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('instance_id', '=', 'a').executeTakeFirstOrThrow()).n);
+    assert.ok((await count('message_stats')) > 0, 'the analytics counters hold rows of the instance too');
+    await purgeInstance(db, 'a', 7);
+    for (const table of ['messages', 'chats', 'contacts', 'bulk_jobs', 'message_stats'] as const) assert.is(await count(table), 0, `${table} of a`);
+    const recipients = await db.selectFrom('bulk_recipients').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    assert.is(Number(recipients.n), 25, "only b's recipients are left");
+    const left = await db.selectFrom('chats').select((eb) => eb.fn.countAll().as('n')).where('instance_id', '=', 'b').executeTakeFirstOrThrow();
+    assert.is(Number(left.n), 23, "b's chats are untouched");
+  } finally {
+    await opened.close();
+  }
+});

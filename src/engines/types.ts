@@ -76,6 +76,12 @@ export interface SentMessage {
   timestamp: number;
   /** The engine's own key of the message, kept with it (see MessageRef.nativeKey). */
   nativeKey?: string;
+  /**
+   * How far WhatsApp had it when the send answered: `sent` (its server has it; the default when
+   * left out) or `pending` (only the local client took it, as whatsapp-web.js's send answers with
+   * ack 0: the server's ack comes later as an `ack` event, or never).
+   */
+  status?: 'pending' | 'sent';
 }
 
 /**

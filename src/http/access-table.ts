@@ -169,9 +169,11 @@ export const ACCESS_TABLE: Readonly<Record<string, Requirement>> = Object.freeze
   'POST /api/sandbox/:instanceId/scan': manage,
   'POST /api/sandbox/:instanceId/incoming': manage,
   'POST /api/sandbox/:instanceId/ack': manage,
+  'POST /api/sandbox/:instanceId/server-acks': manage,
   'POST /api/sandbox/:instanceId/groups': manage,
   'POST /api/sandbox/:instanceId/drop': manage,
   'POST /api/sandbox/:instanceId/timelock': manage,
+  'POST /api/sandbox/:instanceId/deaf': manage,
   ...Object.fromEntries(
     ['edit', 'revoke', 'react', 'vote', 'presence', 'call', 'call/end', 'group-join', 'group-leave', 'business'].map((name) => [`POST /api/sandbox/:instanceId/${name}`, manage]),
   ),

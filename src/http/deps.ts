@@ -4,6 +4,7 @@ import type { AnalyticsService } from '../services/analytics/analytics-service.j
 import type { BackupService } from '../services/backup/backup-service.js';
 import type { ChatbotService } from '../services/chatbot/chatbot-service.js';
 import type { AccountService } from '../services/account/account-service.js';
+import type { CallControl } from '../services/calls/call-events.js';
 import type { ChatService } from '../services/chats/chat-service.js';
 import type { ContactService } from '../services/chats/contact-service.js';
 import type { FileService } from '../services/files/file-service.js';
@@ -24,6 +25,7 @@ import type { SandboxService } from '../services/sandbox-service.js';
 import type { SettingsService } from '../services/settings/settings-service.js';
 import type { TemplateService } from '../services/templates/template-service.js';
 import type { EventLog } from '../services/event-log.js';
+import type { EvolutionService } from '../services/evolution/evolution-service.js';
 import type { AuditTrail } from '../services/access/audit.js';
 import type { Authenticator } from '../services/access/authenticator.js';
 import type { EmbedTokenService } from '../services/access/embed-token-service.js';
@@ -44,6 +46,8 @@ export interface Services {
   groupAdmin: GroupAdminService;
   /** The account's profile, presence, channels and labels; contact info. */
   account: AccountService;
+  /** Declining ringing calls. */
+  calls: CallControl;
   media: MediaService;
   /** Text and media sends in the shape the dialects ask for them. */
   sends: QuickSends;
@@ -71,6 +75,8 @@ export interface Services {
   instanceGroups: InstanceGroupService;
   /** Deleting an instance's data but keeping the instance. */
   instanceData: InstanceData;
+  /** Instance tokens and their exposure, as Evolution API's clients expect them. */
+  evolution: EvolutionService;
 }
 
 export interface AppDeps {
@@ -79,7 +85,7 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Where requests of API keys are counted. */
   meter: UsageMeter;
-  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl' | 'metricsToken' | 'largeBodyBytes' | 'largeBodyConcurrency' | 'embedAllowedOrigins'>;
+  config: Pick<Config, 'rateLimitPerMinute' | 'authFailuresPerMinute' | 'mediaDir' | 'conwpHourlyLimit' | 'publicUrl' | 'metricsToken' | 'largeBodyBytes' | 'largeBodyConcurrency' | 'embedAllowedOrigins' | 'evolutionPrefix'>;
   logger: Logger;
   /** The clock of the rate limiters and the failed-auth throttle (tests move it). */
   now?: () => number;

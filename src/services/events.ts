@@ -28,6 +28,8 @@ export interface ConnectionStatusData {
   timelockUntil?: string;
   account?: { id: string; name: string; phone: string };
   error?: string;
+  /** `deaf`: the change is liveness reconnecting an instance that was open but delivered no events (README: connected but deaf). */
+  reason?: 'deaf';
 }
 
 /** A message's text was edited (by its author, or on the linked phone). */

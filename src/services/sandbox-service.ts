@@ -1,5 +1,6 @@
 import type { Account, AckStatus, ChatPresence, MessageKind, OwnPresence } from '../engines/engine.js';
 import { SandboxEngine } from '../engines/sandbox/sandbox-engine.js';
+import type { Deafness } from '../engines/sandbox/sandbox-self.js';
 import { AppError, badRequest, conflict, notFound } from '../errors.js';
 import { isGroupJid, phoneToJid } from '../ids.js';
 import type { UrlTrust } from '../net/url-guard.js';
@@ -66,6 +67,11 @@ export class SandboxService {
     engine.controls.ack(msgId, status, error);
   }
 
+  /** Holds WhatsApp's server acks of the instance's sends (they stay `pending`), or releases them. */
+  serverAcks(instanceId: string, hold: boolean): void {
+    this.engine(instanceId).controls.serverAcks(hold);
+  }
+
   /** Answers once every member's store knows the group. */
   async createGroup(instanceId: string, name: string, phones: string[]): Promise<string> {
     const group = this.engine(instanceId).controls.createGroup(name, phones);
@@ -80,6 +86,11 @@ export class SandboxService {
   /** WhatsApp's reach-out timelock (463) for `seconds`: sends to new contacts are refused (0 lifts it). */
   timelock(instanceId: string, seconds: number): void {
     this.engine(instanceId).controls.timelock(seconds);
+  }
+
+  /** A session that stays `open` but tells Hatline nothing (`silent`, or `bridge_down` when it knows), until it reconnects. */
+  deaf(instanceId: string, on: boolean, mode?: Deafness): void {
+    this.engine(instanceId).controls.deaf(on, mode);
   }
 
   // --- what people on the other side do -------------------------------------------------------

@@ -63,3 +63,9 @@ export async function pageUserContacts(
 export function findContact(db: DbOrTrx, instanceId: string, id: string): Promise<ContactRow | undefined> {
   return db.selectFrom('contacts').selectAll().where('instance_id', '=', instanceId).where('contact_id', '=', id).executeTakeFirst();
 }
+
+/** How many contacts the instance has stored. */
+export async function countContacts(db: DbOrTrx, instanceId: string): Promise<number> {
+  const row = await db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('n')).where('instance_id', '=', instanceId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,6 +1,13 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { DbOrTrx } from './db.js';
-import type { MessageRow, MessageStatus, MessageUpdate, NewMessageRow } from './schema.js';
+import type { Database, MessageRow, MessageStatus, MessageUpdate, NewMessageRow } from './schema.js';
+
+/**
+ * An outgoing message is stored before WhatsApp names it, under a temporary id starting with
+ * this; its confirmation replaces it with WhatsApp's id in the same transaction. A row still
+ * under a temporary id was never confirmed handed to WhatsApp.
+ */
+export const TEMP_ID_PREFIX = 'HL';
 
 export function findMessage(db: DbOrTrx, instanceId: string, id: string): Promise<MessageRow | undefined> {
   return db.selectFrom('messages').selectAll().where('instance_id', '=', instanceId).where('id', '=', id).executeTakeFirst();
@@ -46,7 +53,26 @@ export async function deleteMessageBatch(db: DbOrTrx, instanceId: string, limit:
 export interface MessageFilter {
   status?: MessageStatus;
   chatId?: string;
+  /** Only messages sent by the account (true) or by others (false). */
+  fromMe?: boolean;
+  /** Only messages of these kinds (`chat`, `image`, ...). */
+  types?: string[];
+  /** Unix seconds, both ends included. */
+  since?: number;
+  until?: number;
 }
+
+/** The conditions of a filter beyond status and chat (they are served by scanning within those). */
+function narrowed<O>(q: SelectQueryBuilder<Database, 'messages', O>, filter: MessageFilter): SelectQueryBuilder<Database, 'messages', O> {
+  let out = q;
+  if (filter.fromMe !== undefined) out = out.where('from_me', '=', filter.fromMe ? 1 : 0);
+  if (filter.types?.length) out = out.where('type', 'in', filter.types);
+  if (filter.since !== undefined) out = out.where('timestamp', '>=', filter.since);
+  if (filter.until !== undefined) out = out.where('timestamp', '<=', filter.until);
+  return out;
+}
+
+const isNarrowed = (f: MessageFilter) => f.fromMe !== undefined || !!f.types?.length || f.since !== undefined || f.until !== undefined;
 
 /**
  * A page of history, newest first, with the total that matches the filter. The page's seqs are
@@ -64,6 +90,7 @@ export async function listMessages(
   let seqs = db.selectFrom('messages').select('seq').where('instance_id', '=', instanceId);
   if (filter.status) seqs = seqs.where('status', '=', filter.status);
   if (filter.chatId) seqs = seqs.where('chat_id', '=', filter.chatId);
+  seqs = narrowed(seqs, filter);
   const page = seqs.orderBy('timestamp', 'desc').orderBy('seq', 'desc').limit(limit).offset(offset);
   const rows = await db
     .selectFrom('messages')
@@ -90,12 +117,13 @@ export function listMessagesBefore(db: DbOrTrx, instanceId: string, filter: Mess
   let q = db.selectFrom('messages').selectAll().where('instance_id', '=', instanceId);
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.chatId) q = q.where('chat_id', '=', filter.chatId);
+  q = narrowed(q, filter);
   if (key) q = q.where((eb) => eb(eb.refTuple('timestamp', 'seq'), '<', eb.tuple(key.timestamp, key.seq)));
   return q.orderBy('timestamp', 'desc').orderBy('seq', 'desc').limit(limit).execute();
 }
 
 async function countMessages(db: DbOrTrx, instanceId: string, filter: MessageFilter): Promise<number> {
-  if (!filter.chatId) {
+  if (!filter.chatId && !isNarrowed(filter)) {
     let q = db
       .selectFrom('message_counts')
       .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('n'), sql<number>`0`).as('n'))
@@ -106,9 +134,10 @@ async function countMessages(db: DbOrTrx, instanceId: string, filter: MessageFil
   let q = db
     .selectFrom('messages')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('instance_id', '=', instanceId)
-    .where('chat_id', '=', filter.chatId);
+    .where('instance_id', '=', instanceId);
+  if (filter.chatId) q = q.where('chat_id', '=', filter.chatId);
   if (filter.status) q = q.where('status', '=', filter.status);
+  q = narrowed(q, filter);
   return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
@@ -141,15 +170,57 @@ export async function markChatSeen(db: DbOrTrx, instanceId: string, chatId: stri
     .execute();
 }
 
-/** Outgoing messages left `pending` by a stopped server: their outcome is unknown. */
+/**
+ * Outgoing messages left `pending` under a temporary id by a stopped server: WhatsApp may or may
+ * not have been asked, their outcome is unknown. One `pending` under WhatsApp's own id was handed
+ * over and waits for the server's ack: the ack sweep (services/messages/ack-sweeper.ts) bounds it.
+ */
 export async function failInterruptedSends(db: DbOrTrx, reason: string): Promise<number> {
   const result = await db
     .updateTable('messages')
     .set({ status: 'failed', error: reason })
     .where('from_me', '=', 1)
     .where('status', '=', 'pending')
+    .where('id', 'like', `${TEMP_ID_PREFIX}%`)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/**
+ * Outgoing messages of an instance handed to WhatsApp (under its id) and still `pending` (no
+ * server ack), sent at `notAfter` (unix seconds) or before; oldest first, at most `limit`. Served
+ * by the index messages_by_status (instance_id, status, timestamp, seq).
+ */
+export function unconfirmedSends(db: DbOrTrx, instanceId: string, notAfter: number, limit: number): Promise<{ id: string; chat_id: string }[]> {
+  return db
+    .selectFrom('messages')
+    .select(['id', 'chat_id'])
+    .where('instance_id', '=', instanceId)
+    .where('status', '=', 'pending')
+    .where('timestamp', '<=', notAfter)
+    .where('from_me', '=', 1)
+    .where('id', 'not like', `${TEMP_ID_PREFIX}%`)
+    .orderBy('timestamp')
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Moves an outgoing message that failed with an error starting with `errorPrefix` on to `to`
+ * (the server's ack came after all), clearing the error; answers its chat, or undefined.
+ */
+export function reviveFailed(db: DbOrTrx, instanceId: string, id: string, errorPrefix: string, to: MessageStatus): Promise<{ chat_id: string } | undefined> {
+  return db
+    .updateTable('messages')
+    .set({ status: to, error: null })
+    .where('instance_id', '=', instanceId)
+    .where('id', '=', id)
+    .where('from_me', '=', 1)
+    .where('status', '=', 'failed')
+    .where('error', 'like', `${errorPrefix}%`)
+    .returning('chat_id')
+    .executeTakeFirst();
 }
 
 /** Deletes an outgoing message still `pending` (never handed to WhatsApp); false when there is none. */
@@ -243,4 +314,16 @@ export async function markMessageSeen(db: DbOrTrx, instanceId: string, id: strin
     .where('seen', '=', 0)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * The time (unix seconds) of the newest stored message of an instance; with `incomingOnly`, of the
+ * newest one received from someone else (what an engine told, never a send of Hatline's own).
+ * Null when there is none. Both walk the `(instance_id, timestamp, seq)` index from its end.
+ */
+export async function newestMessageAt(db: DbOrTrx, instanceId: string, incomingOnly = false): Promise<number | null> {
+  let q = db.selectFrom('messages').select('timestamp').where('instance_id', '=', instanceId);
+  if (incomingOnly) q = q.where('from_me', '=', 0);
+  const row = await q.orderBy('timestamp', 'desc').limit(1).executeTakeFirst();
+  return row ? Number(row.timestamp) : null;
 }

@@ -1,8 +1,10 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ApiKeyInstancesTable, ApiKeysTable, AuditLogTable, EmbedTokenInstancesTable, EmbedTokensTable, InstanceUsageTable } from './schema-access.js';
+import type { SettingsTable, UrlTrustValue, WebhookEventsTable } from './schema-settings.js';
 import type { WafixerTables } from './schema-wafixer.js';
 
 export * from './schema-access.js';
+export * from './schema-settings.js';
 export * from './schema-wafixer.js';
 
 /**
@@ -37,7 +39,6 @@ export interface Database extends WafixerTables {
 
 /** Outgoing messages move forward through these (or to failed); incoming ones are `received`. */
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'played' | 'failed' | 'received';
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 export type BulkJobStatus = 'queued' | 'running' | 'completed' | 'cancelled';
 export type RecipientStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 export type ScheduledStatus = 'pending' | 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
@@ -61,32 +62,6 @@ export type InstanceRow = Selectable<InstancesTable>;
 export type NewInstanceRow = Insertable<InstancesTable>;
 export type InstanceUpdate = Updateable<InstancesTable>;
 
-/** Who stands behind a URL kept for later (src/net/url-guard.ts, UrlTrust). */
-export type UrlTrustValue = 'operator' | 'strict';
-
-/** The body a webhook receiver gets (migration 011): the seed's envelope, or GoWA's. */
-export type WebhookFormatValue = 'native' | 'gowa';
-
-export interface SettingsTable {
-  instance_id: string;
-  webhook_url: Generated<string>;
-  webhook_enabled: Generated<number>;
-  send_delay: Generated<number>;
-  /** JSON array of event names; null = every event. */
-  webhook_events: string | null;
-  /** `whsec_` + base64: the Standard Webhooks signing secret. */
-  webhook_secret: string;
-  chatbot_enabled: Generated<number>;
-  /** Who set webhook_url (migration 009): `strict` URLs reach public addresses only. */
-  webhook_url_trust: Generated<UrlTrustValue>;
-  reject_calls: Generated<number>;
-  /** Sent to a caller whose call was rejected; '' sends nothing. */
-  reject_calls_message: Generated<string>;
-  /** The webhook body and signature (migration 011). */
-  webhook_format: Generated<WebhookFormatValue>;
-}
-export type SettingsRow = Selectable<SettingsTable>;
-export type SettingsUpdate = Updateable<Omit<SettingsTable, 'instance_id'>>;
 
 export interface MessagesTable {
   /** Insertion order. */
@@ -189,27 +164,6 @@ export interface ChatGroupsTable {
 }
 export type ChatGroupRow = Selectable<ChatGroupsTable>;
 
-export interface WebhookEventsTable {
-  seq: Generated<number>;
-  instance_id: string;
-  webhook_id: string;
-  event: string;
-  payload: string;
-  status: DeliveryStatus;
-  attempts: Generated<number>;
-  created_at: number;
-  next_attempt_at: number;
-  expires_at: number;
-  last_attempt_at: number | null;
-  delivered_at: number | null;
-  last_error: string | null;
-  response_code: number | null;
-  url: string | null;
-  /** The format `payload` was built in, which says how it is signed (migration 011). */
-  format: Generated<WebhookFormatValue>;
-}
-export type WebhookEventRow = Selectable<WebhookEventsTable>;
-export type NewWebhookEventRow = Insertable<WebhookEventsTable>;
 
 export interface ChatbotRulesTable {
   id: Generated<number>;

@@ -2,6 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Received {
+  /** The path (and query) the delivery was posted to. */
+  path: string;
   headers: IncomingHttpHeaders;
   body: string;
   json: any;
@@ -28,7 +30,7 @@ export async function webhookReceiver(answer: (req: Received, n: number) => numb
       } catch {
         // not JSON
       }
-      const r: Received = { headers: req.headers, body, json, at: Date.now() };
+      const r: Received = { path: req.url ?? '', headers: req.headers, body, json, at: Date.now() };
       received.push(r);
       const a = answer(r, n++);
       if (a === 'hang') {

@@ -11972,6 +11972,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sandbox/{instanceId}/deaf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make the session deaf: it stays open and its phone gets every message, but Hatline hears nothing until it reconnects
+         * @description What users of every WhatsApp API server meet: a session that says connected but delivers no events. `silent` (the default) still says its event bridge works when probed, so only the messages its phone holds give it away; `bridge_down` knows its bridge is broken. Liveness (LIVENESS_INTERVAL_MS) notices, reconnects and backfills. A reconnect cures it; `deaf: false` lets events through again (what was missed stays missed until a backfill).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        deaf: boolean;
+                        /**
+                         * @description Default silent
+                         * @enum {string}
+                         */
+                        mode?: "silent" | "bridge_down";
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sandbox/{instanceId}/drop": {
         parameters: {
             query?: never;
@@ -12718,6 +12801,78 @@ export interface paths {
                             /** @enum {boolean} */
                             success: true;
                         };
+                    };
+                };
+                /** @description Missing or invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Instance or resource not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: exists already, or the instance is not connected */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sandbox/{instanceId}/server-acks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Holds WhatsApp's server acks: sends answer but stay `pending` (a clock), reach nobody and get no `sent` until released (`hold: false`), when each gets its server ack and is delivered as usual; one held longer than SERVER_ACK_TIMEOUT_MS ends `failed` meanwhile */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Instance id */
+                    instanceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        hold: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Success"];
                     };
                 };
                 /** @description Missing or invalid parameter */
@@ -14089,6 +14244,8876 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/wafixer/chat/fetchProfile/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A person's profile (this account's own without number) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        number?: string | number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/chat/fetchProfilePictureUrl/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A person's or group's picture URL (null when hidden or none) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        number?: string | number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/chat/findChats/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Chats, newest first, each with its last message (paging: take/skip, or limit with page) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        limit?: number;
+                        /** @description The page size with page (as Evolution reads it) */
+                        offset?: number;
+                        page?: number;
+                        skip?: number;
+                        take?: number;
+                        where?: {
+                            messageTimestamp?: {
+                                gte?: number | string;
+                                lte?: number | string;
+                            };
+                            remoteJid?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/chat/findContacts/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Contacts and groups (where: remoteJid, id, pushName) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        limit?: number;
+                        /** @description The page size with page (as Evolution reads it) */
+                        offset?: number;
+                        page?: number;
+                        skip?: number;
+                        take?: number;
+                        where?: {
+                            id?: string;
+                            pushName?: string;
+                            remoteJid?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/chat/findMessages/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Messages, newest first (where: key.remoteJid, key.fromMe, key.id, id, messageType, messageTimestamp; paging: page with offset or limit) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        limit?: number;
+                        /** @description The page size with page (as Evolution reads it) */
+                        offset?: number;
+                        page?: number;
+                        skip?: number;
+                        take?: number;
+                        where?: {
+                            id?: string;
+                            key?: {
+                                fromMe?: boolean | ("true" | "false");
+                                id?: string;
+                                remoteJid?: string;
+                            };
+                            messageTimestamp?: {
+                                gte?: number | string;
+                                lte?: number | string;
+                            };
+                            messageType?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/chat/getBase64FromMediaMessage/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A stored message's media as base64 */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        convertToMp4?: unknown;
+                        message: {
+                            key: {
+                                id: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/chat/markMessageAsRead/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send read receipts for incoming messages */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        readMessages: {
+                            fromMe: boolean | ("true" | "false");
+                            id: string;
+                            remoteJid: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/chat/sendPresence/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Show typing, recording, paused (in a chat) or online/offline (everywhere) for `delay` ms */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        delay: number | string;
+                        number: string | number;
+                        /** @enum {string} */
+                        presence: "unavailable" | "available" | "composing" | "recording" | "paused";
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/chat/whatsappNumbers/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Which numbers are on WhatsApp (groups: whether this account is in them) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        numbers: (string | number)[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/group/create/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a group (description and promoting its members optional) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        participants: string[];
+                        promoteParticipants?: boolean | ("true" | "false");
+                        subject: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/group/fetchAllGroups/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every group of the account (getParticipants=true|false is required) */
+        get: {
+            parameters: {
+                query: {
+                    getParticipants: "true" | "false";
+                };
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/group/findGroupInfos/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One group with its members, fresh from WhatsApp */
+        get: {
+            parameters: {
+                query: {
+                    groupJid: string;
+                };
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/group/participants/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A group's members and their roles */
+        get: {
+            parameters: {
+                query: {
+                    groupJid: string;
+                };
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/group/updateParticipant/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add, remove, promote or demote members (groupJid in the query or the body) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "add" | "remove" | "promote" | "demote";
+                        /** @example 120363023285171234@g.us */
+                        groupJid: string;
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/instance/connect/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Connect: the QR code to scan (or a pairing code with ?number=); the state when already open */
+        get: {
+            parameters: {
+                query?: {
+                    number?: string;
+                };
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/instance/connectionState/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The connection: open, connecting or close */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/instance/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an instance with its own token (`hash`, shown once); `qrcode: true` connects and answers the QR code */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        instanceName: string;
+                        /** @enum {string} */
+                        integration?: "WHATSAPP-BAILEYS" | "WHATSAPP-BUSINESS" | "EVOLUTION" | "WAFIXER";
+                        msgCall?: string;
+                        number?: string;
+                        proxyHost?: string;
+                        qrcode?: boolean | ("true" | "false");
+                        rejectCall?: boolean | ("true" | "false");
+                        /** @description Not used: Hatline makes each instance token itself (see `hash` in the answer) */
+                        token?: string;
+                        webhook?: {
+                            base64?: boolean | ("true" | "false");
+                            byEvents?: boolean | ("true" | "false");
+                            enabled?: boolean | ("true" | "false");
+                            /**
+                             * @example [
+                             *       "MESSAGES_UPSERT",
+                             *       "CONNECTION_UPDATE"
+                             *     ]
+                             */
+                            events?: string[];
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            /** @example https://n8n.example.com/webhook/evolution */
+                            url?: string;
+                            webhookBase64?: boolean | ("true" | "false");
+                            webhookByEvents?: boolean | ("true" | "false");
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/instance/delete/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete the instance with all its data */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/instance/fetchInstances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The instances this key reaches, as Evolution's Instance records (`token` only when the owner exposed it) */
+        get: {
+            parameters: {
+                query?: {
+                    instanceId?: string;
+                    instanceName?: string;
+                    number?: string;
+                };
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/instance/logout/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Log out (unlink the phone); a new QR code is needed to link again */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/instance/restart/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Reconnect (the session is kept) */
+        put: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        /** Reconnect (the session is kept) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/label/findLabels/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The business account's labels */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/label/handleLabel/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a label on a chat, or take it off */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "add" | "remove";
+                        labelId: string;
+                        number: string | number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/message/sendButtons/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send buttons (as text with numbered options: see the answer) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        buttons: {
+                            copyCode?: string;
+                            currency?: string;
+                            displayText?: string;
+                            id?: string;
+                            key?: string;
+                            keyType?: string;
+                            name?: string;
+                            phoneNumber?: string;
+                            /** @enum {string} */
+                            type: "reply" | "copy" | "url" | "call" | "pix";
+                            url?: string;
+                        }[];
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        description?: string;
+                        everyOne?: boolean | ("true" | "false");
+                        footer?: string;
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                        thumbnailUrl?: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/message/sendContact/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send contact cards (several contacts go as one card each; the answer is the first) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        contact: {
+                            email?: string;
+                            fullName: string;
+                            organization?: string;
+                            phoneNumber: string;
+                            url?: string;
+                            wuid?: string;
+                        }[];
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/message/sendList/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a list (as text with numbered rows: see the answer) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        buttonText: string;
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        description?: string;
+                        everyOne?: boolean | ("true" | "false");
+                        footerText: string;
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                        sections: {
+                            rows: {
+                                description?: string;
+                                rowId: string;
+                                title: string;
+                            }[];
+                            title: string;
+                        }[];
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/message/sendLocation/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a location */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        address: string;
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        /** @example 41.0082 */
+                        latitude: number;
+                        linkPreview?: boolean | ("true" | "false");
+                        /** @example 28.9784 */
+                        longitude: number;
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        name: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/message/sendMedia/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an image, a video, a document or an audio file (URL, base64 or multipart `file`) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        caption?: string;
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        /** Format: binary */
+                        file?: string;
+                        fileName?: string;
+                        linkPreview?: boolean | ("true" | "false");
+                        /** @description An http(s) URL or base64 (or a multipart `file`) */
+                        media?: string;
+                        /** @enum {string} */
+                        mediatype: "image" | "video" | "document" | "audio";
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        mimetype?: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/message/sendPoll/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a poll (selectableCount 1: one answer; otherwise several) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        name: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                        /** @description 1: one answer; 0 or more than 1: several answers */
+                        selectableCount: number;
+                        values: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/message/sendReaction/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** React to a message with one emoji ("" removes the reaction) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        key: {
+                            fromMe: boolean | ("true" | "false");
+                            id: string;
+                            remoteJid: string;
+                        };
+                        reaction: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/message/sendSticker/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a sticker */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        /** Format: binary */
+                        file?: string;
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                        sticker?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/message/sendTemplate/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Meta templates need the WhatsApp Cloud API: answers as Evolution does for a WhatsApp Web instance */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        components?: unknown[];
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        language: string;
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        name: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                        webhookUrl?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/message/sendText/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a text */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                        /** @example Merhaba */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/message/sendWhatsAppAudio/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a voice note (push-to-talk) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        audio?: string;
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        /** Format: binary */
+                        file?: string;
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/proxy/find/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The proxy of the instance: none (Hatline has no per-instance proxies) */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/proxy/set/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turning a proxy off is accepted; per-instance proxies are not supported (501) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        enabled: boolean | ("true" | "false");
+                        host?: string;
+                        password?: string;
+                        port?: string | number;
+                        protocol?: string;
+                        username?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/settings/find/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Declining calls (rejectCall, msgCall); the other Evolution settings are not Hatline behaviours and read false */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/settings/set/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set rejectCall and msgCall; other fields set to true are listed in `ignored` */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        alwaysOnline?: boolean | ("true" | "false");
+                        groupsIgnore?: boolean | ("true" | "false");
+                        historySyncDays?: number | string;
+                        msgCall?: string;
+                        readMessages?: boolean | ("true" | "false");
+                        readStatus?: boolean | ("true" | "false");
+                        rejectCall?: boolean | ("true" | "false");
+                        syncFullHistory?: boolean | ("true" | "false");
+                        wavoipToken?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/template/create/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Meta templates need the WhatsApp Cloud API: answers as Evolution does for a WhatsApp Web instance */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/template/delete/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Meta templates need the WhatsApp Cloud API: answers as Evolution does for a WhatsApp Web instance */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/template/edit/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Meta templates need the WhatsApp Cloud API: answers as Evolution does for a WhatsApp Web instance */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/template/find/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Meta templates need the WhatsApp Cloud API: answers as Evolution does for a WhatsApp Web instance */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/webhook/find/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The webhook (null when none was set); webhookFormat says whose payloads it gets */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/wafixer/webhook/set/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the webhook; it then gets Evolution's payloads (any of the three body shapes: nested, flat, nested with webhookByEvents) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        base64?: boolean | ("true" | "false");
+                        byEvents?: boolean | ("true" | "false");
+                        enabled?: boolean | ("true" | "false");
+                        /**
+                         * @example [
+                         *       "MESSAGES_UPSERT",
+                         *       "CONNECTION_UPDATE"
+                         *     ]
+                         */
+                        events?: string[];
+                        headers?: {
+                            [key: string]: string;
+                        };
+                        /** @example https://n8n.example.com/webhook/evolution */
+                        url?: string;
+                        webhook?: {
+                            base64?: boolean | ("true" | "false");
+                            byEvents?: boolean | ("true" | "false");
+                            enabled?: boolean | ("true" | "false");
+                            /**
+                             * @example [
+                             *       "MESSAGES_UPSERT",
+                             *       "CONNECTION_UPDATE"
+                             *     ]
+                             */
+                            events?: string[];
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            /** @example https://n8n.example.com/webhook/evolution */
+                            url?: string;
+                            webhookBase64?: boolean | ("true" | "false");
+                            webhookByEvents?: boolean | ("true" | "false");
+                        };
+                        webhookBase64?: boolean | ("true" | "false");
+                        webhookByEvents?: boolean | ("true" | "false");
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/chat/fetchProfile/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A person's profile (this account's own without number) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        number?: string | number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/chat/fetchProfilePictureUrl/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A person's or group's picture URL (null when hidden or none) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        number?: string | number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/chat/findChats/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Chats, newest first, each with its last message (paging: take/skip, or limit with page) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        limit?: number;
+                        /** @description The page size with page (as Evolution reads it) */
+                        offset?: number;
+                        page?: number;
+                        skip?: number;
+                        take?: number;
+                        where?: {
+                            messageTimestamp?: {
+                                gte?: number | string;
+                                lte?: number | string;
+                            };
+                            remoteJid?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/chat/findContacts/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Contacts and groups (where: remoteJid, id, pushName) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        limit?: number;
+                        /** @description The page size with page (as Evolution reads it) */
+                        offset?: number;
+                        page?: number;
+                        skip?: number;
+                        take?: number;
+                        where?: {
+                            id?: string;
+                            pushName?: string;
+                            remoteJid?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/chat/findMessages/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Messages, newest first (where: key.remoteJid, key.fromMe, key.id, id, messageType, messageTimestamp; paging: page with offset or limit) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        limit?: number;
+                        /** @description The page size with page (as Evolution reads it) */
+                        offset?: number;
+                        page?: number;
+                        skip?: number;
+                        take?: number;
+                        where?: {
+                            id?: string;
+                            key?: {
+                                fromMe?: boolean | ("true" | "false");
+                                id?: string;
+                                remoteJid?: string;
+                            };
+                            messageTimestamp?: {
+                                gte?: number | string;
+                                lte?: number | string;
+                            };
+                            messageType?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/chat/getBase64FromMediaMessage/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A stored message's media as base64 */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        convertToMp4?: unknown;
+                        message: {
+                            key: {
+                                id: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/chat/markMessageAsRead/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send read receipts for incoming messages */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        readMessages: {
+                            fromMe: boolean | ("true" | "false");
+                            id: string;
+                            remoteJid: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/chat/sendPresence/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Show typing, recording, paused (in a chat) or online/offline (everywhere) for `delay` ms */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        delay: number | string;
+                        number: string | number;
+                        /** @enum {string} */
+                        presence: "unavailable" | "available" | "composing" | "recording" | "paused";
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/chat/whatsappNumbers/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Which numbers are on WhatsApp (groups: whether this account is in them) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        numbers: (string | number)[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/group/create/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a group (description and promoting its members optional) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        participants: string[];
+                        promoteParticipants?: boolean | ("true" | "false");
+                        subject: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/group/fetchAllGroups/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every group of the account (getParticipants=true|false is required) */
+        get: {
+            parameters: {
+                query: {
+                    getParticipants: "true" | "false";
+                };
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/group/findGroupInfos/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One group with its members, fresh from WhatsApp */
+        get: {
+            parameters: {
+                query: {
+                    groupJid: string;
+                };
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/group/participants/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A group's members and their roles */
+        get: {
+            parameters: {
+                query: {
+                    groupJid: string;
+                };
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/group/updateParticipant/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add, remove, promote or demote members (groupJid in the query or the body) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "add" | "remove" | "promote" | "demote";
+                        /** @example 120363023285171234@g.us */
+                        groupJid: string;
+                        participants: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/instance/connect/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Connect: the QR code to scan (or a pairing code with ?number=); the state when already open */
+        get: {
+            parameters: {
+                query?: {
+                    number?: string;
+                };
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/instance/connectionState/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The connection: open, connecting or close */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/instance/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an instance with its own token (`hash`, shown once); `qrcode: true` connects and answers the QR code */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        instanceName: string;
+                        /** @enum {string} */
+                        integration?: "WHATSAPP-BAILEYS" | "WHATSAPP-BUSINESS" | "EVOLUTION" | "WAFIXER";
+                        msgCall?: string;
+                        number?: string;
+                        proxyHost?: string;
+                        qrcode?: boolean | ("true" | "false");
+                        rejectCall?: boolean | ("true" | "false");
+                        /** @description Not used: Hatline makes each instance token itself (see `hash` in the answer) */
+                        token?: string;
+                        webhook?: {
+                            base64?: boolean | ("true" | "false");
+                            byEvents?: boolean | ("true" | "false");
+                            enabled?: boolean | ("true" | "false");
+                            /**
+                             * @example [
+                             *       "MESSAGES_UPSERT",
+                             *       "CONNECTION_UPDATE"
+                             *     ]
+                             */
+                            events?: string[];
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            /** @example https://n8n.example.com/webhook/evolution */
+                            url?: string;
+                            webhookBase64?: boolean | ("true" | "false");
+                            webhookByEvents?: boolean | ("true" | "false");
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/instance/delete/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete the instance with all its data */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/instance/fetchInstances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The instances this key reaches, as Evolution's Instance records (`token` only when the owner exposed it) */
+        get: {
+            parameters: {
+                query?: {
+                    instanceId?: string;
+                    instanceName?: string;
+                    number?: string;
+                };
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/instance/logout/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Log out (unlink the phone); a new QR code is needed to link again */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/instance/restart/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Reconnect (the session is kept) */
+        put: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        /** Reconnect (the session is kept) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/label/findLabels/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The business account's labels */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/label/handleLabel/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a label on a chat, or take it off */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "add" | "remove";
+                        labelId: string;
+                        number: string | number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/message/sendButtons/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send buttons (as text with numbered options: see the answer) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        buttons: {
+                            copyCode?: string;
+                            currency?: string;
+                            displayText?: string;
+                            id?: string;
+                            key?: string;
+                            keyType?: string;
+                            name?: string;
+                            phoneNumber?: string;
+                            /** @enum {string} */
+                            type: "reply" | "copy" | "url" | "call" | "pix";
+                            url?: string;
+                        }[];
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        description?: string;
+                        everyOne?: boolean | ("true" | "false");
+                        footer?: string;
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                        thumbnailUrl?: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/message/sendContact/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send contact cards (several contacts go as one card each; the answer is the first) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        contact: {
+                            email?: string;
+                            fullName: string;
+                            organization?: string;
+                            phoneNumber: string;
+                            url?: string;
+                            wuid?: string;
+                        }[];
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/message/sendList/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a list (as text with numbered rows: see the answer) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        buttonText: string;
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        description?: string;
+                        everyOne?: boolean | ("true" | "false");
+                        footerText: string;
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                        sections: {
+                            rows: {
+                                description?: string;
+                                rowId: string;
+                                title: string;
+                            }[];
+                            title: string;
+                        }[];
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/message/sendLocation/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a location */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        address: string;
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        /** @example 41.0082 */
+                        latitude: number;
+                        linkPreview?: boolean | ("true" | "false");
+                        /** @example 28.9784 */
+                        longitude: number;
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        name: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/message/sendMedia/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an image, a video, a document or an audio file (URL, base64 or multipart `file`) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        caption?: string;
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        /** Format: binary */
+                        file?: string;
+                        fileName?: string;
+                        linkPreview?: boolean | ("true" | "false");
+                        /** @description An http(s) URL or base64 (or a multipart `file`) */
+                        media?: string;
+                        /** @enum {string} */
+                        mediatype: "image" | "video" | "document" | "audio";
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        mimetype?: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/message/sendPoll/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a poll (selectableCount 1: one answer; otherwise several) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        name: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                        /** @description 1: one answer; 0 or more than 1: several answers */
+                        selectableCount: number;
+                        values: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/message/sendReaction/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** React to a message with one emoji ("" removes the reaction) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        key: {
+                            fromMe: boolean | ("true" | "false");
+                            id: string;
+                            remoteJid: string;
+                        };
+                        reaction: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/message/sendSticker/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a sticker */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        /** Format: binary */
+                        file?: string;
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                        sticker?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/message/sendTemplate/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Meta templates need the WhatsApp Cloud API: answers as Evolution does for a WhatsApp Web instance */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        components?: unknown[];
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        language: string;
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        name: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                        webhookUrl?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/message/sendText/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a text */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                        /** @example Merhaba */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/message/sendWhatsAppAudio/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a voice note (push-to-talk) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        audio?: string;
+                        /** @description Milliseconds to show "typing..." before sending */
+                        delay?: number;
+                        everyOne?: boolean | ("true" | "false");
+                        /** Format: binary */
+                        file?: string;
+                        linkPreview?: boolean | ("true" | "false");
+                        mentioned?: string[];
+                        mentionsEveryOne?: boolean | ("true" | "false");
+                        /** @description Not used: WhatsApp gives the id */
+                        messageId?: string;
+                        /**
+                         * @description Digits with country code, a user JID or a group JID
+                         * @example 905551112233
+                         */
+                        number: string | number;
+                        /** @description Reply to this message (its key.id) */
+                        quoted?: {
+                            key: {
+                                id: string;
+                            };
+                            message?: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/proxy/find/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The proxy of the instance: none (Hatline has no per-instance proxies) */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/proxy/set/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turning a proxy off is accepted; per-instance proxies are not supported (501) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        enabled: boolean | ("true" | "false");
+                        host?: string;
+                        password?: string;
+                        port?: string | number;
+                        protocol?: string;
+                        username?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/settings/find/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Declining calls (rejectCall, msgCall); the other Evolution settings are not Hatline behaviours and read false */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/settings/set/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set rejectCall and msgCall; other fields set to true are listed in `ignored` */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        alwaysOnline?: boolean | ("true" | "false");
+                        groupsIgnore?: boolean | ("true" | "false");
+                        historySyncDays?: number | string;
+                        msgCall?: string;
+                        readMessages?: boolean | ("true" | "false");
+                        readStatus?: boolean | ("true" | "false");
+                        rejectCall?: boolean | ("true" | "false");
+                        syncFullHistory?: boolean | ("true" | "false");
+                        wavoipToken?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/template/create/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Meta templates need the WhatsApp Cloud API: answers as Evolution does for a WhatsApp Web instance */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/template/delete/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Meta templates need the WhatsApp Cloud API: answers as Evolution does for a WhatsApp Web instance */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/template/edit/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Meta templates need the WhatsApp Cloud API: answers as Evolution does for a WhatsApp Web instance */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/template/find/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Meta templates need the WhatsApp Cloud API: answers as Evolution does for a WhatsApp Web instance */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/webhook/find/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The webhook (null when none was set); webhookFormat says whose payloads it gets */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evolution/webhook/set/{instanceName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the webhook; it then gets Evolution's payloads (any of the three body shapes: nested, flat, nested with webhookByEvents) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The admin token or a global key (Evolution's global key), or an instance key (the instance's token) */
+                    apikey: string;
+                };
+                path: {
+                    instanceName: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        base64?: boolean | ("true" | "false");
+                        byEvents?: boolean | ("true" | "false");
+                        enabled?: boolean | ("true" | "false");
+                        /**
+                         * @example [
+                         *       "MESSAGES_UPSERT",
+                         *       "CONNECTION_UPDATE"
+                         *     ]
+                         */
+                        events?: string[];
+                        headers?: {
+                            [key: string]: string;
+                        };
+                        /** @example https://n8n.example.com/webhook/evolution */
+                        url?: string;
+                        webhook?: {
+                            base64?: boolean | ("true" | "false");
+                            byEvents?: boolean | ("true" | "false");
+                            enabled?: boolean | ("true" | "false");
+                            /**
+                             * @example [
+                             *       "MESSAGES_UPSERT",
+                             *       "CONNECTION_UPDATE"
+                             *     ]
+                             */
+                            events?: string[];
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            /** @example https://n8n.example.com/webhook/evolution */
+                            url?: string;
+                            webhookBase64?: boolean | ("true" | "false");
+                            webhookByEvents?: boolean | ("true" | "false");
+                        };
+                        webhookBase64?: boolean | ("true" | "false");
+                        webhookByEvents?: boolean | ("true" | "false");
+                    };
+                };
+            };
+            responses: {
+                /** @description Created / done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Bad input: `response.message` lists what was wrong */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Missing or wrong apikey */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+                /** @description Unknown instance (after authentication) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            response: {
+                                message?: unknown;
+                            };
+                            status: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/gowa/app/devices": {
         parameters: {
             query?: never;
@@ -14097,6 +23122,88 @@ export interface paths {
             cookie?: never;
         };
         /** The devices this key sees: name, device id and JID */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/app/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server: Hatline's version, the base path, the largest file a send takes (no device needed) */
         get: {
             parameters: {
                 query?: never;
@@ -14577,6 +23684,103 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/call/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline a ringing call (caller_jid and call_id from the call.offer webhook); 404 once it stopped ringing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The call: the call.offer webhook's payload.call_id
+                         * @example ABC123DEF456
+                         */
+                        call_id: string;
+                        /**
+                         * @description The caller: the call.offer webhook's payload.from
+                         * @example 905321234567@s.whatsapp.net
+                         */
+                        caller_jid: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -16130,6 +25334,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/gowa/group/info-from-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A group by its invite link without joining: Hatline cannot look one up, so every link answers NOT_FOUND, as GoWA answers an unknown link */
+        get: {
+            parameters: {
+                query: {
+                    link: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/gowa/group/invite-link": {
         parameters: {
             query?: never;
@@ -17106,6 +26394,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/gowa/group/participants/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A group's members as a CSV file: participant_jid, phone_number, lid, display_name, role (member, admin, super_admin) */
+        get: {
+            parameters: {
+                query?: {
+                    group_id?: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A CSV file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/gowa/group/participants/promote": {
         parameters: {
             query?: never;
@@ -17566,6 +26934,93 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/message/{message_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stored message's media (received or sent): where Hatline keeps it and its public URL */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The chat the message is in */
+                    phone: string;
+                };
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path: {
+                    message_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -19241,6 +28696,102 @@ export interface paths {
                         is_forwarded?: boolean;
                         /** @enum {string} */
                         type: "available" | "unavailable";
+                    };
+                };
+            };
+            responses: {
+                /** @description SUCCESS */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description VALIDATION_ERROR, DEVICE_ID_REQUIRED, ... */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND, NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+                /** @description AUTHENTICATION_ERROR: the device is not logged in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            message: string;
+                            results?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gowa/send/sticker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a sticker made from an image (jpg, png, webp or gif): the file in sticker, or sticker_url */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The device: an instance id or its JID; optional when the key sees one instance */
+                    "X-Device-Id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        /** @description Disappearing after (0, 86400, 604800 or 7776000 s): accepted, not applied (see the README) */
+                        duration?: number;
+                        /** @description Accepted, not applied (see the README) */
+                        is_forwarded?: boolean;
+                        /** @example 905321234567@s.whatsapp.net */
+                        phone: string;
+                        /** Format: binary */
+                        sticker?: string;
+                        sticker_url?: string;
                     };
                 };
             };
@@ -22770,6 +32321,19 @@ export interface components {
             accountStatus: {
                 /** @description Why the instance is not open, when known */
                 error?: string;
+                /** @description Hatline addition: the last time liveness found the instance open but deaf (since the server started), reconnected it and fetched what it missed */
+                lastDeafness?: {
+                    detail: string;
+                    /** @description ISO time */
+                    detectedAt: string;
+                    /**
+                     * @description events_stalled: the phone holds messages Hatline was never told of; bridge_down: the engine says its event path is broken
+                     * @enum {string}
+                     */
+                    reason: "events_stalled" | "bridge_down";
+                    /** @description ISO time the instance was open again after the reconnect; absent while it reconnects */
+                    recoveredAt?: string;
+                };
                 /** @description The code to enter on the phone while pairing by number */
                 pairingCode?: string;
                 /** @enum {string} */
@@ -23714,6 +33278,21 @@ export interface components {
             status?: "pending" | "sent" | "delivered" | "read" | "played";
         };
         Settings: {
+            /** @description Evolution API's webhook options (webhookFormat `evolution`) */
+            evolution: {
+                /** @description Media of messages.upsert inline as base64 */
+                base64: boolean;
+                /** @description Each event to `<webhookUrl>/<event-name>` (messages-upsert, ...) */
+                byEvents: boolean;
+                /** @description Evolution's event ids the webhook gets; null: every event */
+                events: string[] | null;
+                /** @description An instance token is in webhooks (`apikey`) and fetchInstances (`token`) */
+                exposeToken: boolean;
+                /** @description Extra headers of every delivery */
+                headers: {
+                    [key: string]: string;
+                };
+            };
             /**
              * @description Incoming calls are declined at once (a string, like webhookEnabled)
              * @enum {string}
@@ -23737,10 +33316,10 @@ export interface components {
             /** @description Events sent to the webhook */
             webhookEvents: ("message_received" | "message_ack" | "connection_status" | "message_edited" | "message_revoked" | "message_reaction" | "poll_vote" | "group_update" | "presence_update" | "call")[];
             /**
-             * @description The webhook body: `native` (the seed's envelope, Standard Webhooks signatures) or `gowa` (GoWA's, with X-Hub-Signature-256)
+             * @description The webhook body: `native` (the seed's envelope, Standard Webhooks signatures), `gowa` (GoWA's, with X-Hub-Signature-256) or `evolution` (Evolution API's, Standard Webhooks signatures)
              * @enum {string}
              */
-            webhookFormat: "native" | "gowa";
+            webhookFormat: "native" | "gowa" | "evolution";
             /** @description Standard Webhooks signing secret (whsec_...) */
             webhookSecret: string;
             /** @example https://example.com/hooks/whatsapp */
@@ -23787,6 +33366,17 @@ export interface components {
             name?: string;
         };
         UpdateSettings: {
+            evolution?: {
+                base64?: boolean | ("true" | "false");
+                byEvents?: boolean | ("true" | "false");
+                /** @description Evolution event ids (MESSAGES_UPSERT, ...); null or [] for every event */
+                events?: ("APPLICATION_STARTUP" | "QRCODE_UPDATED" | "MESSAGES_SET" | "MESSAGES_UPSERT" | "MESSAGES_EDITED" | "MESSAGES_UPDATE" | "MESSAGES_DELETE" | "SEND_MESSAGE" | "SEND_MESSAGE_UPDATE" | "CONTACTS_SET" | "CONTACTS_UPSERT" | "CONTACTS_UPDATE" | "PRESENCE_UPDATE" | "CHATS_SET" | "CHATS_UPSERT" | "CHATS_UPDATE" | "CHATS_DELETE" | "GROUPS_UPSERT" | "GROUP_UPDATE" | "GROUP_PARTICIPANTS_UPDATE" | "CONNECTION_UPDATE" | "LABELS_EDIT" | "LABELS_ASSOCIATION" | "CALL" | "TYPEBOT_START" | "TYPEBOT_CHANGE_STATUS" | "MESSAGING_HISTORY_SET" | "REMOVE_INSTANCE" | "LOGOUT_INSTANCE" | "INSTANCE_CREATE" | "INSTANCE_DELETE" | "STATUS_INSTANCE")[] | null;
+                /** @description Put an instance token (a key with read and send on this instance) in webhooks (`apikey`) and fetchInstances (`token`), as Evolution does when AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES is on; false revokes it */
+                exposeToken?: boolean | ("true" | "false");
+                headers?: {
+                    [key: string]: string;
+                };
+            };
             /** @description Decline incoming calls at once */
             rejectCalls?: boolean | ("true" | "false");
             /** @description A text sent to the caller of a declined call; '' sends none */
@@ -23797,10 +33387,10 @@ export interface components {
             /** @description Which events to send: any of message_received, message_ack, connection_status, message_edited, message_revoked, message_reaction, poll_vote, group_update, presence_update, call (default the seed's three: message_received, message_ack, connection_status; the others are sent only when listed) */
             webhookEvents?: ("message_received" | "message_ack" | "connection_status" | "message_edited" | "message_revoked" | "message_reaction" | "poll_vote" | "group_update" | "presence_update" | "call")[];
             /**
-             * @description `native` (default) or `gowa`: GoWA's body, event names and X-Hub-Signature-256 (README: Coming from GoWA)
+             * @description `native` (default), `gowa` (GoWA's body, event names and X-Hub-Signature-256; README: Coming from GoWA) or `evolution` (Evolution API's payloads; README: Coming from Evolution API)
              * @enum {string}
              */
-            webhookFormat?: "native" | "gowa";
+            webhookFormat?: "native" | "gowa" | "evolution";
             webhookUrl?: string;
         };
         UpdateTemplate: {

@@ -97,7 +97,8 @@ export function composer(opts) {
     if (!body && !file) return;
     const quoted = replyTarget ? { quotedMessageId: replyTarget.id } : {};
     const now = Math.floor(Date.now() / 1000);
-    const base = { chatId: chat.id, fromMe: true, status: 'sent', timestamp: now, from: '', to: chat.id, ...quoted };
+    // Pending until WhatsApp's server confirms it (its message_ack); an ack that came first was stored and wins.
+    const base = { chatId: chat.id, fromMe: true, status: 'pending', timestamp: now, from: '', to: chat.id, ...quoted };
     if (file) {
       const up = await upload(instanceId, file);
       const [kind, field] = sendOf(file);

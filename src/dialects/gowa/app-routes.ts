@@ -6,6 +6,8 @@ import type { Services } from '../../http/deps.js';
 import { actorOf } from '../../services/access/principal.js';
 import type { InstanceState } from '../../services/instances/instance-state.js';
 import type { QrLinks } from '../../services/instances/qr-links.js';
+import { MAX_MEDIA_BYTES } from '../../media/media-source.js';
+import { VERSION } from '../../paths.js';
 import { validParams } from '../kit.js';
 import { deviceOf, GowaError, namedDevice } from './device.js';
 import { ok } from './envelope.js';
@@ -14,7 +16,6 @@ import { GOWA_BASE, manage, read, type gowaRoutes } from './route.js';
 
 /** How long a QR link answers, and the `qr_duration` GoWA clients count down (seconds). */
 const QR_SECONDS = 30;
-const LINK_WAIT_MS = 10_000;
 
 const LoginCode = z.object({ phone: z.string({ error: 'cannot be blank' }).regex(/^\+?[0-9]{1,15}$/, 'must be an international phone number (digits, optional +)') });
 const NewDevice = DeviceWebhook.partial().extend({ device_id: z.string().max(64).optional() });
@@ -45,7 +46,7 @@ export function appRoutes(route: ReturnType<typeof gowaRoutes>, { services: { in
 
   const login = async (id: string) => {
     if (instances.get(id).status === 'open') throw alreadyLoggedIn();
-    const state = await instances.linking(id, {}, LINK_WAIT_MS);
+    const state = await instances.linking(id);
     if (state.status === 'open') throw alreadyLoggedIn();
     const png = await instances.qrPng(id);
     if (!png) throw new AppError('unavailable', `no QR code yet (status: ${state.status}${state.error ? `: ${state.error}` : ''}); try again in a few seconds`, { 'Retry-After': '5' });
@@ -56,7 +57,7 @@ export function appRoutes(route: ReturnType<typeof gowaRoutes>, { services: { in
   const loginWithCode = async (c: Context<AppEnv>, id: string) => {
     const { phone } = await validParams(c, LoginCode);
     if (instances.get(id).status === 'open') throw alreadyLoggedIn();
-    const state = await instances.linking(id, { pairingPhone: phone.replace(/^\+/, '') }, LINK_WAIT_MS);
+    const state = await instances.linking(id, { pairingPhone: phone.replace(/^\+/, '') });
     if (state.status === 'open') throw alreadyLoggedIn();
     if (!state.pairingCode) throw new AppError('unavailable', `no pairing code yet (status: ${state.status}${state.error ? `: ${state.error}` : ''}); try again in a few seconds`, { 'Retry-After': '5' });
     return { device_id: id, pair_code: state.pairingCode };
@@ -104,6 +105,24 @@ export function appRoutes(route: ReturnType<typeof gowaRoutes>, { services: { in
         'Fetch device success',
         instances.list(c.get('principal')).map((s) => ({ name: s.account?.name || s.account?.phone || s.id, device: s.id, jid: s.account?.id ?? '' })),
       ),
+  });
+  route({
+    method: 'GET',
+    path: '/app/info',
+    summary: "The server: Hatline's version, the base path, the largest file a send takes (no device needed)",
+    requirement: read,
+    // GoWA answers this before any device exists (for standalone UIs): no device is looked up.
+    // One limit holds for every kind of file in Hatline (64 MB); Chatwoot is not part of Hatline.
+    run: async (c) =>
+      ok(c, 'Fetch app info success', {
+        version: `v${VERSION}`,
+        os: 'Hatline',
+        base_path: GOWA_BASE,
+        max_file_size: MAX_MEDIA_BYTES,
+        max_video_size: MAX_MEDIA_BYTES,
+        max_image_size: MAX_MEDIA_BYTES,
+        chatwoot_enabled: false,
+      }),
   });
   route({
     method: 'GET',

@@ -3,13 +3,15 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../http/context.js';
 import type { Services } from '../../http/deps.js';
 import { groupIdOrThrow } from '../../ids.js';
+import { notFound } from '../../errors.js';
 import { inviteCodeOf } from '../../services/groups/group-admin.js';
+import { assertOpen } from '../../services/instances/capability.js';
 import { validParams } from '../kit.js';
 import { deviceOf, GowaError } from './device.js';
 import { ok } from './envelope.js';
 import { list, peopleOf, required, rfc3339 } from './params.js';
 import { manage, read, type gowaRoutes } from './route.js';
-import { groupInfo, groupParticipants } from './views.js';
+import { groupInfo, groupParticipants, participantsCsv } from './views.js';
 
 const GroupId = z.object({ group_id: z.string().optional().openapi({ example: '120363024512399999@g.us' }) });
 const NewGroup = z.object({ title: required('Yeni Grup').pipe(z.string().max(100, 'must be at most 100 characters')), participants: list(['905321234567', '905321234568']) });
@@ -64,6 +66,20 @@ export function groupRoutes(route: ReturnType<typeof gowaRoutes>, { services: { 
     run: async (c) => ok(c, 'Success getting group participants', groupParticipants(await groups.get(deviceOf(c, instances).id, await queriedGroup(c)))),
   });
 
+  route({
+    method: 'GET',
+    path: '/group/participants/export',
+    summary: "A group's members as a CSV file: participant_jid, phone_number, lid, display_name, role (member, admin, super_admin)",
+    requirement: read,
+    fields: GroupId,
+    csv: true,
+    run: async (c) => {
+      const group = await groups.get(deviceOf(c, instances).id, await queriedGroup(c));
+      const name = `group-${group.id.replaceAll('@', '_')}-participants.csv`;
+      return c.body(participantsCsv(group), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` });
+    },
+  });
+
   for (const [path, action, words, summary] of [
     ['/group/participants', 'add', 'Success add participants', 'Add members (admins only)'],
     ['/group/participants/remove', 'remove', 'Success delete participants', 'Remove members (admins only)'],
@@ -93,6 +109,22 @@ export function groupRoutes(route: ReturnType<typeof gowaRoutes>, { services: { 
     run: async (c) => {
       const b = await validParams(c, Link);
       return ok(c, 'Success joined group', { group_id: await groupAdmin.join(deviceOf(c, instances).id, inviteCodeOf('link', b.link)) });
+    },
+  });
+
+  route({
+    method: 'GET',
+    path: '/group/info-from-link',
+    summary: 'A group by its invite link without joining: Hatline cannot look one up, so every link answers NOT_FOUND, as GoWA answers an unknown link',
+    requirement: read,
+    fields: Link,
+    run: async (c) => {
+      const b = await validParams(c, Link);
+      inviteCodeOf('link', b.link);
+      assertOpen(deviceOf(c, instances));
+      // Neither engine can preview a group from its invite without joining it (the groups
+      // capability has no such operation): the answer GoWA gives for a link WhatsApp does not know.
+      throw notFound('that group invite link cannot be looked up: Hatline sees a group by its invite link only by joining it (POST /group/join-with-link)');
     },
   });
 

@@ -5,6 +5,7 @@ import type { Services } from '../../http/deps.js';
 import { QrLinks } from '../../services/instances/qr-links.js';
 import { dialectHandlerFactory, dialectRouter, type DialectOptions } from '../kit.js';
 import { appRoutes } from './app-routes.js';
+import { callRoutes } from './call-routes.js';
 import { errorAnswer } from './envelope.js';
 import { GOWA_BASE, gowaRoutes } from './route.js';
 import { chatRoutes } from './chat-routes.js';
@@ -53,6 +54,7 @@ export function gowaDialect(services: Services, opts: GowaOptions) {
   groupRoutes(route, { services });
   groupSettingRoutes(route, { services });
   chatRoutes(route, { services });
+  callRoutes(route, { services });
   webhookRoutes(route, { services });
 
   // The QR image behind a qr_link: public while it lasts, as GoWA's static file is.

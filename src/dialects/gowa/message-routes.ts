@@ -2,24 +2,28 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../http/context.js';
 import type { Services } from '../../http/deps.js';
+import { notFound } from '../../errors.js';
 import { validParams } from '../kit.js';
 import { deviceOf } from './device.js';
 import { ok } from './envelope.js';
 import { chatOf, duration, flag, goTime, required } from './params.js';
-import { send, type gowaRoutes } from './route.js';
+import { read, send, type gowaRoutes } from './route.js';
 
 const OnChat = z.object({ phone: required('905321234567@s.whatsapp.net').openapi({ description: 'The chat the message is in' }) });
 const Reaction = OnChat.extend({ emoji: z.string().optional().openapi({ example: '👍', description: 'Empty or left out: the reaction is removed' }) });
 const Update = OnChat.extend({ message: required('Düzenlenmiş mesaj içeriği.') });
 const Forward = z.object({ phone: required('905321234567@s.whatsapp.net').openapi({ description: 'Where the copy goes' }), duration, force_reupload: flag.optional() });
 
+/** GoWA's media types: a voice note is audio. */
+const MEDIA_TYPE: Record<string, string> = { ptt: 'audio' };
+
 export interface MessageRouteDeps {
-  services: Pick<Services, 'instances' | 'messageActions'>;
+  services: Pick<Services, 'instances' | 'messageActions' | 'messages' | 'files'>;
   now: () => number;
 }
 
 /** /message/{message_id}/*: acting on a stored message; `phone` is the chat it is in (for forward: where it goes). */
-export function messageRoutes(route: ReturnType<typeof gowaRoutes>, { services: { instances, messageActions: actions }, now }: MessageRouteDeps) {
+export function messageRoutes(route: ReturnType<typeof gowaRoutes>, { services: { instances, messageActions: actions, messages, files }, now }: MessageRouteDeps) {
   const timestamp = () => goTime(Math.floor(now() / 1000));
   /** The device, the chat and the message a request names. */
   const target = async <S extends typeof OnChat>(c: Context<AppEnv>, schema: S) => {
@@ -123,6 +127,34 @@ export function messageRoutes(route: ReturnType<typeof gowaRoutes>, { services: 
       const to = chatOf('phone', b.phone);
       const sent = await actions.forward(deviceOf(c, instances).id, c.req.param('message_id')!, to);
       return done(c, sent.id, `Message forwarded to ${to} (server timestamp: ${goTime(sent.timestamp)})`);
+    },
+  });
+
+  route({
+    method: 'GET',
+    path: '/message/:message_id/download',
+    summary: "A stored message's media (received or sent): where Hatline keeps it and its public URL",
+    requirement: read,
+    fields: OnChat,
+    run: async (c) => {
+      const { id, chatId, messageId } = await target(c, OnChat);
+      const message = await messages.inChat(id, chatId, messageId, 'message_id');
+      if (!message.media) throw notFound(`message ${messageId} does not contain downloadable media`);
+      // Hatline keeps every message's media from when it arrived or was sent: nothing is fetched
+      // now. The path is the file's place below PUBLIC_URL, `media/{instance}/{file}` (the URL's
+      // last two parts; on disk the file is in MEDIA_DIR/{instance}/).
+      const file = await files.describe(c.get('principal'), `message:${messageId}`, id);
+      const filePath = ['media', ...file.url.split('/').slice(-2).map(decodeURIComponent)].join('/');
+      const status = `Media downloaded successfully to ${filePath}`;
+      return ok(c, status, {
+        message_id: messageId,
+        status,
+        media_type: MEDIA_TYPE[message.type] ?? message.type,
+        filename: file.filename,
+        file_path: filePath,
+        file_url: file.url,
+        file_size: file.size,
+      });
     },
   });
 }

@@ -29,6 +29,8 @@ export interface GowaRouteSpec {
   fields?: z.ZodObject;
   /** The body may be multipart (files). */
   multipart?: boolean;
+  /** A success that is a CSV file rather than the envelope. */
+  csv?: boolean;
   run: DialectHandler;
 }
 
@@ -51,7 +53,9 @@ export function gowaRoutes(r: ReturnType<typeof dialectRouter>, handler: (operat
         ...(spec.fields ? (spec.method === 'GET' ? { query: spec.fields } : { body: { content: { [type]: { schema: spec.fields } } } }) : {}),
       },
       responses: {
-        200: { description: 'SUCCESS', content: { 'application/json': { schema: Envelope } } },
+        200: spec.csv
+          ? { description: 'A CSV file', content: { 'text/csv': { schema: z.string() } } }
+          : { description: 'SUCCESS', content: { 'application/json': { schema: Envelope } } },
         400: { description: 'VALIDATION_ERROR, DEVICE_ID_REQUIRED, ...', content: { 'application/json': { schema: Envelope } } },
         404: { description: 'DEVICE_NOT_FOUND, NOT_FOUND', content: { 'application/json': { schema: Envelope } } },
         409: { description: 'AUTHENTICATION_ERROR: the device is not logged in', content: { 'application/json': { schema: Envelope } } },

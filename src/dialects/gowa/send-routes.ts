@@ -34,6 +34,9 @@ const Video = z.object({
   hd: flag.optional(),
   gif_playback: flag.optional(),
 });
+const Sticker = z.object({ ...base, sticker: file, sticker_url: z.string().optional() });
+/** The files GoWA turns into stickers (by the form part's Content-Type). */
+const STICKER_TYPES = ['image/jpeg', 'image/jpg', 'image/png', 'image/webp', 'image/gif'];
 const Contact = z.object({ ...base, contact_name: required('Ahmet Yılmaz'), contact_phone: required('905321234567') });
 const Link = z.object({ ...base, link: z.url({ protocol: /^https?$/, error: 'must be a valid http(s) URL' }).max(2048), caption });
 const coordinate = (min: number, max: number, what: string) =>
@@ -171,6 +174,22 @@ export function sendRoutes(route: ReturnType<typeof gowaRoutes>, { services: { i
       const extras: SendExtras = { ...(b.reply_message_id ? { quotedMessageId: b.reply_message_id } : {}), ...(b.view_once ? { viewOnce: true } : {}) };
       const { chatId, sent } = await media(c, b.phone, 'video', { file: b.video, url: b.video_url }, { kind: 'video', expect: 'video', caption: b.caption, extras });
       return answer(c, sent, 'Video sent to', chatId);
+    },
+  });
+
+  route({
+    method: 'POST',
+    path: '/send/sticker',
+    summary: 'Send a sticker made from an image (jpg, png, webp or gif): the file in sticker, or sticker_url',
+    requirement: send,
+    fields: Sticker,
+    multipart: true,
+    run: async (c) => {
+      const b = await validParams(c, Sticker);
+      if (b.sticker && b.sticker_url?.trim()) throw badRequest('sticker: give either sticker (a file) or sticker_url, not both');
+      if (b.sticker && !STICKER_TYPES.includes(b.sticker.type)) throw badRequest(`sticker: ${b.sticker.type || 'a file without a type'} is not allowed; use jpg/jpeg/png/webp/gif`);
+      const { chatId, sent } = await media(c, b.phone, 'sticker', { file: b.sticker, url: b.sticker_url }, { kind: 'sticker', expect: 'image' });
+      return answer(c, sent, 'Sticker sent to', chatId);
     },
   });
 

@@ -51,3 +51,18 @@ export function groupParticipants(g: GroupView) {
     }),
   };
 }
+
+/** A CSV field as Go's encoding/csv writes it: quoted when it holds a comma, a quote or a line break, or starts with a space. */
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) || /^[ \t]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** A group's members as GoWA's `GET /group/participants/export` writes them (a header line, `\n` line ends). */
+export function participantsCsv(g: GroupView): string {
+  const rows = [['participant_jid', 'phone_number', 'lid', 'display_name', 'role']];
+  for (const p of g.participants) {
+    const lid = p.id.endsWith('@lid');
+    rows.push([p.id, lid ? '' : p.id.split('@')[0]!, lid ? p.id : '', '', p.admin === 'superadmin' ? 'super_admin' : p.admin !== null ? 'admin' : 'member']);
+  }
+  return rows.map((r) => `${r.map(csvField).join(',')}\n`).join('');
+}

@@ -79,8 +79,6 @@ function errorAnswer(c: Context<AppEnv>, err: AppError): Response {
 
 const ok = (c: Context<AppEnv>, message: string, data: Record<string, unknown> = {}) => c.json({ status: 'success', message, ...data }, 200);
 
-const QR_WAIT_MS = 10_000;
-
 export function wonotifyDialect(services: Services, opts: Omit<DialectOptions, 'errorAnswer' | 'tokenOf'>) {
   const r = dialectRouter();
   const handler = dialectHandlerFactory({
@@ -164,7 +162,7 @@ export function wonotifyDialect(services: Services, opts: Omit<DialectOptions, '
         const { instance_id } = await validParams(c, OnInstance);
         const id = instanceOf(c, instance_id);
         if (instances.get(id).status === 'open') throw new AppError('conflict', 'Instance is already logged in');
-        const state = await instances.linking(id, {}, QR_WAIT_MS);
+        const state = await instances.linking(id);
         if (state.status === 'open') throw new AppError('conflict', 'Instance is already logged in');
         const qr = await instances.qrDataUri(id);
         if (!qr.qrCode) throw new AppError('unavailable', `No QR code yet (status: ${qr.status}); try again in a few seconds`, { 'Retry-After': '5' });

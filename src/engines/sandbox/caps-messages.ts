@@ -27,6 +27,16 @@ export function messagesCapability(engine: SandboxSelf): MessagesCapability {
     }
     const sent: EngineMessage = { ...message, id: sandboxMessageId(), chatId: to, from: me.id, fromMe: true, timestamp: network.nowSeconds(), senderName: me.name };
     engine.inContact.add(to);
+    // The phone holds what it sent, confirmed by the server or not (history, backfill).
+    engine.phone.hold(sent);
+    if (engine.serverAcks.held) {
+      // The phone took it, WhatsApp's server has not (the server-ack control): it waits, as a clock.
+      engine.serverAcks.hold(() => {
+        engine.ctx.emit({ type: 'ack', ack: { id: sent.id, chatId: to, status: 'sent' } });
+        network.route(engine, sent);
+      });
+      return { id: sent.id, timestamp: sent.timestamp, status: 'pending' as const };
+    }
     network.route(engine, sent);
     return { id: sent.id, timestamp: sent.timestamp };
   };

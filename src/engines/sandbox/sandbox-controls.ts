@@ -1,7 +1,7 @@
 import { isGroupJid, phoneToJid } from '../../ids.js';
 import { EngineError, type Account, type AckStatus, type ChatPresence, type EngineGroup, type EngineMessage, type MediaPayload, type MessageKind, type OwnPresence } from '../engine.js';
 import { kindOfMime, sandboxMessageId } from './sandbox-basics.js';
-import type { SandboxSelf } from './sandbox-self.js';
+import type { Deafness, SandboxSelf } from './sandbox-self.js';
 
 export interface IncomingSimulation {
   /** Phone (digits) of the simulated sender. */
@@ -70,6 +70,15 @@ export class SandboxControls {
     this.engine.ctx.emit({ type: 'ack', ack: { id: messageId, status, ...(status === 'failed' ? { error: error ?? 'WhatsApp refused the message' } : {}) } });
   }
 
+  /**
+   * Holds WhatsApp's server acks: sends answer `pending` and go no further until released, when
+   * each gets its server ack (`sent`) and is delivered as usual.
+   */
+  serverAcks(hold: boolean): void {
+    this.engine.requireOpen();
+    this.engine.serverAcks.set(hold);
+  }
+
   createGroup(name: string, participantPhones: string[]): EngineGroup {
     const me = this.engine.requireOpen();
     return this.engine.network.groups.create(me.phone, name, participantPhones);
@@ -78,6 +87,16 @@ export class SandboxControls {
   /** WhatsApp's reach-out timelock (463): messages to new contacts are refused for `seconds` (0 lifts it). */
   timelock(seconds: number): void {
     this.engine.timelockUntil = seconds > 0 ? Date.now() + seconds * 1000 : null;
+  }
+
+  /**
+   * Makes the session deaf (or hears again): it stays `open` and the phone still gets every
+   * message, but no event reaches Hatline. A reconnect (the engine stopped and started, or a
+   * drop) cures it, as it cures a stalled WhatsApp Web session.
+   */
+  deaf(on: boolean, mode: Deafness = 'silent'): void {
+    this.engine.requireOpen();
+    this.engine.deafness = on ? mode : null;
   }
 
   /** Simulates a lost connection: `disconnected` now, back to `open` a moment later. */

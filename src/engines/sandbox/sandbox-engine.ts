@@ -15,9 +15,11 @@ import {
 import { sandboxCapabilities } from './sandbox-capabilities.js';
 import { SandboxCalls } from './sandbox-calls.js';
 import { SandboxControls } from './sandbox-controls.js';
+import { SandboxPhone } from './sandbox-phone.js';
 import { loadSession, newSession, removeSession, saveSession, type SandboxSession } from './sandbox-session.js';
 import type { PeerProfile, SandboxNetwork, SandboxPeer } from './network.js';
-import type { SandboxSelf } from './sandbox-self.js';
+import type { Deafness, SandboxSelf } from './sandbox-self.js';
+import { SandboxServerAcks } from './server-acks.js';
 
 export interface SandboxTimings {
   /** How long a simulated drop stays disconnected before reconnecting. */
@@ -43,14 +45,23 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
   readonly newsletters;
   readonly labels;
   readonly calls;
+  readonly history;
   readonly controls: SandboxControls;
   readonly ringing: SandboxCalls;
+  /** WhatsApp's server acks, held by a control (sends then stay `pending`). */
+  readonly serverAcks = new SandboxServerAcks();
   /** People whose messages this account refuses. */
   readonly blocked = new Set<string>();
   /** Chats this account has exchanged a message with (not new contacts for the reach-out timelock). */
   readonly inContact = new Set<string>();
   /** Until when (unix ms) WhatsApp refuses messages to new contacts (error 463); null: not locked. */
   timelockUntil: number | null = null;
+  /** Every message of the linked phone, in and out, told to Hatline or not. */
+  readonly phone = new SandboxPhone();
+  /** Set by the deaf control: the session stays open but tells Hatline nothing but its status, until it reconnects. */
+  deafness: Deafness | null = null;
+  /** What the engine reports through (the deaf control silences it). */
+  readonly ctx: EngineContext;
   private status: ConnectionStatus = 'disconnected';
   private session: SandboxSession | null;
   private pairingPhone: string | null = null;
@@ -58,10 +69,12 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
   private readonly sessionFile: string;
 
   constructor(
-    readonly ctx: EngineContext,
+    ctx: EngineContext,
     readonly network: SandboxNetwork,
     private readonly timings: SandboxTimings = defaultTimings,
   ) {
+    // A deaf session keeps telling its status (it believes it is connected) and nothing else.
+    this.ctx = { ...ctx, emit: (event) => (this.deafness && event.type !== 'status' && event.type !== 'qr' ? undefined : ctx.emit(event)) };
     this.instanceId = ctx.instanceId;
     this.sessionFile = path.join(ctx.sessionDir, 'sandbox.json');
     this.session = loadSession(this.sessionFile);
@@ -75,6 +88,7 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
     this.newsletters = caps.newsletters;
     this.labels = caps.labels;
     this.calls = caps.calls;
+    this.history = caps.history;
     this.controls = new SandboxControls(this);
     network.register(this);
   }
@@ -92,6 +106,7 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
   deliver(message: EngineMessage): boolean {
     if (this.blocked.has(message.from)) return false;
     this.inContact.add(message.chatId);
+    this.phone.hold(message);
     this.ctx.emit({ type: 'message', message });
     return true;
   }
@@ -139,11 +154,13 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
   async logout(): Promise<void> {
     await this.stop();
     this.session = null;
+    this.phone.clear();
     removeSession(this.sessionFile);
   }
 
   async dispose(): Promise<void> {
     await this.stop();
+    this.serverAcks.clear();
     this.network.unregister(this.instanceId);
   }
 
@@ -188,6 +205,7 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
       throw new EngineError('rejected', `phone ${chosen} is already linked to sandbox instance ${holder.instanceId}`);
     }
     this.session = newSession(chosen, name ?? `Sandbox ${chosen.slice(-4)}`);
+    this.phone.clear();
     saveSession(this.sessionFile, this.session);
     this.ctx.emit({ type: 'qr', qr: null });
     this.goOnline();
@@ -220,6 +238,8 @@ export class SandboxEngine implements Engine, SandboxPeer, SandboxSelf {
 
   private setStatus(status: ConnectionStatus, extra: Omit<StatusUpdate, 'status'> = {}): void {
     this.status = status;
+    // A reconnect cures a deaf session, as restarting a stalled WhatsApp Web session does.
+    if (status !== 'open') this.deafness = null;
     this.ctx.emit({ type: 'status', update: { status, ...extra } });
   }
 

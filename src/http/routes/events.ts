@@ -36,9 +36,11 @@ async function follow(
   idle: () => Promise<void>,
 ): Promise<void> {
   let cursor = after;
+  // One wait at a time: catching up through full batches keeps the wait it started with.
+  let pending: Promise<boolean> | null = null;
   while (!signal.aborted && !services.events.closed) {
     // Waiting starts before the read, so a commit between the two is not missed.
-    const waiting = services.events.next(HEARTBEAT_MS, signal);
+    const waiting = (pending ??= services.events.next(HEARTBEAT_MS, signal));
     const batch = await services.events.read(c.get('principal'), cursor, BATCH, instanceId);
     for (const e of batch) {
       if (signal.aborted) return;
@@ -46,6 +48,7 @@ async function follow(
       cursor = e.id;
     }
     if (batch.length === BATCH) continue;
+    pending = null;
     if (!(await waiting)) await idle();
   }
 }

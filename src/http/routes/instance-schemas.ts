@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ENGINE_NAMES } from '../../engines/registry.js';
-import type { InstanceState } from '../../services/instances/instance-state.js';
+import type { DeafnessNote, InstanceState } from '../../services/instances/instance-state.js';
 
 export const StatusWord = z.enum(['open', 'connecting', 'disconnected']);
 
@@ -18,6 +18,17 @@ export const AccountStatusSchema = z
         .string()
         .optional()
         .openapi({ description: "Hatline addition: WhatsApp's reach-out timelock (463) refuses messages to new contacts until then (ISO time)" }),
+      lastDeafness: z
+        .object({
+          reason: z.enum(['events_stalled', 'bridge_down']).openapi({
+            description: 'events_stalled: the phone holds messages Hatline was never told of; bridge_down: the engine says its event path is broken',
+          }),
+          detail: z.string(),
+          detectedAt: z.string().openapi({ description: 'ISO time' }),
+          recoveredAt: z.string().optional().openapi({ description: 'ISO time the instance was open again after the reconnect; absent while it reconnects' }),
+        })
+        .optional()
+        .openapi({ description: 'Hatline addition: the last time liveness found the instance open but deaf (since the server started), reconnected it and fetched what it missed' }),
     }),
   })
   .openapi('AccountStatus');
@@ -79,6 +90,16 @@ export function statusBody(state: InstanceState) {
       ...(state.pairingCode ? { pairingCode: state.pairingCode } : {}),
       ...(state.webVersion ? { webVersion: state.webVersion } : {}),
       ...(state.timelockUntil ? { timelockUntil: new Date(state.timelockUntil).toISOString() } : {}),
+      ...(state.lastDeafness ? { lastDeafness: deafnessView(state.lastDeafness) } : {}),
     },
+  };
+}
+
+function deafnessView(note: DeafnessNote) {
+  return {
+    reason: note.reason,
+    detail: note.detail,
+    detectedAt: new Date(note.detectedAt).toISOString(),
+    ...(note.recoveredAt !== null ? { recoveredAt: new Date(note.recoveredAt).toISOString() } : {}),
   };
 }

@@ -98,6 +98,21 @@ export function sandboxOtherSideRoutes({ sandbox }: Pick<Services, 'sandbox'>) {
     },
   );
 
+  // POST /api/sandbox/:instanceId/server-acks
+  r.openapi(
+    controlRoute(
+      'server-acks',
+      "Holds WhatsApp's server acks: sends answer but stay `pending` (a clock), reach nobody and get no `sent` until released (`hold: false`), " +
+        'when each gets its server ack and is delivered as usual; one held longer than SERVER_ACK_TIMEOUT_MS ends `failed` meanwhile',
+      z.object({ hold: z.boolean() }),
+      SuccessSchema,
+    ),
+    async (c) => {
+      sandbox.serverAcks(c.req.valid('param').instanceId, c.req.valid('json').hold);
+      return c.json(ok, 200);
+    },
+  );
+
   r.openapi(controlRoute('call/end', 'The caller hangs up', z.object({ callId: z.string().min(1) }), SuccessSchema), async (c) => {
     await sandbox.endCall(c.req.valid('param').instanceId, c.req.valid('json').callId);
     return c.json(ok, 200);

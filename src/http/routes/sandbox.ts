@@ -156,5 +156,34 @@ export function sandboxRoutes({ sandbox }: Pick<Services, 'sandbox'>) {
     },
   );
 
+  // POST /api/sandbox/:instanceId/deaf
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: `${path}/deaf`,
+      tags: tag,
+      summary: 'Make the session deaf: it stays open and its phone gets every message, but Hatline hears nothing until it reconnects',
+      description:
+        'What users of every WhatsApp API server meet: a session that says connected but delivers no events. `silent` (the default) still says its event bridge works when probed, ' +
+        'so only the messages its phone holds give it away; `bridge_down` knows its bridge is broken. Liveness (LIVENESS_INTERVAL_MS) notices, reconnects and backfills. ' +
+        'A reconnect cures it; `deaf: false` lets events through again (what was missed stays missed until a backfill).',
+      request: {
+        params: InstanceIdParam,
+        body: jsonBody(z.object({ deaf: z.boolean(), mode: z.enum(['silent', 'bridge_down']).optional().openapi({ description: 'Default silent' }) })),
+      },
+      responses: {
+        200: jsonResponse(z.object({ success: z.literal(true) }), 'Done'),
+        400: errors[400],
+        404: errors[404],
+        409: errors[409],
+      },
+    }),
+    (c) => {
+      const b = c.req.valid('json');
+      sandbox.deaf(c.req.valid('param').instanceId, b.deaf, b.mode);
+      return c.json({ success: true as const }, 200);
+    },
+  );
+
   return r;
 }

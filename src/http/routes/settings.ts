@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { DEFAULT_EVENT_NAMES, EVENT_NAMES } from '../../services/events.js';
+import { EVOLUTION_EVENTS } from '../../services/evolution/events.js';
 import { actorOf, urlTrustOf } from '../../services/access/principal.js';
 import { WEBHOOK_FORMATS, type InstanceSettings } from '../../services/settings/settings-store.js';
+import { isWebhookUrlOrEmpty } from '../../services/settings/settings-service.js';
 import type { Services } from '../deps.js';
 import { createRouter, errors, InstanceIdParam, jsonBody, jsonResponse, SuccessSchema } from '../openapi.js';
 
@@ -17,7 +19,18 @@ const SettingsSchema = z
     webhookSecret: z.string().openapi({ description: 'Standard Webhooks signing secret (whsec_...)' }),
     rejectCalls: z.enum(['true', 'false']).openapi({ description: 'Incoming calls are declined at once (a string, like webhookEnabled)' }),
     rejectCallsMessage: z.string().openapi({ example: 'Aramalara cevap veremiyoruz, lütfen yazın.', description: "Sent to the caller of a declined call; '' sends nothing" }),
-    webhookFormat: z.enum(WEBHOOK_FORMATS).openapi({ description: "The webhook body: `native` (the seed's envelope, Standard Webhooks signatures) or `gowa` (GoWA's, with X-Hub-Signature-256)" }),
+    webhookFormat: z.enum(WEBHOOK_FORMATS).openapi({
+      description: "The webhook body: `native` (the seed's envelope, Standard Webhooks signatures), `gowa` (GoWA's, with X-Hub-Signature-256) or `evolution` (Evolution API's, Standard Webhooks signatures)",
+    }),
+    evolution: z
+      .object({
+        events: z.array(z.string()).nullable().openapi({ description: "Evolution's event ids the webhook gets; null: every event" }),
+        byEvents: z.boolean().openapi({ description: 'Each event to `<webhookUrl>/<event-name>` (messages-upsert, ...)' }),
+        base64: z.boolean().openapi({ description: 'Media of messages.upsert inline as base64' }),
+        headers: z.record(z.string(), z.string()).openapi({ description: 'Extra headers of every delivery' }),
+        exposeToken: z.boolean().openapi({ description: 'An instance token is in webhooks (`apikey`) and fetchInstances (`token`)' }),
+      })
+      .openapi({ description: "Evolution API's webhook options (webhookFormat `evolution`)" }),
   })
   .openapi('Settings');
 
@@ -30,7 +43,7 @@ const UpdateSettingsSchema = z
     webhookUrl: z
       .string()
       .trim()
-      .refine((v) => v === '' || /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), 'expected an http(s) URL, or "" to remove it')
+      .refine(isWebhookUrlOrEmpty, 'expected an http(s) URL, or "" to remove it')
       .optional(),
     webhookEnabled: booleanField.optional(),
     sendDelay: z
@@ -46,7 +59,21 @@ const UpdateSettingsSchema = z
       }),
     rejectCalls: booleanField.optional().openapi({ description: 'Decline incoming calls at once' }),
     rejectCallsMessage: z.string().max(4096).optional().openapi({ description: "A text sent to the caller of a declined call; '' sends none" }),
-    webhookFormat: z.enum(WEBHOOK_FORMATS).optional().openapi({ description: "`native` (default) or `gowa`: GoWA's body, event names and X-Hub-Signature-256 (README: Coming from GoWA)" }),
+    webhookFormat: z.enum(WEBHOOK_FORMATS).optional().openapi({
+      description: "`native` (default), `gowa` (GoWA's body, event names and X-Hub-Signature-256; README: Coming from GoWA) or `evolution` (Evolution API's payloads; README: Coming from Evolution API)",
+    }),
+    evolution: z
+      .object({
+        events: z.array(z.enum(EVOLUTION_EVENTS)).nullable().optional().openapi({ description: 'Evolution event ids (MESSAGES_UPSERT, ...); null or [] for every event' }),
+        byEvents: booleanField.optional(),
+        base64: booleanField.optional(),
+        headers: z.record(z.string(), z.string()).optional(),
+        exposeToken: booleanField.optional().openapi({
+          description: 'Put an instance token (a key with read and send on this instance) in webhooks (`apikey`) and fetchInstances (`token`), as Evolution does when AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES is on; false revokes it',
+        }),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .openapi('UpdateSettings');
@@ -61,10 +88,21 @@ function settingsBody(s: InstanceSettings) {
     rejectCalls: s.rejectCalls ? ('true' as const) : ('false' as const),
     rejectCallsMessage: s.rejectCallsMessage,
     webhookFormat: s.webhookFormat,
+    evolution: { events: s.evolution.events, byEvents: s.evolution.byEvents, base64: s.evolution.base64, headers: s.evolution.headers, exposeToken: s.evolution.apikey !== null },
   };
 }
 
-export function settingsRoutes({ settings }: Pick<Services, 'settings'>) {
+/** The Evolution options given, without the token choice (which the Evolution service makes). */
+function evolutionOptions(e: NonNullable<z.output<typeof UpdateSettingsSchema>['evolution']>) {
+  return {
+    ...(e.events !== undefined ? { events: e.events?.length ? e.events : null } : {}),
+    ...(e.byEvents !== undefined ? { byEvents: e.byEvents } : {}),
+    ...(e.base64 !== undefined ? { base64: e.base64 } : {}),
+    ...(e.headers !== undefined ? { headers: e.headers } : {}),
+  };
+}
+
+export function settingsRoutes({ settings, evolution }: Pick<Services, 'settings' | 'evolution'>) {
   const r = createRouter();
 
   // GET /api/instance/:instanceId/settings
@@ -101,7 +139,9 @@ export function settingsRoutes({ settings }: Pick<Services, 'settings'>) {
           ...(body.rejectCalls !== undefined ? { rejectCalls: body.rejectCalls } : {}),
           ...(body.rejectCallsMessage !== undefined ? { rejectCallsMessage: body.rejectCallsMessage } : {}),
           ...(body.webhookFormat !== undefined ? { webhookFormat: body.webhookFormat } : {}),
+          ...(body.evolution ? { evolution: evolutionOptions(body.evolution) } : {}),
         }, actorOf(c.get('principal')), urlTrustOf(c.get('principal')));
+        if (body.evolution?.exposeToken !== undefined) await evolution.setTokenExposed(c.req.valid('param').instanceId, body.evolution.exposeToken, actorOf(c.get('principal')));
         return c.json({ success: true as const }, 200);
       },
     );

@@ -12,6 +12,12 @@ import type { ChatbotRuleRow } from '../../storage/schema.js';
 /** At most this many automatic replies per chat within the window: two bots cannot talk forever. */
 export const REPLIES_PER_CHAT = 3;
 export const REPLY_WINDOW_MS = 60_000;
+/**
+ * A message found by a backfill (it arrived while Hatline was not listening) is answered only when
+ * it is at most this old: whoever wrote a minute ago still waits for the answer, whoever wrote an
+ * hour ago has been answered from the phone or has moved on.
+ */
+export const BACKFILL_REPLY_MAX_AGE_SECONDS = 300;
 
 interface LoadedRule {
   row: ChatbotRuleRow;
@@ -41,7 +47,8 @@ export interface ChatbotOptions {
 /**
  * Answers incoming messages with the first enabled rule that matches (priority low first, then
  * id), after the rule's delay. Never answers its own messages nor group messages, and gives a
- * chat at most REPLIES_PER_CHAT automatic replies per minute.
+ * chat at most REPLIES_PER_CHAT automatic replies per minute. Backfilled messages older than
+ * BACKFILL_REPLY_MAX_AGE_SECONDS are stored and announced but not answered.
  */
 export class Chatbot {
   private readonly rules = new Map<string, LoadedRule[]>();
@@ -55,7 +62,8 @@ export class Chatbot {
     this.now = opts.now ?? Date.now;
     this.matchClock = opts.matchClock ?? (() => performance.now());
     // Stored messages only: a redelivery the store ignores is not answered again.
-    opts.messages.onStored((instanceId, message) => {
+    opts.messages.onStored((instanceId, message, origin) => {
+      if (origin.backfilled && this.now() / 1000 - message.timestamp > BACKFILL_REPLY_MAX_AGE_SECONDS) return;
       this.consider(instanceId, message).catch((err) =>
         opts.logger.warn('chatbot could not answer', { instance: instanceId, error: describeError(err) }),
       );

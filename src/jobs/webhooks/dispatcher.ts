@@ -5,6 +5,7 @@ import type { InstanceSettings, SettingsStore } from '../../services/settings/se
 import type { Db } from '../../storage/db.js';
 import type { WebhookEventRow } from '../../storage/schema.js';
 import * as repo from '../../storage/webhooks-repo.js';
+import { evolutionTarget } from './formats/evolution.js';
 import { postWebhook } from './post.js';
 import { hubSignatureHeaders, signedHeaders } from './signature.js';
 
@@ -159,8 +160,11 @@ export class WebhookDispatcher {
 
   /** One delivery attempt; true when the receiver took it (2xx). */
   private async attempt(row: WebhookEventRow, settings: InstanceSettings, lane: Lane): Promise<boolean> {
-    const url = settings.webhookUrl;
+    // Evolution's format may send each event to its own URL, with headers of the receiver's choice.
+    const target = row.format === 'evolution' ? evolutionTarget(settings, row) : { url: settings.webhookUrl, headers: {} };
+    const url = target.url;
     const headers = {
+      ...target.headers,
       'content-type': 'application/json',
       'user-agent': this.opts.userAgent,
       // Signed as its body was built: a GoWA body as GoWA signs, the seed's per Standard Webhooks.

@@ -5,7 +5,9 @@ import type { SettingsStore } from '../../services/settings/settings-store.js';
 import { gowaWebhookBody } from '../../services/webhooks/gowa-webhook.js';
 import type { DbOrTrx } from '../../storage/db.js';
 import { afterCommit } from '../../storage/transact.js';
+import type { WebhookFormatValue } from '../../storage/schema.js';
 import * as repo from '../../storage/webhooks-repo.js';
+import type { EvolutionFormat } from './formats/evolution.js';
 
 /**
  * The webhook outbox: `record` runs inside the transaction of the state change that caused the
@@ -22,24 +24,40 @@ export class WebhookOutbox implements EventSink {
     private readonly now: () => number = Date.now,
     /** The account's JID of an instance, when linked (GoWA's `device_id`). */
     private readonly accountOf: (instanceId: string) => string | null = () => null,
+    /** Evolution API's format, for instances that chose it (webhookFormat `evolution`). */
+    private readonly evolution?: EvolutionFormat,
   ) {}
 
   async record(trx: DbOrTrx, instanceId: string, e: HatlineEvent): Promise<void> {
     const s = await this.settings.get(instanceId, trx);
-    if (!s || !s.webhookEnabled || !s.webhookUrl || !s.webhookEvents.includes(e.event)) return;
-    const now = this.now();
+    if (!s || !s.webhookEnabled || !s.webhookUrl) return;
     // The body is built now, in the instance's format, and kept: a retry sends the same bytes.
-    let body: unknown = { event: e.event, data: e.data, timestamp: Math.floor(now / 1000), instance_id: instanceId };
-    if (s.webhookFormat === 'gowa') {
-      body = gowaWebhookBody(e, { deviceJid: this.accountOf(instanceId) ?? '', now, rejectCalls: s.rejectCalls });
-      if (body === null) return; // GoWA has no such event
+    if (s.webhookFormat === 'evolution' && this.evolution) {
+      // Evolution's own event choice (its names) decides, not webhookEvents.
+      for (const f of await this.evolution.format(trx, instanceId, s, e)) await this.insert(trx, instanceId, 'evolution', f.event, f.payload);
+      return;
     }
-    const payload = JSON.stringify(body);
+    if (!s.webhookEvents.includes(e.event)) return;
+    if (s.webhookFormat === 'gowa') {
+      const body = gowaWebhookBody(e, { deviceJid: this.accountOf(instanceId) ?? '', now: this.now(), rejectCalls: s.rejectCalls });
+      if (body !== null) await this.insert(trx, instanceId, 'gowa', e.event, JSON.stringify(body)); // null: GoWA has no such event
+      return;
+    }
+    const payload = JSON.stringify({ event: e.event, data: e.data, timestamp: Math.floor(this.now() / 1000), instance_id: instanceId });
+    await this.insert(trx, instanceId, 'native', e.event, payload);
+  }
+
+  /**
+   * Writes one event, its payload already made in `format`, to be delivered once the transaction
+   * commits. The row keeps its format: it says how the delivery is signed and where it goes.
+   */
+  async insert(trx: DbOrTrx, instanceId: string, format: WebhookFormatValue, event: string, payload: string): Promise<void> {
+    const now = this.now();
     await repo.insertEvent(trx, {
-      format: s.webhookFormat,
+      format,
       instance_id: instanceId,
       webhook_id: `msg_${randomBytes(12).toString('hex')}`,
-      event: e.event,
+      event,
       payload,
       status: 'pending',
       created_at: now,

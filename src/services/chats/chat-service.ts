@@ -3,6 +3,7 @@ import { badRequest } from '../../errors.js';
 import { jidToPhone } from '../../ids.js';
 import * as chatsRepo from '../../storage/chats-repo.js';
 import type { ListedChat } from '../../storage/chats-repo.js';
+import { countContacts } from '../../storage/contacts-repo.js';
 import type { Db } from '../../storage/db.js';
 import * as messagesRepo from '../../storage/messages-repo.js';
 import * as votesRepo from '../../storage/poll-votes-repo.js';
@@ -113,6 +114,12 @@ export class ChatService {
     ]);
     const now = this.nowSeconds();
     return { items: rows.map((r) => toChatView(r, now)), total };
+  }
+
+  /** How many chats and contacts are stored (whatever the connection). */
+  async counts(instanceId: string): Promise<{ chats: number; contacts: number }> {
+    this.opts.registry.get(instanceId);
+    return { chats: await chatsRepo.countChats(this.opts.db, instanceId), contacts: await countContacts(this.opts.db, instanceId) };
   }
 
   /** Marks the chat's incoming messages read, on WhatsApp and in the store; answers how many. */

@@ -69,6 +69,17 @@ export class FileService {
 
   /** The file `id` (a file id, or `message:{messageId}`), ready to stream; 404 when it is not there (on disk too). */
   async open(viewer: Principal, id: string, instanceId?: string): Promise<FileContent> {
+    const { row, full, size } = await this.locate(viewer, id, instanceId);
+    return { stream: createReadStream(full), size, mimetype: row.media_mimetype ?? 'application/octet-stream', filename: row.media_filename ?? row.media_file! };
+  }
+
+  /** The file `id` described (its size as on disk), without opening it; 404 when it is not there. */
+  async describe(viewer: Principal, id: string, instanceId?: string): Promise<FileView> {
+    const { row, size } = await this.locate(viewer, id, instanceId);
+    return { ...this.view(row), size };
+  }
+
+  private async locate(viewer: Principal, id: string, instanceId: string | undefined): Promise<{ row: MessageRow; full: string; size: number }> {
     const instances = this.scope(viewer, instanceId);
     let row: MessageRow | undefined;
     if (id.startsWith('message:')) {
@@ -86,7 +97,7 @@ export class FileService {
     const full = path.join(instanceMediaDir(this.opts.mediaDir, row.instance_id), file);
     const info = await stat(full).catch(() => null);
     if (!info?.isFile()) throw notFound(`file ${id}: the media of message ${row.id} is no longer on disk`);
-    return { stream: createReadStream(full), size: info.size, mimetype: row.media_mimetype ?? 'application/octet-stream', filename: row.media_filename ?? file };
+    return { row, full, size: info.size };
   }
 
   private view(r: MessageRow): FileView {

@@ -64,7 +64,7 @@ export class GroupService {
       .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   }
 
-  /** Every group with its participants and settings, as stored (by name, then id). */
+  /** Every group with its participants and settings as last stored (no question to WhatsApp per group), by name, then id. */
   async listViews(instanceId: string): Promise<GroupView[]> {
     requireOpen(this.opts.registry, instanceId);
     await this.opts.inbound.settled(instanceId);

@@ -4,7 +4,7 @@ import { createEngine, type EngineDeps, type EngineName } from '../../engines/re
 import { AppError, describeError, notFound } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { InstanceRow } from '../../storage/schema.js';
-import type { InstanceState } from './instance-state.js';
+import type { DeafReason, InstanceState } from './instance-state.js';
 import { InstanceWork, type WorkLease } from './instance-work.js';
 import type { StatusRecorder } from './status-recorder.js';
 
@@ -15,16 +15,22 @@ interface Runtime {
   lock: Promise<unknown>;
   /** Set once deletion began: the instance answers 404 from then on. */
   deleting: boolean;
+  /** Set while liveness reconnects a deaf instance, until it is open again: its status events say why. */
+  recovering: boolean;
 }
 
 type Handler<K extends EngineEventType> = (instanceId: string, event: Extract<EngineEvent, { type: K }>) => void;
 type Handlers = { [K in EngineEventType]: Handler<K>[] };
+/** An instance became open; `firstLink` when its account was just linked (not a reconnect of a known one). */
+type OpenedListener = (instanceId: string, opened: { firstLink: boolean }) => void;
 
 export interface InstanceRegistryOptions {
   dataDir: string;
   engines: EngineDeps;
   status: StatusRecorder;
   logger: Logger;
+  /** The clock of what is noted on instances (deafness); Date.now by default. */
+  now?: () => number;
 }
 
 /**
@@ -50,6 +56,7 @@ export class InstanceRegistry {
     presence: [],
     call: [],
   };
+  private readonly opened: OpenedListener[] = [];
   private readonly log: Logger;
   private readonly work = new InstanceWork();
   private closing = false;
@@ -61,6 +68,14 @@ export class InstanceRegistry {
   /** Subscribes to one type of engine event, for every instance. */
   onEngineEvent<K extends EngineEventType>(type: K, handler: Handler<K>): void {
     (this.handlers[type] as Handler<K>[]).push(handler);
+  }
+
+  /**
+   * Told each time an instance becomes open (after a link, a reconnect, a restart, a server start),
+   * synchronously, before the engine can report anything that follows.
+   */
+  onOpened(listener: OpenedListener): void {
+    this.opened.push(listener);
   }
 
   sessionDir(instanceId: string): string {
@@ -122,12 +137,13 @@ export class InstanceRegistry {
       qr: null,
       webVersion: null,
       timelockUntil: null,
+      lastDeafness: null,
       createdAt: row.created_at,
       groupId: row.group_id === null ? null : Number(row.group_id),
     };
     const id = row.id;
     const ctx: EngineContext = { instanceId: id, sessionDir: this.sessionDir(id), emit: (event) => this.dispatch(id, state, event) };
-    const rt: Runtime = { state, engine: createEngine(state.engine, ctx, this.opts.engines), lock: Promise.resolve(), deleting: false };
+    const rt: Runtime = { state, engine: createEngine(state.engine, ctx, this.opts.engines), lock: Promise.resolve(), deleting: false, recovering: false };
     this.runtimes.set(id, rt);
     return { ...state };
   }
@@ -161,6 +177,27 @@ export class InstanceRegistry {
   /** The instance was filed under another group (or none). */
   regroup(instanceId: string, groupId: number | null): void {
     this.runtime(instanceId).state.groupId = groupId;
+  }
+
+  /**
+   * Reconnects an instance found open but deaf: its engine stops and starts (the session is kept),
+   * as a restart does. The instance notes why (`lastDeafness`), and its status events carry
+   * `reason: "deaf"` until it is open again. Nothing happens when it is not open any more.
+   */
+  async recoverDeaf(instanceId: string, reason: DeafReason, detail: string): Promise<void> {
+    await this.withLock(instanceId, async (engine, state) => {
+      if (state.status !== 'open') return;
+      const rt = this.runtime(instanceId);
+      state.lastDeafness = { reason, detail, detectedAt: (this.opts.now ?? Date.now)(), recoveredAt: null };
+      rt.recovering = true;
+      try {
+        await engine.stop();
+        await this.start(instanceId, {});
+      } catch (err) {
+        rt.recovering = false;
+        throw err;
+      }
+    });
   }
 
   /** The linked account's name changed (its profile name was set through the API). */
@@ -213,9 +250,10 @@ export class InstanceRegistry {
   }
 
   private dispatch(id: string, state: InstanceState, event: EngineEvent): void {
-    if (this.runtimes.get(id)?.state !== state) return; // an engine of a deleted runtime
+    const rt = this.runtimes.get(id);
+    if (rt?.state !== state) return; // an engine of a deleted runtime
     if (event.type === 'qr') state.qr = event.qr;
-    if (event.type === 'status') this.onStatus(id, state, event.update);
+    if (event.type === 'status') this.onStatus(id, rt, event.update);
     for (const handler of this.handlers[event.type] as Handler<typeof event.type>[]) {
       try {
         handler(id, event as never);
@@ -225,10 +263,14 @@ export class InstanceRegistry {
     }
   }
 
-  private onStatus(id: string, state: InstanceState, update: StatusUpdate): void {
+  private onStatus(id: string, rt: Runtime, update: StatusUpdate): void {
+    const { state } = rt;
     const previous = state.status;
+    const linkedBefore = state.account?.id ?? null;
+    const recovering = rt.recovering;
     state.status = update.status;
-    state.error = update.error ?? null;
+    const deafError = recovering && update.status !== 'open' && state.lastDeafness ? `deaf (${state.lastDeafness.detail}); reconnecting` : null;
+    state.error = update.error ?? deafError;
     state.pairingCode = update.status === 'connecting' ? (update.pairingCode ?? state.pairingCode) : null;
     if (update.status !== 'connecting') state.qr = null;
     if (update.webVersion) state.webVersion = update.webVersion;
@@ -241,7 +283,22 @@ export class InstanceRegistry {
     if (statusChanged || update.error) {
       this.log.info('instance status', { instance: id, status: update.status, ...(update.error ? { error: update.error } : {}) });
     }
-    if (accountChanged || statusChanged) this.opts.status.record(id, update, accountChanged, statusChanged);
+    const opened = update.status === 'open' && previous !== 'open';
+    if (opened && recovering) {
+      rt.recovering = false;
+      if (state.lastDeafness) state.lastDeafness = { ...state.lastDeafness, recoveredAt: (this.opts.now ?? Date.now)() };
+    }
+    const why = recovering ? { reason: 'deaf' as const, ...(state.error ? { error: state.error } : {}) } : {};
+    if (accountChanged || statusChanged) this.opts.status.record(id, update, accountChanged, statusChanged, why);
+    if (!opened) return;
+    const firstLink = linkedBefore === null || linkedBefore !== (state.account?.id ?? null);
+    for (const listener of this.opened) {
+      try {
+        listener(id, { firstLink });
+      } catch (err) {
+        this.log.error('an instance-opened listener failed', { instance: id, error: describeError(err) });
+      }
+    }
   }
 }
 

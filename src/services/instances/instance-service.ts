@@ -41,6 +41,9 @@ export interface InstanceServiceOptions {
 }
 
 /** Instances: create, connect, restart, log out, delete, and bringing them back after a restart. */
+/** How long an API that answers with a QR or pairing code waits for one (InstanceService.linking). */
+export const LINK_WAIT_MS = 10_000;
+
 export class InstanceService {
   private readonly hooks: DeletionHook[] = [];
 
@@ -209,7 +212,7 @@ export class InstanceService {
    * waits at most `timeoutMs` for what linking needs next: a QR code, a pairing code, or the open
    * session. Answers the state then, whatever it is (the caller says what is missing).
    */
-  async linking(instanceId: string, options: StartOptions = {}, timeoutMs = 10_000): Promise<InstanceState> {
+  async linking(instanceId: string, options: StartOptions = {}, timeoutMs = LINK_WAIT_MS): Promise<InstanceState> {
     const before = this.get(instanceId);
     if (before.status === 'disconnected' || (options.pairingPhone && before.status === 'connecting' && !before.pairingCode)) {
       await this.connect(instanceId, options);

@@ -15,9 +15,28 @@ export interface InstanceState {
   webVersion: string | null;
   /** Until when (unix ms) WhatsApp's reach-out timelock (463) refuses messages to new contacts; null: none known. */
   timelockUntil: number | null;
+  /** The last time liveness found the instance connected but deaf (since this server started); null: never. */
+  lastDeafness: DeafnessNote | null;
   createdAt: number;
   /** The instance group it is filed under (GET /api/instance-groups), or null. */
   groupId: number | null;
+}
+
+/**
+ * Why an open instance was found deaf: `events_stalled`, its phone holds messages Hatline was
+ * never told of; `bridge_down`, its engine says the path its events take is broken.
+ */
+export type DeafReason = 'events_stalled' | 'bridge_down';
+
+/** What liveness found and did about a deaf instance. */
+export interface DeafnessNote {
+  reason: DeafReason;
+  /** What was seen, in words. */
+  detail: string;
+  /** Unix ms. */
+  detectedAt: number;
+  /** When it was open again after the reconnect (unix ms); null until then. */
+  recoveredAt: number | null;
 }
 
 /** Instance ids: what a URL path and a session folder can both hold. */

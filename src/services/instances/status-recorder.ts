@@ -4,7 +4,7 @@ import type { Logger } from '../../logger.js';
 import type { Db } from '../../storage/db.js';
 import * as instancesRepo from '../../storage/instances-repo.js';
 import { transact } from '../../storage/transact.js';
-import type { EventSink } from '../events.js';
+import type { ConnectionStatusData, EventSink } from '../events.js';
 
 /**
  * Persists what a status change means: a newly linked account on the instance row and the
@@ -19,7 +19,8 @@ export class StatusRecorder {
     private readonly log: Logger,
   ) {}
 
-  record(instanceId: string, update: StatusUpdate, accountChanged: boolean, statusChanged: boolean): void {
+  /** `extra` adds to the event's data (why the change happened: a deaf instance being reconnected). */
+  record(instanceId: string, update: StatusUpdate, accountChanged: boolean, statusChanged: boolean, extra: Pick<ConnectionStatusData, 'reason' | 'error'> = {}): void {
     const account = update.account;
     const write = () =>
       transact(this.db, async (trx) => {
@@ -33,6 +34,7 @@ export class StatusRecorder {
             status: update.status === 'open' ? 'connected' : update.status,
             ...(update.status === 'open' && account ? { account: { id: account.id, name: account.name, phone: account.phone } } : {}),
             ...(update.error ? { error: update.error } : {}),
+            ...extra,
           },
         });
       });

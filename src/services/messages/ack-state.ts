@@ -8,6 +8,7 @@ const rank: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 
  * Whether an outgoing message may move from `from` to `to`. Status only moves forward
  * (pending -> sent -> delivered -> read -> played) or to failed before it was delivered;
  * failed is final. Repeats and late receipts (a `delivered` after `read`) are refused.
+ * (One exception, which needs the stored error: see UNCONFIRMED.)
  */
 export function canAdvance(from: MessageStatus, to: AckStatus): boolean {
   if (from === 'failed') return false;
@@ -29,4 +30,23 @@ const ALL: MessageStatus[] = ['pending', 'sent', 'delivered', 'read', 'played', 
 /** The statuses from which `to` may be reached (for a conditional update). */
 export function advanceableFrom(to: AckStatus): MessageStatus[] {
   return ALL.filter((from) => canAdvance(from, to));
+}
+
+/**
+ * How the error of a message failed by the server-ack bound (ack-sweeper.ts) begins. Such a
+ * failure is the one that is not final: WhatsApp never said no, it only did not say yes in time,
+ * so its server's ack arriving later moves the message on (and clears the error). The stored
+ * error is what tells it from other failures; it holds no `%` or `_` (it is matched with LIKE).
+ */
+export const UNCONFIRMED = "WhatsApp's server did not confirm the message";
+
+/** The error of a send the server did not confirm within `timeoutMs`. */
+export function unconfirmedError(timeoutMs: number): string {
+  const seconds = Math.round(timeoutMs / 100) / 10;
+  return `${UNCONFIRMED} within ${seconds} s; it may not have been delivered`;
+}
+
+/** Whether a receipt may revive a message failed as unconfirmed: any status the server's ack leads to. */
+export function revivesUnconfirmed(to: AckStatus): boolean {
+  return (rank[to] ?? 0) >= rank.sent!;
 }

@@ -9,7 +9,7 @@ import type { WriteQueue } from '../../storage/write-batch.js';
 import { recordOnChat } from '../chats/chat-records.js';
 import type { EventSink } from '../events.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
-import { advanceableFrom } from './ack-state.js';
+import { advanceableFrom, revivesUnconfirmed, UNCONFIRMED } from './ack-state.js';
 import { incomingRow } from './rows.js';
 import type { SendTracker } from './send-tracker.js';
 
@@ -24,8 +24,13 @@ export interface InboundOptions {
   logger: Logger;
 }
 
+/** How a stored message reached Hatline: told by the engine as it happened, or fetched afterwards by a backfill. */
+export interface StoredOrigin {
+  backfilled: boolean;
+}
+
 /** Told of every message received from someone else, once it is stored (never of a redelivery). */
-export type StoredListener = (instanceId: string, message: EngineMessage) => void;
+export type StoredListener = (instanceId: string, message: EngineMessage, origin: StoredOrigin) => void;
 
 /**
  * What engines report about messages, stored in the order it came per instance: messages
@@ -43,11 +48,31 @@ export class InboundMessages {
   }
 
   message(instanceId: string, message: EngineMessage): void {
-    this.serially(instanceId, () => this.store(instanceId, message));
+    this.serially(instanceId, async () => void (await this.store(instanceId, message)));
   }
 
   ack(instanceId: string, ack: AckUpdate): void {
     this.serially(instanceId, () => this.applyAck(instanceId, ack));
+  }
+
+  /**
+   * Stores what `fetch` finds (messages the engine holds that Hatline may not have been told of)
+   * exactly as live messages are stored, in the instance's order: what was reported before this
+   * call is stored first and what is reported after it waits, so a message that is both fetched
+   * and told live is stored and announced once. Answers how many were new.
+   */
+  backfill(instanceId: string, fetch: () => Promise<EngineMessage[]>): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.serially(instanceId, async () => {
+        try {
+          let stored = 0;
+          for (const m of await fetch()) if (await this.store(instanceId, m, true)) stored++;
+          resolve(stored);
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
   }
 
   /** Waits until every engine event received so far is stored (tests, shutdown, reads that must see them). */
@@ -74,8 +99,9 @@ export class InboundMessages {
     this.chains.set(instanceId, next);
   }
 
-  private async store(instanceId: string, m: EngineMessage): Promise<void> {
-    if (!this.opts.registry.has(instanceId)) return;
+  /** Stores a message unless it is stored already; answers whether it was new. */
+  private async store(instanceId: string, m: EngineMessage, backfilled = false): Promise<boolean> {
+    if (!this.opts.registry.has(instanceId)) return false;
     const row = incomingRow(instanceId, m);
     const facts = { chatId: m.chatId, from: m.from, fromMe: m.fromMe, senderName: m.senderName ?? null, timestamp: m.timestamp };
     if (m.fromMe) {
@@ -83,15 +109,15 @@ export class InboundMessages {
       // confirmed, which looks for an echo only when one was announced here).
       this.opts.tracker.rememberEcho(instanceId, m.id);
       if (m.media) row.media_file = await saveMedia(this.opts.mediaDir, instanceId, m.media.data, m.media.mimetype, m.media.filename);
-      await this.opts.writes
+      return this.opts.writes
         .run(async (trx) => {
           const seq = await repo.insertMessageIfNew(trx, row);
           if (seq !== null) await recordOnChat(trx, instanceId, { ...facts, seq });
+          return seq !== null;
         })
         .catch((err) => this.unstored(instanceId, row.media_file, err));
-      return;
     }
-    if (await repo.findMessage(this.opts.db, instanceId, m.id)) return; // a redelivery
+    if (await repo.findMessage(this.opts.db, instanceId, m.id)) return false; // a redelivery
     if (m.media) row.media_file = await saveMedia(this.opts.mediaDir, instanceId, m.media.data, m.media.mimetype, m.media.filename);
     const stored = await this.opts.writes.run(async (trx) => {
       const seq = await repo.insertMessageIfNew(trx, row);
@@ -119,18 +145,20 @@ export class InboundMessages {
           ...(m.mentions?.length ? { mentions: m.mentions } : {}),
           ...(m.forwarded ? { forwarded: true } : {}),
           ...(m.viewOnce ? { viewOnce: true } : {}),
+          ...(backfilled ? { backfilled: true } : {}),
         },
       });
       return true;
     }).catch((err) => this.unstored(instanceId, row.media_file, err));
-    if (!stored) return;
+    if (!stored) return false;
     for (const listener of this.listeners) {
       try {
-        listener(instanceId, m);
+        listener(instanceId, m, { backfilled });
       } catch (err) {
         this.opts.logger.warn('a stored-message listener failed', { instance: instanceId, error: describeError(err) });
       }
     }
+    return true;
   }
 
   /** A message that could not be stored (a full disk, say): the file saved for it goes too, then the error goes on. */
@@ -142,7 +170,9 @@ export class InboundMessages {
   private async applyAck(instanceId: string, ack: AckUpdate): Promise<void> {
     const applied = await this.opts.writes.run(async (trx) => {
       // One conditional update in the usual case; the forward-only rule is in its WHERE.
-      const moved = await repo.advanceStatus(trx, instanceId, ack.id, advanceableFrom(ack.status), ack.status, ack.error);
+      let moved = await repo.advanceStatus(trx, instanceId, ack.id, advanceableFrom(ack.status), ack.status, ack.error);
+      // The server's ack of a send failed for want of it (the ack sweep): it got there after all.
+      if (!moved && revivesUnconfirmed(ack.status)) moved = await repo.reviveFailed(trx, instanceId, ack.id, UNCONFIRMED, ack.status);
       if (moved) {
         const error = ack.status === 'failed' ? { error: ack.error ?? 'WhatsApp refused the message' } : {};
         await this.opts.events.record(trx, instanceId, {

@@ -15,7 +15,7 @@ import type { InboundMessages, StoredListener } from './inbound.js';
 import { withReactionsAndVotes, type MessageView } from './message-view.js';
 import type { OutgoingMessages, SendOptions } from './outgoing.js';
 import { refOf } from './rows.js';
-import { requireMessage } from './stored-message.js';
+import { requireMessage, requireMessageIn } from './stored-message.js';
 
 /** What a send request builds from its body: the chat, the content, and a library file if any. */
 export interface Outgoing {
@@ -89,6 +89,14 @@ export class MessageService {
     });
   }
 
+  /** One stored message; 404 naming `field` when the instance has none with this id. */
+  async get(instanceId: string, messageId: string, field = 'id'): Promise<MessageView> {
+    this.opts.registry.get(instanceId);
+    await this.opts.inbound.settled(instanceId);
+    const row = await requireMessage(this.opts.db, instanceId, messageId, field);
+    return (await withReactionsAndVotes(this.opts.db, [row], this.opts.publicUrl))[0]!;
+  }
+
   /**
    * Waits (at most `timeoutMs`) for a sent message to get as far as `waitFor`, and answers where
    * it really is: reached, still on its way, or failed with WhatsApp's reason.
@@ -101,7 +109,7 @@ export class MessageService {
   /** A page of history, newest first. Served from the store whatever the instance's status. */
   async history(
     instanceId: string,
-    filter: { status?: MessageStatus; chatId?: string },
+    filter: repo.MessageFilter,
     page: number,
     limit: number,
   ): Promise<{ items: MessageView[]; total: number; nextCursor: string | null }> {
@@ -118,9 +126,9 @@ export class MessageService {
     return { items: await withReactionsAndVotes(this.opts.db, rows, this.opts.publicUrl), total };
   }
 
-  private async rowsAt(instanceId: string, filter: { status?: MessageStatus; chatId?: string }, offset: number, limit: number) {
+  private async rowsAt(instanceId: string, filter: repo.MessageFilter, offset: number, limit: number) {
     this.opts.registry.get(instanceId);
-    if (filter.chatId) await this.opts.inbound.settled(instanceId);
+    if (filter.chatId || filter.fromMe !== undefined) await this.opts.inbound.settled(instanceId);
     return repo.listMessages(this.opts.db, instanceId, filter, limit, offset);
   }
 
@@ -173,6 +181,14 @@ export class MessageService {
     await reactionsRepo.deleteReactionsIn(this.opts.db, instanceId);
     await votesRepo.deleteVotesIn(this.opts.db, instanceId);
     return removed;
+  }
+
+  /** One stored message of a chat, as the history shows it; 404 naming `field` when the chat holds no such message. */
+  async inChat(instanceId: string, chatId: string, messageId: string, field = 'msgId'): Promise<MessageView> {
+    this.opts.registry.get(instanceId);
+    await this.opts.inbound.settled(instanceId);
+    const row = await requireMessageIn(this.opts.db, instanceId, chatId, messageId, field);
+    return (await withReactionsAndVotes(this.opts.db, [row], this.opts.publicUrl))[0]!;
   }
 
   /** The stored message's place in the history (`messages.seq`), or null when it is not stored. */

@@ -35,8 +35,10 @@ export interface SendOptions {
   /**
    * The caller's own writes, in the same transaction as the message's: a job's row then never
    * disagrees with the history, whenever the server stops. `stored` runs with the `pending` row
-   * (its temporary id), `sent` with the `sent` status, `failed` with the `failed` one. Each may run
-   * twice (group commit retries a batch), so each must be an idempotent update.
+   * (its temporary id), `sent` once WhatsApp took it (WhatsApp's id; the message is `sent`, or
+   * `pending` until its server's ack), `failed` with the `failed` one. Each may run twice (group
+   * commit retries a batch), so each must be an idempotent update. What happens to the message
+   * after `sent` (receipts, a later refusal, no server ack in time) is the history's, not the job's.
    */
   record?: SendRecord;
 }
@@ -76,7 +78,8 @@ export const TIMELOCK_GUESS_MS = 15 * 60_000;
 
 /**
  * The send path: a message is stored `pending`, sent in its turn of the instance's queue, and
- * answered once WhatsApp accepted it (`sent`, WhatsApp's id) or refused it (`failed`).
+ * answered once WhatsApp accepted it (WhatsApp's id; `sent`, or still `pending` when only the
+ * local client took it and the server's ack is to come) or refused it (`failed`).
  */
 export class OutgoingMessages {
   readonly queue = new SendQueue();
@@ -114,7 +117,7 @@ export class OutgoingMessages {
   private async sendNow(instanceId: string, to: string, content: OutgoingContent, options: SendOptions): Promise<SentMessage> {
     const messages = capabilityOf(this.opts.registry, instanceId, 'messages');
     const state = requireOpen(this.opts.registry, instanceId);
-    const tempId = `HL${randomBytes(8).toString('hex').toUpperCase()}`;
+    const tempId = `${repo.TEMP_ID_PREFIX}${randomBytes(8).toString('hex').toUpperCase()}`;
     const row = outgoingRow(instanceId, tempId, to, content, state.account, Math.floor(this.opts.now() / 1000), metaOf(options.engine));
     let written: string | null = null;
     if ('media' in content) {
@@ -132,7 +135,7 @@ export class OutgoingMessages {
   private async forwardNow(instanceId: string, to: string, original: MessageRow): Promise<SentMessage> {
     const forward = operationOf(this.opts.registry, instanceId, 'messages', 'forward');
     const state = requireOpen(this.opts.registry, instanceId);
-    const tempId = `HL${randomBytes(8).toString('hex').toUpperCase()}`;
+    const tempId = `${repo.TEMP_ID_PREFIX}${randomBytes(8).toString('hex').toUpperCase()}`;
     const row = forwardedRow(instanceId, tempId, to, original, state.account, Math.floor(this.opts.now() / 1000));
     return this.dispatch(instanceId, to, row, null, {}, () => forward(refOf(original), to));
   }
@@ -234,16 +237,19 @@ export class OutgoingMessages {
     // Decided before the write, so that the write can run again (group commit) with the same result.
     const mayHaveEcho = tracker.hasEcho(instanceId, sent.id);
     await this.opts.writes.run(async (trx) => {
-      let status: MessageStatus = 'sent';
+      // `pending`: handed to WhatsApp, whose server has not confirmed it yet (its ack moves it on;
+      // the ack sweep bounds the wait). The `sent` event waits for that ack.
+      let status: MessageStatus = sent.status ?? 'sent';
       const echo = mayHaveEcho ? await repo.findMessage(trx, instanceId, sent.id) : undefined;
       if (echo) {
-        status = furthest(echo.status, 'sent');
+        status = furthest(echo.status, status);
         await repo.deleteMessage(trx, instanceId, sent.id);
       }
       await repo.updateMessage(trx, instanceId, tempId, { id: sent.id, status, timestamp: sent.timestamp, native_key: sent.nativeKey ?? null });
       const me = this.opts.registry.has(instanceId) ? this.opts.registry.get(instanceId).account : null;
       await recordOnChat(trx, instanceId, { chatId, from: me?.id ?? '', fromMe: true, senderName: null, timestamp: sent.timestamp, seq });
-      await this.opts.events.record(trx, instanceId, { event: 'message_ack', data: { id: sent.id, chatId, status: 'sent', fromMe: true } });
+      if (status !== 'pending') await this.opts.events.record(trx, instanceId, { event: 'message_ack', data: { id: sent.id, chatId, status: 'sent', fromMe: true } });
+      // A job's row says the message was handed to WhatsApp, whether its server confirmed it yet or not.
       await record?.sent?.(trx, sent);
     });
     tracker.forgetEcho(instanceId, sent.id);

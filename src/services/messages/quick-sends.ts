@@ -5,6 +5,8 @@ import type { FormFile, MediaService } from '../media/media-service.js';
 import type { MessageService, Outgoing } from './message-service.js';
 
 export type MediaKind = 'image' | 'video' | 'audio' | 'document';
+/** What a media send goes out as: a kind of file, a voice note, or a sticker. */
+export type SentKind = MediaKind | 'ptt' | 'sticker';
 
 /** What may go with a send: a reply, mentions, view once (images and videos), a link preview (text). */
 export type SendExtras = Pick<Outgoing, 'quotedMessageId' | 'mentions' | 'viewOnce' | 'linkPreview'>;
@@ -16,9 +18,9 @@ interface MediaOptions {
   filename?: string | undefined;
   /**
    * What to send it as; by default what its MIME type says (anything not image, video or audio is a
-   * document). `ptt` is a voice note.
+   * document). `ptt` is a voice note; `sticker` a sticker made from an image.
    */
-  kind?: MediaKind | 'ptt' | undefined;
+  kind?: SentKind | undefined;
   /** The file must be of this kind (its MIME type), else a 400 naming the field: a PDF is not sent as an image. */
   expect?: 'image' | 'video' | 'audio' | undefined;
   extras?: SendExtras | undefined;
@@ -81,7 +83,7 @@ export class QuickSends {
   }
 
   /** Media behind a URL (fetched only once the send can happen). */
-  async file(instanceId: string, chatId: string, input: MediaSend, idempotencyKey?: string): Promise<Sent & { kind: MediaKind | 'ptt' }> {
+  async file(instanceId: string, chatId: string, input: MediaSend, idempotencyKey?: string): Promise<Sent & { kind: SentKind }> {
     return this.sendMedia(instanceId, chatId, input, idempotencyKey, async () => {
       const loaded = await this.media.forSend(instanceId, input.field, input.url, input.trust);
       return { media: loaded.media, ...(loaded.libraryFile ? { libraryFile: loaded.libraryFile } : {}) };
@@ -89,7 +91,7 @@ export class QuickSends {
   }
 
   /** A file a client sent in a form field. */
-  async upload(instanceId: string, chatId: string, input: FileSend, idempotencyKey?: string): Promise<Sent & { kind: MediaKind | 'ptt' }> {
+  async upload(instanceId: string, chatId: string, input: FileSend, idempotencyKey?: string): Promise<Sent & { kind: SentKind }> {
     return this.sendMedia(instanceId, chatId, input, idempotencyKey, async () => ({ media: this.media.fromForm(input.field, input.file) }));
   }
 
@@ -99,8 +101,8 @@ export class QuickSends {
     input: MediaOptions & { field: string },
     idempotencyKey: string | undefined,
     load: () => Promise<{ media: MediaPayload; libraryFile?: string }>,
-  ): Promise<Sent & { kind: MediaKind | 'ptt' }> {
-    let kind: MediaKind | 'ptt' = input.kind ?? 'document';
+  ): Promise<Sent & { kind: SentKind }> {
+    let kind: SentKind = input.kind ?? 'document';
     const answer = await this.messages.submit(
       instanceId,
       async () => {
@@ -113,7 +115,7 @@ export class QuickSends {
         // A document shows a name: the one asked for, else the file's own (its form name, its URL's last part), else "document".
         const filename = input.filename ?? loaded.media.filename ?? (kind === 'document' ? 'document' : undefined);
         const media = filename ? { ...loaded.media, filename } : loaded.media;
-        const caption = input.caption && kind !== 'audio' && kind !== 'ptt' ? { caption: input.caption } : {};
+        const caption = input.caption && kind !== 'audio' && kind !== 'ptt' && kind !== 'sticker' ? { caption: input.caption } : {};
         return {
           to: chatId,
           content: { kind, media, ...caption },

@@ -59,6 +59,8 @@ export class MetricsService implements EventSink {
   private readonly oldestAge: Gauge<'instance_id'>;
   private readonly browserMemory: Gauge<'instance_id'>;
   private readonly browserProcesses: Gauge<'instance_id'>;
+  private readonly recoveries: Counter<'instance_id' | 'reason'>;
+  private readonly backfilledMessages: Counter<'instance_id'>;
 
   constructor(private readonly opts: MetricsOptions) {
     processMetrics(); // the event-loop delay is measured from now on, not from the first scrape
@@ -107,6 +109,18 @@ export class MetricsService implements EventSink {
       registers,
     });
     this.browserProcesses = new Gauge({ name: 'hatline_chromium_processes', help: "Processes of an instance's Chromium", labelNames: ['instance_id'], registers });
+    this.recoveries = new Counter({
+      name: 'hatline_liveness_recoveries_total',
+      help: 'Instances found connected but deaf and reconnected, by reason (events_stalled, bridge_down)',
+      labelNames: ['instance_id', 'reason'],
+      registers,
+    });
+    this.backfilledMessages = new Counter({
+      name: 'hatline_backfilled_messages_total',
+      help: 'Messages that arrived while Hatline was not listening, fetched from the engine and stored after a reconnect',
+      labelNames: ['instance_id'],
+      registers,
+    });
   }
 
   async record(trx: DbOrTrx, instanceId: string, e: HatlineEvent): Promise<void> {
@@ -151,13 +165,24 @@ export class MetricsService implements EventSink {
     if (delivered && latencyMs !== undefined) this.deliverySeconds.observe(Math.max(0, latencyMs) / 1000);
   }
 
+  /** Liveness reconnected an instance it found deaf. */
+  deafRecovered(instanceId: string, reason: string): void {
+    this.recoveries.inc({ instance_id: instanceId, reason });
+  }
+
+  /** A backfill stored `count` messages. */
+  backfilled(instanceId: string, count: number): void {
+    this.backfilledMessages.inc({ instance_id: instanceId }, count);
+  }
+
   /** Drops the series of an instance being deleted. */
   forgetInstance(instanceId: string): void {
     for (const key of this.awaiting.keys()) if (key.startsWith(`${instanceId}\u0000`)) this.awaiting.delete(key);
-    for (const metric of [this.received, this.sent, this.failed, this.backlog, this.oldestAge, this.browserMemory, this.browserProcesses]) {
+    for (const metric of [this.received, this.sent, this.failed, this.backlog, this.oldestAge, this.browserMemory, this.browserProcesses, this.backfilledMessages]) {
       metric.remove({ instance_id: instanceId });
     }
     for (const result of ['delivered', 'failed']) this.webhookAttempts.remove({ instance_id: instanceId, result });
+    for (const reason of ['events_stalled', 'bridge_down']) this.recoveries.remove({ instance_id: instanceId, reason });
   }
 
   /** The text Prometheus reads, with its content type. */
@@ -175,7 +200,7 @@ export class MetricsService implements EventSink {
     for (const s of states) this.instances.inc({ status: s.status, engine: s.engine });
 
     // Every instance has its counters from 0 on, so that a rate() sees its first message.
-    for (const s of states) for (const c of [this.received, this.sent, this.failed]) c.inc({ instance_id: s.id }, 0);
+    for (const s of states) for (const c of [this.received, this.sent, this.failed, this.backfilledMessages]) c.inc({ instance_id: s.id }, 0);
 
     this.backlog.reset();
     this.oldestAge.reset();

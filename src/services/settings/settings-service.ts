@@ -7,6 +7,7 @@ import type { AuditRecorder } from '../access/audit.js';
 import { SYSTEM, type Actor } from '../access/principal.js';
 import type { EventName } from '../events.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
+import { checkEvolutionWebhook, type EvolutionWebhookInput } from '../evolution/webhook-options.js';
 import type { InstanceSettings, SettingsStore, WebhookFormat } from './settings-store.js';
 
 /** How long an event is retried before it is given up (`failed`). */
@@ -24,7 +25,10 @@ export interface SettingsUpdateInput {
   webhookEvents?: EventName[];
   rejectCalls?: boolean;
   rejectCallsMessage?: string;
+  /** The body and signature of webhooks: the seed's envelope, or a dialect's. */
   webhookFormat?: WebhookFormat;
+  /** Evolution's webhook options (used with webhookFormat `evolution`). */
+  evolution?: EvolutionWebhookInput;
 }
 
 /** GoWA's default webhook secret, which every GoWA install that kept it shares: never accepted. */
@@ -34,6 +38,11 @@ const WELL_KNOWN_SECRETS = new Set(['secret']);
 export function checkChosenSecret(secret: string, field: string): void {
   if (WELL_KNOWN_SECRETS.has(secret.trim().toLowerCase())) throw new AppError('bad_request', `${field}: "${secret}" is a default secret anyone knows; choose your own (16 characters or more)`);
   if (secret.length < 16 || secret.length > 256) throw new AppError('bad_request', `${field}: must be 16 to 256 characters`);
+}
+
+/** The one rule of a webhook URL, for every API that sets one: an http(s) URL, or '' (none). */
+export function isWebhookUrlOrEmpty(value: string): boolean {
+  return value === '' || (/^https?:\/\/\S+$/i.test(value) && URL.canParse(value));
 }
 
 export interface DeliveryView {
@@ -103,7 +112,7 @@ export class SettingsService {
    */
   async update(instanceId: string, patch: SettingsUpdateInput, actor: Actor, trust: UrlTrust): Promise<InstanceSettings> {
     const current = await this.get(instanceId);
-    if (patch.webhookUrl !== undefined && patch.webhookUrl !== '' && !(/^https?:\/\/\S+$/i.test(patch.webhookUrl) && URL.canParse(patch.webhookUrl))) {
+    if (patch.webhookUrl !== undefined && !isWebhookUrlOrEmpty(patch.webhookUrl)) {
       // Every API's webhook setting (native, dialects) comes through here.
       throw new AppError('bad_request', 'webhookUrl: expected an http(s) URL, or "" to remove it');
     }
@@ -111,6 +120,7 @@ export class SettingsService {
     const enabled = patch.webhookEnabled ?? current.webhookEnabled;
     if (enabled && url === '') throw new AppError('bad_request', 'webhookUrl: a URL is needed to enable webhooks');
     if (patch.webhookUrl) await this.checkWebhookUrl(patch.webhookUrl, trust);
+    if (patch.evolution) patch = { ...patch, evolution: checkEvolutionWebhook(patch.evolution) };
     const updated = await this.opts.store.update(instanceId, {
       ...patch,
       ...(patch.webhookUrl !== undefined ? { webhookUrlTrust: trust } : {}),
@@ -118,7 +128,9 @@ export class SettingsService {
     });
     this.opts.webhooks.wake(instanceId);
     // The new values of the fields given (a webhook URL says where messages go: worth knowing who set it).
-    await this.opts.audit?.record(actor, 'settings.update', { instanceId, detail: { ...patch } });
+    // Extra headers may carry a receiver's credentials: the log names them, never their values.
+    const detail = patch.evolution?.headers ? { ...patch, evolution: { ...patch.evolution, headers: Object.keys(patch.evolution.headers) } } : { ...patch };
+    await this.opts.audit?.record(actor, 'settings.update', { instanceId, detail });
     return updated;
   }
 

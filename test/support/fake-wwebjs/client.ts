@@ -99,6 +99,12 @@ export class FakeWwebjsClient extends FakeAccount implements WwebjsClient {
   numberLookups: string[] = [];
   /** How long after sending a message can be deleted for everyone. */
   revokeWindowSec = 2 * 24 * 60 * 60;
+  /**
+   * WhatsApp's server does not confirm sends (ack 1) while set: they stay a clock in the chat, as
+   * with a phone whose connection to the server is stuck; releaseServerAcks() confirms them.
+   */
+  holdServerAcks = false;
+  private readonly heldServerAcks: string[] = [];
   destroyed = false;
   loggedOut = false;
   /**
@@ -311,6 +317,12 @@ export class FakeWwebjsClient extends FakeAccount implements WwebjsClient {
     return msg;
   }
 
+  /** The server confirms the sends it held (holdServerAcks), in order: ack 1 for each; stops holding. */
+  releaseServerAcks(): void {
+    this.holdServerAcks = false;
+    for (const id of this.heldServerAcks.splice(0)) this.ack(id, 1);
+  }
+
   /** The recipient's phone reports a receipt (MessageAck number) for a message we sent. */
   ack(messageId: string, ack: number): void {
     const msg = [...this.messages.values()].find((m) => m.id.id === messageId || m.key === messageId);
@@ -376,9 +388,12 @@ export class FakeWwebjsClient extends FakeAccount implements WwebjsClient {
     // As in WhatsApp Web, the new message is announced before sendMessage() answers.
     this.emit('message_create', msg);
     await tick();
-    setTimeout(() => {
-      if (this.pupBrowser?.isConnected()) this.ack(msg.id.id, 1);
-    }, 5).unref();
+    if (this.holdServerAcks) this.heldServerAcks.push(msg.id.id);
+    else {
+      setTimeout(() => {
+        if (this.pupBrowser?.isConnected()) this.ack(msg.id.id, 1);
+      }, 5).unref();
+    }
     // Unpatched since July 2026 it looks the new message up by `_serialized`, finds none (#201830).
     return broken(this.world, '2026-07') ? undefined : msg;
   }

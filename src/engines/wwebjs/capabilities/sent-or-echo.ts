@@ -38,5 +38,8 @@ export async function sentOrEcho(
     id: sent.id.id,
     timestamp: sent.timestamp || Math.floor(Date.now() / 1000),
     ...(nativeKey ? { nativeKey } : {}),
+    // The library answers once WhatsApp Web added the message, usually before its server took it
+    // (ack 0, a clock in the chat); the server's ack 1 comes later as a message_ack, or never.
+    status: Number(sent.ack) >= 1 ? 'sent' : 'pending',
   };
 }
