@@ -197,6 +197,20 @@ Leases('a node started again under the same NODE_ID renews the leases it held at
   assert.equal(again.gained.sort(), ['i00', 'i01', 'i02']);
 });
 
+Leases('a node stopped cleanly and started again under the same NODE_ID takes back what nobody took meanwhile, and nothing that was taken', async () => {
+  await r.open(4);
+  const a = await r.node('a', { joinMs: 0 });
+  const b = await r.node('b', { joinMs: 0 });
+  assert.equal([a.keeper.holding().length, b.keeper.holding().length], [4, 0]);
+  await a.keeper.stop();
+  // Meanwhile requests reach b for two of them: free, b takes them.
+  assert.equal(await b.keeper.locate('i00'), { at: 'here' });
+  assert.equal(await b.keeper.locate('i01'), { at: 'here' });
+  const again = await r.node('a', { joinMs: 60_000 });
+  assert.equal(again.keeper.holding(), ['i02', 'i03'], 'its own, at once; not those b took');
+  await assertNoDoubleOwnership(r, [again, b]);
+});
+
 Leases('locate: here for an instance this node holds, the holder for one another node holds, and a free one is taken by the node asked', async () => {
   await r.open(2);
   const a = await r.node('a', { joinMs: 0 });

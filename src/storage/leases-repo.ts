@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTrx, DialectName } from './db-types.js';
-import type { InstanceLeaseRow, NodeRow } from './schema.js';
+import type { InstanceLeaseRow, InstanceRow, NodeRow } from './schema.js';
 
 // The nodes sharing the database and the lease by which one of them owns each instance
 // (migration 015). Every claim is one conditional UPDATE that takes a lease only while it is
@@ -93,6 +93,22 @@ export async function claimFreeLeases(db: DbOrTrx, dialect: DialectName, nodeId:
   return rows.map((r) => r.instance_id).sort();
 }
 
+/**
+ * Takes back the node's own leases that are free at `now` (it was stopped, or paused past them,
+ * and nobody took them since: a lease taken by another node names that node): a node started
+ * again under the same NODE_ID serves its instances again at once.
+ */
+export async function reclaimOwnLeases(db: DbOrTrx, nodeId: string, now: number, until: number): Promise<string[]> {
+  const rows = await db
+    .updateTable('instance_leases')
+    .set({ expires_at: until, state: null })
+    .where('node_id', '=', nodeId)
+    .where('expires_at', '<=', now)
+    .returning('instance_id')
+    .execute();
+  return rows.map((r) => r.instance_id).sort();
+}
+
 /** Takes the lease of one instance if it is free at `now`; true when taken (false: another node holds it, or no such instance). */
 export async function claimLease(db: DbOrTrx, nodeId: string, instanceId: string, now: number, until: number): Promise<boolean> {
   await addLease(db, instanceId);
@@ -106,10 +122,13 @@ export async function claimLease(db: DbOrTrx, nodeId: string, instanceId: string
   return rows.length > 0;
 }
 
-/** Gives up the node's leases (all, or those of `instanceIds`): any node may take them at once. */
+/**
+ * Gives up the node's leases (all, or those of `instanceIds`): any node may take them at once.
+ * They still name the node, which takes them back first if it starts again under the same id.
+ */
 export async function releaseLeases(db: DbOrTrx, nodeId: string, instanceIds?: readonly string[]): Promise<void> {
   if (instanceIds && instanceIds.length === 0) return;
-  let q = db.updateTable('instance_leases').set({ node_id: '', expires_at: 0 }).where('node_id', '=', nodeId);
+  let q = db.updateTable('instance_leases').set({ expires_at: 0 }).where('node_id', '=', nodeId);
   if (instanceIds) q = q.where('instance_id', 'in', instanceIds);
   await q.execute();
 }
@@ -138,4 +157,13 @@ export function holderOf(db: DbOrTrx, instanceId: string, now: number): Promise<
 /** The owner's word on the instance's live state; written only while the node holds the lease. */
 export async function setLeaseState(db: DbOrTrx, nodeId: string, instanceId: string, state: string): Promise<void> {
   await db.updateTable('instance_leases').set({ state }).where('instance_id', '=', instanceId).where('node_id', '=', nodeId).execute();
+}
+
+/** The stored rows of some instances (those a node takes over, or learns of); chunked for long lists. */
+export async function instanceRows(db: DbOrTrx, instanceIds: readonly string[]): Promise<InstanceRow[]> {
+  const rows: InstanceRow[] = [];
+  for (let i = 0; i < instanceIds.length; i += 500) {
+    rows.push(...(await db.selectFrom('instances').selectAll().where('id', 'in', instanceIds.slice(i, i + 500)).orderBy('created_at').orderBy('id').execute()));
+  }
+  return rows;
 }

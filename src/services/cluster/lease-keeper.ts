@@ -31,7 +31,8 @@ const FORGET_NODES_AFTER_MS = 24 * 3_600_000;
  * loses its instances after ttlMs, and considers them lost itself a tenth of ttlMs earlier (room
  * for the clocks' disagreement). A node takes nothing that another live node holds: a node that
  * joins or rejoins takes only what is free. Under a NODE_ID that did not change, a restarted
- * node renews the leases it held before at once.
+ * node takes back at once the leases it held before that nobody took meanwhile (released at its
+ * stop, or expired), without waiting to join.
  */
 export class LeaseKeeper implements Ownership {
   readonly clustered = true;
@@ -48,6 +49,9 @@ export class LeaseKeeper implements Ownership {
   private census = { instances: 0, nodes: 1 };
   private readonly margin: number;
   private readonly log: Logger;
+  /** States to write (the latest per instance), and whether a writer is under way. */
+  private readonly reports = new Map<string, string>();
+  private reporting: Promise<void> | null = null;
 
   constructor(private readonly opts: LeaseKeeperOptions) {
     this.margin = Math.floor(opts.ttlMs / 10);
@@ -99,9 +103,22 @@ export class LeaseKeeper implements Ownership {
   }
 
   async created(instanceId: string): Promise<void> {
+    this.census.instances += 1;
     if (this.draining) return;
     const mine = [...this.held.keys()].filter((id) => this.owns(id)).length;
-    if (mine < Math.ceil((this.census.instances + 1) / Math.max(1, this.census.nodes))) await this.claim(instanceId);
+    if (mine < Math.ceil(this.census.instances / this.census.nodes)) await this.claim(instanceId);
+  }
+
+  report(instanceId: string, state: string): void {
+    this.reports.set(instanceId, state);
+    this.reporting ??= this.writeReports().finally(() => {
+      this.reporting = null;
+    });
+  }
+
+  /** Waits until the states reported so far are written (tests). */
+  async reported(): Promise<void> {
+    while (this.reporting) await this.reporting;
   }
 
   drain(): void {
@@ -167,6 +184,12 @@ export class LeaseKeeper implements Ownership {
     for (const id of lost) this.held.delete(id);
     for (const id of renewed) this.held.set(id, until);
     this.census = { instances: leases.length, nodes };
+    if (!this.draining) {
+      // Its own from before (a restart under the same NODE_ID): nobody took them, no need to wait.
+      const back = await repo.reclaimOwnLeases(db, node.id, now, until);
+      for (const id of back) this.held.set(id, until);
+      gained.push(...back);
+    }
     if (!this.draining && now - this.startedAt >= this.opts.joinMs) {
       const fair = Math.ceil(leases.length / nodes);
       const claimed = await repo.claimFreeLeases(db, dialect, node.id, now, until, fair - this.held.size);
@@ -178,6 +201,21 @@ export class LeaseKeeper implements Ownership {
     if (gained.length) {
       this.log.info('instances gained', { instances: gained });
       await this.listener.gained(gained);
+    }
+  }
+
+  private async writeReports(): Promise<void> {
+    for (;;) {
+      const next = this.reports.entries().next();
+      if (next.done) return;
+      const [instanceId, state] = next.value;
+      this.reports.delete(instanceId);
+      if (!this.owns(instanceId)) continue;
+      try {
+        await repo.setLeaseState(this.opts.db, this.nodeId, instanceId, state);
+      } catch (err) {
+        this.log.debug('could not tell the state of an instance', { instance: instanceId, error: describeError(err) });
+      }
     }
   }
 

@@ -22,6 +22,8 @@ export interface Ownership {
   locate(instanceId: string): Promise<Placement>;
   /** A newly created instance: taken at once when this node holds less than its fair share. */
   created(instanceId: string): Promise<void>;
+  /** Tells the other nodes the live state of an instance this node serves (JSON; the latest word wins). */
+  report(instanceId: string, state: string): void;
   /** Begins: on one machine every instance is gained at once; in a cluster, leases are renewed and claimed from now on. */
   start(listener: OwnershipListener): Promise<void>;
   /** Stops taking instances (shutdown begins); those held stay held until `stop`. */
@@ -68,6 +70,8 @@ export class SoleOwnership implements Ownership {
   }
 
   async created(): Promise<void> {}
+
+  report(): void {}
 
   async start(listener: OwnershipListener): Promise<void> {
     await listener.gained(null);
