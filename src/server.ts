@@ -64,7 +64,7 @@ import { TemplateService } from './services/templates/template-service.js';
 import { DATABASE_FILE, migrate, openDatabase } from './storage/db.js';
 import { teeEvents, type BuildOptions, type Hatline } from './hatline.js';
 import { watchSessions } from './server/reliability.js';
-import { followOwnership, ownershipFor } from './server/cluster.js';
+import { feedFor, followOwnership, ownershipFor, shareChanges } from './server/cluster.js';
 import { ClusterMembership } from './services/cluster/membership.js';
 
 export type { BuildOptions, Hatline } from './hatline.js';
@@ -87,7 +87,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const { db, writes } = database;
   const token = loadAdminToken(config.apiToken, config.dataDir);
   // Which instances this node serves: all of them on SQLite; by lease among the nodes on PostgreSQL.
-  const ownership = ownershipFor(config, database, logger);
+  const feed = feedFor(config, database, logger);
+  const ownership = ownershipFor(config, database, feed, logger);
   const owns = (instanceId: string) => ownership.owns(instanceId);
   // Every URL fetched or posted to on a client's word goes through this one gate.
   const urls = new UrlGuard({ allowPrivate: config.allowPrivateUrls, ...opts.urlGuard });
@@ -101,7 +102,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const evolutionFormat = new EvolutionFormat({ publicUrl: config.publicUrl, mediaDir: config.mediaDir, senderOf: accountOf, now });
   const outbox = new WebhookOutbox(settingsStore, now, accountOf, evolutionFormat);
   const usage = new UsageMeter({ db, now, logger: logger.child({ component: 'usage' }) });
-  const eventLog = new EventLog({ db, now, retentionMs: config.eventRetentionHours * 3_600_000 });
+  const appended = (instanceId: string) => feed.publish('events', instanceId);
+  const eventLog = new EventLog({ db, now, retentionMs: config.eventRetentionHours * 3_600_000, appended });
   // The registry is built below (it records status events through these sinks); metrics read it only once running.
   const metrics = new MetricsService({ db, registry: () => registry, version: VERSION, now });
   const events: EventSink = opts.events ? teeEvents(outbox, eventLog, usage, metrics, opts.events) : teeEvents(outbox, eventLog, usage, metrics);
@@ -159,20 +161,16 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const { ackSweeper, backfill, liveness } = watchSessions({ db, writes, registry, inbound, events, metrics, config, logger, now });
 
   // Services, and the jobs that use them.
-  const messages = new MessageService({
-    db,
-    registry,
-    outgoing,
-    inbound,
-    idempotency: new Idempotency(db, now),
-    publicUrl: config.publicUrl,
-    waiter: new SendWaiter({ db, next: (ms) => eventLog.next(ms) }),
-  });
-  const onCreated = (instanceId: string) => ownership.created(instanceId);
+  const waiter = new SendWaiter({ db, next: (ms) => eventLog.next(ms) });
+  const messages = new MessageService({ db, registry, outgoing, inbound, idempotency: new Idempotency(db, now), publicUrl: config.publicUrl, waiter });
+  const onCreated = (instanceId: string) => {
+    feed.publish('instances', instanceId);
+    return ownership.created(instanceId);
+  };
   const instances = new InstanceService({ db, registry, status, qr: qrImages, defaultEngine: config.defaultEngine, mediaDir: config.mediaDir, logger, now, audit, onCreated });
   const membership = new ClusterMembership({ db, registry, instances, ownership, logger: logger.child({ component: 'cluster' }) });
-  const keys = new KeyService({ db, instanceExists: (id) => registry.has(id), audit, usage, now });
-  const embedTokens = new EmbedTokenService({ db, instances: registry, audit, publicUrl: config.publicUrl, now });
+  const keys = new KeyService({ db, instanceExists: (id) => registry.has(id), audit, usage, now, changed: () => feed.publish('keys', '*') });
+  const embedTokens = new EmbedTokenService({ db, instances: registry, audit, publicUrl: config.publicUrl, now, changed: () => feed.publish('embed-tokens', '*') });
   const media = new MediaService({ registry, publicUrl: config.publicUrl, mediaDir: config.mediaDir, urls });
   const calls = handleCalls({
     registry,
@@ -185,16 +183,11 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     now,
   });
   const chatbot = new Chatbot({ db, messages, settings: settingsStore, logger: logger.child({ component: 'chatbot' }), now });
-  const bulk = new BulkRunner({ db, registry, messages, mediaSources: media.sources, logger: logger.child({ component: 'bulk' }) });
-  const scheduler = new Scheduler({
-    db,
-    registry,
-    messages,
-    mediaSources: media.sources,
-    logger: logger.child({ component: 'scheduler' }),
-    now,
-    ...(opts.schedulerCron !== undefined ? { cronExpression: opts.schedulerCron } : {}),
-  });
+  // A job created here for an instance another node serves runs there.
+  const elsewhere = (instanceId: string, jobId: number) => feed.publish('bulk', `${instanceId} ${jobId}`);
+  const bulk = new BulkRunner({ db, registry, messages, mediaSources: media.sources, logger: logger.child({ component: 'bulk' }), elsewhere });
+  const cron = opts.schedulerCron !== undefined ? { cronExpression: opts.schedulerCron } : {};
+  const scheduler = new Scheduler({ db, registry, messages, mediaSources: media.sources, logger: logger.child({ component: 'scheduler' }), now, ...cron });
   instances.onDelete({
     quiesce: async (instanceId) => {
       await bulk.quiesce(instanceId);
@@ -215,6 +208,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       metrics.forgetInstance(instanceId);
       backfill.forget(instanceId);
       liveness.forget(instanceId);
+      feed.publish('instances', instanceId);
     },
   });
   const templates = new TemplateService({ db, registry, now });
@@ -259,6 +253,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   };
   instances.onDelete(services.evolution);
 
+  shareChanges({ feed, registry, membership, keys, embedTokens, eventLog, dispatcher, bulk, logger });
   await instances.restore();
   await keys.load();
   await embedTokens.load();
@@ -323,6 +318,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       await dispatcher.stop();
       urls.close();
       sandbox.close();
+      await feed.close();
       await database.close();
     },
   };

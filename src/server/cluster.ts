@@ -14,6 +14,10 @@ import type { InstanceRegistry } from '../services/instances/instance-registry.j
 import { snapshotOf } from '../services/instances/instance-runtime.js';
 import type { InstanceService } from '../services/instances/instance-service.js';
 import type { SettingsStore } from '../services/settings/settings-store.js';
+import type { EmbedTokenService } from '../services/access/embed-token-service.js';
+import type { KeyService } from '../services/access/key-service.js';
+import type { EventLog } from '../services/event-log.js';
+import { localFeed, postgresFeed, type ChangeFeed } from '../storage/change-feed.js';
 import type { OpenedDb } from '../storage/db.js';
 import { failInterruptedSends } from '../storage/messages-repo.js';
 import { failInterruptedSendsOf } from '../storage/takeover-repo.js';
@@ -26,11 +30,12 @@ const INTERRUPTED_SEND = 'the server stopped before WhatsApp confirmed this mess
  * sharing the database share them by lease (LeaseKeeper), one node alone included. Leases run on
  * real time, whatever clock the rest of the server is given (tests move theirs by hours).
  */
-export function ownershipFor(config: Config, database: OpenedDb, logger: Logger, now: () => number = Date.now): Ownership {
+export function ownershipFor(config: Config, database: OpenedDb, feed: ChangeFeed, logger: Logger, now: () => number = Date.now): Ownership {
   const { cluster } = config;
   const secret = cluster.nodeSecret ?? randomBytes(24).toString('base64url');
   if (database.dialect !== 'postgres') return new SoleOwnership(cluster.nodeId, secret);
   return new LeaseKeeper({
+    reported: (instanceId) => feed.publish('state', instanceId),
     db: database.db,
     dialect: database.dialect,
     node: { id: cluster.nodeId, url: cluster.nodeUrl, secret },
@@ -39,6 +44,47 @@ export function ownershipFor(config: Config, database: OpenedDb, logger: Logger,
     joinMs: cluster.leaseJoinMs,
     now,
     logger: logger.child({ component: 'leases', node: cluster.nodeId }),
+  });
+}
+
+/** How the nodes tell each other of changes they keep in memory: PostgreSQL's LISTEN/NOTIFY; nothing on one machine. */
+export function feedFor(config: Config, database: OpenedDb, logger: Logger): ChangeFeed {
+  if (database.dialect !== 'postgres' || !config.databaseUrl) return localFeed();
+  const log = logger.child({ component: 'change-feed' });
+  return postgresFeed({ url: config.databaseUrl, db: database.db, nodeId: config.cluster.nodeId, log: (message) => log.warn(message) });
+}
+
+/**
+ * What the other nodes change is seen here: keys and embed tokens are loaded again, event
+ * streams and send waits look again, the owner's webhook lane wakes for an event another node
+ * recorded, instances created or deleted elsewhere (and their states) are read again, and a bulk
+ * job created through another node runs here when this node serves its instance.
+ */
+export function shareChanges(opts: {
+  feed: ChangeFeed;
+  registry: InstanceRegistry;
+  membership: ClusterMembership;
+  keys: KeyService;
+  embedTokens: EmbedTokenService;
+  eventLog: EventLog;
+  dispatcher: WebhookDispatcher;
+  bulk: BulkRunner;
+  logger: Logger;
+}): void {
+  const { feed, registry, membership, keys, embedTokens, eventLog, dispatcher, bulk, logger } = opts;
+  const warn = (what: string) => (err: unknown) => logger.warn(`could not follow another node's change (${what})`, { error: describeError(err) });
+  const serving = () => registry.serving().map((s) => s.id);
+  feed.subscribe('keys', () => void keys.load().catch(warn('keys')));
+  feed.subscribe('embed-tokens', () => void embedTokens.load().catch(warn('embed tokens')));
+  feed.subscribe('events', (instanceId) => {
+    eventLog.wake();
+    for (const id of instanceId === null ? serving() : [instanceId]) dispatcher.wake(id);
+  });
+  feed.subscribe('instances', () => void membership.refresh());
+  feed.subscribe('state', () => void membership.refresh());
+  feed.subscribe('bulk', (subject) => {
+    const instanceId = subject?.split(' ')[0];
+    void bulk.resume(instanceId ? [instanceId] : serving()).catch(warn('bulk'));
   });
 }
 

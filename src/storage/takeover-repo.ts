@@ -58,3 +58,13 @@ export async function recoverScheduledOf(db: DbOrTrx, instanceIds: readonly stri
   }
   return n;
 }
+
+/** The unfinished bulk jobs of these instances (nothing is settled: their runs may be under way). */
+export async function unfinishedJobsOf(db: DbOrTrx, instanceIds: readonly string[]): Promise<number[]> {
+  const out: number[] = [];
+  for (const ids of chunks(instanceIds)) {
+    const rows = await db.selectFrom('bulk_jobs').select('id').where('instance_id', 'in', ids).where('status', 'in', ['queued', 'running']).orderBy('id').execute();
+    out.push(...rows.map((r) => r.id));
+  }
+  return out;
+}

@@ -11,7 +11,7 @@ import { SendCancelled } from '../../services/messages/outgoing.js';
 import { parseVars } from '../../services/templates/variables.js';
 import * as repo from '../../storage/bulk-repo.js';
 import type { Db } from '../../storage/db.js';
-import { recoverJobsOf } from '../../storage/takeover-repo.js';
+import { recoverJobsOf, unfinishedJobsOf } from '../../storage/takeover-repo.js';
 import type { BulkJobRow, BulkRecipientRow } from '../../storage/schema.js';
 import { INTERRUPTED } from '../outcomes.js';
 
@@ -59,6 +59,11 @@ export class BulkRunner {
     const { interrupted, unfinished } = instanceIds === null ? await repo.recoverJobs(this.opts.db, INTERRUPTED) : await recoverJobsOf(this.opts.db, instanceIds, INTERRUPTED);
     if (interrupted) this.opts.logger.warn('bulk sends interrupted by the last shutdown marked failed', { count: interrupted });
     for (const id of unfinished) this.start(id);
+  }
+
+  /** Runs the unfinished jobs of these instances that do not run yet (another node said it created some). */
+  async resume(instanceIds: readonly string[]): Promise<void> {
+    for (const id of await unfinishedJobsOf(this.opts.db, instanceIds.filter((i) => this.opts.registry.owns(i)))) this.start(id);
   }
 
   /** Runs a job (no-op if it is running already). */

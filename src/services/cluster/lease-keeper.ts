@@ -18,6 +18,8 @@ export interface LeaseKeeperOptions {
   /** The clock (unix ms); nodes' clocks must agree to well within ttlMs / 10 (NTP). */
   now: () => number;
   logger: Logger;
+  /** Told once the state of an instance (`report`) is written (the other nodes read it again). */
+  reported?: (instanceId: string) => void;
 }
 
 /** Rows of nodes silent this long are deleted (housekeeping; they hold nothing by then). */
@@ -213,6 +215,7 @@ export class LeaseKeeper implements Ownership {
       if (!this.owns(instanceId)) continue;
       try {
         await repo.setLeaseState(this.opts.db, this.nodeId, instanceId, state);
+        this.opts.reported?.(instanceId);
       } catch (err) {
         this.log.debug('could not tell the state of an instance', { instance: instanceId, error: describeError(err) });
       }

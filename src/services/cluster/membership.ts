@@ -2,7 +2,7 @@ import { describeError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../storage/db.js';
 import { listInstances } from '../../storage/instances-repo.js';
-import { instanceRows } from '../../storage/leases-repo.js';
+import { allLeases, instanceRows } from '../../storage/leases-repo.js';
 import type { InstanceRegistry } from '../instances/instance-registry.js';
 import type { InstanceService } from '../instances/instance-service.js';
 import type { Ownership, Placement, SeenLease } from './ownership.js';
@@ -24,6 +24,7 @@ export interface ClusterMembershipOptions {
 export class ClusterMembership {
   private syncing: Promise<void> | null = null;
   private next: readonly SeenLease[] | null = null;
+  private refreshing: Promise<void> | null = null;
 
   constructor(private readonly opts: ClusterMembershipOptions) {}
 
@@ -69,6 +70,21 @@ export class ClusterMembership {
         this.next = null;
         if (next) this.seen(next);
       });
+  }
+
+  /**
+   * Reads the leases again now (another node said an instance was created, deleted or changed
+   * state); calls that come while one is waiting to run share it.
+   */
+  refresh(): Promise<void> {
+    if (!this.clustered) return Promise.resolve();
+    this.refreshing ??= new Promise<void>((resolve) => setTimeout(resolve, 20)).then(async () => {
+      this.refreshing = null;
+      const now = Date.now();
+      const leases = await allLeases(this.opts.db);
+      this.seen(leases.map((l) => ({ instanceId: l.instance_id, nodeId: l.expires_at > now ? l.node_id : '', state: l.state })));
+    });
+    return this.refreshing.catch((err) => this.opts.logger.warn('could not refresh what the other nodes serve', { error: describeError(err) }));
   }
 
   /** Waits for the refresh under way (tests). */
