@@ -14,6 +14,7 @@ import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startChildServer, type ChildServer } from './support/child-server.js';
+import { TOKEN } from './support/app.js';
 import { closesServers } from './support/cleanup.js';
 import { dropTestDatabase, testDatabaseFor, testDatabaseUrl } from './support/database.js';
 import { webhookReceiver } from './support/webhook-receiver.js';
@@ -30,6 +31,37 @@ async function until<T>(what: string, check: () => Promise<T | undefined | null 
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** An SSE stream of GET /api/events on a node, read frame by frame. */
+async function eventStream(base: string) {
+  const res = await fetch(`${base}/api/events`, { headers: { authorization: `Bearer ${TOKEN}`, accept: 'text/event-stream' } });
+  assert.is(res.status, 200);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  return {
+    async until(match: (f: { event?: string; data?: any }) => boolean, ms: number) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        let at: number;
+        while ((at = buffer.indexOf('\n\n')) >= 0) {
+          const frame: { event?: string; data?: any } = {};
+          for (const line of buffer.slice(0, at).split('\n')) {
+            if (line.startsWith('event: ')) frame.event = line.slice(7);
+            else if (line.startsWith('data: ')) frame.data = JSON.parse(line.slice(6));
+          }
+          buffer = buffer.slice(at + 2);
+          if (match(frame)) return frame;
+        }
+        const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), Math.max(1, deadline - Date.now())))]);
+        if (chunk === null) throw new Error(`no matching event within ${ms} ms`);
+        if (chunk.done) throw new Error('the stream ended');
+        buffer += decoder.decode(chunk.value, { stream: true });
+      }
+    },
+    close: () => reader.cancel(),
+  };
 }
 
 const INSTANCES = ['c0', 'c1', 'c2', 'c3', 'c4', 'c5'];
@@ -95,6 +127,24 @@ Cluster('requests to any node are answered by the owner; a killed owner hands it
       }
       return true;
     }, 15_000);
+
+    // The event stream of any node carries every instance's events, live.
+    const c1Owner = owners.get('c1')!;
+    const watcher = nodes.find((_, k) => `n${k}` !== c1Owner)!;
+    const stream = await eventStream(watcher.url);
+    await notOwner('c1').call('POST', '/api/sandbox/c1/incoming', { from: '905559990002', body: 'across nodes' });
+    const frame = await stream.until((f) => f.event === 'message_received' && f.data?.data?.body === 'across nodes', 5000);
+    assert.is(frame.data.instance_id, 'c1');
+    await stream.close();
+
+    // A key created through one node opens the others at once; a forwarded request needs the node secret.
+    const key = await nodes[1]!.call('POST', '/api/keys', { name: 'cluster', scope: 'global', permissions: ['read'] });
+    assert.is(key.status, 200);
+    const withKey = (node: ChildServer, p: string) => fetch(`${node.url}${p}`, { headers: { 'x-api-key': key.body.plain } });
+    assert.is((await until('the key is known on n2', async () => ((await withKey(nodes[2]!, '/api/instance')).status === 200 ? true : null), 3000)), true);
+    assert.is((await withKey(nodes[0]!, '/api/instance/c2/status')).status, 200, 'a key reaches any instance through any node');
+    const spoofed = await fetch(`${nodes[0]!.url}/api/instance/c1/status`, { headers: { authorization: 'Bearer nope', 'x-hatline-forwarded-by': 'n9', 'x-hatline-node-secret': 'guessed' } });
+    assert.is(spoofed.status, 403, 'a request that says a node forwarded it without the secret is refused');
 
     // A bulk job on c0, started through another node; its owner is killed in the middle of it.
     const victim = owners.get('c0')!;
