@@ -39,7 +39,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('media_file', 'text')
     .addColumn('media_mimetype', 'text')
     .addColumn('media_filename', 'text')
-    .addColumn('media_size', 'integer')
+    // Bytes: a received document may pass 2^31 (PostgreSQL's integer); SQLite's integers are 64-bit anyway.
+    .addColumn('media_size', MS)
     .addColumn('extra', 'text')
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('error', 'text')

@@ -14,6 +14,8 @@
 # 127.0.0.1 only and runs without fsync: it holds nothing that must survive, and the tests are
 # faster for it. Its locale is C.UTF-8 (UTF-8 text; code-point order, as SQLite sorts).
 set -euo pipefail
+# `start` runs inside $(...) in `run`: without this, bash would drop -e there and go on after a failure.
+shopt -s inherit_errexit
 
 log() { echo "test-postgres: $*" >&2; }
 
@@ -50,7 +52,8 @@ start() {
   ensure_installed
   local bindir dir port
   bindir=$(find_bindir)
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/hatline-pg.XXXXXX")
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/hatline-pg.XXXXXX") || { log "cannot make a temp folder"; exit 1; }
+  [ -n "$dir" ] && [ -d "$dir" ] || { log "cannot make a temp folder"; exit 1; }
   mkdir -p "$dir/data" "$dir/socket"
   if [ "$(id -u)" -eq 0 ]; then chown -R postgres: "$dir"; fi
   as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
@@ -90,7 +93,9 @@ case "${1:-}" in
     shift
     [ "${1:-}" = "--" ] && shift
     [ $# -gt 0 ] || { log "usage: $0 run -- CMD..."; exit 2; }
-    eval "$(start)"
+    # Not `eval "$(start)"`: a failed start must stop here, not run CMD on SQLite.
+    exports=$(start) || exit 1
+    eval "$exports"
     trap 'stop "$HATLINE_PG_DIR"' EXIT
     trap 'exit 130' INT TERM
     set +e

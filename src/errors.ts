@@ -75,12 +75,13 @@ export const notFound = (message: string) => new AppError('not_found', message);
 export const conflict = (message: string) => new AppError('conflict', message);
 
 /**
- * A write that failed because the disk is full (ENOSPC), a disk quota ran out (EDQUOT), or SQLite
- * could not grow the database (SQLITE_FULL), by the error's code (never its text).
+ * A write that failed because the disk is full (ENOSPC), a disk quota ran out (EDQUOT), or the
+ * database could not grow (SQLite's SQLITE_FULL, PostgreSQL's SQLSTATE 53100 disk_full), by the
+ * error's code (never its text).
  */
 export function isStorageFull(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL' || code === '53100';
 }
 
 /** The answer to a write the full disk refused. */

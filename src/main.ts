@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   }
 
   const server = serve({ fetch: hatline.app.fetch, port: config.port, hostname: config.host }, (info) => {
-    logger.info('listening', { host: config.host, port: info.port, url: config.publicUrl, instances: hatline.services.instances.list().length });
+    logger.info('listening', { host: config.host, port: info.port, url: config.publicUrl, database: hatline.database.dialect, instances: hatline.services.instances.list().length });
     if (hatline.generatedToken) {
       process.stdout.write(
         [

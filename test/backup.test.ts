@@ -14,6 +14,9 @@ import { projectRoot } from '../src/paths.js';
 import { restoreBackup } from '../src/services/backup/restore.js';
 import { closesServers, eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
 import { startChildServer } from './support/child-server.js';
+import { sqliteOnly } from './support/database.js';
+
+const BACKUP_WHY = 'its backups copy the SQLite database file; on PostgreSQL the endpoint and the CLI refuse, test/postgres.test.ts';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const png = `data:image/png;base64,${PNG.toString('base64')}`;
@@ -87,12 +90,13 @@ async function checkRestored(r: TestServer, expect: { atLeast: number; atMost: n
 }
 
 const endpoint = suite('POST /api/admin/backup');
+const endpointTest = sqliteOnly(endpoint, 'the backup and restore tests', BACKUP_WHY);
 closesServers(endpoint);
 endpoint.after.each(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-endpoint('a backup taken while sends are in flight restores to a server with everything in place', async () => {
+endpointTest('a backup taken while sends are in flight restores to a server with everything in place', async () => {
   const dir = tempDir('backup');
   const s = await testServer({ dir, onDisk: true });
   await populated(s);
@@ -132,7 +136,7 @@ endpoint('a backup taken while sends are in flight restores to a server with eve
   await r.close();
 });
 
-endpoint('is for the admin token only, and one runs at a time', async () => {
+endpointTest('is for the admin token only, and one runs at a time', async () => {
   const dir = tempDir('backup-access');
   const s = await testServer({ dir, onDisk: true });
   await linkedSandbox(s, 'a', A);
@@ -149,12 +153,13 @@ endpoint('is for the admin token only, and one runs at a time', async () => {
 endpoint.run();
 
 const restore = suite('restoring');
+const restoreTest = sqliteOnly(restore, 'the backup and restore tests', BACKUP_WHY);
 closesServers(restore);
 restore.after.each(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-restore('refuses a folder that is no finished backup, and data already in place unless forced (then replaces it)', async () => {
+restoreTest('refuses a folder that is no finished backup, and data already in place unless forced (then replaces it)', async () => {
   const dir = tempDir('restore-refusals');
   const s = await testServer({ dir, onDisk: true });
   await populated(s);
@@ -184,6 +189,7 @@ restore('refuses a folder that is no finished backup, and data already in place 
 restore.run();
 
 const cli = suite('npm run backup and npm run restore');
+const cliTest = sqliteOnly(cli, 'the backup and restore tests', BACKUP_WHY);
 closesServers(cli);
 cli.after.each(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -209,7 +215,7 @@ function runCli(name: 'backup' | 'restore', args: string[], env: Record<string, 
   });
 }
 
-cli('backs up a running server from outside while it sends, and the restore starts as a server of its own', async () => {
+cliTest('backs up a running server from outside while it sends, and the restore starts as a server of its own', async () => {
   const dir = tempDir('cli');
   const s = await testServer({ dir, onDisk: true });
   await populated(s);

@@ -166,10 +166,13 @@ t('the WebSocket endpoint carries the same events and resumes with ?since=; stop
   s.hatline.app.injectWebSocket(server as never);
   await new Promise((resolve) => server.once('listening', resolve));
   const port = (server.address() as AddressInfo).port;
+  // Ended in `finally`, so that a failed assertion does not leave server.close() waiting for them.
+  const sockets: WebSocket[] = [];
   try {
     const open = (query: string) =>
       new Promise<{ ws: WebSocket; next: (ms?: number) => Promise<any> }>((resolve, reject) => {
         const ws = new WebSocket(`ws://127.0.0.1:${port}/api/events/ws?token=${TOKEN}${query}`);
+        sockets.push(ws);
         const queue: any[] = [];
         const waiting: ((v: any) => void)[] = [];
         ws.on('message', (raw) => {
@@ -222,6 +225,7 @@ t('the WebSocket endpoint carries the same events and resumes with ?since=; stop
     assert.is(await closed, 1001);
     await rejects(stream.next(2000), /ended/);
   } finally {
+    for (const ws of sockets) ws.terminate();
     await new Promise((resolve) => server.close(resolve));
   }
 });

@@ -17,6 +17,7 @@ import * as assert from 'uvu/assert';
 import type { EventSink } from '../src/services/events.js';
 import { afterCommit } from '../src/storage/transact.js';
 import { closesServers, eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
+import { sqliteOnly } from './support/database.js';
 
 const A = '905321000301';
 const B = '905321000302';
@@ -56,12 +57,17 @@ const history = async (s: TestServer) => (await s.json('GET', '/api/instance/a/m
 
 const reconcile = suite('after a crash, jobs agree with the history');
 closesServers(reconcile);
+const reconcileTest = sqliteOnly(
+  reconcile,
+  'the crash-image tests of jobs-crash-reconcile.test.ts',
+  'a crash is an image of the SQLite file taken synchronously at an instant; bulk-crash and campaign-crash kill real servers on either database',
+);
 const dirs: string[] = [];
 reconcile.after(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-reconcile('a crash right after a bulk message was recorded sent leaves its recipient sent with that message, not failed', async () => {
+reconcileTest('a crash right after a bulk message was recorded sent leaves its recipient sent with that message, not failed', async () => {
   const holder: { s?: TestServer; image?: Buffer; sentId?: string } = {};
   const s = await testServer({ events: imageAfterFirstSent(holder) });
   holder.s = s;
@@ -89,7 +95,7 @@ reconcile('a crash right after a bulk message was recorded sent leaves its recip
   await agrees(after, done);
 });
 
-reconcile('a crash while a bulk message waited in the queue leaves no phantom failed row: the job sends it once after the restart', async () => {
+reconcileTest('a crash while a bulk message waited in the queue leaves no phantom failed row: the job sends it once after the restart', async () => {
   const s = await testServer();
   await linkedSandbox(s, 'a', A);
   await linkedSandbox(s, 'b', B);
@@ -120,7 +126,7 @@ reconcile('a crash while a bulk message waited in the queue leaves no phantom fa
   await agrees(after, done);
 });
 
-reconcile('a crash while a bulk message was being handed to WhatsApp ends both the recipient and the message failed, with the same reason', async () => {
+reconcileTest('a crash while a bulk message was being handed to WhatsApp ends both the recipient and the message failed, with the same reason', async () => {
   const s = await testServer();
   await linkedSandbox(s, 'a', A);
   await linkedSandbox(s, 'b', B);
@@ -145,7 +151,7 @@ reconcile('a crash while a bulk message was being handed to WhatsApp ends both t
   await agrees(after, j);
 });
 
-reconcile('a crash right after a scheduled message was recorded sent leaves it sent with that message', async () => {
+reconcileTest('a crash right after a scheduled message was recorded sent leaves it sent with that message', async () => {
   const holder: { s?: TestServer; image?: Buffer; sentId?: string } = {};
   const s = await testServer({ events: imageAfterFirstSent(holder) });
   holder.s = s;
@@ -163,7 +169,7 @@ reconcile('a crash right after a scheduled message was recorded sent leaves it s
   assert.is((await history(after)).find((m) => m.id === holder.sentId)?.status, 'sent');
 });
 
-reconcile('a crash while a scheduled message waited in the queue leaves no phantom failed row: it is sent once after the restart', async () => {
+reconcileTest('a crash while a scheduled message waited in the queue leaves no phantom failed row: it is sent once after the restart', async () => {
   const s = await testServer();
   await linkedSandbox(s, 'a', A);
   await linkedSandbox(s, 'b', B);

@@ -1,8 +1,10 @@
 /**
- * A full disk: a media write or a database write that fails with ENOSPC / SQLITE_FULL answers
- * 507 `storage_full` and leaves nothing half-written (no partial file, no row pointing to a file
- * that is not there, no file no row points to). The database is filled for real (SQLite's
- * max_page_count makes it refuse to grow, as a full disk does); the media disk is played by
+ * A full disk: a media write or a database write that fails with ENOSPC / SQLITE_FULL / disk_full
+ * answers 507 `storage_full` and leaves nothing half-written (no partial file, no row pointing to a
+ * file that is not there, no file no row points to). The SQLite database is filled for real
+ * (max_page_count makes it refuse to grow, as a full disk does); a PostgreSQL server cannot be
+ * made to run out of disk from here, so a trigger raises on new messages the error PostgreSQL
+ * raises when it cannot extend a file (SQLSTATE 53100 disk_full). The media disk is played by
  * replacing its write (mediaDisk), which fails after writing part of the bytes.
  */
 import { createWriteStream, existsSync, readdirSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { mediaDisk } from '../src/media/media-store.js';
 import { openDb } from '../src/storage/db.js';
 import { transact } from '../src/storage/transact.js';
 import { closesServers, eventually, linkedSandbox, testServer, TOKEN, type TestServer } from './support/app.js';
+import { onPostgres, sqliteOnly } from './support/database.js';
 import { RecordingLogger } from './support/recording-logger.js';
 
 closesServers(test);
@@ -35,8 +38,19 @@ function mediaFiles(s: TestServer, instanceId: string): string[] {
   return existsSync(dir) ? readdirSync(dir).sort() : [];
 }
 
-/** Lets the database grow by no page more: the next write that needs a page fails with SQLITE_FULL. */
-function fillDatabase(s: TestServer): void {
+/**
+ * Lets the database grow by no page more: the next write that needs a page fails with SQLITE_FULL
+ * (on PostgreSQL: a new message fails with disk_full).
+ */
+async function fillDatabase(s: TestServer): Promise<void> {
+  if (onPostgres) {
+    await sql`CREATE FUNCTION test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'could not extend file "base/16384/16500": No space left on device' USING ERRCODE = 'disk_full';
+      END $$`.execute(s.hatline.database.db);
+    await sql`CREATE TRIGGER test_disk_full BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION test_disk_full()`.execute(s.hatline.database.db);
+    return;
+  }
   const sqlite = s.hatline.database.sqlite!;
   const pages = sqlite.pragma('page_count', { simple: true }) as number;
   sqlite.pragma(`max_page_count = ${pages + 8}`);
@@ -53,7 +67,12 @@ function fillDatabase(s: TestServer): void {
   throw new Error('the database never filled up');
 }
 
-function freeDatabase(s: TestServer): void {
+async function freeDatabase(s: TestServer): Promise<void> {
+  if (onPostgres) {
+    await sql`DROP TRIGGER test_disk_full ON messages`.execute(s.hatline.database.db);
+    await sql`DROP FUNCTION test_disk_full()`.execute(s.hatline.database.db);
+    return;
+  }
   s.hatline.database.sqlite!.pragma('max_page_count = 1073741823');
 }
 
@@ -61,14 +80,16 @@ async function history(s: TestServer, instanceId: string) {
   return (await s.json('GET', `/api/instance/${instanceId}/messages?limit=100`)).body.items as any[];
 }
 
+/** SQLite's integrity check; PostgreSQL keeps its files itself ('ok'). */
 function integrity(s: TestServer): string {
+  if (onPostgres) return 'ok';
   return s.hatline.database.sqlite!.pragma('integrity_check', { simple: true }) as string;
 }
 
 test('a send whose database write finds the disk full answers 507 storage_full, keeps neither row nor media file, and goes through once there is room', async () => {
   const s = await testServer();
   await linkedSandbox(s, 'a', '905320000001');
-  fillDatabase(s);
+  await fillDatabase(s);
 
   const caption = 'x'.repeat(4000); // more than a page: the row needs pages the database cannot have
   const full = await s.json('POST', '/api/instance/a/messages/image', { to: '905551112222', image: png, caption });
@@ -80,7 +101,7 @@ test('a send whose database write finds the disk full answers 507 storage_full, 
   assert.is(chat.status, 507);
   assert.is(chat.body.code, 'storage_full');
 
-  freeDatabase(s);
+  await freeDatabase(s);
   assert.equal(await history(s, 'a'), [], 'nothing was stored');
   assert.is(integrity(s), 'ok');
 
@@ -159,14 +180,14 @@ test('an incoming message the full database cannot take is logged as such, and i
   const logger = new RecordingLogger();
   const s = await testServer({ logger });
   await linkedSandbox(s, 'b', '905320000004');
-  fillDatabase(s);
+  await fillDatabase(s);
 
   const res = await s.json('POST', '/api/sandbox/b/incoming', { from: '905559998877', media: png, caption: 'z'.repeat(4000) });
   assert.is(res.status, 200);
   await eventually('the failure logged', () => logger.lines.some((l) => l.msg === 'could not store an engine event: the disk is full'));
   assert.equal(mediaFiles(s, 'b'), [], 'no file without its row');
 
-  freeDatabase(s);
+  await freeDatabase(s);
   assert.equal(await history(s, 'b'), []);
   assert.is(integrity(s), 'ok');
   await s.json('POST', '/api/sandbox/b/incoming', { from: '905559998877', media: png, caption: 'now' });
@@ -179,7 +200,7 @@ test('an incoming message the full database cannot take is logged as such, and i
   await s.close();
 });
 
-test('a transaction that SQLite rolled back by itself on a full disk fails with SQLITE_FULL, not with a failed ROLLBACK', async () => {
+sqliteOnly(test, 'the SQLITE_FULL rollback test', "SQLite's own rollback on a full disk; PostgreSQL aborts the transaction and Kysely's ROLLBACK succeeds")('a transaction that SQLite rolled back by itself on a full disk fails with SQLITE_FULL, not with a failed ROLLBACK', async () => {
   const opened = openDb(':memory:');
   try {
     const sqlite = opened.sqlite!;

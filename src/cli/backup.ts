@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../config.js';
 import { describeError } from '../errors.js';
 import { VERSION } from '../paths.js';
-import { BACKUPS_DIR, writeBackup } from '../services/backup/backup-service.js';
+import { BACKUPS_DIR, POSTGRES_BACKUP, writeBackup } from '../services/backup/backup-service.js';
 import { snapshotDatabaseFile } from '../storage/backup.js';
 import { DATABASE_FILE } from '../storage/db.js';
 
@@ -20,6 +20,10 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  if (config.databaseUrl) {
+    process.stderr.write(`nothing was backed up: ${POSTGRES_BACKUP}\n`);
+    return 1;
+  }
   const dbFile = path.join(config.dataDir, DATABASE_FILE);
   if (!existsSync(dbFile)) {
     process.stderr.write(`no Hatline database at ${dbFile}: is DATA_DIR right?\n`);

@@ -17,6 +17,14 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  if (config.databaseUrl) {
+    // A backup holds an SQLite database: put back under DATA_DIR, a server on PostgreSQL would not read it.
+    process.stderr.write(
+      'restore failed: DATABASE_URL is set, and these backups hold an SQLite database (nothing was changed): ' +
+        'restore a PostgreSQL database with pg_restore or psql, and DATA_DIR and MEDIA_DIR by copying their files back\n',
+    );
+    return 1;
+  }
   const report = await restoreBackup({ from: rest[0]!, dataDir: config.dataDir, mediaDir: config.mediaDir, force });
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   process.stderr.write(`restored the backup of ${report.backup.createdAt} into ${report.dataDir} and ${report.mediaDir}; start the server\n`);

@@ -37,8 +37,11 @@ export interface SandboxServiceOptions {
 export class SandboxService {
   constructor(private readonly opts: SandboxServiceOptions) {}
 
-  scan(instanceId: string, phone?: string, name?: string): Account {
-    return this.engine(instanceId).controls.scan(phone, name);
+  /** Answers once the instance is open and its `connection_status` event written, as a scan on a phone is seen. */
+  async scan(instanceId: string, phone?: string, name?: string): Promise<Account> {
+    const account = this.engine(instanceId).controls.scan(phone, name);
+    await this.opts.registry.statusWritten(instanceId);
+    return account;
   }
 
   /** Answers once the message is stored (and its webhook event written), as WhatsApp would have it. */

@@ -130,7 +130,8 @@ export async function migrate(db: Db): Promise<void> {
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const detail = error instanceof Error ? error.message : String(error ?? '');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${detail}`);
+    // No migration named: the database could not be reached or read at all (a wrong DATABASE_URL, a server down).
+    throw new Error(failed ? `database migration ${failed.migrationName} failed: ${detail}` : `cannot open the database: ${detail}`);
   }
 }
 

@@ -1,7 +1,9 @@
 import type { DbOrTrx } from './db.js';
+import { inEventOrder } from './event-order.js';
 import type { EventLogRow } from './schema.js';
 
 export async function appendEvent(db: DbOrTrx, row: { instance_id: string; event: string; data: string; created_at: number }): Promise<void> {
+  await inEventOrder(db);
   await db.insertInto('event_log').values(row).execute();
 }
 

@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from './db.js';
+import { inEventOrder } from './event-order.js';
 import type { DeliveryStatus, NewWebhookEventRow, WebhookEventRow } from './schema.js';
 
 /** The webhook outbox: one row per event to deliver, in `seq` order per instance. */
 export async function insertEvent(db: DbOrTrx, row: NewWebhookEventRow): Promise<void> {
+  await inEventOrder(db);
   await db.insertInto('webhook_events').values(row).execute();
 }
 

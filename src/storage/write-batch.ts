@@ -11,15 +11,16 @@ interface Queued {
 
 /**
  * Group commit: write operations submitted in the same turn of the event loop run in one
- * transaction, so a burst of sends and receipts pays one commit instead of one each. Batches are
- * written one at a time, in order: on SQLite's single connection they would wait for each other
- * anyway; on a PostgreSQL pool this keeps the same order (an instance's messages and their events
- * commit in the order they were stored, as a reader of `seq` expects), and a batch that fails on a
- * deadlock with another connection is retried write by write like any other failure. Each promise resolves only once its batch is committed, so a caller may rely on its
- * write as it would on its own transaction. When an operation throws, the whole batch is rolled
- * back and each operation is run again in a transaction of its own, so the failure stays its own.
- * Operations must therefore only touch the database (their afterCommit work runs once, after the
- * commit that counts).
+ * transaction, so a burst of sends and receipts pays one commit instead of one each. Each promise
+ * resolves only once its batch is committed, so a caller may rely on its write as it would on its
+ * own transaction. When an operation throws, the whole batch is rolled back and each operation is
+ * run again in a transaction of its own, so the failure stays its own (on PostgreSQL, a batch that
+ * lost a deadlock with another connection is retried that way too). Operations must therefore
+ * only touch the database (their afterCommit work runs once, after the commit that counts).
+ *
+ * Batches are written one at a time, in order: on SQLite's single connection they would wait for
+ * each other anyway; on a PostgreSQL pool this keeps the same order (an instance's messages and
+ * their events commit in the order they were stored).
  */
 export class WriteBatcher implements WriteQueue {
   private queue: Queued[] = [];

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import type { Callback, Test } from 'uvu';
 import { projectRoot } from '../../src/paths.js';
 import { migrate, openDatabase, openDb, type Db, type OpenedDb } from '../../src/storage/db.js';
 
@@ -144,17 +145,33 @@ export async function dropTestDatabase(dataDir: string): Promise<void> {
   await adminPool(testDatabaseUrl).query(`DROP DATABASE IF EXISTS ${databaseFor(dataDir)} WITH (FORCE)`);
 }
 
-const skipped = new Set<string>();
+const said = new Set<string>();
+
+/** Prints a line once per `what`, on the test output. */
+function sayOnce(what: string, line: string): void {
+  if (said.has(what)) return;
+  said.add(what);
+  process.stdout.write(`\n  ${line}\n`);
+}
 
 /**
- * Says once, on the test output, that a test is left out on PostgreSQL and why (an SQLite file's
- * own behaviour: its crash recovery, its backup API, its full disk). Answers whether to skip.
+ * The way to declare the tests of an SQLite file's own behaviour (its crash recovery, its backup
+ * API, its full disk): on a PostgreSQL run they are skipped (uvu counts them as skipped) and the
+ * reason is printed once.
  */
-export function sqliteOnly(what: string, why: string): boolean {
-  if (!onPostgres) return false;
-  if (!skipped.has(what)) {
-    skipped.add(what);
-    process.stdout.write(`\n  skipped on PostgreSQL: ${what} (${why})\n`);
-  }
-  return true;
+export function sqliteOnly<T>(t: Test<T>, what: string, why: string): (name: string, fn: Callback<T>) => void {
+  if (!onPostgres) return (name, fn) => t(name, fn);
+  return (name, fn) => {
+    sayOnce(what, `skipped on PostgreSQL: ${what} (${why})`);
+    t.skip(name, fn);
+  };
+}
+
+/** The tests of PostgreSQL's own behaviour: skipped, with the reason printed once, on an SQLite run. */
+export function postgresOnly<T>(t: Test<T>, what: string): (name: string, fn: Callback<T>) => void {
+  if (onPostgres) return (name, fn) => t(name, fn);
+  return (name, fn) => {
+    sayOnce(what, `skipped on SQLite: ${what} (they run with TEST_DATABASE_URL, npm run test:pg)`);
+    t.skip(name, fn);
+  };
 }

@@ -33,10 +33,10 @@ export function sandboxRoutes({ sandbox }: Pick<Services, 'sandbox'>) {
         409: errors[409],
       },
     }),
-    (c) => {
+    async (c) => {
       const body = c.req.valid('json');
       const phone = body.phone !== undefined ? phoneOrThrow('phone', body.phone) : undefined;
-      return c.json({ success: true as const, account: sandbox.scan(c.req.valid('param').instanceId, phone, body.name) }, 200);
+      return c.json({ success: true as const, account: await sandbox.scan(c.req.valid('param').instanceId, phone, body.name) }, 200);
     },
   );
 

@@ -113,6 +113,13 @@ export interface BackupServiceOptions {
   now: () => number;
 }
 
+/**
+ * Why there is no built-in backup on PostgreSQL: the database is PostgreSQL's to copy, with its own
+ * tools, consistent while the server runs; what Hatline keeps on disk is plain files.
+ */
+export const POSTGRES_BACKUP =
+  'this server keeps its data in PostgreSQL (DATABASE_URL): back the database up with pg_dump, and DATA_DIR and MEDIA_DIR (sessions, media) with a file copy';
+
 /** Backups taken by the running server (the admin endpoint), one at a time, into DATA_DIR/backups/. */
 export class BackupService {
   private running = false;
@@ -121,7 +128,7 @@ export class BackupService {
 
   async create(): Promise<BackupReport> {
     const { database } = this.opts;
-    if (!database.sqlite) throw new AppError('unsupported', 'this server keeps its data in PostgreSQL: back it up with pg_dump');
+    if (!database.sqlite) throw new AppError('unsupported', POSTGRES_BACKUP);
     if (this.running) throw conflict('a backup is under way; try again once it has finished');
     this.running = true;
     try {

@@ -256,6 +256,11 @@ export class InstanceRegistry {
     this.opts.status.forget(instanceId);
   }
 
+  /** Resolves once the status changes of an instance seen so far are stored (their `connection_status` events written). */
+  statusWritten(instanceId: string): Promise<void> {
+    return this.opts.status.settled(instanceId);
+  }
+
   /** Stops every engine (server shutdown); started instances start again at the next restore. */
   async stopAll(): Promise<void> {
     this.closing = true;
