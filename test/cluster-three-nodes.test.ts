@@ -119,6 +119,28 @@ Cluster('requests to any node are answered by the owner; a killed owner hands it
         assert.is(sent.status, 200, `send on ${id} through n${k}: ${JSON.stringify(sent.body)}`);
       }
     }
+    // The dialects too: a request naming an instance another node serves (in a header, the path or the body) is answered by its owner.
+    const dialect = async (node: ChildServer, path: string, body: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${node.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const bearer = { authorization: `Bearer ${TOKEN}` };
+    const gowa = await dialect(notOwner('c1'), '/gowa/send/message', { phone: '905559990003', message: 'gowa by device id' }, { ...bearer, 'x-device-id': 'c1' });
+    assert.is(gowa.status, 200, `GoWA send on c1 through a node that does not serve it: ${JSON.stringify(gowa.body)}`);
+    const byJid = await dialect(notOwner('c1'), '/gowa/send/message', { phone: '905559990003', message: 'gowa by jid' }, { ...bearer, 'x-device-id': '90555000002@s.whatsapp.net' });
+    assert.is(byJid.status, 200, `GoWA send naming c1 by its account's JID: ${JSON.stringify(byJid.body)}`);
+    const evolution = await dialect(notOwner('c2'), '/evolution/message/sendText/c2', { number: '905559990003', text: 'evolution in the path' }, { apikey: TOKEN });
+    assert.is(evolution.status, 201, `Evolution send on c2 through a node that does not serve it: ${JSON.stringify(evolution.body)}`);
+    const conwp = await dialect(notOwner('c3'), '/yonetim/api/index.php?endpoint=send-message', { receiver: '905559990003', data: { message: 'conwp in the body' }, device: 'c3' }, bearer);
+    assert.is(conwp.status, 200, `conwp send on c3 (named in the body the node read) through a node that does not serve it: ${JSON.stringify(conwp.body)}`);
+    const wonotify = await dialect(notOwner('c4'), '/whatsapp_api/send', { number: '905559990003', type: 'text', message: 'wonotify in the body', instance_id: 'c4', access_token: TOKEN });
+    assert.is(wonotify.status, 200, `wonotify send on c4 (token and instance in the body) through a node that does not serve it: ${JSON.stringify(wonotify.body)}`);
+    const dialectSends = await db.query(`select instance_id, body from messages where from_me = 1 and chat_id like '905559990003@%' order by instance_id, body`);
+    assert.equal(
+      dialectSends.rows.map((r) => `${r.instance_id}: ${r.body}`),
+      ['c1: gowa by device id', 'c1: gowa by jid', 'c2: evolution in the path', 'c3: conwp in the body', 'c4: wonotify in the body'],
+      'each sent once, by the instance it named',
+    );
     // The instance list of any node shows what the owners say.
     await until('every node lists every instance open', async () => {
       for (const node of nodes) {

@@ -15,16 +15,23 @@ export const CLIENT_ADDRESS = 'x-hatline-client-address';
 /** Headers of one connection that are not passed on (RFC 9110, 7.6.1), and those the relay sets itself. */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host'];
 
+/** The instance a request is for, when it names one (the path's :instanceId by default; a dialect's own place otherwise). */
+export type InstanceOfRequest = (c: Context<AppEnv>) => string | undefined | Promise<string | undefined>;
+
 /**
- * Any node answers (issue 20): a request under /api/instance/{id} or /api/sandbox/{id} for an
- * instance another live node serves is sent to that node (its NODE_URL) with the same method,
- * path, query, headers and body, and its answer is relayed as it comes (status, headers, body,
+ * Any node answers (issue 20): a request under /api/instance/{id} or /api/sandbox/{id} (or a
+ * dialect's request naming its instance: `instanceOf`) for an instance another live node serves
+ * is sent to that node (its NODE_URL) with the same method, path, query, headers and body, and its answer is relayed as it comes (status, headers, body,
  * streamed both ways). The owner does everything a request needs there, auth included. A
  * forwarded request carries the node's id and the receiving node's secret; it is answered where
  * it arrives, so a request that reaches a node while its instance moves is never passed around.
  * On one machine this does nothing.
  */
-export function forwardToOwner(cluster: Pick<ClusterMembership, 'clustered' | 'nodeId' | 'locate' | 'isNodeSecret'>, logger: Logger): MiddlewareHandler<AppEnv> {
+export function forwardToOwner(
+  cluster: Pick<ClusterMembership, 'clustered' | 'nodeId' | 'locate' | 'isNodeSecret'>,
+  logger: Logger,
+  instanceOf: InstanceOfRequest = (c) => c.req.param('instanceId'),
+): MiddlewareHandler<AppEnv> {
   return async function forwardToOwner(c, next) {
     if (!cluster.clustered) return next();
     if (c.req.header(FORWARDED_BY) !== undefined) {
@@ -35,8 +42,8 @@ export function forwardToOwner(cluster: Pick<ClusterMembership, 'clustered' | 'n
       if (client) c.set('clientAddress', client);
       return next();
     }
-    const instanceId = c.req.param('instanceId');
-    if (instanceId === undefined) return next();
+    const instanceId = await instanceOf(c);
+    if (!instanceId) return next();
     const place = await cluster.locate(instanceId);
     if (place.at === 'here') return next();
     if (place.at === 'nowhere') {
@@ -58,7 +65,18 @@ async function relay(c: Context<AppEnv>, base: string, secret: string, instanceI
   headers.set('x-request-id', c.get('requestId'));
   // The answer is relayed byte for byte: ask for it as the owner writes it.
   headers.set('accept-encoding', 'identity');
-  const hasBody = incoming.method !== 'GET' && incoming.method !== 'HEAD' && incoming.body !== null;
+  let body: BodyInit | null = null;
+  if (incoming.method !== 'GET' && incoming.method !== 'HEAD' && incoming.body !== null) {
+    if (!incoming.bodyUsed) body = incoming.body; // streamed as it comes
+    else {
+      // A dialect read it to find the instance: what it read is sent (a form again as a form, with its own boundary).
+      headers.delete('content-length');
+      if (/^multipart\/form-data/i.test(headers.get('content-type') ?? '')) {
+        headers.delete('content-type');
+        body = await c.req.formData();
+      } else body = await c.req.arrayBuffer();
+    }
+  }
   let answer: Response;
   try {
     answer = await fetch(url, {
@@ -66,7 +84,7 @@ async function relay(c: Context<AppEnv>, base: string, secret: string, instanceI
       headers,
       redirect: 'manual',
       signal: incoming.signal,
-      ...(hasBody ? { body: incoming.body, duplex: 'half' } : {}),
+      ...(body !== null ? { body, duplex: 'half' } : {}),
     } as RequestInit);
   } catch (err) {
     logger.warn('a request could not be forwarded to the node serving its instance', { instance: instanceId, node: owner, error: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err) });
