@@ -195,6 +195,9 @@ Cluster('requests to any node are answered by the owner; a killed owner hands it
     // The session came back on its new node without a new scan, and the job finishes there.
     for (const id of moved) {
       await until(`${id} open again`, async () => (await survivors[1]!.call('GET', `/api/instance/${id}/status`)).body?.accountStatus?.status === 'open', 20_000);
+      // The account it was linked to, read by its new owner from the shared DATA_DIR; no QR to scan.
+      assert.is((await survivors[1]!.call('GET', `/api/instance/${id}/me`)).body.phone, `9055500000${INSTANCES.indexOf(id) + 1}`, `${id} is linked to the same phone`);
+      assert.is((await survivors[0]!.call('GET', `/api/instance/${id}/qr`)).body.qrCode, null, `${id} shows no QR`);
     }
     const finished = await until('the bulk job finished', async () => {
       const j = await survivors[1]!.call('GET', `/api/instance/c0/bulk/${jobId}`);
@@ -232,10 +235,31 @@ Cluster('requests to any node are answered by the owner; a killed owner hands it
     started.push(back);
     await new Promise((r) => setTimeout(r, 6_000)); // past its join time and a renewal
     for (const id of INSTANCES) assert.is(await ownerOf(id), before.get(id), `${id} stays where it is`);
-    // ...but it can take what is free: an instance created through it is its own.
+    // ...but it can take what is free: an instance created through it is its own, and nothing else.
     assert.is((await back.call('POST', '/api/instance', { id: 'c9', engine: 'sandbox' })).status, 200);
     assert.is(await until('c9 owned', () => ownerOf('c9'), 10_000), victim);
     assert.is((await survivors[0]!.call('GET', '/api/instance/c9/status')).status, 200, 'and the others forward to it');
+    const held = await db.query('select instance_id from instance_leases where node_id = $1 and expires_at > $2', [victim, Date.now()]);
+    assert.equal(held.rows.map((r) => r.instance_id), ['c9'], 'the node back holds only what was free');
+
+    // Nothing runs twice: a send through the node back, on an instance it served before its kill,
+    // is sent once, by the node serving it now; one on its own instance is sent by it.
+    const sentBy = async (node: ChildServer, id: string) => {
+      const text = await (await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+      const line = text.split('\n').find((l) => l.startsWith(`hatline_messages_sent_total{instance_id="${id}"}`));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const movedOne = moved[0]!;
+    const nowServing = nodes.find((_, k) => `n${k}` === before.get(movedOne))!;
+    const servingBefore = await sentBy(nowServing, movedOne);
+    const again = await back.call('POST', `/api/instance/${movedOne}/messages/chat`, { to: '905559990004', body: 'after the rejoin' });
+    assert.is(again.status, 200, JSON.stringify(again.body));
+    assert.is((await db.query(`select count(*)::int as n from messages where instance_id = $1 and body = 'after the rejoin'`, [movedOne])).rows[0].n, 1);
+    assert.is(await until(`the send counted by ${before.get(movedOne)}`, async () => ((await sentBy(nowServing, movedOne)) > servingBefore ? true : null), 10_000), true);
+    assert.is(await sentBy(back, movedOne), 0, `the node back sent nothing for ${movedOne}`);
+    await until('c9 open', async () => (await back.call('POST', '/api/instance/c9/connect')).status === 200 && (await back.call('POST', '/api/sandbox/c9/scan', { phone: '905550000099' })).status === 200, 10_000);
+    assert.is((await survivors[0]!.call('POST', '/api/instance/c9/messages/chat', { to: '905559990004', body: 'on its own' })).status, 200);
+    assert.is(await until('the node back counts its own send', async () => ((await sentBy(back, 'c9')) === 1 ? true : null), 10_000), true);
   } finally {
     await Promise.all(started.map((n) => n.kill()));
     await receiver.close();
