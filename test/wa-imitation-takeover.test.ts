@@ -8,13 +8,13 @@
  * On PostgreSQL the two servers are two nodes (NODE_ID a and b) on one database, and b takes the
  * instance over when a is gone; on SQLite b is the server started again on the same DATA_DIR.
  */
-import { existsSync, mkdtempSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type WAWebJS from 'whatsapp-web.js';
-import { processesUsingProfile } from '../src/engines/wwebjs/chromium.js';
+import { killProcessesUsingProfile } from '../src/engines/wwebjs/chromium.js';
 import { createWwebjsEngine } from '../src/engines/wwebjs/index.js';
 import { closesServers, eventually, testServer, type TestServer } from './support/app.js';
 import { dropTestDatabase } from './support/database.js';
@@ -40,9 +40,16 @@ async function slowly(what: string, check: () => Promise<boolean>, ms: number): 
   await eventually(what, async () => (await check()) || (await new Promise((r) => setTimeout(r, 1000))), ms);
 }
 
+/** Whether Chromium has written the imitation's saved session (a localStorage key) into the profile's LevelDB files. */
+function savedOnDisk(profile: string): boolean {
+  const dir = path.join(profile, 'Default', 'Local Storage', 'leveldb');
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir).some((f) => /\.(log|ldb)$/.test(f) && readFileSync(path.join(dir, f)).includes('__imitation.session'));
+}
+
 const status = async (s: TestServer) => (await s.json('GET', '/api/instance/w/status')).body.accountStatus as { status: string };
 
-test('the node that takes an instance over opens its session from the shared DATA_DIR without a QR, past the lock of a browser on another host', async () => {
+test('the node that takes an instance over opens its session from the shared DATA_DIR without a QR, after its node and browser were killed, past the lock of a browser on another host', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hatline-takeover-'));
   const servers: TestServer[] = [];
   try {
@@ -56,13 +63,14 @@ test('the node that takes an instance over opens its session from the shared DAT
     await phone(onA[onA.length - 1]!).scan('905550000001', 'Imitation Phone');
     await slowly('open on a', async () => (await status(a)).status === 'open', 60_000);
 
-    // Node a goes (its engine stops, no logout), and a lock is left on the profile naming another
-    // host, as a browser killed with its machine leaves it (Chromium refuses a profile locked by
-    // another host).
+    // Node a dies: its browser is killed (once the page's saved session reached the disk: Chromium
+    // writes localStorage a few seconds late), and the lock it leaves names the host it ran on,
+    // which is not the next node's (Chromium refuses a profile locked by another host).
     const profile = path.join(dir, 'data', 'sessions', 'w', 'session-w');
     assert.ok(existsSync(profile), 'the session is in the shared DATA_DIR under a name of the instance alone');
+    await slowly('the saved session on disk', async () => savedOnDisk(profile), 30_000);
+    assert.ok(killProcessesUsingProfile(profile) > 0, "a's browser was running");
     await a.close();
-    assert.is(processesUsingProfile(profile).length, 0, "a's browser is gone");
     rmSync(path.join(profile, 'SingletonLock'), { force: true });
     symlinkSync('a-host-that-died-4242', path.join(profile, 'SingletonLock'));
 
