@@ -13,6 +13,7 @@ import * as m011 from './011_webhook_format.js';
 import * as m012 from './012_evolution.js';
 import * as m013 from './013_wafixer.js';
 import * as m014 from './014_analytics.js';
+import * as m015 from './015_cluster.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that the
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '012_evolution': m012,
   '013_wafixer': m013,
   '014_analytics': m014,
+  '015_cluster': m015,
 };

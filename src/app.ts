@@ -10,6 +10,7 @@ import { dialects } from './dialects/index.js';
 import { mcpRouter } from './mcp/index.js';
 import { buildGates } from './http/gates.js';
 import { authorize } from './http/middleware/access.js';
+import { forwardToOwner } from './http/middleware/forward.js';
 import { loadInstance } from './http/middleware/instance.js';
 import { requireJsonBody } from './http/middleware/json-body.js';
 import { metricsAuth } from './http/middleware/metrics-auth.js';
@@ -63,6 +64,9 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestLog(deps.logger));
   app.onError(onError(deps.logger));
   app.notFound((c) => errorResponse(c, new AppError('not_found', `Not found: ${c.req.method} ${c.req.path}`)));
+  // Several nodes: a request for an instance another node serves is answered by that node.
+  const forward = forwardToOwner(services.cluster, deps.logger.child({ component: 'forward' }));
+  for (const path of ['/api/instance/:instanceId', '/api/instance/:instanceId/*', '/api/sandbox/:instanceId/*']) app.use(path, forward);
 
   // GET /health (no token)
   app.get('/health', (c) =>

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { loadClusterConfig, type ClusterConfig } from './config-cluster.js';
 import { ENGINE_NAMES, type EngineName } from './engines/registry.js';
 import type { LogLevel } from './logger.js';
 import { isLoopbackHost } from './net/address-rules.js';
@@ -58,6 +59,8 @@ export interface Config {
   readonly backfillMessagesPerChat: number;
   /** SERVER_ACK_TIMEOUT_MS: a send WhatsApp's server has not confirmed after this long ends `failed`; 0: never. */
   readonly serverAckTimeoutMs: number;
+  /** NODE_ID, NODE_URL, NODE_SECRET and the lease timings: several nodes on one PostgreSQL (config-cluster.ts). */
+  readonly cluster: ClusterConfig;
 }
 
 export class ConfigError extends Error {
@@ -300,5 +303,8 @@ export function loadConfig(env: Env = process.env): Config {
     backfillChats,
     backfillMessagesPerChat,
     serverAckTimeoutMs,
+    cluster: loadClusterConfig(env, port, (variable, message) => {
+      throw new ConfigError(variable, message);
+    }),
   });
 }

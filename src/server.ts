@@ -1,16 +1,13 @@
 import path from 'node:path';
 import { loadAdminToken } from './admin-token.js';
-import { createApp, type App } from './app.js';
-import type { Config } from './config.js';
-import type { Engine, EngineContext } from './engines/engine.js';
+import { createApp } from './app.js';
 import { SandboxNetwork } from './engines/sandbox/network.js';
-import { wwebjsPatchStatus, type PatchStatus } from './engines/wwebjs/index.js';
+import { wwebjsPatchStatus } from './engines/wwebjs/index.js';
 import type { Services } from './http/deps.js';
 import { BulkRunner } from './jobs/bulk/bulk-runner.js';
-import { reconcileJobsWithHistory } from './jobs/recovery.js';
 import { Chatbot } from './jobs/chatbot/chatbot.js';
 import { Scheduler } from './jobs/scheduler/scheduler.js';
-import { WebhookDispatcher, type DispatcherOptions } from './jobs/webhooks/dispatcher.js';
+import { WebhookDispatcher } from './jobs/webhooks/dispatcher.js';
 import { WebhookOutbox } from './jobs/webhooks/outbox.js';
 import { EvolutionFormat } from './jobs/webhooks/formats/evolution.js';
 import { recordEvolutionQrCodes } from './jobs/webhooks/formats/evolution-qr.js';
@@ -64,10 +61,11 @@ import { SandboxService } from './services/sandbox-service.js';
 import { SettingsService } from './services/settings/settings-service.js';
 import { SettingsStore } from './services/settings/settings-store.js';
 import { TemplateService } from './services/templates/template-service.js';
-import { DATABASE_FILE, migrate, openDatabase, type OpenedDb } from './storage/db.js';
+import { DATABASE_FILE, migrate, openDatabase } from './storage/db.js';
 import { teeEvents, type BuildOptions, type Hatline } from './hatline.js';
-import { failInterruptedSends } from './storage/messages-repo.js';
 import { patchHealth, watchSessions } from './server/reliability.js';
+import { feedFor, followOwnership, ownershipFor, shareChanges } from './server/cluster.js';
+import { ClusterMembership } from './services/cluster/membership.js';
 
 export type { BuildOptions, Hatline } from './hatline.js';
 
@@ -88,6 +86,10 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   }
   const { db, writes } = database;
   const token = loadAdminToken(config.apiToken, config.dataDir);
+  // Which instances this node serves: all of them on SQLite; by lease among the nodes on PostgreSQL.
+  const feed = feedFor(config, database, logger);
+  const ownership = ownershipFor(config, database, feed, logger);
+  const owns = (instanceId: string) => ownership.owns(instanceId);
   // Every URL fetched or posted to on a client's word goes through this one gate.
   const urls = new UrlGuard({ allowPrivate: config.allowPrivateUrls, ...opts.urlGuard });
   const sandbox = new SandboxNetwork({ stateFile: opts.dbFile === ':memory:' ? null : path.join(config.dataDir, 'sandbox-network.json'), now });
@@ -100,21 +102,16 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const evolutionFormat = new EvolutionFormat({ publicUrl: config.publicUrl, mediaDir: config.mediaDir, senderOf: accountOf, now });
   const outbox = new WebhookOutbox(settingsStore, now, accountOf, evolutionFormat);
   const usage = new UsageMeter({ db, now, logger: logger.child({ component: 'usage' }) });
-  const eventLog = new EventLog({ db, now, retentionMs: config.eventRetentionHours * 3_600_000 });
+  const appended = (instanceId: string) => feed.publish('events', instanceId);
+  const eventLog = new EventLog({ db, now, retentionMs: config.eventRetentionHours * 3_600_000, appended });
   // The registry is built below (it records status events through these sinks); metrics read it only once running.
   const metrics = new MetricsService({ db, registry: () => registry, version: VERSION, now });
   const events: EventSink = opts.events ? teeEvents(outbox, eventLog, usage, metrics, opts.events) : teeEvents(outbox, eventLog, usage, metrics);
   const audit = new AuditTrail({ db, now, logger: logger.child({ component: 'audit' }) });
-  const dispatcher = new WebhookDispatcher({
-    db,
-    settings: settingsStore,
-    logger: logger.child({ component: 'webhooks' }),
-    userAgent: `Hatline/${VERSION}`,
-    urls,
-    now,
-    onAttempt: (instanceId, delivered, latencyMs) => metrics.webhookAttempt(instanceId, delivered, latencyMs),
-    ...opts.webhookTimings,
-  });
+  const onAttempt = (instanceId: string, delivered: boolean, latencyMs?: number) => metrics.webhookAttempt(instanceId, delivered, latencyMs);
+  const webhookLog = logger.child({ component: 'webhooks' });
+  // Each node delivers the events of the instances it serves.
+  const dispatcher = new WebhookDispatcher({ db, settings: settingsStore, logger: webhookLog, userAgent: `Hatline/${VERSION}`, urls, now, onAttempt, owns, ...opts.webhookTimings });
   outbox.onRecorded = (instanceId) => dispatcher.wake(instanceId);
 
   // Instances and what their engines report.
@@ -132,6 +129,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     status,
     logger,
     now,
+    owns,
   });
   const tracker = new SendTracker(now);
   const inbound = new InboundMessages({ db, writes, registry, events, tracker, mediaDir: config.mediaDir, publicUrl: config.publicUrl, logger });
@@ -162,25 +160,17 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   recordEvolutionQrCodes({ registry, db, settings: settingsStore, outbox, format: evolutionFormat, qr: qrImages, logger: logger.child({ component: 'webhooks' }) });
   const { ackSweeper, backfill, liveness } = watchSessions({ db, writes, registry, inbound, events, metrics, config, logger, now });
 
-  // Jobs first: their messages never handed to WhatsApp go instead of ending as failed rows.
-  const reconciled = await reconcileJobsWithHistory(db);
-  if (reconciled.unsent || reconciled.interrupted) logger.warn('job sends interrupted by the last shutdown reconciled with the history', { ...reconciled });
-  const interrupted = await failInterruptedSends(db, 'the server stopped before WhatsApp confirmed this message; it may or may not have been sent');
-  if (interrupted) logger.warn('sends interrupted by the last shutdown marked failed', { count: interrupted });
-
   // Services, and the jobs that use them.
-  const messages = new MessageService({
-    db,
-    registry,
-    outgoing,
-    inbound,
-    idempotency: new Idempotency(db, now),
-    publicUrl: config.publicUrl,
-    waiter: new SendWaiter({ db, next: (ms) => eventLog.next(ms) }),
-  });
-  const instances = new InstanceService({ db, registry, status, qr: qrImages, defaultEngine: config.defaultEngine, mediaDir: config.mediaDir, logger, now, audit });
-  const keys = new KeyService({ db, instanceExists: (id) => registry.has(id), audit, usage, now });
-  const embedTokens = new EmbedTokenService({ db, instances: registry, audit, publicUrl: config.publicUrl, now });
+  const waiter = new SendWaiter({ db, next: (ms) => eventLog.next(ms) });
+  const messages = new MessageService({ db, registry, outgoing, inbound, idempotency: new Idempotency(db, now), publicUrl: config.publicUrl, waiter });
+  const onCreated = (instanceId: string) => {
+    feed.publish('instances', instanceId);
+    return ownership.created(instanceId);
+  };
+  const instances = new InstanceService({ db, registry, status, qr: qrImages, defaultEngine: config.defaultEngine, mediaDir: config.mediaDir, logger, now, audit, onCreated });
+  const membership = new ClusterMembership({ db, registry, instances, ownership, logger: logger.child({ component: 'cluster' }) });
+  const keys = new KeyService({ db, instanceExists: (id) => registry.has(id), audit, usage, now, changed: () => feed.publish('keys', '*') });
+  const embedTokens = new EmbedTokenService({ db, instances: registry, audit, publicUrl: config.publicUrl, now, changed: () => feed.publish('embed-tokens', '*') });
   const media = new MediaService({ registry, publicUrl: config.publicUrl, mediaDir: config.mediaDir, urls });
   const calls = handleCalls({
     registry,
@@ -193,16 +183,11 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     now,
   });
   const chatbot = new Chatbot({ db, messages, settings: settingsStore, logger: logger.child({ component: 'chatbot' }), now });
-  const bulk = new BulkRunner({ db, writes, registry, messages, mediaSources: media.sources, logger: logger.child({ component: 'bulk' }) });
-  const scheduler = new Scheduler({
-    db,
-    registry,
-    messages,
-    mediaSources: media.sources,
-    logger: logger.child({ component: 'scheduler' }),
-    now,
-    ...(opts.schedulerCron !== undefined ? { cronExpression: opts.schedulerCron } : {}),
-  });
+  // A job created here for an instance another node serves runs there.
+  const elsewhere = (instanceId: string, jobId: number) => feed.publish('bulk', `${instanceId} ${jobId}`);
+  const bulk = new BulkRunner({ db, writes, registry, messages, mediaSources: media.sources, logger: logger.child({ component: 'bulk' }), elsewhere });
+  const cron = opts.schedulerCron !== undefined ? { cronExpression: opts.schedulerCron } : {};
+  const scheduler = new Scheduler({ db, registry, messages, mediaSources: media.sources, logger: logger.child({ component: 'scheduler' }), now, ...cron });
   instances.onDelete({
     quiesce: async (instanceId) => {
       await bulk.quiesce(instanceId);
@@ -223,6 +208,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       metrics.forgetInstance(instanceId);
       backfill.forget(instanceId);
       liveness.forget(instanceId);
+      feed.publish('instances', instanceId);
     },
   });
   const templates = new TemplateService({ db, registry, now });
@@ -263,16 +249,20 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     instanceGroups: new InstanceGroupService({ db, registry, now }),
     instanceData: new InstanceData({ db, registry, messages, settings, chatbot, mediaDir: config.mediaDir, audit }),
     evolution: new EvolutionService({ instances, keys, settings, store: settingsStore, logger: logger.child({ component: 'evolution' }) }),
+    cluster: membership,
   };
   instances.onDelete(services.evolution);
 
+  shareChanges({ feed, registry, membership, keys, embedTokens, eventLog, dispatcher, bulk, logger });
   await instances.restore();
   await keys.load();
   await embedTokens.load();
   usage.start();
   await dispatcher.start();
   eventLog.start();
-  await bulk.recover();
+  // The instances this node serves start, with their jobs (on one machine: all of them, now).
+  const watch = { ackSweeper, backfill, liveness };
+  await ownership.start(followOwnership({ database, ownership, membership, registry, instances, bulk, scheduler, dispatcher, chatbot, settings: settingsStore, watch, logger }));
   await scheduler.start();
   liveness.start();
   ackSweeper.start();
@@ -290,6 +280,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const stop = () =>
     (stopping ??= (async () => {
       eventLog.stop(); // event streams end, so the HTTP server can drain
+      ownership.drain();
       chatbot.stop();
       await scheduler.stop();
       await ackSweeper.stop();
@@ -297,6 +288,8 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       await liveness.stop();
       await registry.stopAll();
       await inbound.settled();
+      // Engines are down: the other nodes may take the instances at once.
+      await ownership.stop();
     })());
   return {
     app,
@@ -319,6 +312,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
       await dispatcher.stop();
       urls.close();
       sandbox.close();
+      await feed.close();
       await database.close();
     },
   };

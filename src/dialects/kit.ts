@@ -23,6 +23,8 @@ export interface DialectOptions {
   errorAnswer(c: Context<AppEnv>, err: AppError): Response;
   /** Extra gates after the shared ones (a dialect's own hourly default, say). */
   extraGates?: MiddlewareHandler<AppEnv>[];
+  /** Before everything: a request for an instance another node serves is answered there (http/middleware/forward.ts). */
+  forward?: MiddlewareHandler<AppEnv>;
 }
 
 export type DialectHandler = (c: Context<AppEnv>) => Response | Promise<Response>;
@@ -48,6 +50,7 @@ export function dialectHandlerFactory(opts: DialectOptions) {
     return opts.errorAnswer(c, new AppError('internal', 'Internal server error'));
   };
   const steps: MiddlewareHandler<AppEnv>[] = [
+    ...(opts.forward ? [opts.forward] : []),
     opts.gates.authenticate(opts.tokenOf),
     opts.gates.meter,
     opts.gates.rate,

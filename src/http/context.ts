@@ -14,6 +14,8 @@ export interface AppVariables {
   instance: InstanceState;
   /** The request's hold on that instance: its deletion waits for the request, and aborts `signal` meanwhile. */
   work: WorkLease;
+  /** The client's address as the node that forwarded the request saw it (middleware/forward.ts); unset otherwise. */
+  clientAddress: string;
 }
 
 export interface AppEnv {

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { AnalyticsService } from '../services/analytics/analytics-service.js';
 import type { BackupService } from '../services/backup/backup-service.js';
 import type { ChatbotService } from '../services/chatbot/chatbot-service.js';
+import type { ClusterMembership } from '../services/cluster/membership.js';
 import type { AccountService } from '../services/account/account-service.js';
 import type { CallControl } from '../services/calls/call-events.js';
 import type { ChatService } from '../services/chats/chat-service.js';
@@ -77,6 +78,8 @@ export interface Services {
   instanceData: InstanceData;
   /** Instance tokens and their exposure, as Evolution API's clients expect them. */
   evolution: EvolutionService;
+  /** Which node serves each instance, and what a node knows of the others (scale-out). */
+  cluster: ClusterMembership;
 }
 
 export interface AppDeps {

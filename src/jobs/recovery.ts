@@ -20,11 +20,15 @@ export interface Reconciled {
  * no phantom `failed` row stays in the history) or a row claimed `sending` (the outcome unknown:
  * both end `failed` with the same reason, never sent again).
  */
-export async function reconcileJobsWithHistory(db: Db): Promise<Reconciled> {
+export async function reconcileJobsWithHistory(db: Db, instanceIds: readonly string[] | null = null): Promise<Reconciled> {
+  // A node that takes over some instances settles theirs only (null: every instance).
+  const only = instanceIds === null ? null : new Set(instanceIds);
+  const mine = (instanceId: string) => only === null || only.has(instanceId);
   return transact(db, async (trx) => {
     let unsent = 0;
     let interrupted = 0;
     for (const r of await bulkRepo.recipientsToReconcile(trx)) {
+      if (!mine(r.instance_id)) continue;
       if (r.status === 'pending') {
         if (await messagesRepo.deletePendingOutgoing(trx, r.instance_id, r.message_id)) unsent++;
         await bulkRepo.linkRecipientMessage(trx, r.job_id, r.position, null);
@@ -34,6 +38,7 @@ export async function reconcileJobsWithHistory(db: Db): Promise<Reconciled> {
       }
     }
     for (const row of await scheduledRepo.scheduledToReconcile(trx)) {
+      if (!mine(row.instance_id)) continue;
       if (row.status === 'queued') {
         if (await messagesRepo.deletePendingOutgoing(trx, row.instance_id, row.message_id)) unsent++;
         await scheduledRepo.setScheduled(trx, row.id, 'queued', { status: 'pending', message_id: null });

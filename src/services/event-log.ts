@@ -21,6 +21,8 @@ export interface EventLogOptions {
   now: () => number;
   /** How long events are kept for resuming. */
   retentionMs: number;
+  /** Told of each event once committed (the other nodes of a cluster wake their followers: `wake`). */
+  appended?: (instanceId: string) => void;
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -42,7 +44,10 @@ export class EventLog implements EventSink {
 
   async record(trx: DbOrTrx, instanceId: string, e: HatlineEvent): Promise<void> {
     await repo.appendEvent(trx, { instance_id: instanceId, event: e.event, data: JSON.stringify(e.data), created_at: this.opts.now() });
-    afterCommit(trx, () => this.wake());
+    afterCommit(trx, () => {
+      this.wake();
+      this.opts.appended?.(instanceId);
+    });
   }
 
   /**
@@ -125,7 +130,8 @@ export class EventLog implements EventSink {
     for (const wake of [...this.waiters]) wake();
   }
 
-  private wake(): void {
+  /** Followers look again: events were committed here, or by another node. */
+  wake(): void {
     for (const wake of [...this.waiters]) wake();
   }
 }

@@ -1,18 +1,20 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ApiKeyInstancesTable, ApiKeysTable, AuditLogTable, EmbedTokenInstancesTable, EmbedTokensTable, InstanceUsageTable } from './schema-access.js';
 import type { SettingsTable, UrlTrustValue, WebhookEventsTable } from './schema-settings.js';
+import type { ClusterTables } from './schema-cluster.js';
 import type { WafixerTables } from './schema-wafixer.js';
 
 export * from './schema-access.js';
 export * from './schema-settings.js';
 export * from './schema-wafixer.js';
+export * from './schema-cluster.js';
 
 /**
  * Every table, as the code sees it. Integers 0/1 are booleans; `*_at` times are unix milliseconds
  * (`bigint` columns) except `timestamp` and `last_message_at`, which are unix seconds as WhatsApp
  * reports them. Status columns are the literal unions below.
  */
-export interface Database extends WafixerTables {
+export interface Database extends WafixerTables, ClusterTables {
   instances: InstancesTable;
   settings: SettingsTable;
   messages: MessagesTable;

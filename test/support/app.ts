@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../../src/logger.js';
 import { buildHatline, type BuildOptions, type Hatline } from '../../src/server.js';
 import { track } from './cleanup.js';
 import { dropTestDatabase, testDatabaseFor } from './database.js';
+import { nodeIdFor } from './node-id.js';
 
 export const TOKEN = 'test-token-0123456789';
 
@@ -60,6 +61,7 @@ export async function testServer(opts: TestServerOptions = {}): Promise<TestServ
     ALLOW_PRIVATE_URLS: 'webhook,media',
     // No port is opened; loopback keeps the test token acceptable (a strong one is needed on 0.0.0.0).
     HOST: '127.0.0.1',
+    NODE_ID: nodeIdFor(dataDir),
     ...opts.env,
   });
   const hatline = await buildHatline({

@@ -4,6 +4,7 @@ import { closedPort } from './http-fixture.js';
 import { TOKEN } from './app.js';
 import { track } from './cleanup.js';
 import { testDatabaseFor } from './database.js';
+import { nodeIdFor } from './node-id.js';
 
 /** How long a child server may take to answer /health. */
 const START_MS = 60_000;
@@ -33,6 +34,7 @@ export async function startChildServer(env: Record<string, string>, port?: numbe
       DEFAULT_ENGINE: 'sandbox',
       ALLOW_PRIVATE_URLS: 'webhook,media',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...(env.DATA_DIR ? { NODE_ID: nodeIdFor(env.DATA_DIR) } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,9 +31,12 @@ export function presentedToken(header: (name: string) => string | undefined, que
 
 /**
  * The address of the peer on the socket. Behind a reverse proxy that is the proxy's address:
- * forwarded headers are not trusted (any client can write them).
+ * forwarded headers are not trusted (any client can write them). A request another node of the
+ * cluster forwarded (with this node's secret) carries the address that node saw.
  */
 export function remoteAddress(c: Context): string {
+  const forwarded = (c as Context<AppEnv>).get('clientAddress') as string | undefined;
+  if (forwarded) return forwarded;
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? 'unknown';
 }

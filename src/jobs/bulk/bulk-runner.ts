@@ -11,6 +11,7 @@ import { SendCancelled } from '../../services/messages/outgoing.js';
 import { parseVars } from '../../services/templates/variables.js';
 import * as repo from '../../storage/bulk-repo.js';
 import type { Db } from '../../storage/db.js';
+import { recoverJobsOf, unfinishedJobsOf } from '../../storage/takeover-repo.js';
 import type { WriteQueue } from '../../storage/write-batch.js';
 import type { BulkJobRow, BulkRecipientRow } from '../../storage/schema.js';
 import { INTERRUPTED } from '../outcomes.js';
@@ -24,6 +25,8 @@ export interface BulkRunnerOptions {
   messages: MessageService;
   mediaSources: MediaSources;
   logger: Logger;
+  /** A job of an instance another node serves was started here (created through this node): tell that node. */
+  elsewhere?: (instanceId: string, jobId: number) => void;
 }
 
 interface Run {
@@ -58,11 +61,19 @@ export class BulkRunner {
     });
   }
 
-  /** At start-up: settles interrupted sends and resumes unfinished jobs. */
-  async recover(): Promise<void> {
-    const { interrupted, unfinished } = await repo.recoverJobs(this.opts.db, INTERRUPTED);
+  /**
+   * At start-up, or when this node takes instances over: settles interrupted sends and resumes
+   * unfinished jobs, of every instance (null) or of these.
+   */
+  async recover(instanceIds: readonly string[] | null = null): Promise<void> {
+    const { interrupted, unfinished } = instanceIds === null ? await repo.recoverJobs(this.opts.db, INTERRUPTED) : await recoverJobsOf(this.opts.db, instanceIds, INTERRUPTED);
     if (interrupted) this.opts.logger.warn('bulk sends interrupted by the last shutdown marked failed', { count: interrupted });
     for (const id of unfinished) this.start(id);
+  }
+
+  /** Runs the unfinished jobs of these instances that do not run yet (another node said it created some). */
+  async resume(instanceIds: readonly string[]): Promise<void> {
+    for (const id of await unfinishedJobsOf(this.opts.db, instanceIds.filter((i) => this.opts.registry.owns(i)))) this.start(id);
   }
 
   /** Runs a job (no-op if it is running already). */
@@ -118,13 +129,15 @@ export class BulkRunner {
     let job = await repo.jobById(db, jobId);
     if (!job || (job.status !== 'queued' && job.status !== 'running')) return;
     run.instanceId = job.instance_id;
+    // Jobs run where their instance is served; that node picks it up.
+    if (!this.opts.registry.owns(job.instance_id)) return this.opts.elsewhere?.(job.instance_id, jobId);
     if (job.status === 'queued') {
       await repo.setJob(db, jobId, { status: 'running', started_at: Date.now() });
       job = { ...job, status: 'running' };
     }
     if ((job.delay_ms ?? job.delay * 1000) === 0) return this.pipelined(job, run);
     for (;;) {
-      if (run.cancelled) return;
+      if (run.cancelled || !this.opts.registry.owns(job.instance_id)) return; // cancelled, or the instance moved to another node
       const next = await repo.nextPending(db, jobId);
       if (!next) {
         await repo.completeJob(db, jobId);
@@ -152,7 +165,8 @@ export class BulkRunner {
     for (;;) {
       let stalled = false;
       let after = -1;
-      while (!run.cancelled && !stalled) {
+      // Cancelled, or the instance moved to another node (which runs the job from there).
+      while (!run.cancelled && !stalled && this.opts.registry.owns(job.instance_id)) {
         if (!(await this.untilOpen(job.instance_id, run)) || !(await this.untilNoTimelock(job.instance_id, run))) break;
         const page = await repo.pendingAfter(this.opts.db, job.id, after, IN_FLIGHT);
         if (page.length === 0) break;
@@ -174,7 +188,7 @@ export class BulkRunner {
       }
       await Promise.all(inFlight);
       if (failure) throw failure;
-      if (run.cancelled || !this.opts.registry.has(job.instance_id)) return;
+      if (run.cancelled || !this.opts.registry.has(job.instance_id) || !this.opts.registry.owns(job.instance_id)) return;
       if (stalled) continue;
       if (!(await repo.nextPending(this.opts.db, job.id))) {
         await repo.completeJob(this.opts.db, job.id);
@@ -228,6 +242,7 @@ export class BulkRunner {
         return false;
       }
       if (!asked && err instanceof AppError && err.code === 'not_connected') return false; // still pending: waits for the instance
+      if (!asked && err instanceof AppError && err.code === 'unavailable') return false; // moved to another node: it sends it
       if (!this.opts.registry.has(job.instance_id)) return false;
       // Failed before a message was handed to WhatsApp (its media, say); one that was is settled already.
       await repo.settleRecipient(db, job.id, r.position, ['pending', 'sending'], { status: 'failed', message_id: null, error: describeError(err) });

@@ -9,6 +9,7 @@ import type { MessageService } from '../../services/messages/message-service.js'
 import { SendCancelled } from '../../services/messages/outgoing.js';
 import type { Db } from '../../storage/db.js';
 import * as repo from '../../storage/scheduled-repo.js';
+import { recoverScheduledOf } from '../../storage/takeover-repo.js';
 import type { ScheduledMessageRow } from '../../storage/schema.js';
 import { transact } from '../../storage/transact.js';
 import { INTERRUPTED } from '../outcomes.js';
@@ -47,9 +48,13 @@ export class Scheduler {
 
   constructor(private readonly opts: SchedulerOptions) {}
 
-  async start(): Promise<void> {
-    const n = await repo.recoverScheduled(this.opts.db, INTERRUPTED);
+  /** Settles the sends a stop interrupted, of every instance (null: at start-up) or of those this node takes over. */
+  async recover(instanceIds: readonly string[] | null): Promise<void> {
+    const n = instanceIds === null ? await repo.recoverScheduled(this.opts.db, INTERRUPTED) : await recoverScheduledOf(this.opts.db, instanceIds, INTERRUPTED);
     if (n) this.opts.logger.warn('scheduled sends interrupted by the last shutdown marked failed', { count: n });
+  }
+
+  async start(): Promise<void> {
     if (this.opts.cronExpression === null) return;
     this.task = cron.schedule(this.opts.cronExpression ?? '*/30 * * * * *', () => void this.tick(), { noOverlap: true, name: 'scheduled-messages' });
   }
@@ -72,7 +77,8 @@ export class Scheduler {
     try {
       // Only open instances' messages are due now: a backlog of a disconnected instance must not
       // fill the batch and hold back the others. Theirs wait (up to 24 hours) for a later tick.
-      const open = this.opts.registry.list().filter((s) => s.status === 'open').map((s) => s.id);
+      // The instances this node serves: another node's tick hands on theirs.
+      const open = this.opts.registry.serving().filter((s) => s.status === 'open').map((s) => s.id);
       const givenUp = await repo.giveUpOverdue(
         this.opts.db,
         open,
@@ -80,7 +86,7 @@ export class Scheduler {
         'not sent: the instance was not connected for 24 hours after the scheduled time',
       );
       // While WhatsApp's reach-out timelock (463) lasts, an instance's scheduled messages wait.
-      const unlocked = this.opts.registry.list().filter((s) => s.status === 'open' && s.timelockUntil === null).map((s) => s.id);
+      const unlocked = this.opts.registry.serving().filter((s) => s.status === 'open' && s.timelockUntil === null).map((s) => s.id);
       const due = await repo.dueScheduled(this.opts.db, unlocked, now, TICK_BATCH);
       const claimed: ScheduledMessageRow[] = [];
       await transact(this.opts.db, async (trx) => {
@@ -135,7 +141,7 @@ export class Scheduler {
       });
     } catch (err) {
       if (err instanceof SendCancelled || !this.opts.registry.has(row.instance_id)) return;
-      if (!asked && err instanceof AppError && err.code === 'not_connected') {
+      if (!asked && err instanceof AppError && (err.code === 'not_connected' || err.code === 'unavailable')) {
         await repo.setScheduled(db, row.id, 'queued', { status: 'pending', message_id: null }); // the next tick tries again
         return;
       }

@@ -25,6 +25,8 @@ export interface DispatcherOptions {
   now?: () => number;
   /** Told of each attempt's result; a delivery with its latency from the event being recorded (metrics). */
   onAttempt?: (instanceId: string, delivered: boolean, latencyMs?: number) => void;
+  /** Whether this node serves the instance (its node delivers its events); every instance when left out. */
+  owns?: (instanceId: string) => boolean;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -80,7 +82,7 @@ export class WebhookDispatcher {
 
   /** There may be something to deliver for this instance (a new event, a settings change, a retry). */
   wake(instanceId: string): void {
-    if (this.stopped) return;
+    if (this.stopped || (this.opts.owns && !this.opts.owns(instanceId))) return;
     let lane = this.lanes.get(instanceId);
     if (!lane) {
       lane = { running: false, dropped: false, abort: new AbortController(), dirty: false, poke: null, done: Promise.resolve() };
@@ -136,7 +138,8 @@ export class WebhookDispatcher {
           return;
         }
         for (const row of rows) {
-          if (this.stopped || lane.dropped) return;
+          // Moved to another node (the lane is dropped there too): its node delivers from here on, in order.
+          if (this.stopped || lane.dropped || (this.opts.owns && !this.opts.owns(instanceId))) return;
           const settings = await this.opts.settings.get(instanceId);
           // Disabled (or no URL): deliveries wait; a settings change wakes the lane again.
           if (!settings || !settings.webhookEnabled || !settings.webhookUrl) return;

@@ -74,6 +74,8 @@ export interface EmbedTokenServiceOptions {
   /** PUBLIC_URL: the embed page lives at PUBLIC_URL/embed/. */
   publicUrl: string;
   now: () => number;
+  /** Told of every token created or revoked here (the other nodes of a cluster load them again). */
+  changed?: () => void;
 }
 
 /**
@@ -86,9 +88,11 @@ export class EmbedTokenService {
 
   constructor(private readonly opts: EmbedTokenServiceOptions) {}
 
+  /** Loads the live tokens (at start, and when another node created or revoked one); the old set answers until the new one is read. */
   async load(): Promise<void> {
+    const rows = await repo.listEmbedTokens(this.opts.db, this.opts.now());
     this.live.clear();
-    for (const row of await repo.listEmbedTokens(this.opts.db, this.opts.now())) this.remember(row, row.instanceIds);
+    for (const row of rows) this.remember(row, row.instanceIds);
   }
 
   /** The embed page's URL: the token travels in the fragment, which browsers never send to a server or in a Referer. */
@@ -133,6 +137,7 @@ export class EmbedTokenService {
       }
       this.forgetExpired(now);
       this.remember(row, instanceIds);
+      this.opts.changed?.();
       await this.opts.audit.record(actorOf(creator), 'embed_token.create', {
         target: row.id,
         detail: { customerLabel, prefix: row.prefix, instanceIds, permissions, expiresAt: iso(row.expires_at) },
@@ -161,6 +166,7 @@ export class EmbedTokenService {
     if (!row || !this.visible(viewer, row)) throw notFound(`embed token ${id} not found`);
     const revoked = await repo.revokeEmbedToken(this.opts.db, id, this.opts.now());
     this.live.delete(row.prefix);
+    this.opts.changed?.();
     if (revoked) await this.opts.audit.record(actorOf(viewer), 'embed_token.revoke', { target: id, detail: { customerLabel: row.customer_label, prefix: row.prefix } });
     return { alreadyRevoked: !revoked };
   }

@@ -75,22 +75,26 @@ export interface KeyServiceOptions {
   audit: AuditRecorder;
   usage: UsageMeter;
   now: () => number;
+  /** Told of every key created or revoked here (the other nodes of a cluster load them again). */
+  changed?: () => void;
 }
 
 /**
  * API keys: created with a scope (global, or some instances) and permissions, shown once, stored
  * as a SHA-256. Keys not revoked are kept in memory (found by their public prefix, then compared
- * in constant time), so authenticating a request reads no table. One process owns the cache: a
- * key created or revoked by another node sharing a PostgreSQL database is seen after a restart.
+ * in constant time), so authenticating a request reads no table. Nodes sharing a PostgreSQL
+ * database tell each other of keys created or revoked (`changed`), and each loads them again.
  */
 export class KeyService {
   private readonly live = new Map<string, LiveKey>();
 
   constructor(private readonly opts: KeyServiceOptions) {}
 
+  /** Loads the keys (at start, and when another node created or revoked one); the old set answers until the new one is read. */
   async load(): Promise<void> {
+    const rows = await repo.listKeys(this.opts.db);
     this.live.clear();
-    for (const row of await repo.listKeys(this.opts.db)) if (row.revoked_at === null) this.remember(row, row.instanceIds);
+    for (const row of rows) if (row.revoked_at === null) this.remember(row, row.instanceIds);
   }
 
   async create(input: CreateKeyInput, actor: Actor): Promise<{ key: ApiKeyView; plain: string }> {
@@ -132,6 +136,7 @@ export class KeyService {
         throw err;
       }
       this.remember(row, instanceIds);
+      this.opts.changed?.();
       await this.opts.audit.record(actor, 'key.create', {
         target: row.id,
         detail: { name, prefix: row.prefix, scope: row.scope, instanceIds, permissions, hourlyLimit: row.hourly_limit, expiresAt: iso(row.expires_at) },
@@ -150,6 +155,7 @@ export class KeyService {
     if (!row) throw notFound(`API key ${id} not found`);
     const revoked = await repo.revokeKey(this.opts.db, id, this.opts.now());
     this.live.delete(row.prefix);
+    this.opts.changed?.();
     if (revoked) await this.opts.audit.record(actor, 'key.revoke', { target: id, detail: { name: row.name, prefix: row.prefix } });
     return { alreadyRevoked: !revoked };
   }

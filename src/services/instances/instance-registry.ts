@@ -1,23 +1,13 @@
 import path from 'node:path';
 import type { Engine, EngineContext, EngineEvent, EngineEventType, StartOptions, StatusUpdate } from '../../engines/engine.js';
-import { createEngine, type EngineDeps, type EngineName } from '../../engines/registry.js';
+import { createEngine, type EngineDeps } from '../../engines/registry.js';
 import { AppError, describeError, notFound } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { InstanceRow } from '../../storage/schema.js';
+import { accountOf, applySnapshot, applyStatus, current, initialState, servedElsewhere, type Runtime } from './instance-runtime.js';
 import type { DeafReason, InstanceState } from './instance-state.js';
 import { InstanceWork, type WorkLease } from './instance-work.js';
 import type { StatusRecorder } from './status-recorder.js';
-
-interface Runtime {
-  state: InstanceState;
-  engine: Engine;
-  /** Lifecycle operations of one instance run one after another. */
-  lock: Promise<unknown>;
-  /** Set once deletion began: the instance answers 404 from then on. */
-  deleting: boolean;
-  /** Set while liveness reconnects a deaf instance, until it is open again: its status events say why. */
-  recovering: boolean;
-}
 
 type Handler<K extends EngineEventType> = (instanceId: string, event: Extract<EngineEvent, { type: K }>) => void;
 type Handlers = { [K in EngineEventType]: Handler<K>[] };
@@ -31,31 +21,22 @@ export interface InstanceRegistryOptions {
   logger: Logger;
   /** The clock of what is noted on instances (deafness); Date.now by default. */
   now?: () => number;
+  /** Whether this node serves an instance (services/cluster/ownership.ts); every instance when left out. */
+  owns?: (instanceId: string) => boolean;
 }
 
 /**
  * Every instance's engine and live state, and the one place engine events come in: `qr` and
  * `status` update the state here, then every event goes to the handlers registered for its type
  * (the message store, the chat store, the jobs). Lifecycle calls of one instance are serialised.
+ *
+ * Every node knows every instance, but runs the engines only of those it serves (`owns`): an
+ * engine, a lifecycle call or a start of an instance served elsewhere answers 503 here, once.
+ * The state of those comes from their node (`observe`).
  */
 export class InstanceRegistry {
   private readonly runtimes = new Map<string, Runtime>();
-  private readonly handlers: Handlers = {
-    qr: [],
-    status: [],
-    message: [],
-    ack: [],
-    chat_upsert: [],
-    contact_upsert: [],
-    group_upsert: [],
-    message_edit: [],
-    message_revoke: [],
-    reaction: [],
-    poll_vote: [],
-    group_change: [],
-    presence: [],
-    call: [],
-  };
+  private readonly handlers: Partial<Handlers> = {};
   private readonly opened: OpenedListener[] = [];
   private readonly log: Logger;
   private readonly work = new InstanceWork();
@@ -67,7 +48,7 @@ export class InstanceRegistry {
 
   /** Subscribes to one type of engine event, for every instance. */
   onEngineEvent<K extends EngineEventType>(type: K, handler: Handler<K>): void {
-    (this.handlers[type] as Handler<K>[]).push(handler);
+    ((this.handlers[type] ??= []) as Handler<K>[]).push(handler);
   }
 
   /**
@@ -84,6 +65,16 @@ export class InstanceRegistry {
 
   list(): InstanceState[] {
     return [...this.runtimes.values()].filter((rt) => !rt.deleting).map((rt) => current(rt.state));
+  }
+
+  /** Whether this node serves the instance: its engine runs here, and so does all its background work. */
+  owns(instanceId: string): boolean {
+    return this.opts.owns ? this.opts.owns(instanceId) : true;
+  }
+
+  /** The instances this node serves: what jobs walk over. */
+  serving(): InstanceState[] {
+    return this.list().filter((s) => this.owns(s.id));
   }
 
   has(instanceId: string): boolean {
@@ -120,49 +111,84 @@ export class InstanceRegistry {
     if (this.runtimes.has(instanceId)) this.runtime(instanceId).state.timelockUntil = untilMs;
   }
 
+  /** The instance's engine; 503 when another node serves the instance. */
   engine(instanceId: string): Engine {
-    return this.runtime(instanceId).engine;
+    const rt = this.runtime(instanceId);
+    if (!this.owns(instanceId)) throw servedElsewhere(instanceId);
+    return rt.engine;
   }
 
   /** Builds the runtime of a stored instance (not started). */
   attach(row: InstanceRow): InstanceState {
-    const state: InstanceState = {
-      id: row.id,
-      description: row.description,
-      engine: row.engine as EngineName,
-      status: 'disconnected',
-      account: row.account_id && row.account_phone ? { id: row.account_id, name: row.account_name ?? '', phone: row.account_phone } : null,
-      error: null,
-      pairingCode: null,
-      qr: null,
-      webVersion: null,
-      timelockUntil: null,
-      lastDeafness: null,
-      createdAt: row.created_at,
-      groupId: row.group_id === null ? null : Number(row.group_id),
-    };
-    const id = row.id;
-    const ctx: EngineContext = { instanceId: id, sessionDir: this.sessionDir(id), emit: (event) => this.dispatch(id, state, event) };
-    const rt: Runtime = { state, engine: createEngine(state.engine, ctx, this.opts.engines), lock: Promise.resolve(), deleting: false, recovering: false };
-    this.runtimes.set(id, rt);
-    return { ...state };
+    const rt: Runtime = { ...this.build(initialState(row)), lock: Promise.resolve(), deleting: false, recovering: false };
+    this.runtimes.set(row.id, rt);
+    return { ...rt.state };
   }
 
-  /** Runs a lifecycle operation after the ones before it; 404 once the instance is gone. */
+  /**
+   * Runs a lifecycle operation after the ones before it; 404 once the instance is gone, 503 while
+   * another node serves it (its engine is not here to start, stop or log out).
+   */
   withLock<T>(instanceId: string, fn: (engine: Engine, state: InstanceState) => Promise<T>): Promise<T> {
     const rt = this.runtime(instanceId);
-    const run = rt.lock.then(() => {
+    return this.locked(rt, () => {
       if (this.runtimes.get(instanceId) !== rt || rt.deleting) throw notFound(`instance ${instanceId} not found`);
+      if (!this.owns(instanceId)) throw servedElsewhere(instanceId);
       return fn(rt.engine, rt.state);
     });
-    rt.lock = run.catch(() => undefined);
-    return run;
+  }
+
+  /**
+   * This node serves the instance from now on (it was served elsewhere, or nowhere): it starts
+   * from what is stored (`row`), disconnected, with an engine that never ran here. Answers
+   * whether the engine should start (it was started before), after the operations before it.
+   */
+  async adopt(row: InstanceRow): Promise<boolean> {
+    if (!this.runtimes.has(row.id)) this.attach(row);
+    const rt = this.runtimes.get(row.id)!;
+    return this.locked(rt, async () => {
+      if (rt.deleting || this.runtimes.get(row.id) !== rt) return false;
+      // Nothing ran here since the last release, but dispose what there may be (first: a sandbox
+      // engine leaves the simulated network under its id, which the new one then joins).
+      await rt.engine.dispose().catch(() => undefined);
+      Object.assign(rt, this.build({ ...initialState(row), lastDeafness: rt.state.lastDeafness }), { recovering: false });
+      return row.should_run === 1;
+    });
+  }
+
+  /**
+   * Another node serves the instance from now on: the engine stops (no logout: the session stays
+   * for the next node) and whatever it still reports is ignored; the state says disconnected until
+   * its new node says otherwise.
+   */
+  async release(instanceId: string): Promise<void> {
+    const rt = this.runtimes.get(instanceId);
+    if (!rt) return;
+    await this.locked(rt, async () => {
+      if (rt.deleting || this.runtimes.get(instanceId) !== rt) return;
+      const old = rt.engine;
+      // A new state object: the old engine's events no longer reach anything (dispatch compares it).
+      Object.assign(rt, this.build({ ...rt.state, status: 'disconnected', qr: null, pairingCode: null, error: null }), { recovering: false });
+      await old.stop().catch((err) => this.log.warn('engine did not stop cleanly on handing the instance over', { instance: instanceId, error: describeError(err) }));
+    });
+  }
+
+  /** What the node serving an instance says of it (its lease's state), and what is stored of it (`row`). */
+  observe(row: InstanceRow, snapshot: string | null): void {
+    const rt = this.runtimes.get(row.id);
+    if (!rt || rt.deleting) return;
+    rt.state.description = row.description;
+    rt.state.groupId = row.group_id === null ? null : Number(row.group_id);
+    if (this.owns(row.id)) return;
+    rt.state.account = accountOf(row);
+    applySnapshot(rt.state, snapshot);
   }
 
   /** Starts the engine; a failure to start is a 502 and leaves the instance disconnected. */
   async start(instanceId: string, options: StartOptions): Promise<void> {
     if (this.closing) return;
     const rt = this.runtime(instanceId);
+    if (!this.owns(instanceId)) throw servedElsewhere(instanceId);
     rt.state.error = null;
     rt.state.pairingCode = null;
     try {
@@ -248,6 +274,19 @@ export class InstanceRegistry {
 
   // --- internals -----------------------------------------------------------------------------
 
+  /** A new state object and an engine bound to it (not started). */
+  private build(state: InstanceState): Pick<Runtime, 'state' | 'engine'> {
+    const id = state.id;
+    const ctx: EngineContext = { instanceId: id, sessionDir: this.sessionDir(id), emit: (event) => this.dispatch(id, state, event) };
+    return { state, engine: createEngine(state.engine, ctx, this.opts.engines) };
+  }
+
+  private locked<T>(rt: Runtime, fn: () => Promise<T>): Promise<T> {
+    const run = rt.lock.then(fn);
+    rt.lock = run.catch(() => undefined);
+    return run;
+  }
+
   private runtime(instanceId: string): Runtime {
     const rt = this.runtimes.get(instanceId);
     if (!rt || rt.deleting) throw notFound(`instance ${instanceId} not found`);
@@ -259,7 +298,7 @@ export class InstanceRegistry {
     if (rt?.state !== state) return; // an engine of a deleted runtime
     if (event.type === 'qr') state.qr = event.qr;
     if (event.type === 'status') this.onStatus(id, rt, event.update);
-    for (const handler of this.handlers[event.type] as Handler<typeof event.type>[]) {
+    for (const handler of (this.handlers[event.type] ?? []) as Handler<typeof event.type>[]) {
       try {
         handler(id, event as never);
       } catch (err) {
@@ -269,34 +308,12 @@ export class InstanceRegistry {
   }
 
   private onStatus(id: string, rt: Runtime, update: StatusUpdate): void {
-    const { state } = rt;
-    const previous = state.status;
-    const linkedBefore = state.account?.id ?? null;
-    const recovering = rt.recovering;
-    state.status = update.status;
-    const deafError = recovering && update.status !== 'open' && state.lastDeafness ? `deaf (${state.lastDeafness.detail}); reconnecting` : null;
-    state.error = update.error ?? deafError;
-    state.pairingCode = update.status === 'connecting' ? (update.pairingCode ?? state.pairingCode) : null;
-    if (update.status !== 'connecting') state.qr = null;
-    if (update.webVersion) state.webVersion = update.webVersion;
-    let accountChanged = false;
-    if (update.status === 'open' && update.account) {
-      accountChanged = state.account?.id !== update.account.id || state.account?.name !== update.account.name;
-      state.account = { ...update.account };
-    }
-    const statusChanged = previous !== update.status;
+    const { statusChanged, accountChanged, opened, firstLink, why } = applyStatus(rt, update, this.opts.now ?? Date.now);
     if (statusChanged || update.error) {
       this.log.info('instance status', { instance: id, status: update.status, ...(update.error ? { error: update.error } : {}) });
     }
-    const opened = update.status === 'open' && previous !== 'open';
-    if (opened && recovering) {
-      rt.recovering = false;
-      if (state.lastDeafness) state.lastDeafness = { ...state.lastDeafness, recoveredAt: (this.opts.now ?? Date.now)() };
-    }
-    const why = recovering ? { reason: 'deaf' as const, ...(state.error ? { error: state.error } : {}) } : {};
     if (accountChanged || statusChanged) this.opts.status.record(id, update, accountChanged, statusChanged, why);
     if (!opened) return;
-    const firstLink = linkedBefore === null || linkedBefore !== (state.account?.id ?? null);
     for (const listener of this.opened) {
       try {
         listener(id, { firstLink });
@@ -305,10 +322,4 @@ export class InstanceRegistry {
       }
     }
   }
-}
-
-/** A copy of an instance's state as of now (a reach-out timelock that is over is forgotten). */
-function current(state: InstanceState): InstanceState {
-  if (state.timelockUntil !== null && state.timelockUntil <= Date.now()) state.timelockUntil = null;
-  return { ...state };
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../../logger.js';
 import { instanceMediaDir } from '../../media/paths.js';
 import { isUniqueViolation, type Db } from '../../storage/db.js';
 import * as instancesRepo from '../../storage/instances-repo.js';
+import { instanceRows } from '../../storage/leases-repo.js';
 import { purgeInstance } from '../../storage/purge.js';
 import type { InstanceRow } from '../../storage/schema.js';
 import type { AuditRecorder } from '../access/audit.js';
@@ -38,6 +39,8 @@ export interface InstanceServiceOptions {
   now: () => number;
   /** Where creations and deletions are recorded (the audit log). */
   audit?: AuditRecorder;
+  /** Told of each instance created here (a node of a cluster may take it at once: Ownership.created). */
+  onCreated?: (instanceId: string) => Promise<void>;
 }
 
 /** Instances: create, connect, restart, log out, delete, and bringing them back after a restart. */
@@ -53,27 +56,53 @@ export class InstanceService {
     this.hooks.push(hook);
   }
 
-  /** Loads every instance and starts those that were started before the last shutdown. */
+  /** Loads every instance (none starts: `resume` starts those this node serves). */
   async restore(): Promise<void> {
-    const rows = await instancesRepo.listInstances(this.opts.db);
-    const attached = rows.filter((row) => {
-      try {
-        this.opts.registry.attach(row);
-        return true;
-      } catch (err) {
-        this.opts.logger.error('instance could not be loaded', { instance: row.id, engine: row.engine, error: describeError(err) });
-        return false;
-      }
-    });
-    await Promise.all(
-      attached
-        .filter((row) => row.should_run === 1)
-        .map((row) =>
-          this.opts.registry
-            .withLock(row.id, () => this.opts.registry.start(row.id, {}))
+    for (const row of await instancesRepo.listInstances(this.opts.db)) this.load(row);
+  }
+
+  /** Knows a stored instance from now on (one created by another node); false when its engine cannot be built. */
+  load(row: InstanceRow): boolean {
+    if (this.opts.registry.has(row.id) || this.opts.registry.isDeleting(row.id)) return true;
+    try {
+      this.opts.registry.attach(row);
+      return true;
+    } catch (err) {
+      this.opts.logger.error('instance could not be loaded', { instance: row.id, engine: row.engine, error: describeError(err) });
+      return false;
+    }
+  }
+
+  /**
+   * Starts the instances this node serves from now on that were started before (null: every
+   * instance, at the start of a server that serves them all). Resolves once they are taken on
+   * (a request may use them from then on), with `started`, which resolves once they started.
+   */
+  async resume(instanceIds: readonly string[] | null): Promise<{ started: Promise<unknown> }> {
+    const { registry } = this.opts;
+    const rows = instanceIds === null ? await instancesRepo.listInstances(this.opts.db) : await instanceRows(this.opts.db, instanceIds);
+    const starting = [];
+    for (const row of rows) {
+      if (!this.load(row)) continue;
+      // Served elsewhere until now: it starts from what is stored, as after a restart.
+      const run = instanceIds === null ? row.should_run === 1 : await registry.adopt(row);
+      if (run) {
+        starting.push(
+          registry
+            .withLock(row.id, () => registry.start(row.id, {}))
             .catch((err) => this.opts.logger.warn('instance did not start on restore', { instance: row.id, error: describeError(err) })),
-        ),
-    );
+        );
+      }
+    }
+    return { started: Promise.all(starting) };
+  }
+
+  /** An instance deleted by another node: what is kept of it in memory goes too. */
+  vanished(instanceId: string): void {
+    if (!this.opts.registry.has(instanceId)) return;
+    for (const hook of this.hooks) hook.forget?.(instanceId);
+    this.opts.qr.forget(instanceId);
+    this.opts.registry.forget(instanceId);
   }
 
   /** Every instance, or those `viewer` may see (an instance key: only its own). */
@@ -132,6 +161,7 @@ export class InstanceService {
       throw new AppError('bad_request', `engine: ${describeError(err)}`);
     }
     await this.opts.audit?.record(actor, 'instance.create', { instanceId: id, detail: { engine, description: row.description } });
+    await this.opts.onCreated?.(id);
     return state;
   }
 

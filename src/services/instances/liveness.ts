@@ -91,7 +91,7 @@ export class Liveness {
 
   private async probeAll(): Promise<void> {
     const { registry } = this.opts;
-    for (const state of registry.list()) {
+    for (const state of registry.serving()) {
       if (state.status !== 'open') {
         const watch = this.watches.get(state.id);
         if (watch) watch.unheard = null;

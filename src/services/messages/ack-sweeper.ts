@@ -85,7 +85,7 @@ export class ServerAckSweeper {
     if (timeoutMs <= 0) return 0;
     const dueBefore = this.opts.now() - timeoutMs;
     let failed = 0;
-    for (const state of this.opts.registry.list()) {
+    for (const state of this.opts.registry.serving()) {
       if (failed >= PER_SWEEP) break;
       const opened = this.openedAt.get(state.id);
       if (state.status !== 'open' || opened === undefined || opened > dueBefore) continue;

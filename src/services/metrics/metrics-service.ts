@@ -217,7 +217,7 @@ export class MetricsService implements EventSink {
     // Only engines with a browser of their own answer a pid (wwebjs while it runs; never the sandbox).
     const pids = new Map<string, number>();
     for (const s of states) {
-      const pid = registry.has(s.id) ? registry.engine(s.id).browserPid?.() : null;
+      const pid = registry.has(s.id) && registry.owns(s.id) ? registry.engine(s.id).browserPid?.() : null;
       if (pid) pids.set(s.id, pid);
     }
     const memory = treeMemory([...pids.values()]);
