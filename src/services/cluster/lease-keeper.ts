@@ -107,6 +107,15 @@ export class LeaseKeeper implements Ownership {
   async created(instanceId: string): Promise<void> {
     this.census.instances += 1;
     if (this.draining) return;
+    // The census as it is now, not as of the last renewal: nodes that joined since, instances other nodes made.
+    try {
+      const { db, ttlMs } = this.opts;
+      const leases = await repo.allLeases(db);
+      const nodes = Math.max(1, (await repo.liveNodes(db, this.opts.now() - ttlMs)).length);
+      this.census = { instances: leases.length + (leases.some((l) => l.instance_id === instanceId) ? 0 : 1), nodes };
+    } catch (err) {
+      this.log.warn('could not read the census; the last one decides', { error: describeError(err) });
+    }
     const mine = [...this.held.keys()].filter((id) => this.owns(id)).length;
     if (mine < Math.ceil(this.census.instances / this.census.nodes)) await this.claim(instanceId);
   }
