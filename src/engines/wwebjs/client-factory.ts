@@ -21,6 +21,12 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--no-first-run',
 ];
 
+/**
+ * Flags that make one session's Chromium smaller (bench/wwebjs-memory.ts measures them against the
+ * imitation of WhatsApp Web). Filled in below once measured.
+ */
+export const CHROMIUM_LEAN_ARGS: readonly string[] = [];
+
 export interface ClientFactoryOptions {
   /** CHROMIUM_PATH, or null to auto-detect. */
   chromiumPath: string | null;
@@ -37,6 +43,8 @@ export interface ClientFactoryOptions {
   ffmpegPath?: string | null;
   /** How long the library waits for WhatsApp Web to boot after a navigation (library default 30 s). */
   authTimeoutMs?: number;
+  /** false: leave CHROMIUM_LEAN_ARGS out (only to measure what they save); on by default. */
+  lean?: boolean;
   /** The library copy to build clients from (tests: the published one); whatsapp-web.js as installed by default. */
   library?: () => WwebjsLibrary;
 }
@@ -83,7 +91,7 @@ export function libraryClientFactory(opts: ClientFactoryOptions): ClientFactory 
       puppeteer: {
         executablePath,
         headless: true,
-        args: [...CHROMIUM_ARGS, ...(opts.extraArgs ?? [])],
+        args: [...CHROMIUM_ARGS, ...(opts.lean === false ? [] : CHROMIUM_LEAN_ARGS), ...(opts.extraArgs ?? [])],
         protocolTimeout: PROTOCOL_TIMEOUT_MS,
         // The server's own shutdown stops every engine (and with it every browser); puppeteer's
         // signal handlers would kill browsers and exit the process before that can run.
