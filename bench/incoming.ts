@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { load } from './support/load.js';
 import { log, medianOf, RUNS, verdict, writeResult } from './support/report.js';
-import { openSandboxInstances, removeDir, startServer } from './support/server.js';
+import { cpuMsOf, openSandboxInstances, removeDir, startServer } from './support/server.js';
 
 const N = Number(process.env.INCOMING_MESSAGES ?? 10_000);
 const CONNECTIONS = 20;
@@ -87,15 +87,18 @@ export async function runIncoming() {
     await inject(1000); // warm-up
     await waitFor(1000, 30_000);
 
-    const runs: { endToEnd: number; injected: number; p99Inject: number; delivered: number; lost: number; duplicates: number; outOfOrder: number; drainMs: number; load1: number }[] = [];
+    const runs: { endToEnd: number; injected: number; p99Inject: number; delivered: number; lost: number; duplicates: number; outOfOrder: number; cpuUs: number; drainMs: number; load1: number }[] = [];
     for (let i = 0; i < RUNS; i++) {
       hook.reset();
       const load1 = loadavg()[0]!;
+      const cpu0 = cpuMsOf(server.pid);
       const started = performance.now();
       const r = await inject(N);
       const injectedAt = performance.now();
       await waitFor(N, 120_000);
       const delivered = hook.ids.size;
+      // The server's CPU (all threads) per message, stored and delivered: steadier than the rate on a busy machine.
+      const cpuUs = Math.round(((cpuMsOf(server.pid) - cpu0) * 1000) / N);
       const lost = N - delivered;
       const seconds = (hook.last() - started) / 1000;
       const run = {
@@ -106,12 +109,13 @@ export async function runIncoming() {
         lost,
         duplicates: hook.requests() - delivered,
         outOfOrder: hook.outOfOrder(),
+        cpuUs,
         drainMs: Math.round(Math.max(0, hook.last() - injectedAt)),
         load1,
       };
       if (r.non2xx || r.errors) throw new Error(`injection: ${r.non2xx} non-2xx, ${r.errors} errors`);
       runs.push(run);
-      log(`  run ${i + 1} (load ${load1.toFixed(2)}): ${N} injected at ${run.injected}/s, delivered ${delivered} (lost ${lost}, duplicates ${run.duplicates}, out of order ${run.outOfOrder}), end to end ${run.endToEnd} msg/s, last delivery ${run.drainMs} ms after the last injection`);
+      log(`  run ${i + 1} (load ${load1.toFixed(2)}): ${N} injected at ${run.injected}/s, delivered ${delivered} (lost ${lost}, duplicates ${run.duplicates}, out of order ${run.outOfOrder}), end to end ${run.endToEnd} msg/s, ${cpuUs} µs server CPU a message, last delivery ${run.drainMs} ms after the last injection`);
     }
     const med = medianOf(runs);
     const totalLost = runs.reduce((a, r) => a + r.lost, 0);
@@ -119,6 +123,7 @@ export async function runIncoming() {
     const meets = { rate: med.endToEnd >= TARGET, noneLost: totalLost === 0, orderKept: totalOutOfOrder === 0 };
     log(`incoming to webhook (1 instance, ${N} messages per run, ${CONNECTIONS} injecting connections, median of ${RUNS} runs):`);
     log(`  injection (POST .../incoming, answers once stored)  ${med.injected} msg/s   p99 ${med.p99Inject} ms   (baseline: what comes in)`);
+    log(`  server CPU a message (injected, stored, delivered)  ${med.cpuUs} µs = ${Math.round(1e6 / med.cpuUs)} msg/s for one busy core`);
     log(`  end to end, counted at the receiver                ${med.endToEnd} msg/s   lost ${totalLost}, out of order ${totalOutOfOrder}  [>= ${TARGET} msg/s: ${verdict(meets.rate)}; none lost: ${verdict(meets.noneLost)}; order kept: ${verdict(meets.orderKept)}]`);
     const file = writeResult('incoming', { command: 'npx tsx bench/incoming.ts', messages: N, connections: CONNECTIONS, runs, median: med, targets: { atLeastPerSecond: TARGET, meets } });
     log(`  -> ${file}`);
