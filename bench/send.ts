@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import { startFloor } from './floor.js';
 import { load, type LoadResult } from './support/load.js';
 import { log, median, medianOf, RUNS, SECONDS, verdict, writeResult } from './support/report.js';
-import { cpuMsOf, openSandboxInstances, removeDir, startServer } from './support/server.js';
+import { cpuMsOf, openSandboxInstances, removeDir, startServer, type BenchServer } from './support/server.js';
 
 const CONNECTIONS = 50;
 const TO = '905321234567';
@@ -23,6 +23,12 @@ async function measured(pid: number, run: () => Promise<LoadResult>): Promise<Ro
   const r = await run();
   const per = (ms: number) => Math.round((ms * 1000) / Math.max(1, r.requests));
   return { rps: r.rps, p50: r.p50, p99: r.p99, cpuUs: per(cpuMsOf(pid) - cpu0), loopUs: per(cpuMsOf(pid, true) - loop0), failed: r.errors + r.non2xx };
+}
+/** The V8 heap the server keeps and uses, MB (its /metrics). */
+async function heapMbOf(server: BenchServer): Promise<{ total: number; used: number }> {
+  const text = String((await server.call('GET', '/metrics')).body);
+  const mb = (name: string) => Math.round(Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 1048576);
+  return { total: mb('nodejs_heap_size_total_bytes'), used: mb('nodejs_heap_size_used_bytes') };
 }
 const row = ({ failed: _, ...r }: Row & { failed: number }): Row => r;
 
@@ -68,6 +74,11 @@ export async function runSend() {
     }
     await new Promise((r) => setTimeout(r, 500)); // the last receipts (100 ms) land
     const rssAfter = server.rssMb();
+    const heapAfter = await heapMbOf(server);
+    // The server gives back what the burst left once it is quiet (src/server/heap-trim.ts looks every 5 s).
+    await new Promise((r) => setTimeout(r, 12_000));
+    const rssSettled = server.rssMb();
+    const heapSettled = await heapMbOf(server);
     const stats = await server.call<{ total: number; failed: number; pending: number }>('GET', `/api/instance/${one}/messages/statistics`);
 
     const health = medianOf(runs.map((r) => r.health));
@@ -89,7 +100,7 @@ export async function runSend() {
     log(`  send, 1 instance      ${send.rps} msg/s   p50 ${send.p50} ms  p99 ${send.p99} ms   ${send.cpuUs} µs CPU a send (event loop ${send.loopUs})`);
     log(`                        = ${pct(ofFloor)} of the floor's rate, ${pct(cpuOfFloor)} by CPU a request, ${pct(ratio)} of /health  [>= 60 % of the floor: ${verdict(meets.ofFloor)}; p99 < 20 ms: ${verdict(meets.p99)}]`);
     log(`  send, 10 instances    ${send10.rps} msg/s   p50 ${send10.p50} ms  p99 ${send10.p99} ms   ${send10.cpuUs} µs CPU a send = ${pct(ofFloor10)} of the floor's rate, ${pct(cpuOfFloor10)} by CPU`);
-    log(`  server RSS: idle ${rssIdle.toFixed(0)} MB, after the send benchmark ${rssAfter.toFixed(0)} MB; stored on instance 1: ${stats.body.total} (failed ${stats.body.failed}, pending ${stats.body.pending})`);
+    log(`  server RSS: idle ${rssIdle.toFixed(0)} MB, right after the send benchmark ${rssAfter.toFixed(0)} MB (V8 heap ${heapAfter.total} MB for ${heapAfter.used} MB used), 12 s later ${rssSettled.toFixed(0)} MB (heap ${heapSettled.total} / ${heapSettled.used} MB) = ${(rssSettled / rssIdle).toFixed(2)}x idle [<= 2x: ${verdict(rssSettled <= 2 * rssIdle)}]; stored on instance 1: ${stats.body.total} (failed ${stats.body.failed}, pending ${stats.body.pending})`);
     const file = writeResult('send', {
       command: 'npx tsx bench/send.ts',
       connections: CONNECTIONS,
@@ -97,11 +108,11 @@ export async function runSend() {
       runs,
       median: { health, floor: floorRow, send, send10, sendToHealth: ratio, send10ToHealth: ratio10, sendToFloor: ofFloor, send10ToFloor: ofFloor10, floorCpuToSendCpu: cpuOfFloor, floorCpuToSend10Cpu: cpuOfFloor10 },
       targets: { sendToFloorAtLeast: 0.6, p99BelowMs: 20, meets },
-      rssMb: { idle: rssIdle, afterSend: rssAfter },
+      rssMb: { idle: rssIdle, afterSend: rssAfter, settled: rssSettled, heapAfter, heapSettled },
       storedOnInstance1: stats.body,
     });
     log(`  -> ${file}`);
-    return { health, floor: floorRow, send, send10, ratio, ratio10, ofFloor, ofFloor10, cpuOfFloor, rssIdle, rssAfter };
+    return { health, floor: floorRow, send, send10, ratio, ratio10, ofFloor, ofFloor10, cpuOfFloor, rssIdle, rssAfter, rssSettled };
   } finally {
     await floor.stop();
     await server.stop();

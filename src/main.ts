@@ -5,6 +5,7 @@ import { describeError } from './errors.js';
 import { findChromium } from './engines/wwebjs/index.js';
 import { createLogger } from './logger.js';
 import { buildHatline } from './server.js';
+import { trimHeapWhenQuiet } from './server/heap-trim.js';
 
 /** How long a shutdown waits for requests under way to answer. */
 const DRAIN_MS = 10_000;
@@ -67,12 +68,14 @@ async function main(): Promise<void> {
     }
   });
   hatline.app.injectWebSocket(server as Parameters<typeof hatline.app.injectWebSocket>[0]);
+  const heap = trimHeapWhenQuiet((before, after) => logger.debug('heap given back after a burst', { beforeMb: Math.round(before / 1048576), afterMb: Math.round(after / 1048576) }));
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
+    heap.stop();
     // No new connections; requests under way finish and answer before the database closes.
     const drained = new Promise<void>((resolve) => server.close(() => resolve()));
     (server as Server).closeIdleConnections();

@@ -111,6 +111,8 @@ export interface ImitationOptions {
   /** CHROMIUM_PATH, or null/undefined to auto-detect as the server does. */
   chromiumPath?: string | null;
   extraArgs?: readonly string[];
+  /** false: the server's Chromium flags without CHROMIUM_LEAN_ARGS (to measure them). */
+  lean?: boolean;
   page?: ImitationPageOptions;
   /** How long (ms) the library waits for WhatsApp Web to boot after a navigation (its default is 30 000). */
   authTimeoutMs?: number;
@@ -147,6 +149,7 @@ export function imitationClientFactory(options: ImitationOptions): ImitationClie
     webVersionCacheDir: cacheDir,
     webVersion,
     ffmpegPath: null,
+    ...(options.lean === false ? { lean: false } : {}),
     ...(options.authTimeoutMs ? { authTimeoutMs: options.authTimeoutMs } : {}),
     library: () => library,
   });
