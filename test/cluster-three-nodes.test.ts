@@ -168,6 +168,16 @@ Cluster('requests to any node are answered by the owner; a killed owner hands it
     const spoofed = await fetch(`${nodes[0]!.url}/api/instance/c1/status`, { headers: { authorization: 'Bearer nope', 'x-hatline-forwarded-by': 'n9', 'x-hatline-node-secret': 'guessed' } });
     assert.is(spoofed.status, 403, 'a request that says a node forwarded it without the secret is refused');
 
+    // A GoWA request naming no device is for the key's only instance: answered by that instance's owner.
+    const scoped = await nodes[0]!.call('POST', '/api/keys', { name: 'c5 only', scope: 'instance', instanceIds: ['c5'], permissions: ['read', 'send'] });
+    assert.is(scoped.status, 200, JSON.stringify(scoped.body));
+    const viaOther = notOwner('c5');
+    await until('the scoped key is known where it is used', async () => ((await fetch(`${viaOther.url}/api/instance/c5/status`, { headers: { 'x-api-key': scoped.body.plain } })).status === 200 ? true : null), 3000);
+    const unnamed = await dialect(viaOther, '/gowa/send/message', { phone: '905559990004', message: 'gowa, the key\'s only device' }, { 'x-api-key': scoped.body.plain });
+    assert.is(unnamed.status, 200, `GoWA send with no X-Device-Id through a node that does not serve the key's instance: ${JSON.stringify(unnamed.body)}`);
+    const onlyDevice = await db.query(`select instance_id, body from messages where from_me = 1 and chat_id like '905559990004@%'`);
+    assert.equal(onlyDevice.rows.map((r) => `${r.instance_id}: ${r.body}`), ["c5: gowa, the key's only device"], 'sent once, by the key\'s instance');
+
     // A bulk job on c0, started through another node; its owner is killed in the middle of it.
     const victim = owners.get('c0')!;
     const victimIndex = Number(victim.slice(1));

@@ -12,8 +12,9 @@ import { wonotifyDialect } from './wonotify/index.js';
 
 /**
  * Where each dialect names the instance a request is for, so that a request for another node's
- * instance is answered there (read before the token is checked: the owner checks it). A request that
- * names none (the key's only instance) is answered where it arrives.
+ * instance is answered there (read before the token is checked: the owner checks it). A GoWA or
+ * conwp request that names none is for the key's only instance: it is forwarded once the token is
+ * known (`onlyInstance`).
  */
 function instanceOfRequest(services: Services): Record<'gowa' | 'wonotify' | 'conwp' | 'evolution', InstanceOfRequest> {
   return {
@@ -46,10 +47,17 @@ export function dialects(services: Services, gates: Gates, logger: Logger, confi
   const log = logger.child({ component: 'forward' });
   const places = instanceOfRequest(services);
   const forward = (dialect: keyof typeof places) => forwardToOwner(services.cluster, log, places[dialect]);
+  // Named none: the only instance the key sees, as the dialect's handlers pick it (gowa/device.ts, conwp's `device`).
+  const onlyInstance = (dialect: keyof typeof places) =>
+    forwardToOwner(services.cluster, log, async (c) => {
+      if (await places[dialect](c)) return undefined; // named: forwarded before the token was checked
+      const visible = services.instances.list(c.get('principal'));
+      return visible.length === 1 ? visible[0]!.id : undefined;
+    });
   return [
-    gowaDialect(services, { gates, logger, publicUrl: config.publicUrl, forward: forward('gowa'), ...(now ? { now } : {}) }),
+    gowaDialect(services, { gates, logger, publicUrl: config.publicUrl, forward: forward('gowa'), forwardAfterAuth: onlyInstance('gowa'), ...(now ? { now } : {}) }),
     wonotifyDialect(services, { gates, logger, forward: forward('wonotify') }),
-    conwpDialect(services, { gates, logger, hourlyLimit: config.conwpHourlyLimit, forward: forward('conwp'), ...(now ? { now } : {}) }),
+    conwpDialect(services, { gates, logger, hourlyLimit: config.conwpHourlyLimit, forward: forward('conwp'), forwardAfterAuth: onlyInstance('conwp'), ...(now ? { now } : {}) }),
     evolutionDialect(services, { gates, logger, prefix: config.evolutionPrefix, forward: forward('evolution') }),
   ];
 }

@@ -25,6 +25,8 @@ export interface DialectOptions {
   extraGates?: MiddlewareHandler<AppEnv>[];
   /** Before everything: a request for an instance another node serves is answered there (http/middleware/forward.ts). */
   forward?: MiddlewareHandler<AppEnv>;
+  /** Once the token is known: a request naming no instance, for the key's only one, served by another node, is answered there. */
+  forwardAfterAuth?: MiddlewareHandler<AppEnv>;
 }
 
 export type DialectHandler = (c: Context<AppEnv>) => Response | Promise<Response>;
@@ -52,6 +54,7 @@ export function dialectHandlerFactory(opts: DialectOptions) {
   const steps: MiddlewareHandler<AppEnv>[] = [
     ...(opts.forward ? [opts.forward] : []),
     opts.gates.authenticate(opts.tokenOf),
+    ...(opts.forwardAfterAuth ? [opts.forwardAfterAuth] : []),
     opts.gates.meter,
     opts.gates.rate,
     opts.gates.hourly,
