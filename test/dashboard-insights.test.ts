@@ -34,6 +34,11 @@ test("instance groups on the instance list, the Analytics chart, the Files view 
   assert.is((await s.json('POST', '/api/instance/shop/messages/document', { to: B, document: `data:application/pdf;base64,${PDF.toString('base64')}`, filename: 'fiyatlar.pdf' })).status, 200);
   assert.is((await s.json('POST', '/api/instance/support/messages/chat', { to: A, body: 'teşekkürler' })).status, 200);
   await eventually('support received both files', async () => (await s.json('GET', '/api/instance/support/messages?status=received')).body.total === 2);
+  // The chart counts what was received and what WhatsApp's server confirmed: wait for all of it.
+  await eventually('shop received the reply', async () => (await s.json('GET', '/api/instance/shop/messages?status=received')).body.total === 1);
+  for (const id of ['shop', 'support']) {
+    await eventually(`${id}'s sends confirmed by the server`, async () => (await s.json('GET', `/api/instance/${id}/messages?status=pending`)).body.total === 0);
+  }
   const { server, base } = await listen(s);
   let browser: Browser | undefined;
   const pageErrors: string[] = [];
