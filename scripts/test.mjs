@@ -10,7 +10,7 @@
 // The suites run side by side because most of a test's time is spent waiting (timers, a browser,
 // the other database), so two suites take far less than twice one.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -69,10 +69,47 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
+/**
+ * The test files whose imports reach test/support/database.ts, the one place a test's database is
+ * chosen: only those run differently on PostgreSQL. The others (engines over a fake library, the
+ * library on the imitation of WhatsApp Web, pure functions, SQLite files of their own) never open
+ * the run's database, so running them again there would only repeat the SQLite run.
+ */
+function filesUsingTheDatabase(files) {
+  const target = path.join(root, 'test/support/database.ts');
+  const reaches = new Map();
+  const visit = (file) => {
+    if (reaches.has(file)) return reaches.get(file);
+    reaches.set(file, false); // a cycle does not reach it through itself
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return false;
+    }
+    const found =
+      file === target ||
+      [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)]
+        .map((m) => path.resolve(path.dirname(file), m[1].replace(/\.js$/, '.ts')))
+        .filter((dep) => dep.startsWith(path.join(root, 'test') + path.sep))
+        .some(visit);
+    reaches.set(file, found);
+    return found;
+  };
+  return files.filter((f) => visit(path.join(root, 'test', f)));
+}
+
 const runs = [];
 if (wanted.includes('sqlite')) runs.push(suite('sqlite', process.execPath, uvu, true));
 if (wanted.includes('postgres')) {
-  runs.push(suite('postgres', 'bash', [path.join(root, 'scripts/test-postgres.sh'), 'run', '--', process.execPath, ...uvu], !wanted.includes('sqlite')));
+  const matching = readdirSync(path.join(root, 'test')).filter((f) => new RegExp(pattern).test(f)).sort();
+  const onPostgres = filesUsingTheDatabase(matching);
+  const escaped = onPostgres.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  console.log(`test: on PostgreSQL, the ${onPostgres.length} of ${matching.length} files that open a database (the others run on SQLite only: ${matching.filter((f) => !onPostgres.includes(f)).join(', ') || 'none'})`);
+  if (onPostgres.length > 0) {
+    const args = [...uvu.slice(0, -1), `^(${escaped.join('|')})$`];
+    runs.push(suite('postgres', 'bash', [path.join(root, 'scripts/test-postgres.sh'), 'run', '--', process.execPath, ...args], !wanted.includes('sqlite')));
+  }
 }
 const results = await Promise.all(runs);
 
