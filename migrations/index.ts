@@ -14,7 +14,6 @@ import * as m012 from './012_evolution.js';
 import * as m013 from './013_wafixer.js';
 import * as m014 from './014_analytics.js';
 import * as m015 from './015_cluster.js';
-import * as m016 from './016_chat_preview.js';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that the
@@ -36,5 +35,4 @@ export const migrations: Record<string, Migration> = {
   '013_wafixer': m013,
   '014_analytics': m014,
   '015_cluster': m015,
-  '016_chat_preview': m016,
 };

@@ -77,12 +77,6 @@ function deriveChatsAndContacts(db: SQLite.Database, instanceId: string): void {
        sum(case when from_me = 0 and seen = 0 then 1 else 0 end), max(timestamp), max(seq), ?
      from messages where instance_id = ? and status <> 'failed' group by chat_id`,
   ).run(now, instanceId);
-  // Each chat's preview (migration 016): its newest message by time.
-  db.prepare(
-    `update chats set preview_seq = (select n.seq from messages n where n.instance_id = chats.instance_id and n.chat_id = chats.chat_id
-       order by n.timestamp desc, n.seq desc limit 1) where instance_id = ?`,
-  ).run(instanceId);
-  db.prepare(`update chats set preview_at = (select m.timestamp from messages m where m.seq = chats.preview_seq) where instance_id = ?`).run(instanceId);
   db.prepare(
     `insert or replace into contacts (instance_id, contact_id, name, notify, updated_at)
      select instance_id, from_jid, null, max(sender_name), ? from messages

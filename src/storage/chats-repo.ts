@@ -37,10 +37,6 @@ interface TouchParams {
   now: number;
 }
 
-/** Whether the stored message (`timestamp`, `seq`) is newer than the chat's preview (both sides see the row as it was). */
-const newer = ($: (name: 'timestamp' | 'seq') => number) =>
-  sql`chats.preview_seq IS NULL OR chats.preview_at < ${$('timestamp')} OR (chats.preview_at = ${$('timestamp')} AND chats.preview_seq < ${$('seq')})`;
-
 /** touchChat's upsert, compiled once for incoming messages (which unarchive the chat) and once for the others. */
 function touchQuery(incoming: boolean) {
   return compiledOnce<TouchParams>((db, $) =>
@@ -55,17 +51,12 @@ function touchQuery(incoming: boolean) {
         unread_count: $('unread'),
         last_message_at: $('timestamp'),
         last_seq: $('seq'),
-        preview_seq: $('seq'),
-        preview_at: $('timestamp'),
         updated_at: $('now'),
       })
       .onConflict((oc) =>
         oc.columns(['instance_id', 'chat_id']).doUpdateSet({
           last_message_at: sql`CASE WHEN chats.last_message_at IS NULL OR chats.last_message_at < ${$('timestamp')} THEN ${$('timestamp')} ELSE chats.last_message_at END`,
           last_seq: sql`CASE WHEN chats.last_seq IS NULL OR chats.last_seq < ${$('seq')} THEN ${$('seq')} ELSE chats.last_seq END`,
-          // The preview moves to this message unless the one it shows is newer by WhatsApp's time (a backfilled message is older).
-          preview_seq: sql`CASE WHEN ${newer($)} THEN ${$('seq')} ELSE chats.preview_seq END`,
-          preview_at: sql`CASE WHEN ${newer($)} THEN ${$('timestamp')} ELSE chats.preview_at END`,
           unread_count: sql`chats.unread_count + ${$('unread')}`,
           archived: incoming ? 0 : sql`chats.archived`,
           updated_at: $('now'),
@@ -139,8 +130,8 @@ export type ListedChat = Pick<ChatRow, 'chat_id' | 'name' | 'archived' | 'unread
 
 /**
  * Every chat of an instance, newest message first (chats without messages last), with the names to
- * show and its newest stored message (by the chat's preview_seq: one primary-key look-up per chat,
- * so the list costs O(chats) whatever the history holds); only those of `window` when given (a page).
+ * show and its newest stored message (one index seek per chat, messages_by_chat, so the list
+ * still costs O(chats) whatever the history holds); only those of `window` when given (a page).
  */
 export function listChats(db: DbOrTrx, instanceId: string, window?: { limit: number; offset: number }): Promise<ListedChat[]> {
   let q = db
@@ -152,25 +143,14 @@ export function listChats(db: DbOrTrx, instanceId: string, window?: { limit: num
         eb(
           'm.seq',
           '=',
-          // The chat's preview, by key; when its message is gone (deleted, or its seq taken by another
-          // chat's message), the newest one is looked up in the history's index instead. Both
-          // databases evaluate COALESCE's second argument only when the first is null.
-          eb.fn.coalesce(
-            eb
-              .selectFrom('messages as p')
-              .select('p.seq')
-              .whereRef('p.seq', '=', 'c.preview_seq')
-              .whereRef('p.instance_id', '=', 'c.instance_id')
-              .whereRef('p.chat_id', '=', 'c.chat_id'),
-            eb
-              .selectFrom('messages as n')
-              .select('n.seq')
-              .whereRef('n.instance_id', '=', 'c.instance_id')
-              .whereRef('n.chat_id', '=', 'c.chat_id')
-              .orderBy('n.timestamp', 'desc')
-              .orderBy('n.seq', 'desc')
-              .limit(1),
-          ),
+          eb
+            .selectFrom('messages as n')
+            .select('n.seq')
+            .whereRef('n.instance_id', '=', 'c.instance_id')
+            .whereRef('n.chat_id', '=', 'c.chat_id')
+            .orderBy('n.timestamp', 'desc')
+            .orderBy('n.seq', 'desc')
+            .limit(1),
         ),
       ),
     )
@@ -266,7 +246,7 @@ export async function clearUnread(db: DbOrTrx, instanceId: string, chatId?: stri
 
 /** After the whole history was cleared: chats stay known, but none has unread or stored messages. */
 export async function forgetStoredMessages(db: DbOrTrx, instanceId: string): Promise<void> {
-  await db.updateTable('chats').set({ unread_count: 0, last_seq: null, preview_seq: null, preview_at: null }).where('instance_id', '=', instanceId).execute();
+  await db.updateTable('chats').set({ unread_count: 0, last_seq: null }).where('instance_id', '=', instanceId).execute();
 }
 
 export async function deleteChatRow(db: DbOrTrx, instanceId: string, chatId: string): Promise<void> {

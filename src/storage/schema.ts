@@ -130,9 +130,6 @@ export interface ChatsTable {
   last_message_at: number | null;
   /** `messages.seq` of the newest stored message, or null. */
   last_seq: number | null;
-  /** `messages.seq` and timestamp of the chat's newest stored message by WhatsApp's time (the list's preview), or null. */
-  preview_seq: Generated<number | null>;
-  preview_at: Generated<number | null>;
   updated_at: number;
   pinned: Generated<number>;
   /** Unix seconds; null: not muted. */
