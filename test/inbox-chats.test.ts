@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { SandboxEngine } from '../src/engines/sandbox/sandbox-engine.js';
 import { closesServers, eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
 
 // The chat list field the inbox shows under each chat's name (issue 18, item 3): lastMessagePreview.
@@ -79,6 +80,25 @@ t('a chat without stored messages has none; a message deleted for me leaves the 
   const del = await s.json('POST', '/api/instance/a/messages/delete', { to: CEM, msgId: mine.body.id, forEveryone: false });
   assert.is(del.status, 200, JSON.stringify(del.body));
   assert.is((await previewOf(s, jid(CEM))).id, kept);
+  await s.close();
+});
+
+t('a message stored later but older by WhatsApp\'s time (a backfilled one) does not replace the preview; a newer one does', async () => {
+  const s = await testServer();
+  await linkedSandbox(s, 'a', A);
+  const latest = await incoming(s, { body: 'en yeni' });
+  const engine = s.hatline.registry.engine('a') as SandboxEngine;
+  const now = Math.floor(Date.now() / 1000);
+  const told = (id: string, body: string, timestamp: number) =>
+    engine.ctx.emit({ type: 'message', message: { id, chatId: jid(CEM), from: jid(CEM), to: jid(A), fromMe: false, kind: 'chat', body, timestamp } });
+  told('OLDER1', 'bir saat önce', now - 3600);
+  await s.hatline.services.messages.settled('a');
+  const stored = (await s.json('GET', `/api/instance/a/messages?chatId=${jid(CEM)}&limit=10`)).body.items as { id: string }[];
+  assert.ok(stored.some((m) => m.id === 'OLDER1'), 'the older message is stored');
+  assert.is((await previewOf(s, jid(CEM))).id, latest, 'the preview stays the newest by time');
+  told('NEWER1', 'bir saat sonra', now + 3600);
+  await s.hatline.services.messages.settled('a');
+  assert.is((await previewOf(s, jid(CEM))).id, 'NEWER1');
   await s.close();
 });
 
