@@ -16,6 +16,7 @@ import SQLite from 'better-sqlite3';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { buildHatline } from '../src/server.js';
+import { startListFloor } from './list-floor.js';
 import { load } from './support/load.js';
 import { log, median, medianOf, RUNS, verdict, writeResult } from './support/report.js';
 import { seedMessages } from './support/seed.js';
@@ -113,19 +114,33 @@ export async function runStall() {
     server = await startServer({ dir });
     await new Promise((r) => setTimeout(r, 300));
 
-    const lists: Record<string, { p50: number; p99: number; rps: number }>[] = [];
-    for (const p of ['chats', 'contacts']) await load({ url: server.url, connections: 1, duration: 0.5, path: `/api/instance/${ID}/${p}` });
-    for (let i = 0; i < RUNS; i++) {
-      const run: Record<string, { p50: number; p99: number; rps: number }> = {};
-      for (const p of ['chats', 'contacts']) {
-        const r = await load({ url: server.url, connections: 1, duration: SECONDS, path: `/api/instance/${ID}/${p}` });
-        if (r.non2xx || r.errors) throw new Error(`${p}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-        run[p] = { p50: r.p50, p99: r.p99, rps: r.rps };
+    // The list's floor (bench/list-floor.ts) on the baseline copy, measured in the same runs.
+    const floor = await startListFloor(path.join(copy, 'baseline.db'));
+    type Figure = { p50: number; p99: number; rps: number };
+    const paths: Record<string, { url: string; path: string }> = {
+      chats: { url: server.url, path: `/api/instance/${ID}/chats` },
+      contacts: { url: server.url, path: `/api/instance/${ID}/contacts` },
+      chatsPage: { url: server.url, path: `/api/instance/${ID}/chats?limit=100` },
+      floorChats: { url: floor.url, path: `/api/instance/${ID}/chats` },
+      floorBuilt: { url: floor.url, path: `/api/instance/${ID}/chats-built` },
+    };
+    const lists: Record<string, Figure>[] = [];
+    try {
+      for (const p of Object.values(paths)) await load({ url: p.url, connections: 1, duration: 0.5, path: p.path });
+      for (let i = 0; i < RUNS; i++) {
+        const run: Record<string, Figure> = {};
+        for (const [name, p] of Object.entries(paths)) {
+          const r = await load({ url: p.url, connections: 1, duration: SECONDS, path: p.path });
+          if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+          run[name] = { p50: r.p50, p99: r.p99, rps: r.rps };
+        }
+        lists.push(run);
       }
-      lists.push(run);
+    } finally {
+      await floor.stop();
     }
-    const chats = medianOf(lists.map((r) => r.chats!));
-    const contacts = medianOf(lists.map((r) => r.contacts!));
+    const figure = (name: keyof typeof paths) => medianOf(lists.map((r) => r[name]!));
+    const [chats, contacts, chatsPage, floorChats, floorBuilt] = [figure('chats'), figure('contacts'), figure('chatsPage'), figure('floorChats'), figure('floorBuilt')];
     const oldList = oldChatListMs(path.join(copy, 'baseline.db'));
 
     await server.stop();
@@ -149,6 +164,8 @@ export async function runStall() {
     const meets = { lists: chats.p99 < 10 && contacts.p99 < 10, clear: clear.longestMs < 50, delete: remove.longestMs < 50 };
     log(`nothing stalls (${MESSAGES} messages, ${CHATS} chats; lists: 1 connection, ${SECONDS} s, median of ${RUNS} runs):`);
     log(`  GET .../chats      p50 ${chats.p50} ms  p99 ${chats.p99} ms  [p99 < 10 ms: ${verdict(chats.p99 < 10)}]   before (GROUP BY over the history): ${oldList} ms a call`);
+    log(`  GET .../chats?limit=100  p50 ${chatsPage.p50} ms  p99 ${chatsPage.p99} ms (a page of the same list)`);
+    log(`  floor (bench/list-floor.ts, the same list from one prepared statement): p50 ${floorChats.p50} ms  p99 ${floorChats.p99} ms; the same answer built once, only served: p50 ${floorBuilt.p50} ms  p99 ${floorBuilt.p99} ms`);
     log(`  GET .../contacts   p50 ${contacts.p50} ms  p99 ${contacts.p99} ms  [p99 < 10 ms: ${verdict(contacts.p99 < 10)}]`);
     log(`  POST .../clear     ${clear.workMs} ms in all, event loop delay: longest ${clear.longestMs} ms, p99 ${clear.p99Ms} ms  [longest < 50 ms: ${verdict(meets.clear)}]`);
     log(`  DELETE instance    ${remove.workMs} ms in all, event loop delay: longest ${remove.longestMs} ms, p99 ${remove.p99Ms} ms  [longest < 50 ms: ${verdict(meets.delete)}]`);
@@ -157,7 +174,7 @@ export async function runStall() {
       command: 'npx tsx bench/stall.ts',
       messages: MESSAGES,
       chats: CHATS,
-      lists: { runs: lists, chats, contacts, oldChatListMs: oldList },
+      lists: { runs: lists, chats, contacts, chatsPage, floorChats, floorBuilt, oldChatListMs: oldList },
       clear,
       delete: remove,
       oldClearMs: oldClear,
