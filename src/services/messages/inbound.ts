@@ -29,6 +29,35 @@ export interface StoredOrigin {
   backfilled: boolean;
 }
 
+/** What storing one message came to: stored (or known already), or the error that kept it out. */
+type StoreOutcome = { ok: true; stored: boolean } | { ok: false; error: unknown };
+
+/** The `message_received` event of a message received from someone else. */
+function receivedEventData(publicUrl: string, instanceId: string, m: EngineMessage, row: ReturnType<typeof incomingRow>, backfilled: boolean) {
+  return {
+    id: m.id,
+    from: m.from,
+    to: m.to,
+    body: m.body,
+    type: m.kind,
+    timestamp: m.timestamp,
+    fromMe: false as const,
+    chatId: m.chatId,
+    ...(m.senderName ? { senderName: m.senderName } : {}),
+    ...(row.media_file
+      ? { media: { url: mediaUrl(publicUrl, instanceId, row.media_file), mimetype: row.media_mimetype, filename: row.media_filename, size: row.media_size } }
+      : {}),
+    ...(m.location ? { location: m.location } : {}),
+    ...(m.poll ? { poll: m.poll } : {}),
+    ...(m.vcard ? { vcard: m.vcard } : {}),
+    ...(m.quotedId ? { quotedMessageId: m.quotedId } : {}),
+    ...(m.mentions?.length ? { mentions: m.mentions } : {}),
+    ...(m.forwarded ? { forwarded: true } : {}),
+    ...(m.viewOnce ? { viewOnce: true } : {}),
+    ...(backfilled ? { backfilled: true } : {}),
+  };
+}
+
 /** Told of every message received from someone else, once it is stored (never of a redelivery). */
 export type StoredListener = (instanceId: string, message: EngineMessage, origin: StoredOrigin) => void;
 
@@ -41,6 +70,8 @@ export class InboundMessages {
   private readonly chains = new Map<string, Promise<void>>();
   /** Per instance, receipts reported one after another and not applied yet: they are applied together. */
   private readonly openAcks = new Map<string, AckUpdate[]>();
+  /** Per instance, messages reported one after another and not stored yet: they are stored together. */
+  private readonly openMessages = new Map<string, EngineMessage[]>();
   private readonly listeners: StoredListener[] = [];
 
   constructor(private readonly opts: InboundOptions) {}
@@ -49,8 +80,25 @@ export class InboundMessages {
     this.listeners.push(listener);
   }
 
+  /**
+   * Messages reported one after another (nothing else of the instance between them) are stored
+   * together, in their order: each in its own write, the writes submitted at once so that they
+   * share one commit. One commit each bounded an instance to one message per turn of the event
+   * loop, which a busy number outruns. A message that cannot be stored is logged and does not
+   * hold back the others.
+   */
   message(instanceId: string, message: EngineMessage): void {
-    this.serially(instanceId, async () => void (await this.store(instanceId, message)));
+    const open = this.openMessages.get(instanceId);
+    if (open) {
+      open.push(message);
+      return;
+    }
+    const messages = [message];
+    this.serially(instanceId, async () => {
+      if (this.openMessages.get(instanceId) === messages) this.openMessages.delete(instanceId);
+      for (const outcome of await this.storeAll(instanceId, messages)) if (!outcome.ok) this.unstoredEvent(instanceId, outcome.error);
+    });
+    this.openMessages.set(instanceId, messages);
   }
 
   /**
@@ -84,7 +132,10 @@ export class InboundMessages {
       this.serially(instanceId, async () => {
         try {
           let stored = 0;
-          for (const m of await fetch()) if (await this.store(instanceId, m, true)) stored++;
+          for (const outcome of await this.storeAll(instanceId, await fetch(), true)) {
+            if (!outcome.ok) throw outcome.error;
+            if (outcome.stored) stored++;
+          }
           resolve(stored);
         } catch (err) {
           reject(err);
@@ -102,6 +153,7 @@ export class InboundMessages {
   forget(instanceId: string): void {
     this.chains.delete(instanceId);
     this.openAcks.delete(instanceId);
+    this.openMessages.delete(instanceId);
   }
 
   /** Runs `fn` after everything reported before it for this instance is stored (engine reports of chats, say). */
@@ -110,68 +162,80 @@ export class InboundMessages {
   }
 
   private serially(instanceId: string, fn: () => Promise<void>): void {
-    // What comes after receipts not applied yet is applied after them: a later receipt starts a new group.
+    // What comes after receipts or messages not stored yet is stored after them: a later one starts a new group.
     this.openAcks.delete(instanceId);
-    const next = (this.chains.get(instanceId) ?? Promise.resolve()).then(fn).catch((err) => {
-      if (!this.opts.registry.has(instanceId)) return; // deleted meanwhile
-      const why = isStorageFull(err) ? 'could not store an engine event: the disk is full' : 'could not store an engine event';
-      this.opts.logger.error(why, { instance: instanceId, error: describeError(err) });
-    });
+    this.openMessages.delete(instanceId);
+    const next = (this.chains.get(instanceId) ?? Promise.resolve()).then(fn).catch((err) => this.unstoredEvent(instanceId, err));
     this.chains.set(instanceId, next);
   }
 
-  /** Stores a message unless it is stored already; answers whether it was new. */
-  private async store(instanceId: string, m: EngineMessage, backfilled = false): Promise<boolean> {
-    if (!this.opts.registry.has(instanceId)) return false;
+  private unstoredEvent(instanceId: string, err: unknown): void {
+    if (!this.opts.registry.has(instanceId)) return; // deleted meanwhile
+    const why = isStorageFull(err) ? 'could not store an engine event: the disk is full' : 'could not store an engine event';
+    this.opts.logger.error(why, { instance: instanceId, error: describeError(err) });
+  }
+
+  /**
+   * Stores messages unless they are stored already, in their order, their writes submitted at once
+   * (one commit when nothing else is written meanwhile); answers for each whether it was new, or
+   * why it could not be stored. Those new and received from someone else are then told to the
+   * listeners, in order.
+   */
+  private async storeAll(instanceId: string, messages: EngineMessage[], backfilled = false): Promise<StoreOutcome[]> {
+    const commits: Promise<StoreOutcome>[] = [];
+    for (const m of messages) {
+      // Each message's write is submitted before the next is looked at, so they keep their order and
+      // share a batch; its commit is not waited for here.
+      try {
+        const { committed } = await this.submit(instanceId, m, backfilled);
+        commits.push(committed.then((stored) => ({ ok: true as const, stored }), (error: unknown) => ({ ok: false as const, error })));
+      } catch (error) {
+        commits.push(Promise.resolve({ ok: false, error }));
+      }
+    }
+    const outcomes = await Promise.all(commits);
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok && outcome.stored && !messages[i]!.fromMe) this.announce(instanceId, messages[i]!, backfilled);
+    });
+    return outcomes;
+  }
+
+  /**
+   * Submits the write of a message (and, when received, its event) unless it is stored already;
+   * `committed` resolves once it is committed, with whether it was new. A copy of a message still
+   * in the same batch (reported twice in a row) is written once; a file saved for the copy goes.
+   */
+  private async submit(instanceId: string, m: EngineMessage, backfilled: boolean): Promise<{ committed: Promise<boolean> }> {
+    if (!this.opts.registry.has(instanceId)) return { committed: Promise.resolve(false) };
     const row = incomingRow(instanceId, m);
     const facts = { chatId: m.chatId, from: m.from, fromMe: m.fromMe, senderName: m.senderName ?? null, timestamp: m.timestamp };
     if (m.fromMe) {
       // Sent from the phone itself, or the echo of one of our own sends (merged when the send is
       // confirmed, which looks for an echo only when one was announced here).
       this.opts.tracker.rememberEcho(instanceId, m.id);
-      if (m.media) row.media_file = await saveMedia(this.opts.mediaDir, instanceId, m.media.data, m.media.mimetype, m.media.filename);
-      return this.opts.writes
-        .run(async (trx) => {
-          const seq = await repo.insertMessageIfNew(trx, row);
-          if (seq !== null) await recordOnChat(trx, instanceId, { ...facts, seq });
-          return seq !== null;
-        })
-        .catch((err) => this.unstored(instanceId, row.media_file, err));
+    } else if (await repo.findMessage(this.opts.db, instanceId, m.id)) {
+      return { committed: Promise.resolve(false) }; // a redelivery
     }
-    if (await repo.findMessage(this.opts.db, instanceId, m.id)) return false; // a redelivery
     if (m.media) row.media_file = await saveMedia(this.opts.mediaDir, instanceId, m.media.data, m.media.mimetype, m.media.filename);
-    const stored = await this.opts.writes.run(async (trx) => {
-      const seq = await repo.insertMessageIfNew(trx, row);
-      if (seq === null) return false;
-      await recordOnChat(trx, instanceId, { ...facts, seq });
-      await this.opts.events.record(trx, instanceId, {
-        event: 'message_received',
-        data: {
-          id: m.id,
-          from: m.from,
-          to: m.to,
-          body: m.body,
-          type: m.kind,
-          timestamp: m.timestamp,
-          fromMe: false,
-          chatId: m.chatId,
-          ...(m.senderName ? { senderName: m.senderName } : {}),
-          ...(row.media_file
-            ? { media: { url: mediaUrl(this.opts.publicUrl, instanceId, row.media_file), mimetype: row.media_mimetype, filename: row.media_filename, size: row.media_size } }
-            : {}),
-          ...(m.location ? { location: m.location } : {}),
-          ...(m.poll ? { poll: m.poll } : {}),
-          ...(m.vcard ? { vcard: m.vcard } : {}),
-          ...(m.quotedId ? { quotedMessageId: m.quotedId } : {}),
-          ...(m.mentions?.length ? { mentions: m.mentions } : {}),
-          ...(m.forwarded ? { forwarded: true } : {}),
-          ...(m.viewOnce ? { viewOnce: true } : {}),
-          ...(backfilled ? { backfilled: true } : {}),
+    const committed = this.opts.writes
+      .run(async (trx) => {
+        const seq = await repo.insertMessageIfNew(trx, row);
+        if (seq === null) return false;
+        await recordOnChat(trx, instanceId, { ...facts, seq });
+        if (!m.fromMe) await this.opts.events.record(trx, instanceId, { event: 'message_received', data: receivedEventData(this.opts.publicUrl, instanceId, m, row, backfilled) });
+        return true;
+      })
+      .then(
+        async (stored) => {
+          if (!stored && row.media_file) await discardMedia(this.opts.mediaDir, instanceId, row.media_file);
+          return stored;
         },
-      });
-      return true;
-    }).catch((err) => this.unstored(instanceId, row.media_file, err));
-    if (!stored) return false;
+        (err: unknown) => this.unstored(instanceId, row.media_file, err),
+      );
+    return { committed };
+  }
+
+  private announce(instanceId: string, m: EngineMessage, backfilled: boolean): void {
     for (const listener of this.listeners) {
       try {
         listener(instanceId, m, { backfilled });
@@ -179,7 +243,6 @@ export class InboundMessages {
         this.opts.logger.warn('a stored-message listener failed', { instance: instanceId, error: describeError(err) });
       }
     }
-    return true;
   }
 
   /** A message that could not be stored (a full disk, say): the file saved for it goes too, then the error goes on. */
