@@ -1,12 +1,44 @@
 import { sql } from 'kysely';
+import { compiledOnce } from './compiled-query.js';
 import type { DbOrTrx } from './db.js';
 import { inEventOrder } from './event-order.js';
 import type { DeliveryStatus, NewWebhookEventRow, WebhookEventRow } from './schema.js';
 
+// Every stored message and receipt writes one outbox row and marks it delivered: both built once.
+type OutboxRow = Required<Omit<NewWebhookEventRow, 'seq'>>;
+const insertQuery = compiledOnce<OutboxRow>((db, $) =>
+  db.insertInto('webhook_events').values({
+    format: $('format'),
+    instance_id: $('instance_id'),
+    webhook_id: $('webhook_id'),
+    event: $('event'),
+    payload: $('payload'),
+    status: $('status'),
+    created_at: $('created_at'),
+    next_attempt_at: $('next_attempt_at'),
+    expires_at: $('expires_at'),
+    attempts: $('attempts'),
+    last_attempt_at: $('last_attempt_at'),
+    delivered_at: $('delivered_at'),
+    last_error: $('last_error'),
+    response_code: $('response_code'),
+    url: $('url'),
+  }),
+);
+
 /** The webhook outbox: one row per event to deliver, in `seq` order per instance. */
 export async function insertEvent(db: DbOrTrx, row: NewWebhookEventRow): Promise<void> {
   await inEventOrder(db);
-  await db.insertInto('webhook_events').values(row).execute();
+  await insertQuery.run(db, {
+    ...row,
+    attempts: row.attempts ?? 0,
+    format: row.format ?? 'native',
+    last_attempt_at: row.last_attempt_at ?? null,
+    delivered_at: row.delivered_at ?? null,
+    last_error: row.last_error ?? null,
+    response_code: row.response_code ?? null,
+    url: row.url ?? null,
+  });
 }
 
 /** Instances with something still to deliver (after a restart). */
@@ -27,24 +59,24 @@ export function oldestPending(db: DbOrTrx, instanceId: string, limit: number): P
     .execute();
 }
 
-export async function markDelivered(
-  db: DbOrTrx,
-  seq: number,
-  outcome: { attempts: number; attemptedAt: number; deliveredAt: number; responseCode: number | null; url: string },
-): Promise<void> {
-  await db
+type Delivered = { seq: number; attempts: number; attemptedAt: number; deliveredAt: number; responseCode: number | null; url: string };
+const deliveredQuery = compiledOnce<Delivered>((db, $) =>
+  db
     .updateTable('webhook_events')
     .set({
       status: 'delivered',
-      attempts: outcome.attempts,
-      last_attempt_at: outcome.attemptedAt,
-      delivered_at: outcome.deliveredAt,
-      response_code: outcome.responseCode,
+      attempts: $('attempts'),
+      last_attempt_at: $('attemptedAt'),
+      delivered_at: $('deliveredAt'),
+      response_code: $('responseCode'),
       last_error: null,
-      url: outcome.url,
+      url: $('url'),
     })
-    .where('seq', '=', seq)
-    .execute();
+    .where('seq', '=', $('seq')),
+);
+
+export async function markDelivered(db: DbOrTrx, seq: number, outcome: Omit<Delivered, 'seq'>): Promise<void> {
+  await deliveredQuery.run(db, { seq, ...outcome });
 }
 
 export async function markAttemptFailed(
