@@ -122,6 +122,25 @@ test('DELETE with scope "data" and includes removes only those parts, answers a 
   assert.is((await s.json('GET', '/api/instance/a/messages')).body.total, 1);
 });
 
+test('DELETE with scope "data" and only media keeps the messages, which no longer point at the removed files', async () => {
+  const s = await busyInstance();
+  const image = async () => (await s.json('GET', '/api/instance/a/messages')).body.items.find((m: any) => m.type === 'image');
+  const before = await image();
+  assert.ok(before?.media?.url, 'the image message pointed at its file');
+  const path = new URL(before.media.url).pathname;
+  assert.is((await s.call('GET', path)).status, 200, 'its file was served');
+  assert.ok((await s.json('GET', '/api/files?instanceId=a')).body.items.length > 0);
+
+  const res = await s.json('DELETE', '/api/instance/a', { scope: 'data', includes: { media: true } });
+  assert.equal(res.body, { success: true, ok: true, scope: 'data', summary: { media: { files: 1, bytes: PNG.length } } });
+  assert.is((await s.json('GET', '/api/instance/a/messages')).body.total, 3, 'messages were not asked for');
+  const after = await image();
+  assert.is(after.id, before.id);
+  assert.is(after.media, undefined, 'the message is shown without media, not with a link to nothing');
+  assert.is((await s.call('GET', path)).status, 404);
+  assert.equal((await s.json('GET', '/api/files?instanceId=a')).body.items, [], 'the file library lists nothing that is gone');
+});
+
 test('DELETE with scope "data" and no includes removes every part: chats, contacts, the webhook and chatbot rules too; bad bodies are 400', async () => {
   const s = await busyInstance();
   const chatsBefore = (await s.json('GET', '/api/instance/a/chats')).body.length;

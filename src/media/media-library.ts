@@ -69,15 +69,16 @@ export async function deleteLibraryFile(opts: MediaLibraryOptions, instanceId: s
 }
 
 /** Deletes every file of the instance's folder (uploads being written too); answers how many, and their bytes. */
-export async function clearLibrary(mediaDir: string, instanceId: string): Promise<{ files: number; bytes: number }> {
+export async function clearLibrary(mediaDir: string, instanceId: string): Promise<{ files: number; bytes: number; names: string[] }> {
   const dir = instanceMediaDir(mediaDir, instanceId);
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { files: 0, bytes: 0 };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { files: 0, bytes: 0, names: [] };
     throw err;
   }
+  const names: string[] = [];
   let files = 0;
   let bytes = 0;
   for (const e of entries) {
@@ -86,11 +87,12 @@ export async function clearLibrary(mediaDir: string, instanceId: string): Promis
     try {
       const { size } = await lstat(full);
       await unlink(full);
+      names.push(e.name);
       files++;
       bytes += size;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // gone meanwhile
     }
   }
-  return { files, bytes };
+  return { files, bytes, names };
 }

@@ -18,3 +18,18 @@ export async function deleteContacts(db: DbOrTrx, instanceId: string): Promise<n
 export async function deleteChatbotRules(db: DbOrTrx, instanceId: string): Promise<number> {
   return count(await db.deleteFrom('chatbot_rules').where('instance_id', '=', instanceId).executeTakeFirst());
 }
+
+/**
+ * The messages of an instance that pointed at these files (removed from its media folder) point at
+ * nothing any more: they are shown without media, as one whose file could not be fetched. A few
+ * hundred names a statement. Answers how many messages lost their file.
+ */
+export async function forgetMediaFiles(db: DbOrTrx, instanceId: string, names: readonly string[]): Promise<number> {
+  let updated = 0;
+  for (let i = 0; i < names.length; i += 250) {
+    const chunk = names.slice(i, i + 250);
+    const r = await db.updateTable('messages').set({ media_file: null }).where('instance_id', '=', instanceId).where('media_file', 'in', chunk).executeTakeFirst();
+    updated += Number(r.numUpdatedRows);
+  }
+  return updated;
+}

@@ -61,7 +61,12 @@ export class InstanceData {
       this.opts.chatbot.forget(instanceId);
       summary.integrations = { webhook: webhookUrl !== '', chatbotRules };
     }
-    if (parts.has('media')) summary.media = await clearLibrary(this.opts.mediaDir, instanceId);
+    if (parts.has('media')) {
+      const { names, ...media } = await clearLibrary(this.opts.mediaDir, instanceId);
+      // Kept messages no longer point at the files that went (their media would answer 404).
+      await repo.forgetMediaFiles(db, instanceId, names);
+      summary.media = media;
+    }
     await this.opts.audit?.record(actor, 'instance.data_delete', { instanceId, detail: { parts: [...parts], summary } });
     return summary;
   }
