@@ -94,7 +94,9 @@ test("instance groups on the instance list, the Analytics chart, the Files view 
     await page.getByLabel('Range').selectOption('24h');
     const chart = page.locator('#analytics-chart svg[role=img]');
     await chart.waitFor();
-    assert.match((await chart.getAttribute('aria-label'))!, /Messages, last 24 hours .*: 3 sent, 3 received, 0 failed/);
+    const label = (await chart.getAttribute('aria-label'))!;
+    const api = (await s.json('GET', '/api/analytics?range=24h')).body.totals;
+    assert.match(label, /Messages, last 24 hours .*: 3 sent, 3 received, 0 failed/, `the chart says "${label}"; the API's totals: ${JSON.stringify(api)}`);
     assert.is(await page.locator('#analytics-chart polyline').count(), 3);
     await page.locator('#analytics-totals dd').first().getByText('3').waitFor();
     await page.locator('#analytics-top tr', { hasText: 'shop' }).waitFor();
