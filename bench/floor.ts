@@ -10,13 +10,12 @@
  * `npx tsx bench/floor.ts <port> <dir>`.
  */
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import SQLite from 'better-sqlite3';
-import { freePort, removeDir, tempDir, TOKEN } from './support/server.js';
+import { startChildServer, type ChildServer } from './support/child-server.js';
+import { removeDir, tempDir, TOKEN } from './support/server.js';
 
 function floorApp(file: string) {
   const db = new SQLite(file);
@@ -72,33 +71,13 @@ function floorApp(file: string) {
   return app;
 }
 
-export interface FloorServer {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
+export type FloorServer = ChildServer;
 
 /** Spawns the floor server on a free port with its database in a temp folder; resolves once it answers. */
 export async function startFloor(): Promise<FloorServer> {
-  const port = await freePort();
   const dir = tempDir('floor');
-  const self = fileURLToPath(import.meta.url);
-  const proc = spawn(process.execPath, ['--import', 'tsx', self, String(port), dir], { cwd: path.dirname(path.dirname(self)), stdio: ['ignore', 'inherit', 'inherit'] });
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 20_000; ; ) {
-    if (proc.exitCode !== null) throw new Error(`the floor server exited with ${proc.exitCode}`);
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
-    if (Date.now() > deadline) throw new Error('the floor server did not start in 20 s');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return {
-    url,
-    pid: proc.pid!,
-    stop: async () => {
-      if (proc.exitCode === null) await new Promise((resolve) => (proc.once('exit', resolve), proc.kill('SIGTERM')));
-      removeDir(dir);
-    },
-  };
+  const child = await startChildServer(import.meta.url, [dir], 'the floor server');
+  return { ...child, stop: async () => (await child.stop(), removeDir(dir)) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -9,13 +9,11 @@
  * `startListFloor(file)` spawns it as a child process, as the real server is; run by hand with
  * `npx tsx bench/list-floor.ts <port> <database file>`.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import SQLite from 'better-sqlite3';
-import { freePort, TOKEN } from './support/server.js';
+import { startChildServer, type ChildServer } from './support/child-server.js';
+import { TOKEN } from './support/server.js';
 
 const PREVIEW = 120;
 
@@ -96,31 +94,9 @@ function listFloorApp(file: string) {
   return app;
 }
 
-export interface ListFloorServer {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
 /** Spawns the list floor on a free port over `file` (read-only); resolves once it answers. */
-export async function startListFloor(file: string): Promise<ListFloorServer> {
-  const port = await freePort();
-  const self = fileURLToPath(import.meta.url);
-  const proc = spawn(process.execPath, ['--import', 'tsx', self, String(port), file], { cwd: path.dirname(path.dirname(self)), stdio: ['ignore', 'inherit', 'inherit'] });
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 20_000; ; ) {
-    if (proc.exitCode !== null) throw new Error(`the list floor exited with ${proc.exitCode}`);
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
-    if (Date.now() > deadline) throw new Error('the list floor did not start in 20 s');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return {
-    url,
-    pid: proc.pid!,
-    stop: async () => {
-      if (proc.exitCode === null) await new Promise((resolve) => (proc.once('exit', resolve), proc.kill('SIGTERM')));
-    },
-  };
+export function startListFloor(file: string): Promise<ChildServer> {
+  return startChildServer(import.meta.url, [file], 'the list floor');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
