@@ -88,17 +88,9 @@ export class InboundMessages {
    * hold back the others.
    */
   message(instanceId: string, message: EngineMessage): void {
-    const open = this.openMessages.get(instanceId);
-    if (open) {
-      open.push(message);
-      return;
-    }
-    const messages = [message];
-    this.serially(instanceId, async () => {
-      if (this.openMessages.get(instanceId) === messages) this.openMessages.delete(instanceId);
+    this.inRun(this.openMessages, instanceId, message, async (messages) => {
       for (const outcome of await this.storeAll(instanceId, messages)) if (!outcome.ok) this.unstoredEvent(instanceId, outcome.error);
     });
-    this.openMessages.set(instanceId, messages);
   }
 
   /**
@@ -108,17 +100,26 @@ export class InboundMessages {
    * loop, which a send load outruns.
    */
   ack(instanceId: string, ack: AckUpdate): void {
-    const open = this.openAcks.get(instanceId);
-    if (open) {
-      open.push(ack);
+    this.inRun(this.openAcks, instanceId, ack, async (acks) => void (await Promise.all(acks.map((a) => this.applyAck(instanceId, a)))));
+  }
+
+  /**
+   * Adds `item` to the instance's open run of its kind (`open`), or starts one that `apply` gets
+   * once everything reported before it is stored; a run takes what comes until it starts, or
+   * until something else of the instance is reported (serially() closes every open run).
+   */
+  private inRun<T>(open: Map<string, T[]>, instanceId: string, item: T, apply: (items: T[]) => Promise<void>): void {
+    const run = open.get(instanceId);
+    if (run) {
+      run.push(item);
       return;
     }
-    const acks = [ack];
+    const items = [item];
     this.serially(instanceId, async () => {
-      if (this.openAcks.get(instanceId) === acks) this.openAcks.delete(instanceId);
-      await Promise.all(acks.map((a) => this.applyAck(instanceId, a)));
+      if (open.get(instanceId) === items) open.delete(instanceId);
+      await apply(items);
     });
-    this.openAcks.set(instanceId, acks);
+    open.set(instanceId, items);
   }
 
   /**
