@@ -61,6 +61,45 @@ history_('filters, pagination and totals return the right rows, newest first', a
   await s.close();
 });
 
+history_('a page and its total agree while messages keep arriving', async () => {
+  const s = await pair();
+  const arriving = 300;
+  let written = 0;
+  const writer = (async () => {
+    const inFlight = new Set<Promise<unknown>>();
+    for (let i = 0; i < arriving; i++) {
+      const p = s.json('POST', '/api/sandbox/a/incoming', { from: '905550000001', body: `m${i}` }).then(() => void written++);
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+      if (inFlight.size >= 8) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  })();
+  const disagreements: string[] = [];
+  let reads = 0;
+  let sawMessages = false;
+  const deadline = Date.now() + 20_000;
+  let failed: unknown = null;
+  writer.catch((err) => void (failed = err));
+  while (written < arriving && !failed && Date.now() < deadline) {
+    const [all, received] = await Promise.all([history(s, 'a', '?limit=1000'), history(s, 'a', '?status=received&limit=1000')]);
+    for (const page of [all.body, received.body]) {
+      if (page.items.length !== page.total) disagreements.push(`${page.items.length} items, total ${page.total}`);
+      if (page.total > 0) sawMessages = true;
+    }
+    reads++;
+    await new Promise((resolve) => setImmediate(resolve)); // requests here run in-process: let the writes' turn come
+  }
+  await writer;
+  assert.ok(reads > 0);
+  const last = (await history(s, 'a', '?limit=1000')).body;
+  assert.is(last.total, arriving);
+  assert.is(last.items.length, arriving, 'the check can see every message');
+  assert.ok(sawMessages && reads > 5, `${reads} reads made while messages arrived`);
+  assert.equal(disagreements, [], 'every page answered as many items as its total');
+  await s.close();
+});
+
 history_('bad history parameters answer 400 naming them', async () => {
   const s = await pair();
   for (const [q, field] of [

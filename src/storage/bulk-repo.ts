@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from './db.js';
 import type { BulkJobRow, BulkRecipientRow, RecipientStatus } from './schema.js';
-import { transact } from './transact.js';
+import { readTogether, transact } from './transact.js';
 
 /** A new job: what the client chose; status, counts and times start empty. A campaign has a name and `delay_ms`. */
 export type NewBulkJob = Pick<BulkJobRow, 'instance_id' | 'message_type' | 'body' | 'media_url' | 'media_url_trust' | 'filename' | 'delay'> &
@@ -45,11 +45,14 @@ export function jobById(db: DbOrTrx, id: number): Promise<BulkJobRow | undefined
 
 /** The plain bulk jobs of an instance, newest first. */
 export async function listJobs(db: DbOrTrx, instanceId: string, limit: number, offset: number): Promise<{ rows: BulkJobRow[]; total: number }> {
-  const [rows, count] = await Promise.all([
-    db.selectFrom('bulk_jobs').selectAll().where('instance_id', '=', instanceId).where('name', 'is', null).orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-    db.selectFrom('bulk_jobs').select(sql<number>`count(*)`.as('n')).where('instance_id', '=', instanceId).where('name', 'is', null).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
+  return readTogether(db, async (trx) => {
+    const q = trx.selectFrom('bulk_jobs').where('instance_id', '=', instanceId).where('name', 'is', null);
+    const [rows, count] = await Promise.all([
+      q.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+      q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.n) };
+  });
 }
 
 /** Recipient counts by status for each of the given jobs. */

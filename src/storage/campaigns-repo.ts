@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from './db.js';
 import type { BulkJobRow, BulkJobStatus } from './schema.js';
-import { transact } from './transact.js';
+import { readTogether, transact } from './transact.js';
 
 // Campaigns are bulk jobs with a name (migration 013): the same tables, runner and recovery.
 
@@ -13,15 +13,17 @@ export interface CampaignFilter {
 
 /** Campaigns, newest first, with how many match. */
 export async function listCampaigns(db: DbOrTrx, filter: CampaignFilter, limit: number, offset: number): Promise<{ rows: BulkJobRow[]; total: number }> {
-  let q = db.selectFrom('bulk_jobs').where('name', 'is not', null);
-  const { instances } = filter;
-  if (instances !== 'all') q = instances.length ? q.where('instance_id', 'in', instances) : q.where(sql<boolean>`1 = 0`);
-  if (filter.status) q = q.where('status', '=', filter.status);
-  const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-    q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
+  return readTogether(db, async (trx) => {
+    let q = trx.selectFrom('bulk_jobs').where('name', 'is not', null);
+    const { instances } = filter;
+    if (instances !== 'all') q = instances.length ? q.where('instance_id', 'in', instances) : q.where(sql<boolean>`1 = 0`);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    const [rows, count] = await Promise.all([
+      q.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+      q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.n) };
+  });
 }
 
 export function findCampaign(db: DbOrTrx, id: number): Promise<BulkJobRow | undefined> {

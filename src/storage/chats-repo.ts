@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { compiledOnce } from './compiled-query.js';
 import type { DbOrTrx } from './db.js';
 import type { ChatRow } from './schema.js';
+import { readTogether } from './transact.js';
 
 /** What a stored message tells about its chat. */
 export interface ChatTouch {
@@ -182,6 +183,14 @@ export function listChats(db: DbOrTrx, instanceId: string, window?: { limit: num
     .orderBy('c.chat_id');
   if (window) q = q.limit(window.limit).offset(window.offset);
   return q.execute();
+}
+
+/** A page of the list and how many chats there are, read in one snapshot (see readTogether). */
+export function pageChats(db: DbOrTrx, instanceId: string, window: { limit: number; offset: number }): Promise<{ rows: ListedChat[]; total: number }> {
+  return readTogether(db, async (trx) => {
+    const [rows, total] = await Promise.all([listChats(trx, instanceId, window), countChats(trx, instanceId)]);
+    return { rows, total };
+  });
 }
 
 export async function countChats(db: DbOrTrx, instanceId: string): Promise<number> {

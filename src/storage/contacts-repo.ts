@@ -2,6 +2,7 @@ import { USER_SUFFIX } from '../ids.js';
 import { compiledOnce, type CompiledOnce } from './compiled-query.js';
 import type { DbOrTrx } from './db.js';
 import type { ContactRow } from './schema.js';
+import { readTogether } from './transact.js';
 
 /** What is known of a contact; fields left out (undefined) stay as they are, null clears a name. */
 export interface ContactReport {
@@ -74,17 +75,19 @@ export async function pageUserContacts(
   exceptId: string | null,
   window: { limit: number; offset: number },
 ): Promise<{ rows: ContactRow[]; total: number }> {
-  let q = db
-    .selectFrom('contacts')
-    .where('instance_id', '=', instanceId)
-    .where('contact_id', 'like', `%${USER_SUFFIX}`)
-    .where((eb) => eb(eb.fn('length', ['contact_id']), '>=', 7 + USER_SUFFIX.length));
-  if (exceptId) q = q.where('contact_id', '!=', exceptId);
-  const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('contact_id').limit(window.limit).offset(window.offset).execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
+  return readTogether(db, async (trx) => {
+    let q = trx
+      .selectFrom('contacts')
+      .where('instance_id', '=', instanceId)
+      .where('contact_id', 'like', `%${USER_SUFFIX}`)
+      .where((eb) => eb(eb.fn('length', ['contact_id']), '>=', 7 + USER_SUFFIX.length));
+    if (exceptId) q = q.where('contact_id', '!=', exceptId);
+    const [rows, count] = await Promise.all([
+      q.selectAll().orderBy('contact_id').limit(window.limit).offset(window.offset).execute(),
+      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.n) };
+  });
 }
 
 export function findContact(db: DbOrTrx, instanceId: string, id: string): Promise<ContactRow | undefined> {

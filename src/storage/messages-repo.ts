@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { DbOrTrx } from './db.js';
 import type { Database, MessageRow, MessageStatus, MessageUpdate } from './schema.js';
+import { readTogether } from './transact.js';
 
 // The send path's writes (insert, confirm, statuses) live in message-writes-repo.ts.
 export * from './message-writes-repo.js';
@@ -66,19 +67,21 @@ export async function listMessages(
   limit: number,
   offset: number,
 ): Promise<{ rows: MessageRow[]; total: number }> {
-  let seqs = db.selectFrom('messages').select('seq').where('instance_id', '=', instanceId);
-  if (filter.status) seqs = seqs.where('status', '=', filter.status);
-  if (filter.chatId) seqs = seqs.where('chat_id', '=', filter.chatId);
-  seqs = narrowed(seqs, filter);
-  const page = seqs.orderBy('timestamp', 'desc').orderBy('seq', 'desc').limit(limit).offset(offset);
-  const rows = await db
-    .selectFrom('messages')
-    .selectAll()
-    .where('seq', 'in', page)
-    .orderBy('timestamp', 'desc')
-    .orderBy('seq', 'desc')
-    .execute();
-  return { rows, total: await countMessages(db, instanceId, filter) };
+  return readTogether(db, async (trx) => {
+    let seqs = trx.selectFrom('messages').select('seq').where('instance_id', '=', instanceId);
+    if (filter.status) seqs = seqs.where('status', '=', filter.status);
+    if (filter.chatId) seqs = seqs.where('chat_id', '=', filter.chatId);
+    seqs = narrowed(seqs, filter);
+    const page = seqs.orderBy('timestamp', 'desc').orderBy('seq', 'desc').limit(limit).offset(offset);
+    const rows = await trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('seq', 'in', page)
+      .orderBy('timestamp', 'desc')
+      .orderBy('seq', 'desc')
+      .execute();
+    return { rows, total: await countMessages(trx, instanceId, filter) };
+  });
 }
 
 /** A place in the history's order (newest first): the (timestamp, seq) of a message. */

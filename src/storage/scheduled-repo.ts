@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from './db.js';
 import type { ScheduledMessageRow, ScheduledStatus } from './schema.js';
+import { readTogether } from './transact.js';
 
 /** A new scheduled message: what the client chose; status and outcome start empty. */
 export type NewScheduled = Omit<ScheduledMessageRow, 'id' | 'status' | 'message_id' | 'error' | 'created_at' | 'sent_at'>;
@@ -21,13 +22,15 @@ export async function listScheduled(
   limit: number,
   offset: number,
 ): Promise<{ rows: ScheduledMessageRow[]; total: number }> {
-  let q = db.selectFrom('scheduled_messages').where('instance_id', '=', instanceId);
-  if (status) q = q.where('status', '=', status);
-  const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('scheduled_at').orderBy('id').limit(limit).offset(offset).execute(),
-    q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
+  return readTogether(db, async (trx) => {
+    let q = trx.selectFrom('scheduled_messages').where('instance_id', '=', instanceId);
+    if (status) q = q.where('status', '=', status);
+    const [rows, count] = await Promise.all([
+      q.selectAll().orderBy('scheduled_at').orderBy('id').limit(limit).offset(offset).execute(),
+      q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.n) };
+  });
 }
 
 export function findScheduled(db: DbOrTrx, instanceId: string, id: number): Promise<ScheduledMessageRow | undefined> {

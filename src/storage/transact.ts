@@ -31,3 +31,15 @@ export async function transact<T>(db: Db, fn: (trx: DbOrTrx) => Promise<T>): Pro
   for (const hook of hooks ?? []) hook();
   return result;
 }
+
+/**
+ * Reads that must agree with each other (a page and the total beside it) in one snapshot. Run one
+ * after the other on the database, a write committed between them (another connection of the
+ * PostgreSQL pool, or SQLite's connection taken by a write batch between two statements) makes an
+ * answer whose total counts a row its page lacks. A read-only transaction in repeatable read on
+ * PostgreSQL; on SQLite a deferred transaction, whose snapshot starts at its first read.
+ */
+export function readTogether<T>(db: DbOrTrx, fn: (trx: DbOrTrx) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db);
+  return (db as Db).transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn);
+}

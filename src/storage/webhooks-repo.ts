@@ -3,6 +3,7 @@ import { compiledOnce } from './compiled-query.js';
 import type { DbOrTrx } from './db.js';
 import { inEventOrder } from './event-order.js';
 import type { DeliveryStatus, NewWebhookEventRow, WebhookEventRow } from './schema.js';
+import { readTogether } from './transact.js';
 
 // Every stored message and receipt writes one outbox row and marks it delivered: both built once.
 type OutboxRow = Required<Omit<NewWebhookEventRow, 'seq'>>;
@@ -117,13 +118,15 @@ export async function listDeliveries(
   limit: number,
   offset: number,
 ): Promise<{ rows: WebhookEventRow[]; total: number }> {
-  let q = db.selectFrom('webhook_events').where('instance_id', '=', instanceId);
-  if (status) q = q.where('status', '=', status);
-  const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('seq', 'desc').limit(limit).offset(offset).execute(),
-    q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
+  return readTogether(db, async (trx) => {
+    let q = trx.selectFrom('webhook_events').where('instance_id', '=', instanceId);
+    if (status) q = q.where('status', '=', status);
+    const [rows, count] = await Promise.all([
+      q.selectAll().orderBy('seq', 'desc').limit(limit).offset(offset).execute(),
+      q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.n) };
+  });
 }
 
 /** Makes a delivery pending again, due now, with `expiresAt` as its new give-up time; false when there is none. */

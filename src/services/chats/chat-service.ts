@@ -108,10 +108,7 @@ export class ChatService {
   async page(instanceId: string, page: number, limit: number): Promise<{ items: ChatView[]; total: number }> {
     requireOpen(this.opts.registry, instanceId);
     await this.opts.inbound.settled(instanceId);
-    const [rows, total] = await Promise.all([
-      chatsRepo.listChats(this.opts.db, instanceId, { limit, offset: (page - 1) * limit }),
-      chatsRepo.countChats(this.opts.db, instanceId),
-    ]);
+    const { rows, total } = await chatsRepo.pageChats(this.opts.db, instanceId, { limit, offset: (page - 1) * limit });
     const now = this.nowSeconds();
     return { items: rows.map((r) => toChatView(r, now)), total };
   }
