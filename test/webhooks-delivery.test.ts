@@ -178,6 +178,34 @@ retries('a receiver that is down for a while still gets every event, in order, r
   }
 });
 
+retries('a burst is delivered once each, in order, and every delivery is then marked delivered', async () => {
+  const receiver = await webhookReceiver();
+  const s = await testServer();
+  try {
+    await linkedSandbox(s, 'a', A);
+    await hook(s, 'a', receiver.url, ['message_received']);
+    const burst = 250; // more than the dispatcher reads at once: its second read must not find the first batch again
+    const answers = await Promise.all(
+      Array.from({ length: burst }, (_, i) => s.json('POST', '/api/sandbox/a/incoming', { from: `9055599${String(10000 + (i % 7))}`, body: `b${i}` })),
+    );
+    assert.ok(answers.every((a) => a.status === 200));
+    await eventually('all delivered', () => receiver.accepted.length >= burst, 15_000);
+    const done = await eventually('all marked delivered', async () => {
+      const d = (await s.json('GET', '/api/instance/a/webhooks/deliveries?status=delivered&limit=500')).body;
+      return d.total === burst ? d : false;
+    });
+    await new Promise((r) => setTimeout(r, 300)); // a repeat would come within this
+    const ids = receiver.received.map((r) => r.headers['webhook-id']);
+    assert.is(ids.length, burst, 'one request per event');
+    assert.is(new Set(ids).size, burst);
+    assert.equal(ids, done.items.map((d: { webhookId: string }) => d.webhookId).reverse(), 'in the order they were recorded');
+    assert.is((await s.json('GET', '/api/instance/a/webhooks/deliveries?status=pending')).body.total, 0);
+  } finally {
+    await s.close();
+    await receiver.close();
+  }
+});
+
 retries('a dead receiver of one instance does not hold back another instance', async () => {
   const dead = await webhookReceiver(() => 'hang');
   const alive = await webhookReceiver();
