@@ -92,6 +92,21 @@ t('invite link (and reset), join-with-link, leave; an announce group asks its ad
   assert.equal(success(await a('GET', `/group/participant-requests?group_id=${group_id}`)), []);
 });
 
+t('leave and join again at once: the group stays listed (the news of leaving does not overtake the new join)', async () => {
+  const { s, a, c } = await devices();
+  const { group_id } = success(await a('POST', '/group', { title: 'Geri', participants: [B] }));
+  const { invite_link } = success(await a('GET', `/group/invite-link?group_id=${group_id}`));
+  success(await c('POST', '/group/join-with-link', { link: invite_link }));
+  assert.ok((await listed(s, 'c')).includes(group_id));
+  assert.equal((await c('POST', '/group/leave', { group_id })).body.code, 'SUCCESS');
+  assert.not.ok((await listed(s, 'c')).includes(group_id));
+  success(await c('POST', '/group/join-with-link', { link: invite_link }));
+  assert.ok((await listed(s, 'c')).includes(group_id), 'listed once joined again');
+  // The sandbox network tells C that it left 100 ms after leaving: past that, the group is still listed.
+  await new Promise((r) => setTimeout(r, 400));
+  assert.ok((await listed(s, 'c')).includes(group_id), 'still listed after the news of leaving arrived');
+});
+
 t('participants/export answers the members as a CSV file with their roles; an empty group_id is INVALID_GROUP_ID in the envelope', async () => {
   const { s, a, c } = await devices();
   const { group_id } = success(await a('POST', '/group', { title: 'Liste', participants: [B, C] }));

@@ -49,6 +49,8 @@ export class SandboxNetwork {
   /** Linked phones that exchanged messages, both ways (who sees whose online state). */
   private readonly acquainted = new Map<string, Set<string>>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Per phone, how many told events are still travelling (see tell). */
+  private readonly travelling = new Map<string, number>();
 
   private readonly stateFile: string | null;
   private readonly now: () => number;
@@ -182,9 +184,19 @@ export class SandboxNetwork {
       if (peer.isOnline()) peer.notify(event);
       else if (!live) this.hold(phone, from, () => this.tell(phone, from, event));
     };
-    // Group metadata is synced at once (as the groups' own reads answer it); the rest travels.
-    if (peer.isOnline() && event.type !== 'group_upsert') this.later(handOver);
-    else handOver();
+    // Group metadata is synced at once (as the groups' own reads answer it), unless something told
+    // to the phone before it is still travelling: it never overtakes that (a phone that left a group
+    // and joined again at once would otherwise get the group first and then the news that it left).
+    // The rest travels; every trip takes the same time, so the phone gets them in order.
+    if (peer.isOnline() && (event.type !== 'group_upsert' || this.travelling.has(phone))) {
+      this.travelling.set(phone, (this.travelling.get(phone) ?? 0) + 1);
+      this.later(() => {
+        const left = (this.travelling.get(phone) ?? 1) - 1;
+        if (left > 0) this.travelling.set(phone, left);
+        else this.travelling.delete(phone);
+        handOver();
+      });
+    } else handOver();
   }
 
   /**
@@ -283,6 +295,7 @@ export class SandboxNetwork {
   close(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.travelling.clear();
   }
 
   private save(): void {
