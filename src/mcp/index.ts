@@ -1,15 +1,35 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { dialectHandlerFactory, dialectRouter } from '../dialects/kit.js';
 import type { AppError } from '../errors.js';
 import type { AppEnv } from '../http/context.js';
 import type { Services } from '../http/deps.js';
 import type { Gates } from '../http/gates.js';
 import type { Logger } from '../logger.js';
-import { buildMcpServer, MCP_TOOLS } from './server.js';
+import { MCP_TOOLS } from './tools.js';
 
-export { MCP_ACCESS, MCP_TOOLS, RECENT_CHATS } from './server.js';
+export { MCP_ACCESS, MCP_TOOLS, RECENT_CHATS } from './tools.js';
+
+/**
+ * The MCP SDK (and the JSON-schema and validation libraries it brings) is loaded on the first call
+ * to /mcp, not at start-up: about 150 modules that a server nobody asks over MCP never needs.
+ */
+interface McpSdk {
+  buildMcpServer: typeof import('./server.js').buildMcpServer;
+  Transport: typeof import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js').WebStandardStreamableHTTPServerTransport;
+}
+let sdk: Promise<McpSdk> | null = null;
+
+function loadSdk(): Promise<McpSdk> {
+  sdk ??= Promise.all([import('./server.js'), import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js')]).then(
+    ([server, transport]) => ({ buildMcpServer: server.buildMcpServer, Transport: transport.WebStandardStreamableHTTPServerTransport }),
+    (err: unknown) => {
+      sdk = null; // tried again on the next call
+      throw err;
+    },
+  );
+  return sdk;
+}
 
 export const MCP_PATH = '/mcp';
 
@@ -32,8 +52,9 @@ export function mcpRouter(services: Services, opts: { gates: Gates; logger: Logg
   r.post(
     MCP_PATH,
     handle('POST /mcp', null, async (c) => {
+      const { buildMcpServer, Transport } = await loadSdk();
       const server = buildMcpServer(services, c.get('principal'), opts.logger);
-      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      const transport = new Transport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       try {
         await server.connect(transport);
         return await transport.handleRequest(c.req.raw);

@@ -7,32 +7,11 @@ import type { Logger } from '../logger.js';
 import { VERSION } from '../paths.js';
 import type { Principal } from '../services/access/principal.js';
 import type { WorkLease } from '../services/instances/instance-work.js';
-import { refusal, type Requirement } from '../services/access/requirement.js';
-import { GROUP_TOOLS } from './group-tools.js';
-import { forReader, READ_TOOLS } from './read-tools.js';
-import { SEND_TOOLS } from './send-tools.js';
-import { isoOf, toolError, toolResult, type McpTool, type ToolContext } from './tool.js';
+import { refusal } from '../services/access/requirement.js';
+import { forReader } from './read-tools.js';
+import { isoOf, toolError, toolResult, type ToolContext } from './tool.js';
+import { MCP_ACCESS, MCP_TOOLS, RECENT_CHATS } from './tools.js';
 
-/** Every tool of the MCP server, in the order tools/list shows them. */
-export const MCP_TOOLS: readonly McpTool[] = [...READ_TOOLS, ...SEND_TOOLS, ...GROUP_TOOLS];
-
-/**
- * What each tool asks of the caller, by tool name: the line of ACCESS_TABLE of the native
- * endpoint it stands for (test/access-table.test.ts checks both tables together). A key gets the
- * same answer over MCP as over the API: a read-only key lists and calls no tool that sends.
- */
-export const MCP_ACCESS: Readonly<Record<string, Requirement>> = Object.freeze(
-  Object.fromEntries(
-    MCP_TOOLS.map((t) => {
-      const line = ACCESS_TABLE[t.endpoint];
-      if (!line) throw new Error(`MCP tool ${t.name}: ${t.endpoint} has no line in ACCESS_TABLE`);
-      return [t.name, line];
-    }),
-  ),
-);
-
-/** The resource of an instance's recent chats. */
-export const RECENT_CHATS = 'hatline://instances/{instanceId}/chats';
 const RECENT_CHATS_LINE = 'GET /api/instance/:instanceId/chats';
 const RECENT = 20;
 

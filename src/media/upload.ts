@@ -1,15 +1,22 @@
 import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import multer, { MulterError, type StorageEngine } from 'multer';
+import type multerLib from 'multer';
+import type { StorageEngine } from 'multer';
 import { AppError, badRequest, notFound } from '../errors.js';
 import type { MediaLibraryOptions } from './media-library.js';
 import { MAX_MEDIA_BYTES } from './media-source.js';
 import { mediaDisk, publishFile, temporaryName } from './media-store.js';
 import { mimeOfName } from './mime.js';
 import { instanceMediaDir, mediaUrl } from './paths.js';
+
+// multer (with busboy) is loaded on the first upload, not at start-up. It is CommonJS: a synchronous require.
+const requireMulter = createRequire(import.meta.url);
+let multerModule: typeof multerLib | null = null;
+const multer = (): typeof multerLib => (multerModule ??= requireMulter('multer') as typeof multerLib);
 
 /** The seed's answer for an upload. */
 export interface UploadedFile {
@@ -46,7 +53,7 @@ function bodyAsNodeRequest(request: Request, body: ReadableStream<Uint8Array>) {
 }
 
 function uploadError(err: unknown): Error {
-  if (err instanceof MulterError) {
+  if (err instanceof multer().MulterError) {
     if (err.code === 'LIMIT_FILE_SIZE') return new AppError('payload_too_large', 'file: is larger than 64 MB');
     if (err.code === 'LIMIT_UNEXPECTED_FILE') {
       return badRequest(`file: unexpected file field "${err.field ?? ''}"; send exactly one file, in the multipart field named "file"`);
@@ -105,7 +112,7 @@ export async function receiveUpload(opts: MediaLibraryOptions, instanceId: strin
   const dir = instanceMediaDir(opts.mediaDir, instanceId);
   await mkdir(dir, { recursive: true });
   const temporary = new Set<string>();
-  const handler = multer({
+  const handler = multer()({
     storage: temporaryFiles(dir, temporary),
     limits: { fileSize: MAX_MEDIA_BYTES, files: 1, fields: 20, parts: 21, fieldSize: 64 * 1024 },
     defParamCharset: 'utf8',

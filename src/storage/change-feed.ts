@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Db } from './db-types.js';
+import { pgDriver } from './pg-driver.js';
 
 /**
  * How the nodes sharing a database tell each other that something changed which they keep in
@@ -65,7 +66,7 @@ export function postgresFeed(opts: { url: string; db: Db; nodeId: string; log: (
 
   const connect = async () => {
     if (closed) return;
-    const c = new pg.Client({ connectionString: opts.url });
+    const c = new (pgDriver().Client)({ connectionString: opts.url });
     c.on('error', (err) => {
       opts.log(`change feed connection lost: ${err.message}`);
       reconnect(c);

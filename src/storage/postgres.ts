@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { OpenedDb } from './db-types.js';
+import { pgDriver } from './pg-driver.js';
 import type { Database } from './schema.js';
 import { WriteBatcher } from './write-batch.js';
 
@@ -16,7 +17,7 @@ const NUMERIC = 1700;
  */
 const types: pg.CustomTypesConfig = {
   getTypeParser: ((id: number, format?: 'text' | 'binary') =>
-    id === INT8 || id === NUMERIC ? (text: string) => Number(text) : pg.types.getTypeParser(id, format)) as pg.CustomTypesConfig['getTypeParser'],
+    id === INT8 || id === NUMERIC ? (text: string) => Number(text) : pgDriver().types.getTypeParser(id, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 /** Connections the server keeps open at most (node-postgres' default). */
@@ -32,7 +33,7 @@ const POOL_SIZE = 10;
  * (pg_dump; the admin endpoint answers 501).
  */
 export function openPostgres(url: string, log: (message: string) => void = () => undefined): OpenedDb {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, types });
+  const pool = new (pgDriver().Pool)({ connectionString: url, max: POOL_SIZE, types });
   // An idle connection that the server drops (a restart, a network cut) emits 'error' on the
   // pool; unhandled, that would end the process. The pool opens a new one when next needed.
   pool.on('error', (err) => log(`PostgreSQL connection lost: ${err.message}`));

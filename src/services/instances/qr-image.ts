@@ -1,4 +1,6 @@
-import QRCode from 'qrcode';
+// qrcode (and its PNG encoder) is loaded when the first QR is drawn, not at start-up.
+let qrcode: Promise<typeof import('qrcode')> | null = null;
+const loadQrcode = () => (qrcode ??= import('qrcode').then((m) => (m as { default?: typeof import('qrcode') }).default ?? m));
 
 /** Renders QR strings to PNG, remembering the last one per instance (clients poll the same QR). */
 export class QrImages {
@@ -7,7 +9,7 @@ export class QrImages {
   png(instanceId: string, qr: string): Promise<Buffer> {
     const hit = this.cache.get(instanceId);
     if (hit && hit.qr === qr) return hit.png;
-    const png = QRCode.toBuffer(qr, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 300 });
+    const png = loadQrcode().then((QRCode) => QRCode.toBuffer(qr, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 300 }));
     this.cache.set(instanceId, { qr, png });
     png.catch(() => this.cache.delete(instanceId));
     return png;
