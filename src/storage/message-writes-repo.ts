@@ -31,15 +31,6 @@ const insertIfNewQuery = compiledOnce<MessageInsert, { seq: number }>((db, $) =>
     .returning('seq'),
 );
 
-const existsQuery = compiledOnce<{ instanceId: string; id: string }, { seq: number }>((db, $) =>
-  db.selectFrom('messages').select('seq').where('instance_id', '=', $('instanceId')).where('id', '=', $('id')).limit(1),
-);
-
-/** Whether the instance has the message stored already (an incoming message's redelivery). */
-export async function messageStored(db: DbOrTrx, instanceId: string, id: string): Promise<boolean> {
-  return (await existsQuery.run(db, { instanceId, id })).rows.length > 0;
-}
-
 /** Inserts the message; answers its seq. */
 export async function insertMessage(db: DbOrTrx, row: MessageInsert): Promise<number> {
   const { rows } = await insertQuery.run(db, row);

@@ -214,7 +214,7 @@ export class InboundMessages {
       // Sent from the phone itself, or the echo of one of our own sends (merged when the send is
       // confirmed, which looks for an echo only when one was announced here).
       this.opts.tracker.rememberEcho(instanceId, m.id);
-    } else if (m.media && (await repo.messageStored(this.opts.db, instanceId, m.id))) {
+    } else if (m.media && (await repo.findMessage(this.opts.db, instanceId, m.id))) {
       // A redelivery, told before its file is saved again (the insert below tells any other, for nothing).
       return { committed: Promise.resolve(false) };
     }
