@@ -116,10 +116,33 @@ const results = await Promise.all(runs);
 const strip = (s) => s.replace(/\x1B\[[0-9;]*[A-Za-z]/g, '');
 /** The last `Label: N` line uvu printed, or undefined. */
 const count = (text, label) => [...strip(text).matchAll(new RegExp(`^\\s*${label}:\\s+(\\d+)`, 'gm'))].map((m) => Number(m[1])).pop();
+/**
+ * uvu prints a failure right after its file's line, long before the totals; a CI log shown from its
+ * tail would lose it. The failures are printed again at the end, each under its file's name.
+ */
+function failures(text) {
+  const out = [];
+  let file = '';
+  let taking = 0;
+  for (const line of strip(text).split('\n')) {
+    if (/^\S+\.test\.ts$/.test(line.trim()) && !line.startsWith(' ')) file = line.trim();
+    if (/^\s+FAIL\s/.test(line)) {
+      out.push(`${file}:`);
+      taking = 30;
+    } else if (taking > 0 && /^\s+(Total|Passed|Skipped|Duration):/.test(line)) taking = 0;
+    if (taking > 0) {
+      out.push(line);
+      taking -= 1;
+    }
+  }
+  return out;
+}
+
 let total = 0;
 let passed = 0;
 let skipped = 0;
 const lines = [];
+const failed = [];
 let status = 0;
 for (const r of results) {
   const text = readFileSync(r.file, 'utf8');
@@ -127,6 +150,7 @@ for (const r of results) {
     console.log(`\n==================== ${r.name}: its suite's output ====================`);
     process.stdout.write(text);
   }
+  for (const line of failures(text)) failed.push(`[${r.name}] ${line}`);
   const t = count(text, 'Total');
   const p = count(text, 'Passed');
   const s = count(text, 'Skipped') ?? 0;
@@ -144,6 +168,10 @@ for (const r of results) {
   lines.push(`${r.name}: ${p} passed, ${t - p} failed, ${s} skipped (exit ${r.code})`);
 }
 rmSync(scratch, { recursive: true, force: true });
+if (failed.length > 0) {
+  console.log('\n==================== the failures again ====================');
+  for (const line of failed) console.log(line);
+}
 console.log('\n==================== both databases ====================');
 for (const line of lines) console.log(line);
 console.log(`  Total:     ${total}`);
