@@ -123,7 +123,8 @@ calls('a call rings (call offer) and ends when the caller hangs up; with rejectC
     (await s.json('GET', `/api/instance/a/chats/messages?chatId=${CEM}`)).body.items.find((m: any) => m.fromMe && m.body.startsWith('Aramalara')),
   );
   assert.equal([reply.to, reply.type], [jid(CEM), 'chat'], 'sent to the caller as a text');
-  assert.ok(['sent', 'delivered'].includes((await storedMessage(s, 'a', reply.id)).status), 'WhatsApp took it');
+  // The reply is stored as pending before WhatsApp's server takes it: wait for that, not for the first look.
+  await eventually('WhatsApp took the reply', async () => ['sent', 'delivered'].includes((await storedMessage(s, 'a', reply.id)).status));
   const ended = await s.json('POST', '/api/sandbox/a/call/end', { callId: second.body.id });
   assert.equal([ended.status, ended.body.code], [404, 'not_found'], 'a declined call no longer rings');
   const bad = await s.json('POST', '/api/instance/a/settings', { rejectCalls: 'maybe' });
