@@ -37,13 +37,15 @@ test('analytics count what was sent, received, failed, delivered and read, per h
   await send(s, 'b', A, 'back');
   // WhatsApp refuses this one: a failed row.
   assert.is((await s.json('POST', '/api/instance/a/messages/chat', { to: '120363999999999999@g.us', body: 'x' })).status, 404);
-  await eventually('B and C received theirs', async () => (await s.json('GET', '/api/instance/b/messages?status=received')).body.total === 2 && (await s.json('GET', '/api/instance/c/messages?status=received')).body.total === 1);
+  const received = async (id: string) => (await s.json('GET', `/api/instance/${id}/messages?status=received`)).body.total;
+  await eventually('A, B and C received theirs', async () => (await received('a')) === 1 && (await received('b')) === 2 && (await received('c')) === 1);
   // B reads A's messages.
   await s.json('POST', '/api/instance/b/chats/read', { chatId: A });
   await eventually('read receipts', async () => {
     const items = (await s.json('GET', '/api/instance/a/messages?limit=10')).body.items;
     return ids.slice(0, 2).every((id) => items.find((m: any) => m.id === id)?.status === 'read') && items.find((m: any) => m.id === ids[2])?.status === 'delivered';
   });
+  await eventually("A's receipt of B's reply", async () => (await s.json('GET', '/api/instance/b/messages?status=delivered')).body.total === 1);
 
   const day = await analytics(s, '?range=24h');
   assert.equal([day.range, day.granularity, day.instanceId, day.series.length], ['24h', 'hour', null, 24]);

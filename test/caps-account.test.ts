@@ -119,12 +119,14 @@ calls('a call rings (call offer) and ends when the caller hangs up; with rejectC
   const second = await s.json('POST', '/api/sandbox/a/call', { from: CEM });
   const rejected = await delivered(a.receiver, 'call', (d) => d.id === second.body.id && d.status === 'rejected');
   assert.equal([rejected.from, rejected.isVideo], [jid(CEM), false]);
-  const reply = await eventually('the reply to the caller', async () =>
-    (await s.json('GET', `/api/instance/a/chats/messages?chatId=${CEM}`)).body.items.find((m: any) => m.fromMe && m.body.startsWith('Aramalara')),
-  );
+  // The reply is stored pending (under a provisional id) until WhatsApp's server takes it: wait for that.
+  const reply = await eventually('the reply to the caller, taken by WhatsApp', async () => {
+    const items = (await s.json('GET', `/api/instance/a/chats/messages?chatId=${CEM}`)).body.items as any[];
+    const m = items.find((m) => m.fromMe && m.body.startsWith('Aramalara'));
+    return m && ['sent', 'delivered'].includes(m.status) ? m : undefined;
+  });
   assert.equal([reply.to, reply.type], [jid(CEM), 'chat'], 'sent to the caller as a text');
-  // The reply is stored as pending before WhatsApp's server takes it: wait for that, not for the first look.
-  await eventually('WhatsApp took the reply', async () => ['sent', 'delivered'].includes((await storedMessage(s, 'a', reply.id)).status));
+  assert.is((await storedMessage(s, 'a', reply.id)).body, 'Aramalara cevap veremiyoruz, lütfen yazın.', 'in the history under its WhatsApp id');
   const ended = await s.json('POST', '/api/sandbox/a/call/end', { callId: second.body.id });
   assert.equal([ended.status, ended.body.code], [404, 'not_found'], 'a declined call no longer rings');
   const bad = await s.json('POST', '/api/instance/a/settings', { rejectCalls: 'maybe' });

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ADMIN } from '../src/services/access/principal.js';
-import { closesServers, linkedSandbox, testServer, type TestServer } from './support/app.js';
+import { closesServers, eventually, linkedSandbox, testServer, type TestServer } from './support/app.js';
 
 // Sends that do not lie (issue 19, item 4): waitFor answers the status really reached.
 
@@ -12,11 +12,15 @@ const TO = '905559990123';
 /** A number whose phone never answers (the sandbox gives no receipt for numbers ending 0000). */
 const SILENT = '905559990000';
 
-/** Reports a receipt from the recipient's side once the send's id is stored. */
+/**
+ * Reports a receipt from the recipient's side once WhatsApp has the send: its row is stored pending
+ * under a provisional id first, and carries WhatsApp's id once the server took it.
+ */
 async function ackLater(s: TestServer, body: string, status: string, error?: string, delayMs = 300) {
   await new Promise((r) => setTimeout(r, delayMs));
-  const row = ((await s.json('GET', '/api/instance/a/messages?limit=5')).body.items as any[]).find((m) => m.body === body);
-  if (!row) throw new Error('the send is not stored yet');
+  const row = await eventually(`"${body}" taken by WhatsApp`, async () =>
+    ((await s.json('GET', '/api/instance/a/messages?limit=5')).body.items as any[]).find((m) => m.body === body && m.status !== 'pending'),
+  );
   const res = await s.json('POST', '/api/sandbox/a/ack', { msgId: row.id, status, ...(error ? { error } : {}) });
   if (res.status !== 200) throw new Error(`ack: ${res.status} ${JSON.stringify(res.body)}`);
 }

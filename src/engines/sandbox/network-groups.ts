@@ -10,6 +10,8 @@ export interface GroupsHost {
   exists(phone: string): boolean;
   /** Hands an event to the peers linked to these phones (held for one that is offline, unless `live`). */
   tell(phones: string[], event: EngineEvent, live?: boolean): void;
+  /** Syncs a group's metadata to these phones, `read` for each when it reaches it (null: nothing to sync). */
+  sync(phones: string[], read: (phone: string) => EngineGroup | null): void;
   save(): void;
 }
 
@@ -265,9 +267,15 @@ export class SandboxGroups {
     this.syncMembers(group);
   }
 
-  /** Members' phones get the group's metadata, as WhatsApp syncs it (an offline one syncs when it connects). */
+  /**
+   * Members' phones get the group's metadata, as WhatsApp syncs it (an offline one syncs when it
+   * connects): the group as it is when the sync arrives, and only while the phone is still in it.
+   */
   private syncMembers(group: StoredGroup): void {
-    this.host.tell(this.membersOf(group), { type: 'group_upsert', groups: [toEngineGroup(group)] }, true);
+    this.host.sync(this.membersOf(group), (phone) => {
+      const now = this.groups.get(group.id);
+      return now && this.isMember(now.id, phone) ? toEngineGroup(now) : null;
+    });
   }
 
   private nowSeconds(): number {

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isGroupJid, jidToPhone, phoneToJid } from '../../ids.js';
-import type { EngineEvent, EngineMessage } from '../engine.js';
+import type { EngineEvent, EngineGroup, EngineMessage } from '../engine.js';
 import { SandboxGroups } from './network-groups.js';
+import { NetworkPost } from './network-post.js';
 import type { StoredGroup } from './group-records.js';
 import type { SandboxPeer } from './sandbox-peer.js';
 
@@ -30,7 +31,6 @@ export interface CarriedMessage {
 const CARRIED_MEMORY = 200_000;
 /** Messages whose content is kept for forwarding (media included, so far fewer). */
 const CONTENT_MEMORY = 500;
-const DELIVERY_DELAY_MS = 100;
 
 /**
  * The simulated WhatsApp network shared by every sandbox instance of one server: who is linked
@@ -42,15 +42,11 @@ const DELIVERY_DELAY_MS = 100;
 export class SandboxNetwork {
   readonly groups: SandboxGroups;
   private readonly peers = new Map<string, SandboxPeer>();
-  /** What waits for linked phones that are offline, by phone; each tagged with the instance it came from. */
-  private readonly held = new Map<string, { from: string | null; run: () => void }[]>();
   private readonly carried = new Map<string, CarriedMessage>();
   private readonly contents = new Map<string, EngineMessage>();
   /** Linked phones that exchanged messages, both ways (who sees whose online state). */
   private readonly acquainted = new Map<string, Set<string>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  /** Per phone, how many told events are still travelling (see tell). */
-  private readonly travelling = new Map<string, number>();
+  private readonly post = new NetworkPost();
 
   private readonly stateFile: string | null;
   private readonly now: () => number;
@@ -73,6 +69,9 @@ export class SandboxNetwork {
         tell: (phones, event, live) => {
           for (const phone of phones) this.tell(phone, null, event, live);
         },
+        sync: (phones, read) => {
+          for (const phone of phones) this.syncGroup(phone, read);
+        },
         save: () => this.save(),
       },
       saved,
@@ -85,11 +84,7 @@ export class SandboxNetwork {
 
   unregister(instanceId: string): void {
     this.peers.delete(instanceId);
-    for (const [phone, list] of this.held) {
-      const kept = list.filter((h) => h.from !== instanceId);
-      if (kept.length) this.held.set(phone, kept);
-      else this.held.delete(phone);
-    }
+    this.post.dropFrom(instanceId);
   }
 
   /** The peer linked to a phone, if any. */
@@ -162,7 +157,7 @@ export class SandboxNetwork {
 
   private deliverTo(peer: SandboxPeer, phone: string, from: SandboxPeer, message: EngineMessage): void {
     if (!peer.isOnline()) {
-      this.hold(phone, from.instanceId, () => this.deliverTo(peer, phone, from, message));
+      this.post.hold(phone, from.instanceId, () => this.deliverTo(peer, phone, from, message));
       return;
     }
     this.later(() => {
@@ -173,30 +168,37 @@ export class SandboxNetwork {
 
   /**
    * Something (not a message) for the phone `phone` from the peer `from`: handed over after the
-   * network's latency (group metadata at once); held while the phone's instance is offline unless
-   * it is `live` (typing, online state, metadata synced at connecting anyway: worth nothing later).
-   * A phone no instance is linked to is a simulated contact: nothing to hand over.
+   * network's latency; held while the phone's instance is offline unless it is `live` (typing,
+   * online state: worth nothing later). A phone no instance is linked to is a simulated contact:
+   * nothing to hand over.
    */
   tell(phone: string, from: string | null, event: EngineEvent, live = false): void {
     const peer = this.peerByPhone(phone);
     if (!peer) return;
     const handOver = () => {
       if (peer.isOnline()) peer.notify(event);
-      else if (!live) this.hold(phone, from, () => this.tell(phone, from, event));
+      else if (!live) this.post.hold(phone, from, () => this.tell(phone, from, event));
     };
-    // Group metadata is synced at once (as the groups' own reads answer it), unless something told
-    // to the phone before it is still travelling: it never overtakes that (a phone that left a group
-    // and joined again at once would otherwise get the group first and then the news that it left).
-    // The rest travels; every trip takes the same time, so the phone gets them in order.
-    if (peer.isOnline() && (event.type !== 'group_upsert' || this.travelling.has(phone))) {
-      this.travelling.set(phone, (this.travelling.get(phone) ?? 0) + 1);
-      this.later(() => {
-        const left = (this.travelling.get(phone) ?? 1) - 1;
-        if (left > 0) this.travelling.set(phone, left);
-        else this.travelling.delete(phone);
-        handOver();
-      });
-    } else handOver();
+    if (peer.isOnline()) this.post.travel(phone, handOver);
+    else handOver();
+  }
+
+  /**
+   * A group's metadata for a member's phone, read when it arrives: at once (as the groups' own reads
+   * answer it), unless something told to the phone before is still travelling, which it never
+   * overtakes (a phone that left a group and joined again at once would otherwise get the group and
+   * then the news that it left). Read on arrival, a sync never brings back a group the phone left
+   * while it travelled. An offline phone syncs when it connects.
+   */
+  private syncGroup(phone: string, read: (phone: string) => EngineGroup | null): void {
+    const peer = this.peerByPhone(phone);
+    if (!peer?.isOnline()) return;
+    const handOver = () => {
+      const group = read(phone);
+      if (group && peer.isOnline()) peer.notify({ type: 'group_upsert', groups: [group] });
+    };
+    if (this.post.isTravelling(phone)) this.post.travel(phone, handOver);
+    else handOver();
   }
 
   /**
@@ -234,11 +236,7 @@ export class SandboxNetwork {
   /** Called by a peer when it comes online: hands over what was held for it. */
   flush(peer: SandboxPeer): void {
     const phone = peer.linkedPhone();
-    if (!phone) return;
-    const list = this.held.get(phone);
-    if (!list) return;
-    this.held.delete(phone);
-    for (const h of list) h.run();
+    if (phone) this.post.flush(phone);
   }
 
   /** A peer read messages in a chat: their senders get `read` receipts. */
@@ -276,26 +274,13 @@ export class SandboxNetwork {
     }
   }
 
-  private hold(phone: string, from: string | null, run: () => void): void {
-    const list = this.held.get(phone) ?? [];
-    list.push({ from, run });
-    this.held.set(phone, list);
-  }
-
   /** Runs `fn` after the simulated network latency; cancelled by close(). */
-  later(fn: () => void, ms = DELIVERY_DELAY_MS): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    t.unref?.();
-    this.timers.add(t);
+  later(fn: () => void, ms?: number): void {
+    this.post.later(fn, ms);
   }
 
   close(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    this.travelling.clear();
+    this.post.close();
   }
 
   private save(): void {
