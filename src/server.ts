@@ -212,6 +212,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     },
   });
   const templates = new TemplateService({ db, registry, now });
+  const analytics = new AnalyticsService({ db, registry, now });
   const settings = new SettingsService({ db, registry, store: settingsStore, webhooks: dispatcher, now, audit, urls });
   const services: Services = {
     instances,
@@ -244,7 +245,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
     backup: new BackupService({ dataDir: config.dataDir, mediaDir: config.mediaDir, database, version: VERSION, now }),
     templates,
     campaigns: new CampaignService({ db, registry, runner: bulk, mediaSources: media.sources, templates }),
-    analytics: new AnalyticsService({ db, registry, now }),
+    analytics,
     files: new FileService({ db, registry, mediaDir: config.mediaDir, publicUrl: config.publicUrl }),
     instanceGroups: new InstanceGroupService({ db, registry, now }),
     instanceData: new InstanceData({ db, registry, messages, settings, chatbot, mediaDir: config.mediaDir, audit }),
@@ -260,6 +261,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   usage.start();
   await dispatcher.start();
   eventLog.start();
+  analytics.start();
   // The instances this node serves start, with their jobs (on one machine: all of them, now).
   const watch = { ackSweeper, backfill, liveness };
   await ownership.start(followOwnership({ database, ownership, membership, registry, instances, bulk, scheduler, dispatcher, chatbot, settings: settingsStore, watch, logger }));
@@ -280,6 +282,7 @@ export async function buildHatline(opts: BuildOptions): Promise<Hatline> {
   const stop = () =>
     (stopping ??= (async () => {
       eventLog.stop(); // event streams end, so the HTTP server can drain
+      analytics.stop();
       ownership.drain();
       chatbot.stop();
       await scheduler.stop();

@@ -106,6 +106,25 @@ test('the counts are kept as messages are written, not read from the history: cl
   assert.equal(await s.hatline.database.db.selectFrom('message_stats').selectAll().where('instance_id', '=', 'a').execute(), []);
 });
 
+test('the hourly counters are kept 91 days (the longest range and a day more), then pruned', async () => {
+  const clock = Date.parse('2026-06-10T12:30:00Z');
+  const s = await testServer({ now: () => clock });
+  await linkedSandbox(s, 'a', A);
+  const hour = Math.floor(clock / 3_600_000) * 3600;
+  const day = 86_400;
+  const db = s.hatline.database.db;
+  await db
+    .insertInto('message_stats')
+    .values([hour - 92 * day, hour - 89 * day, hour].map((h, i) => ({ instance_id: 'a', hour: h, sent: i + 1, received: 0, failed: 0, delivered: 0, read: 0 })))
+    .execute();
+  const hours = async () => (await db.selectFrom('message_stats').select('hour').where('instance_id', '=', 'a').orderBy('hour').execute()).map((r) => Number(r.hour));
+  assert.equal(await hours(), [hour - 92 * day, hour - 89 * day, hour]);
+  assert.is(await s.hatline.services.analytics.prune(), 1);
+  assert.equal(await hours(), [hour - 89 * day, hour], 'only the hour older than 91 days went');
+  assert.is((await analytics(s, '?range=90d')).totals.sent, 5, 'the 90 days are whole');
+  assert.is(await s.hatline.services.analytics.prune(), 0);
+});
+
 test('a key sees the analytics of its instances only; bad ranges are 400; embed tokens are refused', async () => {
   const s = await testServer();
   await linkedSandbox(s, 'a', A);

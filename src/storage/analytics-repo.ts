@@ -61,3 +61,9 @@ export async function busiestInstances(db: DbOrTrx, q: StatsQuery, limit: number
     .execute();
   return rows.map((r) => ({ instanceId: r.instance_id, ...toCounts(r) }));
 }
+
+/** Deletes an instance's hourly counters from before `hour` (unix seconds): one range of the primary key. */
+export async function pruneStats(db: DbOrTrx, instanceId: string, hour: number): Promise<number> {
+  const r = await db.deleteFrom('message_stats').where('instance_id', '=', instanceId).where('hour', '<', hour).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

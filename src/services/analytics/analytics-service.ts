@@ -16,6 +16,10 @@ const SHAPE: Record<Range, { granularity: Granularity; points: number; seconds: 
   '90d': { granularity: 'day', points: 90, seconds: 86_400 },
 };
 
+/** The hourly counters are kept for the longest range (90 days) and a day more, then dropped. */
+const KEEP_SECONDS = 91 * 86_400;
+const PRUNE_EVERY_MS = 60 * 60_000;
+
 export interface AnalyticsPoint extends repo.StatCounts {
   /** The start of the hour or day (UTC), ISO 8601. */
   at: string;
@@ -45,7 +49,31 @@ export interface AnalyticsServiceOptions {
  * A message counts in the hour of its own timestamp; an ack adds to that hour too.
  */
 export class AnalyticsService {
+  private timer: NodeJS.Timeout | null = null;
+
   constructor(private readonly opts: AnalyticsServiceOptions) {}
+
+  /** Drops the counters older than KEEP_SECONDS, one instance this node serves at a time; answers how many rows went. */
+  async prune(): Promise<number> {
+    const before = Math.floor(this.opts.now() / 1000) - KEEP_SECONDS;
+    let total = 0;
+    for (const { id } of this.opts.registry.serving()) {
+      total += await repo.pruneStats(this.opts.db, id, before);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return total;
+  }
+
+  /** Prunes every hour until stop(). */
+  start(): void {
+    this.timer ??= setInterval(() => void this.prune().catch(() => undefined), PRUNE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
 
   async get(viewer: Principal, range: Range, instanceId?: string): Promise<Analytics> {
     if (instanceId !== undefined && (!canSee(viewer, instanceId) || !this.opts.registry.has(instanceId))) {
