@@ -131,6 +131,13 @@ function failures(text) {
       taking = 30;
     } else if (taking > 0 && /^\s+(Total|Passed|Skipped|Duration):/.test(line)) taking = 0;
     if (taking > 0) {
+      // A long diff's unchanged lines (uvu marks them ··) are left out: the changed ones are what tell.
+      if (/^\s+··/.test(line) && out.length > 0 && /^\s+··|unchanged lines\)$/.test(out[out.length - 1])) {
+        const last = out[out.length - 1];
+        const m = last.match(/\((\d+) unchanged lines\)$/);
+        out[out.length - 1] = m ? last.replace(/\(\d+ unchanged lines\)$/, `(${Number(m[1]) + 1} unchanged lines)`) : `        (2 unchanged lines)`;
+        continue;
+      }
       out.push(line);
       taking -= 1;
     }
