@@ -129,7 +129,9 @@ function failures(text) {
     if (/^\s+FAIL\s/.test(line)) {
       out.push(`${file}:`);
       taking = 30;
-    } else if (taking > 0 && /^\s+(Total|Passed|Skipped|Duration):/.test(line)) taking = 0;
+    } else if (taking > 0 && (/^\s+(Total|Passed|Skipped|Duration):/.test(line) || /\(\d+ \/ \d+\)\s*$/.test(line) || /^\S+\.test\.ts$/.test(line.trim()))) {
+      taking = 0; // the next suite's or file's line: the failure is over
+    }
     if (taking > 0) {
       // A long diff's unchanged lines (uvu marks them ··) are left out: the changed ones are what tell.
       if (/^\s+··/.test(line) && out.length > 0 && /^\s+··|unchanged lines\)$/.test(out[out.length - 1])) {

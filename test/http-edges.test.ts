@@ -50,8 +50,9 @@ function raw(port: number, path: string, headers: Record<string, string>, body: 
       req.end(body);
       return;
     }
-    req.write(Buffer.from(body).subarray(0, cut));
-    setTimeout(() => req.destroy(), 100);
+    // Dropped 100 ms after the bytes reached the socket, not after they were queued: on a slow run the
+    // connection may not be up yet, and a request dropped before that never reaches the server at all.
+    req.write(Buffer.from(body).subarray(0, cut), () => setTimeout(() => req.destroy(), 100));
   });
 }
 
