@@ -1,22 +1,20 @@
 import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type multerLib from 'multer';
 import type { StorageEngine } from 'multer';
 import { AppError, badRequest, notFound } from '../errors.js';
+import { loadedOnFirstUse } from '../paths.js';
 import type { MediaLibraryOptions } from './media-library.js';
 import { MAX_MEDIA_BYTES } from './media-source.js';
 import { mediaDisk, publishFile, temporaryName } from './media-store.js';
 import { mimeOfName } from './mime.js';
 import { instanceMediaDir, mediaUrl } from './paths.js';
 
-// multer (with busboy) is loaded on the first upload, not at start-up. It is CommonJS: a synchronous require.
-const requireMulter = createRequire(import.meta.url);
-let multerModule: typeof multerLib | null = null;
-const multer = (): typeof multerLib => (multerModule ??= requireMulter('multer') as typeof multerLib);
+// multer (with busboy) is loaded on the first upload, not at start-up.
+const multer = loadedOnFirstUse<typeof multerLib>('multer');
 
 /** The seed's answer for an upload. */
 export interface UploadedFile {
